@@ -1,0 +1,91 @@
+// Command fugong is the whole fugong service in one binary:
+//
+//	fugong serve [--config FILE] [--log-format text|json]
+//	fugong migrate
+//	fugong seed demo
+//	fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+//	fugong version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// globalFlags are accepted before or after the command name.
+type globalFlags struct {
+	config    string
+	logFormat string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", "", "configuration file loaded over the embedded defaults")
+	fs.StringVar(&g.logFormat, "log-format", "", "log format: text or json (overrides log.format)")
+}
+
+const usage = `fugong — 复工备案审查平台 / back-to-work filing portal
+
+usage:
+  fugong serve   [--config FILE] [--log-format text|json]   run the HTTP server
+  fugong migrate [--config FILE]                            apply database migrations
+  fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
+  fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+  fugong version
+`
+
+// run executes one command and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		err = cmdServe(ctx, rest, stdout, stderr, getenv)
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "seed":
+		err = cmdSeed(ctx, rest, stdout, stderr, getenv)
+	case "user":
+		err = cmdUser(ctx, rest, stdout, stderr, getenv)
+	case "version":
+		fmt.Fprintln(stdout, "fugong", buildVersion())
+	default:
+		fmt.Fprintf(stderr, "fugong: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "fugong: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "fugong: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// usageError is a mistake in the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }

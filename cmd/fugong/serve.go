@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"fugong/frontend"
+	"fugong/internal/httpapi"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var g globalFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parseFlags(fs, &g, args, stderr); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(g, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	objects, err := openBlob(cfg)
+	if err != nil {
+		return err
+	}
+	if err := objects.Ping(ctx); err != nil {
+		// Start anyway: /readyz reports it and recovers when the store does.
+		log.Warn("object store not reachable at start-up", "backend", cfg.Blob.Backend, "err", err)
+	}
+
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS()})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Listen() }()
+	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.HTTP.ShutdownTimeout)
+	start := time.Now()
+	if err := srv.Shutdown(cfg.HTTP.ShutdownTimeout); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	<-errc
+	log.Info("stopped", "drained_in", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var g globalFlags
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	if err := parseFlags(fs, &g, args, stderr); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(g, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database at schema version %d\n", v)
+	return nil
+}

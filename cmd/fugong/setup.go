@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"fugong/internal/blob"
+	"fugong/internal/config"
+	"fugong/internal/store"
+)
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+		if bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+	}
+	return "devel"
+}
+
+// parseFlags parses fs over args, accepting the global flags anywhere.
+func parseFlags(fs *flag.FlagSet, g *globalFlags, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// loadConfig loads the configuration the flags and environment describe.
+func loadConfig(g globalFlags, getenv func(string) string) (config.Config, error) {
+	cfg, err := config.Load(g.config, getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if g.logFormat != "" {
+		cfg.Log.Format = g.logFormat
+		if err := cfg.Validate(); err != nil {
+			return cfg, fmt.Errorf("--log-format: %w", err)
+		}
+	}
+	return cfg, nil
+}
+
+func newLogger(cfg config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(strings.ToUpper(cfg.Level)))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "driver", cfg.Database.Driver, "applied", applied)
+	}
+	return db, nil
+}
+
+func openBlob(cfg config.Config) (blob.Store, error) {
+	return blob.Open(cfg)
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"fugong/internal/auth"
+	"fugong/internal/store"
+)
+
+func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]"}
+	}
+	var g globalFlags
+	var role, username, password, street, enterprise, department string
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.StringVar(&role, "role", "", "one of: "+strings.Join(store.Roles, ", "))
+	fs.StringVar(&username, "username", "", "login name")
+	fs.StringVar(&password, "password", "", "password (at least 10 characters)")
+	fs.StringVar(&street, "street", "", "street code or name (street officials)")
+	fs.StringVar(&enterprise, "enterprise", "", "unified social credit code (enterprise accounts)")
+	fs.StringVar(&department, "department", "", "department key (department accounts)")
+	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
+		return err
+	}
+	if !slices.Contains(store.Roles, role) {
+		return usageError{fmt.Sprintf("--role must be one of %s, got %q", strings.Join(store.Roles, ", "), role)}
+	}
+	if strings.TrimSpace(username) == "" {
+		return usageError{"--username is required"}
+	}
+	if role == store.RoleStreetOfficial && street == "" {
+		return usageError{"--street is required for a street_official"}
+	}
+	if role == store.RoleEnterprise && enterprise == "" {
+		return usageError{"--enterprise (credit code) is required for an enterprise account"}
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(g, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := &store.User{Username: strings.TrimSpace(username), PasswordHash: hash, Role: role, Street: street, Department: department}
+	if role == store.RoleEnterprise {
+		e, err := db.EnterpriseByCode(ctx, strings.ToUpper(strings.TrimSpace(enterprise)))
+		if err != nil {
+			return fmt.Errorf("--enterprise %s: %w", enterprise, err)
+		}
+		u.EnterpriseID = &e.ID
+	}
+	if err := db.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}

@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fugong/internal/apperror"
+)
+
+// statusOf is the one place application error codes become HTTP statuses.
+var statusOf = map[apperror.Code]int{
+	apperror.Malformed:    http.StatusBadRequest,
+	apperror.Unauthorized: http.StatusUnauthorized,
+	apperror.Forbidden:    http.StatusForbidden,
+	apperror.NotFound:     http.StatusNotFound,
+	apperror.Conflict:     http.StatusConflict,
+	apperror.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperror.Unsupported:  http.StatusUnsupportedMediaType,
+	apperror.Invalid:      http.StatusUnprocessableEntity,
+	apperror.RateLimited:  http.StatusTooManyRequests,
+	apperror.Unavailable:  http.StatusServiceUnavailable,
+	apperror.Internal:     http.StatusInternalServerError,
+}
+
+// codeOfStatus names the errors Fiber and fasthttp raise themselves
+// (unknown route, wrong method, body too large, timeouts).
+var codeOfStatus = map[int]apperror.Code{
+	http.StatusBadRequest:            apperror.Malformed,
+	http.StatusUnauthorized:          apperror.Unauthorized,
+	http.StatusForbidden:             apperror.Forbidden,
+	http.StatusNotFound:              apperror.NotFound,
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusRequestTimeout:        "timeout",
+	http.StatusConflict:              apperror.Conflict,
+	http.StatusRequestEntityTooLarge: apperror.TooLarge,
+	http.StatusUnsupportedMediaType:  apperror.Unsupported,
+	http.StatusUnprocessableEntity:   apperror.Invalid,
+	http.StatusTooManyRequests:       apperror.RateLimited,
+	http.StatusServiceUnavailable:    apperror.Unavailable,
+}
+
+// errorBody is the JSON error shape of api.md.
+type errorBody struct {
+	Error errorPayload `json:"error"`
+}
+
+type errorPayload struct {
+	Code    apperror.Code     `json:"code"`
+	Message string            `json:"message"`
+	Details []apperror.Detail `json:"details,omitempty"`
+}
+
+// fiberMessages gives Fiber's own errors a bilingual message.
+var fiberMessages = map[int]string{
+	http.StatusNotFound:              "未找到 / Not found",
+	http.StatusMethodNotAllowed:      "不支持该请求方法 / Method not allowed",
+	http.StatusRequestEntityTooLarge: "请求体过大 / Request body too large",
+	http.StatusRequestTimeout:        "请求超时 / Request timed out",
+	http.StatusBadRequest:            "请求格式错误 / Malformed request",
+}
+
+// errorHandler maps every error a handler or middleware returns to the JSON
+// shape and status of api.md. Internal errors are logged with the request id
+// and shown only as "internal error".
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	status := http.StatusInternalServerError
+	body := errorPayload{Code: apperror.Internal, Message: "internal error / 服务器内部错误"}
+
+	var fe *fiber.Error
+	if ae := apperror.As(err); ae != nil {
+		if st, ok := statusOf[ae.Code]; ok {
+			status = st
+		}
+		if ae.Code != apperror.Internal {
+			body = errorPayload{Code: ae.Code, Message: ae.Message, Details: ae.Details}
+		}
+		if ae.Code == apperror.Unavailable {
+			s.log.Warn("backing service unavailable", "request_id", requestID(c), "err", err)
+		}
+	} else if errors.As(err, &fe) {
+		status = fe.Code
+		code, ok := codeOfStatus[fe.Code]
+		if !ok {
+			code = apperror.Internal
+		}
+		msg := fiberMessages[fe.Code]
+		if msg == "" {
+			msg = fe.Message
+		}
+		if code != apperror.Internal {
+			body = errorPayload{Code: code, Message: msg}
+		}
+	}
+	if status >= 500 && body.Code == apperror.Internal {
+		s.log.Error("internal error", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if status == http.StatusMethodNotAllowed {
+		c.Set(fiber.HeaderAllow, allowHeader(s.app, c.Path()))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(errorBody{Error: body})
+}
+
+// allowHeader lists the methods registered for path (best effort).
+func allowHeader(app *fiber.App, path string) string {
+	seen := map[string]bool{}
+	var out string
+	for _, r := range app.GetRoutes(true) {
+		if r.Path == path && !seen[r.Method] && r.Method != fiber.MethodHead {
+			seen[r.Method] = true
+			if out != "" {
+				out += ", "
+			}
+			out += r.Method
+		}
+	}
+	return out
+}
+
+var _ = slog.Default

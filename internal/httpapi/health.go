@@ -1,0 +1,80 @@
+package httpapi
+
+import (
+	"context"
+	"runtime/debug"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// healthz answers while the process runs.
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// readyz answers 200 when the database and the object store answer, and 503
+// naming each failing part otherwise. Checks run concurrently under one
+// short deadline so a hung service cannot hang the probe.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	type result struct {
+		name string
+		err  error
+	}
+	checks := map[string]Pinger{"database": s.deps.DB, "object_store": s.deps.Blob}
+	out := make(chan result, len(checks))
+	for name, p := range checks {
+		go func() {
+			if p == nil {
+				out <- result{name, nil}
+				return
+			}
+			out <- result{name, p.Ping(ctx)}
+		}()
+	}
+	parts := fiber.Map{}
+	var failing []string
+	for range checks {
+		r := <-out
+		if r.err != nil {
+			parts[r.name] = "unavailable"
+			failing = append(failing, r.name)
+			s.log.Warn("readiness check failed", "part", r.name, "err", r.err)
+		} else {
+			parts[r.name] = "ok"
+		}
+	}
+	if len(failing) > 0 {
+		msg := "服务未就绪 / not ready: "
+		for i, f := range failing {
+			if i > 0 {
+				msg += ", "
+			}
+			msg += f
+		}
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{
+			"status": "unavailable", "checks": parts,
+			"error": fiber.Map{"code": "unavailable", "message": msg, "details": failingDetails(failing)},
+		})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "checks": parts})
+}
+
+func failingDetails(parts []string) []fiber.Map {
+	out := make([]fiber.Map, len(parts))
+	for i, p := range parts {
+		out[i] = fiber.Map{"field": p, "message": p + " does not answer"}
+	}
+	return out
+}
+
+// version reports the build.
+func (s *Server) version(c *fiber.Ctx) error {
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	return c.JSON(fiber.Map{"name": "fugong", "version": v})
+}

@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"fugong/internal/apperror"
+)
+
+const requestIDKey = "request_id"
+
+var incomingID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// withRequestID gives every request an id: the caller's X-Request-Id when it
+// is sane (so a load balancer's id carries through), else a new random one.
+func withRequestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !incomingID.MatchString(id) {
+		var b [12]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	} else {
+		id = string([]byte(id)) // fasthttp reuses the header buffer
+	}
+	c.Locals(requestIDKey, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDKey).(string)
+	return id
+}
+
+// recoverPanics turns a handler panic into an internal error (logged with
+// its request id) instead of a dropped connection.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", fmt.Sprint(r))
+			err = apperror.Wrap(fmt.Errorf("panic: %v", r), apperror.Internal, "internal error")
+		}
+	}()
+	return c.Next()
+}
+
+// metrics counts requests by route template and status and observes their
+// latency. The route is the registered pattern (/api/v1/filings/:id), never
+// the raw path, so label cardinality stays bounded.
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "fugong_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "fugong_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+// observeAndLog records metrics and writes one log line per request, after
+// the error handler has set the final status.
+func (s *Server) observeAndLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.errorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route := "unmatched"
+	if r := c.Route(); r != nil && r.Path != "" && status != fiber.StatusMethodNotAllowed {
+		route = r.Path
+	}
+	elapsed := time.Since(start)
+	s.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "route", route,
+		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", c.IP())
+	return nil
+}

@@ -1,0 +1,137 @@
+// Package httpapi is fugong's HTTP layer: the Fiber app, its routes,
+// middleware and the one error handler. Handlers decode, call a domain
+// package, and respond; they hold no business logic.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"fugong/internal/apperror"
+	"fugong/internal/config"
+)
+
+// Pinger is a backing service /readyz checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are what the HTTP layer needs from the rest of the program.
+type Deps struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       Pinger
+	Blob     Pinger
+	Frontend fs.FS // the built UI, served at /
+}
+
+// Server is the HTTP API.
+type Server struct {
+	app     *fiber.App
+	cfg     config.Config
+	log     *slog.Logger
+	deps    Deps
+	metrics *metrics
+	reg     *prometheus.Registry
+}
+
+// New builds the Fiber app with every route registered.
+func New(d Deps) *Server {
+	s := &Server{cfg: d.Config, log: d.Log, deps: d}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.reg = prometheus.NewRegistry()
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = newMetrics(s.reg)
+
+	h := d.Config.HTTP
+	s.app = fiber.New(fiber.Config{
+		AppName:                      "fugong",
+		ErrorHandler:                 s.errorHandler,
+		BodyLimit:                    h.BodyLimitMB << 20,
+		ReadTimeout:                  h.ReadTimeout,
+		WriteTimeout:                 h.WriteTimeout,
+		IdleTimeout:                  h.IdleTimeout,
+		StreamRequestBody:            true, // uploads stream; fasthttp must not buffer them whole
+		DisablePreParseMultipartForm: true,
+		DisableStartupMessage:        true,
+		EnableTrustedProxyCheck:      true,
+		TrustedProxies:               h.TrustedProxies,
+		ProxyHeader:                  proxyHeader(h.TrustedProxies),
+		ReadBufferSize:               16 << 10,
+	})
+	s.routes()
+	return s
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// App returns the Fiber app (tests drive it with app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(withRequestID, s.observeAndLog, s.recoverPanics, securityHeaders, s.limitBody)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+
+	api := app.Group("/api/v1")
+	api.Get("/version", s.version)
+
+	// Anything else under /api is a JSON 404, never the UI's index page.
+	app.All("/api/*", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	if s.deps.Frontend != nil {
+		app.Use("/", filesystem.New(filesystem.Config{
+			Root:         http.FS(s.deps.Frontend),
+			Index:        "index.html",
+			NotFoundFile: "index.html", // client-side routes
+			MaxAge:       300,
+		}))
+	}
+}
+
+// limitBody refuses a declared body over the configured cap before any of it
+// is read. With StreamRequestBody fasthttp hands over-limit bodies to the
+// handler as a stream instead of refusing them, so the cap is enforced here;
+// readers of chunked bodies cap their own reads.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if n := c.Request().Header.ContentLength(); n > s.cfg.HTTP.BodyLimitMB<<20 {
+		return apperror.New(apperror.TooLarge, "请求体过大（上限 %d MB）/ request body too large (limit %d MB)", s.cfg.HTTP.BodyLimitMB, s.cfg.HTTP.BodyLimitMB)
+	}
+	return c.Next()
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	return c.Next()
+}
+
+// Listen serves on the configured address until Shutdown.
+func (s *Server) Listen() error { return s.app.Listen(s.cfg.HTTP.Addr) }
+
+// Shutdown stops accepting connections and waits up to timeout for in-flight
+// requests to finish.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	return s.app.ShutdownWithTimeout(timeout)
+}

@@ -1,0 +1,192 @@
+// Package store owns fugong's database: the GORM connection to SQLite or
+// MySQL/MariaDB, the versioned migrations, and the repositories that later
+// packages call. Every query that reads tenant data takes a Scope so that
+// access control is enforced here, not only in handlers.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"fugong/internal/apperror"
+	"fugong/internal/config"
+)
+
+// DB is an open database with fugong's schema.
+type DB struct {
+	gorm   *gorm.DB
+	driver string
+}
+
+// Open connects to the database cfg names, applies the pool settings and
+// checks the connection. It does not migrate; call Migrate. Errors name the
+// driver and never include the DSN's password.
+func Open(ctx context.Context, cfg config.Database) (*DB, error) {
+	var dialector gorm.Dialector
+	switch cfg.Driver {
+	case "sqlite":
+		dsn, err := sqliteDSN(cfg.DSN, cfg.BusyTimeout)
+		if err != nil {
+			return nil, err
+		}
+		dialector = sqlite.Open(dsn)
+	case "mysql":
+		dsn, err := mysqlDSN(cfg.DSN)
+		if err != nil {
+			return nil, err
+		}
+		dialector = mysql.Open(dsn)
+	default:
+		return nil, fmt.Errorf("store: unknown driver %q", cfg.Driver)
+	}
+	g, err := gorm.Open(dialector, &gorm.Config{
+		SkipDefaultTransaction: true, // writes that need one open it explicitly
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", cfg.Driver, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
+	sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
+	sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	db := &DB{gorm: g, driver: cfg.Driver}
+	if err := db.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// sqliteDSN turns a file path into a glebarez/sqlite DSN with WAL, a busy
+// timeout, foreign keys and IMMEDIATE transactions (so two writers queue on
+// the lock instead of failing when a read transaction upgrades).
+func sqliteDSN(path string, busy time.Duration) (string, error) {
+	if strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
+		return path, nil // the operator wrote a full DSN
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("store: create database directory: %w", err)
+		}
+	}
+	if busy <= 0 {
+		busy = 5 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_txlock", "immediate")
+	return path + "?" + q.Encode(), nil
+}
+
+// mysqlDSN makes sure the options fugong depends on are set: utf8mb4 for
+// Chinese text, parseTime for time.Time columns, UTC everywhere.
+func mysqlDSN(dsn string) (string, error) {
+	c, err := mysqldriver.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("store: database.dsn is not a MySQL DSN: %w", err)
+	}
+	c.ParseTime = true
+	c.Loc = time.UTC
+	if c.Params == nil {
+		c.Params = map[string]string{}
+	}
+	c.Params["charset"] = "utf8mb4"
+	c.Collation = "utf8mb4_unicode_ci"
+	if c.Timeout == 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
+	return c.FormatDSN(), nil
+}
+
+// Driver returns "sqlite" or "mysql".
+func (db *DB) Driver() string { return db.driver }
+
+// Gorm returns the underlying *gorm.DB for packages that own their own tables
+// (dedup's index). It is not for ad-hoc queries from handlers.
+func (db *DB) Gorm() *gorm.DB { return db.gorm }
+
+// Ping checks that the database answers within ctx; the error is
+// apperror.Unavailable.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Tx runs fn in one transaction; fn's error rolls it back.
+func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
+	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&DB{gorm: g, driver: db.driver})
+	})
+}
+
+// dbErr maps driver errors to application codes: a missing row is NotFound,
+// a unique violation Conflict, a dead connection Unavailable.
+func dbErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return apperror.Wrap(err, apperror.NotFound, "%s not found / 未找到", what)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return apperror.Wrap(err, apperror.Conflict, "%s already exists / 已存在", what)
+	case isUnavailable(err):
+		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
+	default:
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+}
+
+func isUnavailable(err error) bool {
+	if errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	s := err.Error()
+	for _, m := range []string{"connection refused", "bad connection", "broken pipe", "driver: bad connection", "i/o timeout", "connection reset"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
