@@ -42,6 +42,7 @@ usage:
   fugong migrate [--config FILE]                            apply database migrations
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+  fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong version
 `
 
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		err = cmdUser(ctx, rest, stdout, stderr, getenv)
+	case "rules":
+		err = cmdRules(ctx, rest, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "fugong", buildVersion())
 	default:

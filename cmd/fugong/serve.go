@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fugong/frontend"
+	"fugong/internal/auth"
 	"fugong/internal/httpapi"
 )
 
@@ -37,7 +38,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		log.Warn("object store not reachable at start-up", "backend", cfg.Blob.Backend, "err", err)
 	}
 
-	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS()})
+	zones, err := loadAreas(cfg)
+	if err != nil {
+		return err
+	}
+	authSvc := auth.NewService(db, cfg.Auth, time.Now)
+	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
+		Store: db, Auth: authSvc, Areas: zones})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())

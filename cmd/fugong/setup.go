@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"fugong/internal/areas"
 	"fugong/internal/blob"
 	"fugong/internal/config"
 	"fugong/internal/store"
@@ -84,6 +85,18 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 		log.Info("database migrated", "driver", cfg.Database.Driver, "applied", applied)
 	}
 	return db, nil
+}
+
+// loadAreas returns the configured zones and streets.
+func loadAreas(cfg config.Config) (*areas.Areas, error) {
+	if cfg.Areas.File == "" {
+		return areas.Default(), nil
+	}
+	a, err := areas.Load(cfg.Areas.File)
+	if err != nil {
+		return nil, fmt.Errorf("config: areas.file: %w", err)
+	}
+	return a, nil
 }
 
 func openBlob(cfg config.Config) (blob.Store, error) {

@@ -29,6 +29,12 @@ type Config struct {
 	Rules    Rules    `yaml:"rules"`
 	Data     Data     `yaml:"data"`
 	Auth     Auth     `yaml:"auth"`
+	Areas    Areas    `yaml:"areas"`
+}
+
+// Areas locates the zones and streets file.
+type Areas struct {
+	File string `yaml:"file"` // empty: the copy of configs/areas.yaml built into the binary
 }
 
 // HTTP configures the listener.
@@ -231,6 +237,7 @@ var envVars = []envVar{
 	{"FUGONG_RULES_WATCH", boolean(func(c *Config) *bool { return &c.Rules.Watch })},
 	{"FUGONG_DATA_DIR", str(func(c *Config) *string { return &c.Data.Dir })},
 	{"FUGONG_DATA_KEY", str(func(c *Config) *string { return &c.Data.Key })},
+	{"FUGONG_AREAS_FILE", str(func(c *Config) *string { return &c.Areas.File })},
 	{"FUGONG_AUTH_SESSION_IDLE_TIMEOUT", duration(func(c *Config) *time.Duration { return &c.Auth.SessionIdleTimeout })},
 	{"FUGONG_AUTH_SESSION_MAX_AGE", duration(func(c *Config) *time.Duration { return &c.Auth.SessionMaxAge })},
 	{"FUGONG_AUTH_ACTIVATION_CODE_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.ActivationCodeTTL })},

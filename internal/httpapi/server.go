@@ -18,6 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
+	"fugong/internal/auth"
+	"fugong/internal/store"
 	"fugong/internal/config"
 )
 
@@ -33,6 +36,10 @@ type Deps struct {
 	DB       Pinger
 	Blob     Pinger
 	Frontend fs.FS // the built UI, served at /
+
+	Store *store.DB     // nil only in tests of the bare server
+	Auth  *auth.Service // nil only in tests of the bare server
+	Areas *areas.Areas
 }
 
 // Server is the HTTP API.
@@ -93,8 +100,11 @@ func (s *Server) routes() {
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 
-	api := app.Group("/api/v1")
+	api := app.Group("/api/v1", s.authenticate)
 	api.Get("/version", s.version)
+	if s.deps.Store != nil && s.deps.Auth != nil {
+		s.apiRoutes(api)
+	}
 
 	// Anything else under /api is a JSON 404, never the UI's index page.
 	app.All("/api/*", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"time"
+
+	"fugong/internal/apperror"
+	"fugong/internal/store"
+)
+
+// codeAlphabet has no 0/O, 1/I/L: codes are read off paper and typed.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newActivationCode returns a 12-character code (about 59 bits) grouped as
+// XXXX-XXXX-XXXX.
+func newActivationCode() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	var sb strings.Builder
+	for i, x := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(codeAlphabet[int(x)%len(codeAlphabet)])
+	}
+	return sb.String()
+}
+
+// normalizeCode makes typing forgiving: case, spaces and dashes don't matter.
+func normalizeCode(c string) string {
+	c = strings.ToUpper(c)
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, c)
+}
+
+// IssuedCode is one line of the activation sheet a street hands out.
+type IssuedCode struct {
+	CreditCode string
+	Name       string
+	Code       string
+	ExpiresAt  time.Time
+}
+
+// IssueActivationCodes issues fresh one-time codes for every enterprise of
+// street that has no account yet; earlier unused codes stop working. Only a
+// park manager, an admin, or an official of that street may; others get
+// apperror.Forbidden. street must be a street code.
+func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) ([]IssuedCode, error) {
+	switch {
+	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
+	case p.Role == store.RoleStreetOfficial && p.Street == street:
+	default:
+		return nil, apperror.New(apperror.Forbidden, "只能为本街道企业生成激活码 / you may issue codes only for your own street")
+	}
+	ents, err := s.db.EnterprisesWithoutAccount(ctx, street)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	exp := now.Add(s.cfg.ActivationCodeTTL)
+	out := make([]IssuedCode, len(ents))
+	rows := make([]store.ActivationCode, len(ents))
+	for i, e := range ents {
+		code := newActivationCode()
+		out[i] = IssuedCode{CreditCode: e.CreditCode, Name: e.Name, Code: code, ExpiresAt: exp}
+		rows[i] = store.ActivationCode{EnterpriseID: e.ID, CodeHash: hashToken(normalizeCode(code)), IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
+	}
+	if err := s.db.ReplaceActivationCodes(ctx, rows); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用代码或激活码不正确、已使用或已过期 / credit code or activation code is wrong, used or expired",
+	Details: []apperror.Detail{{Field: "activation_code", Message: "invalid"}}}
+
+// Activate lets an enterprise claim its account with its credit code and a
+// one-time code. A wrong, used or expired code (or unknown credit code) is one
+// apperror.Invalid; an enterprise that already has an account is
+// apperror.Conflict; repeated failures are rate limited like logins.
+func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
+	now := s.now().UTC()
+	creditCode = strings.ToUpper(strings.TrimSpace(creditCode))
+	keys := []string{"act:" + creditCode, "ip:" + ip}
+	for _, k := range keys {
+		n, oldest, err := s.db.LoginFailures(ctx, k, now.Add(-s.cfg.LoginWindow))
+		if err != nil {
+			return nil, err
+		}
+		if n >= int64(s.cfg.LoginMaxFailures) {
+			return nil, &RateLimitError{RetryAfter: oldest.Add(s.cfg.LoginWindow).Sub(now)}
+		}
+	}
+	if strings.TrimSpace(username) == "" || len(username) > 64 {
+		return nil, &apperror.Error{Code: apperror.Invalid, Message: "请填写用户名（不超过 64 字符）/ username is required (at most 64 characters)",
+			Details: []apperror.Detail{{Field: "username", Message: "required"}}}
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	fail := func() (*store.User, error) {
+		if err := s.db.RecordLoginFailure(ctx, now, keys...); err != nil {
+			return nil, err
+		}
+		return nil, errBadActivation
+	}
+	e, err := s.db.EnterpriseByCode(ctx, creditCode)
+	if err != nil {
+		if apperror.CodeOf(err) == apperror.NotFound {
+			return fail()
+		}
+		return nil, err
+	}
+	ac, err := s.db.ActivationCodeFor(ctx, e.ID, hashToken(normalizeCode(code)))
+	if err != nil {
+		if apperror.CodeOf(err) == apperror.NotFound {
+			return fail()
+		}
+		return nil, err
+	}
+	if now.After(ac.ExpiresAt) {
+		return fail()
+	}
+	u := &store.User{Username: strings.TrimSpace(username), PasswordHash: hash, Role: store.RoleEnterprise, EnterpriseID: &e.ID, Street: e.Street}
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		ok, err := tx.UseActivationCode(ctx, ac.ID, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errBadActivation
+		}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			if apperror.CodeOf(err) == apperror.Conflict {
+				return apperror.New(apperror.Conflict, "该企业已有账号，或用户名已被占用 / this enterprise already has an account, or the username is taken")
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.db.ClearLoginFailures(ctx, "act:"+creditCode)
+	return u, nil
+}

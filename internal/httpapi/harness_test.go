@@ -1,0 +1,194 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fugong/internal/areas"
+	"fugong/internal/auth"
+	"fugong/internal/blob/blobtest"
+	"fugong/internal/config"
+	"fugong/internal/httpapi"
+	"fugong/internal/registry"
+	"fugong/internal/store"
+	"fugong/internal/store/storetest"
+)
+
+// clock is a settable clock injected into the auth service.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// api is a full server on a real database (driver) and local object store,
+// with a small registry: two enterprises in guixi (south), one in hezuo
+// (west), and accounts for every role.
+type api struct {
+	t     *testing.T
+	srv   *httpapi.Server
+	db    *store.DB
+	auth  *auth.Service
+	clock *clock
+	zones *areas.Areas
+	cfg   config.Config
+	ents  map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
+}
+
+const testPassword = "correct-horse-battery"
+
+func mustAPI(t *testing.T, driver string) *api {
+	t.Helper()
+	cfg := config.Default()
+	db := storetest.MustOpen(t, driver)
+	clk := &clock{t: time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)}
+	a := &api{t: t, db: db, clock: clk, zones: areas.Default(), cfg: cfg, ents: map[string]store.Enterprise{}}
+	a.auth = auth.NewService(db, cfg.Auth, clk.Now)
+	a.srv = httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db,
+		Blob: blobtest.MustOpen(t, "local"), Store: db, Auth: a.auth, Areas: a.zones})
+	ctx := context.Background()
+	rows := []store.Enterprise{
+		{CreditCode: registry.MakeCreditCode(1), Name: "桂溪甲公司", Sector: "industrial", Zone: "south", Street: "guixi", Supervised: true},
+		{CreditCode: registry.MakeCreditCode(2), Name: "桂溪乙公司", Sector: "service", Zone: "south", Street: "guixi", Supervised: true},
+		{CreditCode: registry.MakeCreditCode(3), Name: "合作丙公司", Sector: "industrial", Zone: "west", Street: "hezuo", Supervised: true},
+	}
+	if _, err := db.UpsertEnterprises(ctx, rows, false); err != nil {
+		t.Fatal(err)
+	}
+	for short, code := range map[string]string{"guixiA": rows[0].CreditCode, "guixiB": rows[1].CreditCode, "hezuoA": rows[2].CreditCode} {
+		e, err := db.EnterpriseByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.ents[short] = *e
+	}
+	hash, _ := auth.HashPassword(testPassword)
+	gA := a.ents["guixiA"].ID
+	for _, u := range []store.User{
+		{Username: "ent-guixi", Role: store.RoleEnterprise, EnterpriseID: &gA, Street: "guixi"},
+		{Username: "street-guixi", Role: store.RoleStreetOfficial, Street: "guixi"},
+		{Username: "park", Role: store.RoleParkManager},
+		{Username: "dept", Role: store.RoleDepartment, Department: "jingji"},
+		{Username: "admin", Role: store.RoleAdmin},
+	} {
+		u.PasswordHash = hash
+		if err := db.CreateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+// session is a signed-in client: cookie and CSRF token.
+type session struct {
+	cookie string
+	csrf   string
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response is not JSON: %v: %s", err, r.body)
+	}
+}
+
+func (r response) errorCode() string {
+	var e struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	json.Unmarshal(r.body, &e)
+	return e.Error.Code
+}
+
+// do sends a request; body may be nil, a string (sent as JSON) or *multipartBody.
+func (a *api) do(s *session, method, path string, body any, hdr ...string) response {
+	a.t.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd, ct = strings.NewReader(b), "application/json"
+	case *multipartBody:
+		rd, ct = bytes.NewReader(b.buf.Bytes()), b.contentType
+	default:
+		j, _ := json.Marshal(b)
+		rd, ct = bytes.NewReader(j), "application/json"
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if s != nil {
+		req.Header.Set("Cookie", "fugong_session="+s.cookie)
+		if s.csrf != "" {
+			req.Header.Set("X-CSRF-Token", s.csrf)
+		}
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := a.srv.App().Test(req, -1)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// login signs in through the API and returns the session.
+func (a *api) login(username string) *session {
+	a.t.Helper()
+	r := a.do(nil, "POST", "/api/v1/auth/login", map[string]string{"username": username, "password": testPassword})
+	if r.status != 200 {
+		a.t.Fatalf("login %s: %d %s", username, r.status, r.body)
+	}
+	var body struct {
+		CSRF string `json:"csrf_token"`
+	}
+	r.json(a.t, &body)
+	return &session{cookie: cookieValue(r.header, "fugong_session"), csrf: body.CSRF}
+}
+
+func cookieValue(h http.Header, name string) string {
+	for _, c := range (&http.Response{Header: h}).Cookies() {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+type multipartBody struct {
+	buf         bytes.Buffer
+	contentType string
+}
+
+func fileBody(field, filename string, content []byte) *multipartBody {
+	m := &multipartBody{}
+	w := multipart.NewWriter(&m.buf)
+	fw, _ := w.CreateFormFile(field, filename)
+	fw.Write(content)
+	w.Close()
+	m.contentType = w.FormDataContentType()
+	return m
+}

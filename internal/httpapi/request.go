@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fugong/internal/apperror"
+	"fugong/internal/store"
+)
+
+// maxJSONBody caps JSON request bodies independently of the upload limit.
+const maxJSONBody = 1 << 20
+
+// bodyReader returns the request body as a stream (fasthttp streams bodies
+// with StreamRequestBody; app.Test and small bodies may arrive buffered).
+func bodyReader(c *fiber.Ctx) io.Reader {
+	if r := c.Context().RequestBodyStream(); r != nil {
+		return r
+	}
+	return bytes.NewReader(c.Body())
+}
+
+// decodeJSON reads a JSON object into v: unknown fields, trailing data and
+// bodies over 1 MiB are errors with a clear message.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	data, err := io.ReadAll(io.LimitReader(bodyReader(c), maxJSONBody+1))
+	if err != nil {
+		return apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
+	}
+	if len(data) > maxJSONBody {
+		return apperror.New(apperror.TooLarge, "JSON 请求体超过 1 MB / JSON body over 1 MB")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &apperror.Error{Code: apperror.Invalid, Message: "字段类型错误 / wrong field type",
+				Details: []apperror.Detail{{Field: te.Field, Message: fmt.Sprintf("must be %s", te.Type)}}}
+		}
+		return apperror.Wrap(err, apperror.Malformed, "请求不是有效的 JSON / body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return apperror.New(apperror.Malformed, "JSON 后有多余内容 / trailing data after the JSON object")
+	}
+	return nil
+}
+
+// pageOf reads ?page= and ?page_size=.
+func pageOf(c *fiber.Ctx) store.Page {
+	return store.NormalPage(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
+}
+
+// listBody is the list shape of api.md.
+func listBody[T any](items []T, total int64, p store.Page) fiber.Map {
+	if items == nil {
+		items = []T{}
+	}
+	return fiber.Map{"items": items, "total": total, "page": p.Number, "page_size": p.Size}
+}
+
+// paramID reads a positive integer path parameter; anything else is 404
+// (an id that cannot exist is simply not found).
+func paramID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperror.New(apperror.NotFound, "未找到 / not found")
+	}
+	return id, nil
+}

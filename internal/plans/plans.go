@@ -1,0 +1,185 @@
+// Package plans extracts the text of an uploaded resumption plan (DOCX, TXT
+// or PDF) so reviewers can read it and near-duplicate detection can compare
+// it, and normalises text for that comparison. Every parser here reads a
+// hostile file: each runs under a size cap, a cap on inflated bytes, the
+// caller's context deadline and a recover() that turns a parser panic into
+// an Invalid error.
+package plans
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"fugong/internal/apperror"
+	"fugong/internal/filetype"
+)
+
+// Text is an extracted plan.
+type Text struct {
+	Text string // the plan's text, paragraphs as lines
+	Note string // a remark for the enterprise and reviewers, "" if none
+}
+
+// Notes that Extract may attach; the file is accepted in each case.
+const (
+	NoteNoPDFText   = "PDF 中未能提取文字（可能是扫描件） / No text could be extracted from this PDF (it may be a scan)"
+	NoteNoText      = "文件中没有文字 / The file contains no text"
+	NoteTruncated   = "文字过长，仅保留开头部分 / The text is very long; only its beginning was kept"
+	NotePDFPartial  = "PDF 中部分文字使用了无法解码的字体，已略过 / Part of this PDF uses fonts whose text cannot be decoded; it was skipped"
+	defaultMaxText  = 4 << 20
+	defaultMaxSize  = 20 << 20
+	defaultInflated = 64 << 20
+)
+
+// Limits bound the work of one extraction. A zero field takes its
+// DefaultLimits value.
+type Limits struct {
+	MaxSize     int64 // bytes of the file
+	MaxInflated int64 // bytes inflated from the DOCX document part or from all PDF streams
+	MaxText     int   // bytes of extracted text kept; beyond it the text is cut with NoteTruncated
+}
+
+// DefaultLimits returns 20 MiB files, 64 MiB inflated and 4 MiB of text.
+func DefaultLimits() Limits {
+	return Limits{MaxSize: defaultMaxSize, MaxInflated: defaultInflated, MaxText: defaultMaxText}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxSize <= 0 {
+		l.MaxSize = d.MaxSize
+	}
+	if l.MaxInflated <= 0 {
+		l.MaxInflated = d.MaxInflated
+	}
+	if l.MaxText <= 0 {
+		l.MaxText = d.MaxText
+	}
+	return l
+}
+
+// Extract returns the text of a plan of the given kind (as decided by
+// filetype.Detect) read through r, with DefaultLimits. See ExtractLimited.
+func Extract(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64) (Text, error) {
+	return ExtractLimited(ctx, kind, r, size, DefaultLimits())
+}
+
+// ExtractLimited returns the text of a plan of kind DOCX, TXT or PDF read
+// through r. Text that cannot be found is not an error: a PDF without
+// extractable text gives "" with NoteNoPDFText. Errors are *apperror.Error:
+// Unsupported for another kind; TooLarge when size, the inflated document or
+// the time allowed by ctx's deadline is exceeded (the cause then wraps
+// context.DeadlineExceeded); Invalid for a corrupt file or a parser panic;
+// a cancelled ctx returns ctx.Err() wrapped with code Internal.
+func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64, lim Limits) (t Text, err error) {
+	lim = lim.withDefaults()
+	if size > lim.MaxSize {
+		return Text{}, apperror.New(apperror.TooLarge, "文件过大：%d 字节，上限 %d 字节 / file too large: %d bytes, limit %d", size, lim.MaxSize, size, lim.MaxSize)
+	}
+	if err := ctx.Err(); err != nil {
+		return Text{}, ctxError(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = Text{}, apperror.Wrap(fmt.Errorf("panic: %v", p), apperror.Invalid, "无法解析文件（格式异常） / the file could not be parsed (malformed)")
+		}
+	}()
+	cr := ctxReaderAt{ctx: ctx, r: r}
+	switch kind {
+	case filetype.DOCX:
+		t, err = extractDOCX(ctx, cr, size, lim)
+	case filetype.TXT:
+		t, err = extractTXT(cr, size)
+	case filetype.PDF:
+		t, err = extractPDF(ctx, cr, size, lim)
+	default:
+		return Text{}, apperror.New(apperror.Unsupported, "无法从 %s 文件提取方案文字，只支持 PDF、DOCX、TXT / cannot extract plan text from a %s file; PDF, DOCX and TXT are supported", kind, kind)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return Text{}, ctxError(ctx.Err())
+		}
+		return Text{}, err
+	}
+	t.Text = strings.TrimSpace(t.Text)
+	if len(t.Text) > lim.MaxText {
+		t.Text = truncateUTF8(t.Text, lim.MaxText)
+		t.Note = joinNotes(t.Note, NoteTruncated)
+	}
+	if t.Text == "" && t.Note == "" {
+		t.Note = NoteNoText
+	}
+	return t, nil
+}
+
+func ctxError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return apperror.Wrap(err, apperror.TooLarge, "文件解析超时，文件可能过于复杂 / parsing the file took too long; it may be too complex")
+	}
+	return apperror.Wrap(err, apperror.Internal, "解析已取消 / parsing was cancelled")
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "；" + b
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// ctxReaderAt fails reads once ctx is done, so a parser blocked on a slow or
+// huge input stops at the deadline without checks of its own.
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.ReadAt(p, off)
+}
+
+// errInflateCap is returned by capReader past its limit.
+var errInflateCap = errors.New("plans: inflated size limit reached")
+
+// capReader fails with errInflateCap once more than max bytes were read, so
+// a decompression bomb stops at the cap instead of at the end of memory.
+type capReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n > c.max {
+		return 0, errInflateCap
+	}
+	if rem := c.max - c.n + 1; int64(len(p)) > rem {
+		p = p[:rem]
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.max {
+		return n, errInflateCap
+	}
+	return n, err
+}
+
+func inflateTooLarge(limit int64) error {
+	return apperror.Wrap(errInflateCap, apperror.TooLarge, "文件解压后超过 %d 字节（疑似压缩炸弹） / the file inflates to more than %d bytes (possible decompression bomb)", limit, limit)
+}

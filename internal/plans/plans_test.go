@@ -1,0 +1,330 @@
+package plans
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fugong/internal/apperror"
+	"fugong/internal/filetype"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func extract(t testing.TB, kind filetype.Kind, data []byte, lim Limits) (Text, error) {
+	t.Helper()
+	return ExtractLimited(context.Background(), kind, bytes.NewReader(data), int64(len(data)), lim)
+}
+
+func TestExtractDOCX(t *testing.T) {
+	body := para("复工方案") +
+		`<w:p><w:r><w:t>一、</w:t></w:r><w:r><w:t xml:space="preserve">防控 &amp; 测温</w:t></w:r></w:p>` +
+		`<w:p><w:r><w:t>姓名</w:t><w:tab/><w:t>部门</w:t><w:br/><w:t>第二行</w:t></w:r></w:p>` +
+		`<w:p><w:del><w:r><w:delText>删除的文字</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:t>保留</w:t></w:r></w:p>` +
+		`<w:tbl><w:tr><w:tc><w:p><w:r><w:t>单元格</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`
+	got, err := extract(t, filetype.DOCX, docxOf(t, body), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "复工方案\n一、防控 & 测温\n姓名\t部门\n第二行\n保留\n单元格"
+	if got.Text != want {
+		t.Fatalf("text = %q\nwant   %q", got.Text, want)
+	}
+	if got.Note != "" {
+		t.Errorf("note = %q", got.Note)
+	}
+}
+
+// lyingZip has a document.xml that declares a tiny size but inflates to
+// 8 MiB: archive/zip or the inflate cap must stop it.
+func lyingZip(t testing.TB) []byte {
+	var raw bytes.Buffer
+	zw := zip.NewWriter(&raw)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate})
+	w.Write([]byte("<w:document><w:body><w:p><w:r><w:t>"))
+	w.Write(bytes.Repeat([]byte("a"), 8<<20))
+	w.Write([]byte("</w:t></w:r></w:p></w:body></w:document>"))
+	zw.Close()
+	b := raw.Bytes()
+	// Patch the declared uncompressed size (local header offset 22, central
+	// directory entry offset 24) to 100 bytes.
+	cd := bytes.LastIndex(b, []byte("PK\x01\x02"))
+	for _, off := range []int{22, cd + 24} {
+		b[off], b[off+1], b[off+2], b[off+3] = 100, 0, 0, 0
+	}
+	return b
+}
+
+func declaredBombDOCX(t testing.TB) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "word/document.xml", Method: zip.Deflate, CompressedSize64: 4, UncompressedSize64: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{0, 0, 0, 0})
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestExtractDOCXErrors(t *testing.T) {
+	good := docxOf(t, para("复工方案"))
+	noDoc := func() []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("xl/workbook.xml")
+		w.Write([]byte("<workbook/>"))
+		zw.Close()
+		return buf.Bytes()
+	}()
+	realBomb := docxOf(t, para(strings.Repeat(" ", 3<<20)))
+	tests := []struct {
+		name string
+		data []byte
+		lim  Limits
+		code apperror.Code
+	}{
+		{"truncated", good[:len(good)/2], Limits{}, apperror.Invalid},
+		{"truncated tail", good[:len(good)-10], Limits{}, apperror.Invalid},
+		{"not a zip", []byte("hello"), Limits{}, apperror.Invalid},
+		{"no document.xml", noDoc, Limits{}, apperror.Invalid},
+		{"malformed xml", docxOf(t, "<w:p><w:t>unclosed</w:p"), Limits{}, apperror.Invalid},
+		{"declared zip bomb", declaredBombDOCX(t), Limits{}, apperror.TooLarge},
+		{"bomb over inflate limit", realBomb, Limits{MaxInflated: 1 << 20}, apperror.TooLarge},
+		{"size lies", lyingZip(t), Limits{}, apperror.Invalid},
+		{"file too large", good, Limits{MaxSize: 100}, apperror.TooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := extract(t, filetype.DOCX, tt.data, tt.lim)
+			if apperror.CodeOf(err) != tt.code {
+				t.Fatalf("err = %v, want code %s", err, tt.code)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+func TestExtractTXT(t *testing.T) {
+	const plan = "复工方案\n一、体温检测：每日两次。\n二、口罩：每人每日 2 只。"
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(plan))
+	gb18030, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(plan + "𠀀"))
+	utf16le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(plan))
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"utf8", []byte(plan), plan},
+		{"utf8 bom", append([]byte("\xEF\xBB\xBF"), plan...), plan},
+		{"gbk", gbk, plan},
+		{"gb18030 four-byte", gb18030, plan + "𠀀"},
+		{"utf16le bom", utf16le, plan},
+		{"crlf and cr", []byte("a\r\nb\rc"), "a\nb\nc"},
+		{"control chars dropped", []byte("a\x01b\x7fc\td"), "abc\td"},
+		{"surrounding space trimmed", []byte("  \n复工\n\n"), "复工"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := extract(t, filetype.TXT, tt.data, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Text != tt.want {
+				t.Fatalf("text = %q, want %q", got.Text, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtractNotesAndCaps(t *testing.T) {
+	got, err := extract(t, filetype.TXT, []byte(" \n\t "), Limits{})
+	if err != nil || got.Text != "" || got.Note != NoteNoText {
+		t.Errorf("blank txt: %+v, %v", got, err)
+	}
+	long := strings.Repeat("复工", 100) // 600 bytes
+	got, err = extract(t, filetype.TXT, []byte(long), Limits{MaxText: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Text) > 100 || !strings.HasPrefix(long, got.Text) || got.Note != NoteTruncated {
+		t.Errorf("truncation: len %d, note %q", len(got.Text), got.Note)
+	}
+	got, err = extract(t, filetype.DOCX, docxOf(t, strings.Repeat(para("复工方案"), 200)), Limits{MaxText: 100})
+	if err != nil || len(got.Text) > 100 || got.Note != NoteTruncated {
+		t.Errorf("docx truncation: len %d, note %q, err %v", len(got.Text), got.Note, err)
+	}
+}
+
+func TestExtractPDF(t *testing.T) {
+	tests := []struct {
+		name     string
+		data     []byte
+		want     []string // lines, in order
+		absent   []string
+		note     string
+		wantText bool
+	}{
+		{
+			name: "flate, cid font with ToUnicode, split contents, form",
+			data: samplePDF(t),
+			want: []string{"Resumption Plan", "Hello World", "复工", "方案", "(escaped) AB", "quote op", "一", "丁", "中文", "in a form"},
+			// The inline image's bytes contain "(Tj)" and must be skipped.
+			absent:   []string{"Tj", "\x00"},
+			wantText: true,
+		},
+		{name: "cid font without ToUnicode", data: cidPDF(t), note: NoteNoPDFText},
+		{name: "empty page", data: emptyPDF(t), note: NoteNoPDFText},
+		{name: "object stream, no trailer, GB CMap", data: objStmPDF(t), want: []string{"From an object stream", "复工"}, wantText: true},
+		{name: "no pages at all", data: []byte("%PDF-1.4\n%%EOF\n"), note: NoteNoPDFText},
+		{name: "orphan content stream", data: []byte("%PDF-1.4\n1 0 obj\n<< /Length 22 >>\nstream\nBT (orphan text) Tj ET\nendstream\nendobj\n%%EOF"), want: []string{"orphan text"}, wantText: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := extract(t, filetype.PDF, tt.data, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Note != tt.note {
+				t.Errorf("note = %q, want %q", got.Note, tt.note)
+			}
+			if (got.Text != "") != tt.wantText {
+				t.Fatalf("text = %q", got.Text)
+			}
+			rest := got.Text
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("text %q lacks %q (in order)", got.Text, w)
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(got.Text, a) {
+					t.Errorf("text %q contains %q", got.Text, a)
+				}
+			}
+		})
+	}
+}
+
+func TestExtractPDFLines(t *testing.T) {
+	got, err := extract(t, filetype.PDF, samplePDF(t), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(got.Text, "\n")
+	if lines[0] != "Resumption Plan" || lines[1] != "Hello World" || lines[2] != "复工" {
+		t.Fatalf("lines = %q", lines)
+	}
+}
+
+func TestExtractPDFDamaged(t *testing.T) {
+	full := samplePDF(t)
+	// Cut anywhere: never an error other than Invalid, never a panic.
+	for cut := 0; cut < len(full); cut += 7 {
+		_, err := extract(t, filetype.PDF, full[:cut], Limits{})
+		if err != nil && apperror.CodeOf(err) != apperror.Invalid {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+	}
+	// A Flate bomb in a content stream stops at the inflate cap.
+	bomb := buildPDF([]pdfObj{
+		{dict: `<< /Type /Catalog /Pages 2 0 R >>`},
+		{dict: `<< /Type /Pages /Kids [3 0 R] /Count 1 >>`},
+		{dict: `<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>`},
+		{dict: `<< >>`, stream: flateBytes(t, strings.Repeat(" ", 4<<20)), flate: true},
+	}, false)
+	if _, err := extract(t, filetype.PDF, bomb, Limits{MaxInflated: 1 << 20}); apperror.CodeOf(err) != apperror.TooLarge {
+		t.Fatalf("flate bomb: %v", err)
+	}
+	deep := []byte("%PDF-1.4\n1 0 obj\n" + strings.Repeat("[", 100000) + "\nendobj\n%%EOF")
+	if _, err := extract(t, filetype.PDF, deep, Limits{}); err != nil {
+		t.Fatalf("deep nesting: %v", err)
+	}
+}
+
+type panicReader struct{}
+
+func (panicReader) ReadAt([]byte, int64) (int, error) { panic("boom") }
+
+func TestExtractContextAndPanic(t *testing.T) {
+	data := docxOf(t, para("复工"))
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := ExtractLimited(ctx, filetype.DOCX, bytes.NewReader(data), int64(len(data)), Limits{})
+	if apperror.CodeOf(err) != apperror.TooLarge || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: %v", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	_, err = Extract(ctx, filetype.PDF, bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	for _, k := range []filetype.Kind{filetype.TXT, filetype.DOCX, filetype.PDF} {
+		_, err = Extract(context.Background(), k, panicReader{}, 100)
+		if apperror.CodeOf(err) != apperror.Invalid {
+			t.Errorf("%s panic: %v", k, err)
+		}
+	}
+	_, err = Extract(context.Background(), filetype.CSV, bytes.NewReader(data), int64(len(data)))
+	if apperror.CodeOf(err) != apperror.Unsupported {
+		t.Errorf("csv: %v", err)
+	}
+}
+
+// slowReader sleeps on every read, so a deadline hits mid-parse.
+type slowReader struct{ r *bytes.Reader }
+
+func (s slowReader) ReadAt(p []byte, off int64) (int, error) {
+	time.Sleep(time.Millisecond)
+	if len(p) > 512 {
+		p = p[:512]
+	}
+	return s.r.ReadAt(p, off)
+}
+
+func TestExtractDeadlineMidParse(t *testing.T) {
+	data := []byte(strings.Repeat("复工方案第一条。\n", 20000))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Extract(ctx, filetype.TXT, slowReader{bytes.NewReader(data)}, int64(len(data)))
+	if !errors.Is(err, context.DeadlineExceeded) || apperror.CodeOf(err) != apperror.TooLarge {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("stopped after %v", d)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  复工方案  ", "复工方案"},
+		{"ＡＢＣ１２３，ｘ！", "ABC123,x!"},
+		{"复工　方案", "复工 方案"},
+		{"a \t  b", "a b"},
+		{"第一段\n\n\n第二段", "第一段\n第二段"},
+		{"第一段 \r\n  第二段\r第三段", "第一段\n第二段\n第三段"},
+		{"复工，方案。", "复工,方案。"}, // U+FF0C is full-width ASCII; U+3002 is not
+		{"a\u200bb\ufeffc", "abc"},
+		{"a\u00a0b", "a b"},
+		{"\n\n  x  \n\n", "x"},
+		{"行一\u2028行二", "行一\n行二"},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package roster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"fugong/internal/apperror"
+	"fugong/internal/sheet"
+	"fugong/internal/sheet/sheettest"
+)
+
+var resume = time.Date(2020, 2, 28, 0, 0, 0, 0, time.UTC)
+
+func writeFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckIDNumber(t *testing.T) {
+	asOf := resume
+	good := MakeIDNumber(123)
+	tests := []struct {
+		id   string
+		want error
+	}{
+		{"11010519491231002X", nil}, // GB 11643 example
+		{"440524188001010014", ErrIDBirth},
+		{good, nil},
+		{good[:17], ErrIDLength},
+		{good[:16] + "A" + good[17:], ErrIDChar},
+		{"010107199001010000", ErrIDRegion},
+		{"510107199002300000", ErrIDBirth},
+		{"510107203001010000", ErrIDBirth},
+		{"11010519491231002Y", ErrIDChar},
+		{"110105194912310021", ErrIDCheck},
+	}
+	for _, tt := range tests {
+		if got := CheckIDNumber(tt.id, asOf); got != tt.want {
+			t.Errorf("CheckIDNumber(%q) = %v, want %v", tt.id, got, tt.want)
+		}
+	}
+	seen := map[string]bool{}
+	for n := 0; n < 100_000; n++ {
+		id := MakeIDNumber(n)
+		if err := CheckIDNumber(id, asOf); err != nil || seen[id] {
+			t.Fatalf("MakeIDNumber(%d) = %q: %v dup=%v", n, id, err, seen[id])
+		}
+		seen[id] = true
+	}
+	if NormalizeIDNumber(" 11010519491231002x ") != "11010519491231002X" {
+		t.Error("NormalizeIDNumber")
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"13800138000": "13800138000", "+86 138-0013-8000": "13800138000", "8613800138000": "13800138000",
+		"028-85551234": "028-85551234", "(028)85551234": "028-85551234", "02885551234": "028-85551234",
+		"0838-2221234": "0838-2221234", "010-12345678转123": "010-12345678-123",
+		"12800138000": "", "1380013800": "", "028-0551234": "", "abc": "", "0-1": "",
+	} {
+		got, ok := NormalizePhone(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("NormalizePhone(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	d := time.Date(2020, 2, 15, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		in    string
+		xlsx  bool
+		ok    bool
+		wantD time.Time
+	}{
+		{"2020-02-15", false, true, d}, {"2020/2/15", false, true, d}, {"2020-02-15 08:00", false, true, d},
+		{"43876", true, true, d}, {"43876.5", true, true, d}, {"43876", false, false, time.Time{}},
+		{"2020-02-30", false, false, time.Time{}}, {"15/02/2020", false, false, time.Time{}}, {"2020-13-01", false, false, time.Time{}},
+		{"0", true, false, time.Time{}},
+	} {
+		got, ok := ParseDate(tt.in, tt.xlsx)
+		if ok != tt.ok || !got.Equal(tt.wantD) {
+			t.Errorf("ParseDate(%q, %v) = %v %v", tt.in, tt.xlsx, got, ok)
+		}
+	}
+}
+
+const header = "姓名,身份证号,手机号,部门,体温,健康码,近14日旅居史,返回日期,隔离结束日期\n"
+
+func goodRoster() string {
+	return header +
+		"张三," + MakeIDNumber(1) + ",13800138000,生产部,36.5,绿码,无,,\n" + // plain
+		"李四," + MakeIDNumber(2) + ",,生产部,37.3,黄码,湖北武汉,2020-02-20,2020-03-05\n" + // fever, yellow, hubei, quarantined
+		"王五," + MakeIDNumber(3) + ",028-85551234,,36.8℃,红,湖北省黄冈市,2020/2/14,2020/2/28\n" + // red, hubei day 14 before → not counted
+		"赵六," + MakeIDNumber(4) + ",,,,green,黃岡,2020-02-15,2020-02-29\n" + // hubei (traditional) day 13, quarantine ends after
+		"钱七," + MakeIDNumber(5) + ",,,38.0,,广东深圳,2020-02-27,\n" // fever, non-Hubei travel
+}
+
+func TestParseGood(t *testing.T) {
+	want := Summary{Rows: 5, Fever: 2, HealthCodeRed: 1, HealthCodeYellow: 1, Hubei14d: 2, InQuarantine: 2}
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(goodRoster())
+	trad := strings.Replace(goodRoster(), "身份证号,手机号,部门,体温,健康码", "身份證號,手機號,部門,體溫,健康碼", 1)
+	xlsx := filepath.Join(t.TempDir(), "r.xlsx")
+	var table [][]any
+	for _, line := range strings.Split(strings.TrimSpace(goodRoster()), "\n") {
+		var row []any
+		for _, c := range strings.Split(line, ",") {
+			row = append(row, c)
+		}
+		table = append(table, row)
+	}
+	table[2][7] = 43881 // 2020-02-20 as an Excel date serial
+	table[2][4] = 37.3
+	if err := sheettest.WriteXLSXRows(xlsx, table); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]string{
+		"utf8": writeFile(t, "r.csv", []byte(goodRoster())), "gbk": writeFile(t, "g.csv", []byte(gbk)),
+		"traditional": writeFile(t, "t.csv", []byte(trad)), "xlsx": xlsx,
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Parse(context.Background(), p, resume, Options{})
+			if err != nil {
+				t.Fatalf("%v %+v", err, apperror.As(err))
+			}
+			if res.Summary != want {
+				t.Errorf("summary %+v, want %+v", res.Summary, want)
+			}
+			r := res.Rows[1]
+			if r.Line != 3 || r.HealthCode != Yellow || r.Temperature != 37.3 || !r.ReturnDate.Equal(time.Date(2020, 2, 20, 0, 0, 0, 0, time.UTC)) || res.Rows[2].Phone != "028-85551234" || res.Rows[0].Travel != "" {
+				t.Errorf("rows %+v", res.Rows[:3])
+			}
+		})
+	}
+}
+
+func TestParseBadRows(t *testing.T) {
+	id := MakeIDNumber(9)
+	wrongCheck := id[:17] + map[bool]string{true: "0", false: "1"}[id[17] == '1']
+	data := "姓名,身份证号,手机号,体温,健康码,近14日旅居史,返回日期\n" +
+		"甲," + id + ",13800138000,36.5,绿码,,\n" + // 2 ok
+		"乙," + id + ",,,,,\n" + // 3 duplicate
+		"," + wrongCheck + ",12345,44,蓝码,,\n" + // 4 name, id, phone, temp, code
+		"丁," + MakeIDNumber(10) + ",,abc,,武汉,\n" + // 5 temp not number, missing return date
+		"戊," + MakeIDNumber(11) + ",,,,武汉,2020-02-30\n" // 6 bad date
+	_, err := Parse(context.Background(), writeFile(t, "b.csv", []byte(data)), resume, Options{})
+	e := apperror.As(err)
+	if e == nil || e.Code != apperror.Invalid {
+		t.Fatalf("err %v", err)
+	}
+	want := []string{
+		"3 身份证号 身份证号与第 2 行重复",
+		"4 姓名 姓名为空",
+		"4 身份证号 身份证号校验位错误 / ID number check digit is wrong",
+		"4 手机号 电话号码格式错误",
+		"4 体温 体温应在 34.0–43.0",
+		"4 健康码 健康码应为",
+		"5 体温 体温“abc”不是数字",
+		"5 返回日期 填写了旅居史，请填写返回日期",
+		"6 返回日期 日期“2020-02-30”格式错误",
+	}
+	if len(e.Details) != len(want) {
+		t.Fatalf("%d details, want %d: %+v", len(e.Details), len(want), e.Details)
+	}
+	for i, w := range want {
+		d := e.Details[i]
+		if got := fmt.Sprintf("%d %s %s", d.Row, d.Column, d.Message); !strings.HasPrefix(got, w) {
+			t.Errorf("detail %d = %q, want prefix %q", i, got, w)
+		}
+	}
+}
+
+func TestParseRefusals(t *testing.T) {
+	for name, tt := range map[string]struct {
+		data string
+		opts Options
+		code apperror.Code
+	}{
+		"missing id column": {"姓名,手机号\n甲,13800138000\n", Options{}, apperror.Invalid},
+		"header only":       {header, Options{}, apperror.Invalid},
+		"nul":               {header + "甲\x00\n", Options{}, apperror.Invalid},
+		"pdf":               {"%PDF-1.5\n", Options{}, apperror.Unsupported},
+		"over cap":          {goodRoster(), Options{Sheet: sheet.Options{MaxRows: 4}}, apperror.TooLarge},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse(context.Background(), writeFile(t, "x.csv", []byte(tt.data)), resume, tt.opts)
+			if apperror.CodeOf(err) != tt.code {
+				t.Fatalf("err %v, want %s", err, tt.code)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(goodRoster()))
+	f.Add([]byte("name,id_number,temperature\n甲,11010519491231002X,36.6\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "r.csv")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Parse(context.Background(), p, resume, Options{Sheet: sheet.Options{MaxRows: 500}})
+		if err != nil {
+			if apperror.As(err) == nil {
+				t.Fatalf("%v is not an *apperror.Error", err)
+			}
+			return
+		}
+		s := res.Summary
+		if s.Rows != len(res.Rows) || s.Fever > s.Rows || s.InQuarantine > s.Hubei14d || s.Hubei14d > s.Rows {
+			t.Fatalf("inconsistent summary %+v", s)
+		}
+		for _, r := range res.Rows {
+			if r.Name == "" || CheckIDNumber(r.IDNumber, resume) != nil || (r.Temperature != 0 && (r.Temperature < 34 || r.Temperature > 43)) {
+				t.Fatalf("invalid row accepted: %+v", r)
+			}
+		}
+	})
+}

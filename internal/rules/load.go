@@ -1,0 +1,610 @@
+package rules
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	"gopkg.in/yaml.v3"
+
+	"fugong/internal/apperror"
+)
+
+// Limits that keep one rule from hanging or exhausting the server: the AST
+// size is capped at compile time, the VM's allocations at run time (expr has
+// no loops, so bounded input and bounded allocation bound the time too).
+const (
+	maxNodes     = 2000
+	memoryBudget = 200_000
+	maxFileSize  = 1 << 20
+	maxFiles     = 500
+)
+
+// Severity says what a flag does to a filing.
+type Severity string
+
+// The severities a rule may have: a block flag keeps a filing from review,
+// warn shows the reviewer a problem, info is a hint.
+const (
+	Block Severity = "block"
+	Warn  Severity = "warn"
+	Info  Severity = "info"
+)
+
+// Rule is one compiled rule of a Set.
+type Rule struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Severity    Severity       `json:"severity"`
+	When        string         `json:"when"`
+	Message     string         `json:"message"`
+	Description string         `json:"description,omitempty"`
+	Params      map[string]any `json:"params,omitempty"`
+	File        string         `json:"file"` // base name of the YAML file
+	Line        int            `json:"line"` // line of the rule's when in File
+
+	when    *vm.Program
+	message []segment
+}
+
+// segment is a literal piece of a message template, or (program != nil) a
+// {{ expression }} whose value is shown.
+type segment struct {
+	text    string
+	program *vm.Program
+}
+
+// File is one rule file as loaded, kept so every version ever active can be
+// persisted verbatim.
+type File struct {
+	Name    string `json:"name"`
+	Content string `json:"content"`
+}
+
+// Set is an immutable, compiled rule set. It is safe for concurrent use.
+type Set struct {
+	// Version is the first 12 hex digits of the sha256 over the loaded
+	// files' names and contents, in name order.
+	Version  string
+	Rules    []*Rule
+	Files    []File
+	Dir      string
+	LoadedAt time.Time
+
+	vms sync.Pool // *vm.VM, reused across evaluations to save allocations
+}
+
+// Problem is one error found while loading a rule set, positioned in its
+// file. Column is 0 when unknown.
+type Problem struct {
+	File    string
+	RuleID  string
+	Line    int
+	Column  int
+	Message string
+}
+
+// String formats p as file:line:column: rule id: message.
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+		if p.Column > 0 {
+			fmt.Fprintf(&b, ":%d", p.Column)
+		}
+	}
+	if p.RuleID != "" {
+		fmt.Fprintf(&b, ": 规则 / rule %s", p.RuleID)
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Check compiles the rule files in dir without activating them, for
+// `fugong rules check`. It returns the set, or an *apperror.Error with code
+// Invalid whose Details list every problem (see Load).
+func Check(dir string) (*Set, error) {
+	return Load(context.Background(), dir)
+}
+
+// Load reads every *.yaml file in dir and compiles its rules. Every problem
+// — YAML syntax, unknown or missing field, bad id or severity, duplicate id,
+// expression syntax, unknown name or type error, bad template — is collected;
+// if there is any, Load returns an *apperror.Error with code Invalid whose
+// Details hold one entry per problem: Field "file#rule_id", Row the YAML
+// line, Column the column as a decimal string, Message the whole positioned
+// sentence. A directory that cannot be read gives an Internal error.
+func Load(ctx context.Context, dir string) (*Set, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, apperror.Wrap(err, apperror.Internal, "无法读取规则目录 / Cannot read rules directory %s", dir)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, apperror.Wrap(err, apperror.Internal, "无法读取规则目录 / Cannot read rules directory %s", dir)
+	}
+	sort.Strings(names)
+	if len(names) > maxFiles {
+		return nil, apperror.New(apperror.Invalid, "规则文件过多（%d 个，上限 %d）/ Too many rule files", len(names), maxFiles)
+	}
+	files := make([]File, 0, len(names))
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		content, err := readLimited(name)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Name: filepath.Base(name), Content: content})
+	}
+	set, problems := compileFiles(files)
+	if len(problems) > 0 {
+		return nil, problemsError(problems)
+	}
+	set.Dir = dir
+	return set, nil
+}
+
+func readLimited(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", apperror.Wrap(err, apperror.Internal, "无法读取规则文件 / Cannot read rule file %s", filepath.Base(name))
+	}
+	defer f.Close()
+	buf := make([]byte, maxFileSize+1)
+	n, err := readFull(f, buf)
+	if err != nil {
+		return "", apperror.Wrap(err, apperror.Internal, "无法读取规则文件 / Cannot read rule file %s", filepath.Base(name))
+	}
+	if n > maxFileSize {
+		return "", apperror.New(apperror.Invalid, "规则文件过大（上限 1 MiB）/ Rule file too large: %s", filepath.Base(name))
+	}
+	return string(buf[:n]), nil
+}
+
+func readFull(f *os.File, buf []byte) (int, error) {
+	n, err := io.ReadFull(f, buf)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return n, nil
+	}
+	return n, err
+}
+
+// problemsError turns load problems into the client-facing error.
+func problemsError(problems []Problem) *apperror.Error {
+	details := make([]apperror.Detail, len(problems))
+	for i, p := range problems {
+		field := p.File
+		if p.RuleID != "" {
+			field += "#" + p.RuleID
+		}
+		d := apperror.Detail{Row: p.Line, Field: field, Message: p.String()}
+		if p.Column > 0 {
+			d.Column = strconv.Itoa(p.Column)
+		}
+		details[i] = d
+	}
+	return apperror.WithDetails(apperror.Invalid,
+		fmt.Sprintf("规则集有 %d 处错误，未加载 / The rule set has %d error(s) and was not loaded", len(problems), len(problems)),
+		details)
+}
+
+// version hashes the files' names and contents (already in name order).
+func version(files []File) string {
+	h := sha256.New()
+	for _, f := range files {
+		// Length-prefixed so no two different file lists hash alike.
+		fmt.Fprintf(h, "%d:%s%d:", len(f.Name), f.Name, len(f.Content))
+		h.Write([]byte(f.Content))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// compileFiles parses and compiles files; the set is valid only when no
+// problem is returned.
+func compileFiles(files []File) (*Set, []Problem) {
+	set := &Set{Version: version(files), Files: files, LoadedAt: time.Now()}
+	set.vms.New = func() any { return &vm.VM{MemoryBudget: memoryBudget} }
+	var problems []Problem
+	seen := map[string]string{} // id → file:line of its first definition
+	for _, f := range files {
+		rules, ps := parseFile(f)
+		problems = append(problems, ps...)
+		for _, r := range rules {
+			where := fmt.Sprintf("%s:%d", r.File, r.Line)
+			if first, dup := seen[r.ID]; dup {
+				problems = append(problems, Problem{File: f.Name, RuleID: r.ID, Line: r.Line,
+					Message: fmt.Sprintf("规则 id 重复，已在 %s 定义 / duplicate rule id, first defined at %s", first, first)})
+				continue
+			}
+			seen[r.ID] = where
+			set.Rules = append(set.Rules, r)
+		}
+	}
+	return set, problems
+}
+
+// ruleKeys are the fields a rule may have.
+var ruleKeys = map[string]bool{"id": true, "name": true, "severity": true, "when": true,
+	"message": true, "description": true, "params": true}
+
+// parseFile parses one YAML file and compiles each well-formed rule.
+func parseFile(f File) ([]*Rule, []Problem) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(f.Content), &doc); err != nil {
+		return nil, []Problem{{File: f.Name, Line: yamlErrorLine(err), Message: "YAML 语法错误 / YAML syntax error: " + err.Error()}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, []Problem{{File: f.Name, Line: 1, Message: "文件为空，应有顶层 rules 列表 / empty file: a top-level rules list is required"}}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, []Problem{{File: f.Name, Line: root.Line, Column: root.Column, Message: "顶层应为映射，含 rules 列表 / top level must be a mapping with a rules list"}}
+	}
+	var list *yaml.Node
+	var problems []Problem
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value != "rules" {
+			problems = append(problems, Problem{File: f.Name, Line: k.Line, Column: k.Column,
+				Message: fmt.Sprintf("未知的顶层字段 %q，只允许 rules / unknown top-level field %q, only rules is allowed", k.Value, k.Value)})
+			continue
+		}
+		list = v
+	}
+	if list == nil {
+		return nil, append(problems, Problem{File: f.Name, Line: root.Line, Message: "缺少顶层 rules 列表 / missing top-level rules list"})
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, append(problems, Problem{File: f.Name, Line: list.Line, Column: list.Column, Message: "rules 应为列表 / rules must be a list"})
+	}
+	lines := strings.Split(f.Content, "\n")
+	var rules []*Rule
+	for _, item := range list.Content {
+		r, ps := parseRule(f.Name, lines, item)
+		problems = append(problems, ps...)
+		if r != nil && len(ps) == 0 {
+			rules = append(rules, r)
+		}
+	}
+	return rules, problems
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlErrorLine(err error) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+// parseRule decodes and compiles one rule node; it returns problems instead
+// of a rule when anything is wrong.
+func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Problem) {
+	if item.Kind != yaml.MappingNode {
+		return nil, []Problem{{File: fileName, Line: item.Line, Column: item.Column, Message: "规则应为映射 / a rule must be a mapping"}}
+	}
+	r := &Rule{File: fileName, Line: item.Line}
+	var problems []Problem
+	add := func(n *yaml.Node, format string, args ...any) {
+		problems = append(problems, Problem{File: fileName, RuleID: r.ID, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(format, args...)})
+	}
+	nodes := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		if !ruleKeys[k.Value] {
+			add(k, "未知字段 %q（允许 id, name, severity, when, message, description, params）/ unknown field %q", k.Value, k.Value)
+			continue
+		}
+		if _, dup := nodes[k.Value]; dup {
+			add(k, "字段 %q 重复 / field %q given twice", k.Value, k.Value)
+			continue
+		}
+		nodes[k.Value] = v
+	}
+	str := func(key string, required bool) string {
+		n := nodes[key]
+		if n == nil {
+			if required {
+				add(item, "缺少字段 %s / missing field %s", key, key)
+			}
+			return ""
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			add(n, "字段 %s 应为字符串 / field %s must be a string", key, key)
+			return ""
+		}
+		if required && strings.TrimSpace(n.Value) == "" {
+			add(n, "字段 %s 不能为空 / field %s must not be empty", key, key)
+		}
+		return n.Value
+	}
+	r.ID = str("id", true)
+	if r.ID != "" && !idPattern.MatchString(r.ID) {
+		add(nodes["id"], "id %q 应为 snake_case（小写字母、数字、下划线）/ id must be snake_case", r.ID)
+	}
+	// Problems found before the id was known carry no id; name them now.
+	for i := range problems {
+		problems[i].RuleID = r.ID
+	}
+	r.Name = str("name", true)
+	sev := str("severity", true)
+	switch Severity(sev) {
+	case Block, Warn, Info:
+		r.Severity = Severity(sev)
+	case "":
+	default:
+		add(nodes["severity"], "severity %q 无效，应为 block、warn 或 info / bad severity %q: use block, warn or info", sev, sev)
+	}
+	r.When = str("when", true)
+	r.Message = str("message", true)
+	r.Description = str("description", false)
+	if n := nodes["params"]; n != nil {
+		params, err := decodeParams(n)
+		if err != "" {
+			add(n, "%s", err)
+		}
+		r.Params = params
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+
+	prog, errs := compileExpr(r.When, r.Params, expr.AsBool())
+	for _, e := range errs {
+		problems = append(problems, exprProblem(fileName, r.ID, lines, nodes["when"], e))
+	}
+	r.when = prog
+	segs, errs := compileTemplate(r.Message, r.Params)
+	for _, e := range errs {
+		problems = append(problems, exprProblem(fileName, r.ID, lines, nodes["message"], e))
+	}
+	r.message = segs
+	r.Line = nodes["when"].Line
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return r, nil
+}
+
+// decodeParams accepts numbers, strings, booleans and lists of strings,
+// returning a message when anything else is given.
+func decodeParams(n *yaml.Node) (map[string]any, string) {
+	if n.Kind != yaml.MappingNode {
+		return nil, "params 应为映射 / params must be a mapping"
+	}
+	var raw map[string]any
+	if err := n.Decode(&raw); err != nil {
+		return nil, "params 无法解析 / params cannot be decoded: " + err.Error()
+	}
+	out := make(map[string]any, len(raw))
+	for k, v := range raw {
+		switch v := v.(type) {
+		case int, float64, string, bool:
+			out[k] = v
+		case []any:
+			words := make([]string, 0, len(v))
+			for _, w := range v {
+				s, ok := w.(string)
+				if !ok {
+					return nil, fmt.Sprintf("params.%s 列表只能含字符串 / params.%s: a list may hold strings only", k, k)
+				}
+				words = append(words, s)
+			}
+			out[k] = words
+		default:
+			return nil, fmt.Sprintf("params.%s 应为数字、字符串、布尔值或字符串列表 / params.%s must be a number, string, boolean or list of strings", k, k)
+		}
+	}
+	return out, ""
+}
+
+// exprError is an expression error positioned within the expression text
+// (line 1-based, column 0-based in runes) plus the offset of the expression
+// within its YAML value (for template segments).
+type exprError struct {
+	line, column int
+	offset       int // runes before the expression in the YAML value, on its first line
+	known        bool
+	message      string
+}
+
+// compileExpr compiles one expression against Env with the rule's params
+// inlined as constants, so params are typed and unknown ones are caught.
+func compileExpr(src string, params map[string]any, extra ...expr.Option) (*vm.Program, []exprError) {
+	pp := &paramPatcher{params: params, src: src}
+	opts := []expr.Option{
+		expr.Env(Env{}),
+		expr.MaxNodes(maxNodes),
+		expr.Patch(pp),
+		// now is our variable, not the clock: rules must be reproducible.
+		expr.DisableBuiltin("now"),
+		// repeat can build huge strings from tiny input.
+		expr.DisableBuiltin("repeat"),
+	}
+	opts = append(opts, functionOptions()...)
+	opts = append(opts, extra...)
+	prog, err := expr.Compile(src, opts...)
+	var errs []exprError
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			errs = append(errs, exprError{line: fe.Line, column: fe.Column, known: fe.Line > 0, message: fe.Message})
+		} else {
+			errs = append(errs, exprError{message: err.Error()})
+		}
+	}
+	for _, u := range pp.unknown {
+		errs = append(errs, exprError{line: u.line, column: u.column, known: true,
+			message: fmt.Sprintf("未知参数 params.%s，请在 params 中定义 / unknown parameter params.%s: define it under params", u.name, u.name)})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return prog, nil
+}
+
+// paramPatcher replaces params.NAME with the rule's value for NAME, and
+// records names the rule does not define.
+type paramPatcher struct {
+	params  map[string]any
+	src     string
+	unknown []unknownParam
+}
+
+type unknownParam struct {
+	name         string
+	line, column int
+}
+
+// Visit implements ast.Visitor.
+func (p *paramPatcher) Visit(node *ast.Node) {
+	m, ok := (*node).(*ast.MemberNode)
+	if !ok {
+		return
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	if !ok || id.Value != "params" {
+		return
+	}
+	name, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return
+	}
+	v, ok := p.params[name.Value]
+	if !ok {
+		line, col := lineColumn(p.src, m.Location().From)
+		p.unknown = append(p.unknown, unknownParam{name: name.Value, line: line, column: col})
+		return
+	}
+	ast.Patch(node, &ast.ConstantNode{Value: v})
+}
+
+// compileTemplate splits a message on {{ … }} and compiles each expression.
+func compileTemplate(msg string, params map[string]any) ([]segment, []exprError) {
+	var segs []segment
+	var errs []exprError
+	rest := msg
+	consumed := 0 // runes of msg before rest, for error columns
+	for {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			if rest != "" {
+				segs = append(segs, segment{text: rest})
+			}
+			return segs, errs
+		}
+		if i > 0 {
+			segs = append(segs, segment{text: rest[:i]})
+		}
+		j := strings.Index(rest[i+2:], "}}")
+		if j < 0 {
+			errs = append(errs, exprError{offset: consumed + runeLen(rest[:i]), known: true, line: 1,
+				message: "模板缺少 }} / unclosed {{ in message"})
+			return segs, errs
+		}
+		src := rest[i+2 : i+2+j]
+		if strings.TrimSpace(src) == "" {
+			errs = append(errs, exprError{offset: consumed + runeLen(rest[:i]), known: true, line: 1,
+				message: "模板表达式为空 / empty {{ }} in message"})
+		} else {
+			prog, es := compileExpr(src, params)
+			for _, e := range es {
+				e.offset = consumed + runeLen(rest[:i+2])
+				errs = append(errs, e)
+			}
+			segs = append(segs, segment{program: prog, text: src})
+		}
+		consumed += runeLen(rest[:i+2+j+2])
+		rest = rest[i+2+j+2:]
+	}
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// exprProblem positions an expression error in the YAML file: the line of
+// the value node (plus the expression's own line for block scalars) and,
+// where known, the column.
+func exprProblem(fileName, id string, lines []string, n *yaml.Node, e exprError) Problem {
+	p := Problem{File: fileName, RuleID: id, Line: n.Line, Message: "表达式错误 / expression error: " + firstLine(e.message)}
+	if !e.known {
+		return p
+	}
+	line := e.line
+	if line < 1 {
+		line = 1
+	}
+	col := e.column
+	if line == 1 {
+		col += e.offset
+	}
+	switch n.Style {
+	case yaml.LiteralStyle:
+		p.Line = n.Line + line
+		if p.Line-1 < len(lines) {
+			text := lines[p.Line-1]
+			p.Column = len(text) - len(strings.TrimLeft(text, " ")) + col + 1
+		}
+	case yaml.FoldedStyle:
+		// Folding joins lines, so only the first line is certain.
+		p.Line = n.Line + 1
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		p.Line = n.Line + line - 1
+		if line == 1 {
+			p.Column = n.Column + 1 + col
+		}
+	default:
+		p.Line = n.Line + line - 1
+		if line == 1 {
+			p.Column = n.Column + col
+		}
+	}
+	return p
+}
+
+// lineColumn turns a rune offset in src into a 1-based line and a 0-based
+// rune column, as expr's own errors report them.
+func lineColumn(src string, offset int) (int, int) {
+	line, col, i := 1, 0, 0
+	for _, r := range src {
+		if i == offset {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 0
+		} else {
+			col++
+		}
+		i++
+	}
+	return line, col
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,29 @@
+package rules
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+)
+
+// syncBuffer is a bytes.Buffer safe for the watcher goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newTestLogger(b *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, nil))
+}

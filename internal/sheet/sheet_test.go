@@ -1,0 +1,350 @@
+package sheet_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"fugong/internal/apperror"
+	"fugong/internal/sheet"
+	"fugong/internal/sheet/sheettest"
+)
+
+func write(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gbk(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(b)
+}
+
+// readAll returns header, rows (as "number:cell|cell") and the reader.
+func readAll(t testing.TB, path string, opts sheet.Options) ([]string, []string, *sheet.Reader, error) {
+	t.Helper()
+	r, err := sheet.Open(context.Background(), path, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer r.Close()
+	var rows []string
+	for r.Next() {
+		row := r.Row()
+		rows = append(rows, strconv.Itoa(row.Number)+":"+strings.Join(row.Cells, "|"))
+	}
+	return r.Header(), rows, r, r.Err()
+}
+
+func TestCSVEncodings(t *testing.T) {
+	const text = "姓名,部门\n张三,生产部\n\n李四,\"行政,后勤\"\n"
+	tests := []struct {
+		name string
+		data []byte
+		enc  sheet.Encoding
+	}{
+		{"utf8", []byte(text), sheet.UTF8},
+		{"utf8 bom", append([]byte("\xEF\xBB\xBF"), text...), sheet.UTF8BOM},
+		{"gbk", gbk(t, text), sheet.GB18030},
+		{"crlf", []byte(strings.ReplaceAll(text, "\n", "\r\n")), sheet.UTF8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header, rows, r, err := readAll(t, write(t, "x.csv", tt.data), sheet.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Encoding() != tt.enc || r.Format() != sheet.CSV {
+				t.Errorf("encoding %q format %v, want %q csv", r.Encoding(), r.Format(), tt.enc)
+			}
+			if strings.Join(header, ",") != "姓名,部门" {
+				t.Errorf("header %q", header)
+			}
+			want := []string{"2:张三|生产部", "3:李四|行政,后勤"}
+			if strings.Join(rows, ";") != strings.Join(want, ";") {
+				t.Errorf("rows %q, want %q", rows, want)
+			}
+		})
+	}
+}
+
+func TestGBKAcrossBufferBoundary(t *testing.T) {
+	// A long GBK file makes multi-byte characters straddle 64 KiB reads.
+	var b strings.Builder
+	b.WriteString("姓名\n")
+	for i := 0; i < 30000; i++ {
+		b.WriteString("王小明\n")
+	}
+	_, rows, r, err := readAll(t, write(t, "g.csv", gbk(t, b.String())), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Encoding() != sheet.GB18030 || len(rows) != 30000 || rows[29999] != "30001:王小明" {
+		t.Fatalf("enc %v, %d rows, last %q", r.Encoding(), len(rows), rows[len(rows)-1])
+	}
+	// The same text in UTF-8 stays UTF-8 although runes straddle reads.
+	_, rows, r, err = readAll(t, write(t, "u.csv", []byte(b.String())), sheet.Options{})
+	if err != nil || r.Encoding() != sheet.UTF8 || len(rows) != 30000 {
+		t.Fatalf("utf8: err %v enc %v rows %d", err, r.Encoding(), len(rows))
+	}
+}
+
+func TestBadUploads(t *testing.T) {
+	bomb, err := sheettest.ZipBomb(1<<30, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lying, err := sheettest.ZipBomb(1<<30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "good.xlsx")
+	if err := sheettest.WriteXLSXRows(good, [][]any{{"name"}, {"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	goodBytes, _ := os.ReadFile(good)
+	tests := []struct {
+		name string
+		data []byte
+		code apperror.Code
+		msg  string
+	}{
+		{"empty", nil, apperror.Invalid, "文件为空"},
+		{"only bom", []byte("\xEF\xBB\xBF"), apperror.Invalid, "文件为空"},
+		{"only blank lines", []byte("\n\n , \n"), apperror.Invalid, "文件为空"},
+		{"header not on row 1", []byte(",\n姓名\n张三\n"), apperror.Invalid, "第 1 行"},
+		{"bom then gbk", append([]byte("\xEF\xBB\xBF"), gbk(t, "姓名\n张三\n")...), apperror.Invalid, "BOM"},
+		{"nul byte", []byte("name\nab\x00c\n"), apperror.Invalid, "NUL"},
+		{"pdf renamed csv", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), apperror.Unsupported, "PDF"},
+		{"legacy xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), apperror.Unsupported, ".xls"},
+		{"utf16", []byte("\xFF\xFEn\x00a\x00"), apperror.Unsupported, "UTF-16"},
+		{"unbalanced quote", []byte("name\n\"abc\n"), apperror.Invalid, "CSV"},
+		{"truncated xlsx", goodBytes[:len(goodBytes)/2], apperror.Invalid, "损坏"},
+		{"zip not workbook", zipOf(t, "readme.txt", "hello"), apperror.Unsupported, "工作簿"},
+		{"zip bomb", bomb, apperror.TooLarge, "解压"},
+		{"zip bomb lying header", lying, apperror.Invalid, "损坏"},
+		{"too many columns", []byte(strings.Repeat("a,", 300) + "a\n" + strings.Repeat("b,", 300) + "b\n"), apperror.Invalid, "256"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			_, _, _, err := readAll(t, write(t, "upload.csv", tt.data), sheet.Options{})
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("took %v, want well under a second", took)
+			}
+			e := apperror.As(err)
+			if e == nil {
+				t.Fatalf("err = %v, want *apperror.Error", err)
+			}
+			if e.Code != tt.code || !strings.Contains(e.Message+detailText(e), tt.msg) {
+				t.Errorf("got %s %q %v, want %s containing %q", e.Code, e.Message, e.Details, tt.code, tt.msg)
+			}
+			if !strings.Contains(e.Message, " / ") {
+				t.Errorf("message %q lacks the Chinese / English pair", e.Message)
+			}
+		})
+	}
+}
+
+func detailText(e *apperror.Error) string {
+	var b strings.Builder
+	for _, d := range e.Details {
+		b.WriteString(d.Message)
+	}
+	return b.String()
+}
+
+func zipOf(t *testing.T, name, body string) []byte {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "z.zip")
+	f, _ := os.Create(p)
+	zw := newZip(f)
+	w, _ := zw.Create(name)
+	w.Write([]byte(body))
+	zw.Close()
+	f.Close()
+	b, _ := os.ReadFile(p)
+	return b
+}
+
+func TestNULReportsLine(t *testing.T) {
+	_, _, _, err := readAll(t, write(t, "n.csv", []byte("name\nok\nok\nbad\x00\n")), sheet.Options{})
+	e := apperror.As(err)
+	if e == nil || len(e.Details) != 1 || e.Details[0].Row != 4 {
+		t.Fatalf("err %v, want a detail on line 4", err)
+	}
+}
+
+func TestXLSX(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.xlsx")
+	err := sheettest.WriteXLSXRows(p, [][]any{
+		{"姓名", "体温", "日期"},
+		{"张三", 36.5, 43876},
+		{},
+		{"李四", "37.3", "2020-02-15"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows, r, err := readAll(t, p, sheet.Options{DetectFormulas: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Format() != sheet.XLSX || r.Encoding() != "" {
+		t.Errorf("format %v enc %q", r.Format(), r.Encoding())
+	}
+	if strings.Join(header, ",") != "姓名,体温,日期" {
+		t.Errorf("header %q", header)
+	}
+	want := "2:张三|36.5|43876;4:李四|37.3|2020-02-15"
+	if got := strings.Join(rows, ";"); got != want {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+	if len(r.Formulas()) != 0 {
+		t.Errorf("formulas %v in a sheet without any", r.Formulas())
+	}
+}
+
+func TestXLSXFormulas(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.xlsx")
+	err := sheettest.WriteXLSXRows(p, [][]any{
+		{"a", "b"},
+		{1, 2},
+		{"x", sheettest.Formula("A2+1")},
+		{sheettest.Formula("SUM(A2:A3)"), "y"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, r, err := readAll(t, p, sheet.Options{DetectFormulas: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Formulas()
+	want := []sheet.Cell{{Row: 3, Col: 1}, {Row: 4, Col: 0}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("formulas %v, want %v", got, want)
+	}
+	if r.ColumnName(1) != "b" || r.ColumnName(7) != "H" {
+		t.Errorf("column names %q %q", r.ColumnName(1), r.ColumnName(7))
+	}
+	// Without the option no scan is made.
+	_, _, r, _ = readAll(t, p, sheet.Options{})
+	if r.Formulas() != nil {
+		t.Errorf("formulas reported without DetectFormulas")
+	}
+}
+
+func TestRowCap(t *testing.T) {
+	data := "n\n" + strings.Repeat("x\n", 11)
+	for _, tt := range []struct {
+		max  int
+		code apperror.Code
+	}{{11, ""}, {10, apperror.TooLarge}} {
+		_, rows, _, err := readAll(t, write(t, "c.csv", []byte(data)), sheet.Options{MaxRows: tt.max})
+		if apperror.CodeOf(err) != tt.code {
+			t.Errorf("max %d: err %v, want code %q", tt.max, err, tt.code)
+		}
+		if tt.code == "" && len(rows) != 11 {
+			t.Errorf("max %d: %d rows", tt.max, len(rows))
+		}
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	p := write(t, "d.csv", []byte("n\n"+strings.Repeat("x\n", 5000)))
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := sheet.Open(ctx, p, sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cancel()
+	n := 0
+	for r.Next() {
+		n++
+	}
+	if r.Err() == nil || !errors.Is(r.Err(), context.Canceled) || n > 256 {
+		t.Fatalf("after cancel read %d rows, err %v", n, r.Err())
+	}
+	dead, cancel2 := context.WithTimeout(context.Background(), -time.Second)
+	defer cancel2()
+	if _, err := sheet.Open(dead, p, sheet.Options{}); apperror.CodeOf(err) != apperror.TooLarge {
+		t.Errorf("expired deadline: %v", err)
+	}
+}
+
+func TestBind(t *testing.T) {
+	cols := []sheet.Column{
+		{Key: "credit_code", Aliases: []string{"统一社会信用代码"}, Required: true},
+		{Key: "name", Aliases: []string{"企业名称"}, Required: true},
+		{Key: "zone", Aliases: []string{"片区"}},
+		{Key: "temperature", Aliases: []string{"体温"}},
+	}
+	tests := []struct {
+		name, header string
+		wantErr      string
+		written      map[string]string
+	}{
+		{"english", "Credit Code,NAME,extra", "", map[string]string{"credit_code": "Credit Code", "name": "NAME", "zone": "zone"}},
+		{"traditional", " 統一社會信用代碼 ,企業名稱,片區", "", map[string]string{"credit_code": "統一社會信用代碼", "name": "企業名稱", "zone": "片區"}},
+		{"unit note and marker", "*统一社会信用代码,企业名称,体温（℃）", "", map[string]string{"temperature": "体温（℃）"}},
+		{"missing two", "片区,other", "缺少必填列：统一社会信用代码 / credit_code，企业名称 / name", nil},
+		{"duplicate", "credit_code,统一社会信用代码,name", "表头有误", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := sheet.Open(context.Background(), write(t, "h.csv", []byte(tt.header+"\nv\n")), sheet.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			h, err := r.Bind(cols)
+			if tt.wantErr != "" {
+				e := apperror.As(err)
+				if e == nil || e.Code != apperror.Invalid || !strings.Contains(e.Message, tt.wantErr) || e.Details[0].Row != 1 {
+					t.Fatalf("err %v, want Invalid containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, w := range tt.written {
+				if h.Name(k) != w {
+					t.Errorf("Name(%s) = %q, want %q", k, h.Name(k), w)
+				}
+			}
+			if !r.Next() || h.Get(r.Row(), "credit_code") != "v" || h.Get(r.Row(), "zone") != "" {
+				t.Errorf("Get on first row wrong")
+			}
+		})
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		" Credit-Code ": "credit_code", "統一社會信用代碼": "统一社会信用代码", "體溫(°C)": "体温",
+		"健康碼": "健康码", "綠碼": "绿码", "工業": "工业", "服務業": "服务业", "建築工地": "建筑工地",
+		"\uFEFF姓名": "姓名", "\u3000部門\u3000": "部门", "武漢": "武汉", "襄陽": "襄阳",
+	} {
+		if got := sheet.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
