@@ -43,6 +43,7 @@ usage:
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
+  fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
   fugong version
 `
 
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdUser(ctx, rest, stdout, stderr, getenv)
 	case "rules":
 		err = cmdRules(ctx, rest, stdout, stderr, getenv)
+	case "plans":
+		err = cmdPlans(ctx, rest, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "fugong", buildVersion())
 	default:

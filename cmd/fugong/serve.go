@@ -9,7 +9,10 @@ import (
 
 	"fugong/frontend"
 	"fugong/internal/auth"
+	"fugong/internal/dedup"
+	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/rules"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -42,9 +45,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	keys, err := loadKeyring(cfg, log)
+	if err != nil {
+		return err
+	}
+	engine := rules.NewEngine(cfg.Rules.Dir, httpapi.RuleVersionRecorder(ctx, db, log))
+	if _, err := engine.Reload(ctx); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	if cfg.Rules.Watch {
+		go func() {
+			if err := engine.Watch(ctx, log); err != nil {
+				log.Error("rule watcher stopped", "err", err)
+			}
+		}()
+	}
+	plansIndex, err := dedup.New(db.Gorm(), dedup.Options{})
+	if err != nil {
+		return err
+	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now)
+	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
+		Plans: filing.DedupIndex(plansIndex), Config: cfg, Log: log})
+	go filings.RunSweeper(ctx, cfg.Uploads.SweepGrace/4, cfg.Uploads.SweepGrace)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
-		Store: db, Auth: authSvc, Areas: zones})
+		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())

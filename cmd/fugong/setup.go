@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"fugong/internal/areas"
 	"fugong/internal/blob"
 	"fugong/internal/config"
+	"fugong/internal/pii"
 	"fugong/internal/store"
 )
 
@@ -101,4 +103,27 @@ func loadAreas(cfg config.Config) (*areas.Areas, error) {
 
 func openBlob(cfg config.Config) (blob.Store, error) {
 	return blob.Open(cfg)
+}
+
+// loadKeyring returns the personal-data keyring: FUGONG_DATA_KEY when set,
+// else a key generated once into the data directory (mode 0600), with a
+// warning, since losing that file loses every encrypted ID number.
+func loadKeyring(cfg config.Config, log *slog.Logger) (*pii.Keyring, error) {
+	key := cfg.Data.Key
+	if key == "" {
+		path := filepath.Join(cfg.Data.Dir, "data.key")
+		k, created, err := pii.LoadOrCreateKeyFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("data key: %w", err)
+		}
+		if created {
+			log.Warn("generated a new personal-data key; back it up or set FUGONG_DATA_KEY", "path", path)
+		}
+		key = k
+	}
+	kr, err := pii.ParseKeyring(key)
+	if err != nil {
+		return nil, fmt.Errorf("config: data.key (FUGONG_DATA_KEY): %w", err)
+	}
+	return kr, nil
 }

@@ -20,16 +20,25 @@ import (
 
 // Config is the whole configuration of one fugong process.
 type Config struct {
-	HTTP     HTTP     `yaml:"http"`
-	Log      Log      `yaml:"log"`
-	Database Database `yaml:"database"`
-	Blob     Blob     `yaml:"blob"`
-	MinIO    MinIO    `yaml:"minio"`
-	Uploads  Uploads  `yaml:"uploads"`
-	Rules    Rules    `yaml:"rules"`
-	Data     Data     `yaml:"data"`
-	Auth     Auth     `yaml:"auth"`
-	Areas    Areas    `yaml:"areas"`
+	HTTP     HTTP      `yaml:"http"`
+	Log      Log       `yaml:"log"`
+	Database Database  `yaml:"database"`
+	Blob     Blob      `yaml:"blob"`
+	MinIO    MinIO     `yaml:"minio"`
+	Uploads  Uploads   `yaml:"uploads"`
+	Rules    Rules     `yaml:"rules"`
+	Data     Data      `yaml:"data"`
+	Auth     Auth      `yaml:"auth"`
+	Areas    Areas     `yaml:"areas"`
+	Webhooks []Webhook `yaml:"webhooks"`
+}
+
+// Webhook is a department system told of decisions: fugong POSTs signed JSON
+// events to URL, retrying with backoff until it answers 2xx.
+type Webhook struct {
+	Name   string `yaml:"name"`
+	URL    string `yaml:"url"`
+	Secret string `yaml:"secret"` // HMAC-SHA256 key; the signature goes in X-Fugong-Signature
 }
 
 // Areas locates the zones and streets file.
@@ -347,6 +356,19 @@ func (c Config) Validate() error {
 	}
 	if c.Auth.LoginMaxFailures <= 0 || c.Auth.LoginWindow <= 0 {
 		return bad("auth.login_max_failures", "and auth.login_window must be positive")
+	}
+	seen := map[string]bool{}
+	for i, w := range c.Webhooks {
+		if w.Name == "" || seen[w.Name] {
+			return bad(fmt.Sprintf("webhooks[%d].name", i), "must be set and unique")
+		}
+		seen[w.Name] = true
+		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") {
+			return bad(fmt.Sprintf("webhooks[%d].url", i), "must be an http(s) URL, got %q", w.URL)
+		}
+		if len(w.Secret) < 16 {
+			return bad(fmt.Sprintf("webhooks[%d].secret", i), "must be at least 16 characters")
+		}
 	}
 	if c.Auth.ActivationCodeTTL <= 0 {
 		return bad("auth.activation_code_ttl", "must be positive")

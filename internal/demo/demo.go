@@ -156,7 +156,8 @@ func Seed(ctx context.Context, db *store.DB, a *areas.Areas) (Result, error) {
 			}
 			res.Accounts = append(res.Accounts, Account{Username: accounts[i].Username, Role: accounts[i].Role, Street: accounts[i].Street})
 		}
-		return nil
+		_, err = SeedFilings(ctx, tx, accounts[0].ID)
+		return err
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("seed demo: %w", err)

@@ -42,9 +42,41 @@ func same(codes ...int) map[string][2]int {
 // have a row: TestAccessMatrix fails on a route without one.
 func matrix(a *api) map[string]access {
 	own, other := a.ents["guixiA"].ID, a.ents["hezuoA"].ID
-	ownStreetOther := a.ents["guixiB"].ID // same street, other enterprise
-	_ = ownStreetOther
+	ownFiling, otherFiling := a.seedFiling(a.ents["guixiA"], "draft"), a.seedFiling(a.ents["hezuoA"], "draft")
+	ownAtt, otherAtt := a.seedAttachment(ownFiling), a.seedAttachment(otherFiling)
+	fp := func(id int64, suffix string) string { return fmt.Sprintf("/api/v1/filings/%d%s", id, suffix) }
+	tenantRead := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, notFound}, "street-guixi": {ok, notFound},
+		"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}
+	enterpriseWrite := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, notFound}, "street-guixi": {forbidden, forbidden},
+		"park": {forbidden, forbidden}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}
+	ownProblem, otherProblem := a.seedProblem(ownFiling), a.seedProblem(otherFiling)
+	note := a.seedNotification("ent-guixi")
+	officialWrite := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
+		"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}
 	return map[string]access{
+		"GET /api/v1/review/queue": {own: "/api/v1/review/queue", want: same(noSession, forbidden, ok, ok, forbidden, ok)},
+		"POST /api/v1/filings/:id/review": {own: fp(ownFiling.ID, "/review"), other: fp(otherFiling.ID, "/review"), body: `{"decision":"approve"}`,
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
+				"park": {forbidden, forbidden}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}},
+		"POST /api/v1/filings/:id/resumption": {own: fp(ownFiling.ID, "/resumption"), other: fp(otherFiling.ID, "/resumption"), body: `{"date":"2020-02-20"}`, want: enterpriseWrite},
+		"GET /api/v1/problems":                {own: "/api/v1/problems", want: same(noSession, ok, ok, ok, forbidden, ok)},
+		"POST /api/v1/problems": {own: "/api/v1/problems", other: "/api/v1/problems", body: map[string]any{"filing_id": ownFiling.ID, "title": "现场人员聚集"},
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, ok},
+				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},
+		"POST /api/v1/problems/:id/waive": {own: fmt.Sprintf("/api/v1/problems/%d/waive", ownProblem.ID), other: fmt.Sprintf("/api/v1/problems/%d/waive", otherProblem.ID),
+			body: `{"reason":"已现场核实"}`, want: officialWrite},
+		"GET /api/v1/notifications": {own: "/api/v1/notifications", want: same(noSession, ok, ok, ok, ok, ok)},
+		"POST /api/v1/notifications/:id/read": {own: fmt.Sprintf("/api/v1/notifications/%d/read", note.ID),
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, ok}, "street-guixi": {notFound, notFound},
+				"park": {notFound, notFound}, "dept": {notFound, notFound}, "admin": {notFound, notFound}}},
+		"POST /api/v1/filings":                 {own: "/api/v1/filings", body: `{}`, want: same(noSession, ok, forbidden, forbidden, forbidden, forbidden)},
+		"GET /api/v1/filings":                  {own: "/api/v1/filings", want: same(noSession, ok, ok, ok, forbidden, ok)},
+		"GET /api/v1/filings/:id":              {own: fp(ownFiling.ID, ""), other: fp(otherFiling.ID, ""), want: tenantRead},
+		"PATCH /api/v1/filings/:id":            {own: fp(ownFiling.ID, ""), other: fp(otherFiling.ID, ""), body: `{}`, want: enterpriseWrite},
+		"POST /api/v1/filings/:id/attachments": {own: fp(ownFiling.ID, "/attachments?kind=plan"), other: fp(otherFiling.ID, "/attachments?kind=plan"), want: enterpriseWrite},
+		"POST /api/v1/filings/:id/submit":      {own: fp(ownFiling.ID, "/submit"), other: fp(otherFiling.ID, "/submit"), want: enterpriseWrite},
+		"GET /api/v1/attachments/:id/content": {own: fmt.Sprintf("/api/v1/attachments/%d/content", ownAtt.ID),
+			other: fmt.Sprintf("/api/v1/attachments/%d/content", otherAtt.ID), want: tenantRead},
 		"GET /api/v1/version":          {own: "/api/v1/version", want: same(public, public, public, public, public, public)},
 		"POST /api/v1/auth/login":      {own: "/api/v1/auth/login", body: `{"username":"park","password":"` + testPassword + `"}`, want: same(public, public, public, public, public, public)},
 		"POST /api/v1/auth/activate":   {own: "/api/v1/auth/activate", body: `{}`, want: same(public, public, public, public, public, public)},
@@ -62,6 +94,28 @@ func matrix(a *api) map[string]access {
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, forbidden},
 				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},
 		"GET /api/v1/audit": {own: "/api/v1/audit", want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"GET /api/v1/filings/:id/similar": {own: fp(ownFiling.ID, "/similar"), other: fp(otherFiling.ID, "/similar"),
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
+				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},
+		"POST /api/v1/plan-templates": {own: "/api/v1/plan-templates", body: `{"name":"矩阵模板","text":"一、组织领导 成立疫情防控工作领导小组。"}`,
+			want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"GET /api/v1/plan-templates": {own: "/api/v1/plan-templates", want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		// Dashboards: street official its street only; park manager, admin all. Reports: departments their own.
+		"GET /api/v1/dashboard/sectors": {own: "/api/v1/dashboard/sectors?as_of=2020-02-28", other: "/api/v1/dashboard/sectors?as_of=2020-02-28&street=hezuo", want: dashboardAccess},
+		"GET /api/v1/dashboard/streets": {own: "/api/v1/dashboard/streets?sector=industrial&street=guixi", other: "/api/v1/dashboard/streets?sector=industrial&street=hezuo", want: dashboardAccess},
+		"GET /api/v1/dashboard/trend":   {own: "/api/v1/dashboard/trend?from=2020-02-01&to=2020-02-28", other: "/api/v1/dashboard/trend?from=2020-02-01&to=2020-02-28&street=hezuo", want: dashboardAccess},
+		"GET /api/v1/reports":           {own: "/api/v1/reports", want: same(noSession, forbidden, forbidden, ok, ok, ok)},
+		"GET /api/v1/reports/:id": {own: "/api/v1/reports/jingji-industrial-by-street", other: "/api/v1/reports/shehui-staff-health",
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {forbidden, forbidden},
+				"park": {ok, ok}, "dept": {ok, notFound}, "admin": {ok, ok}}},
+		// Rules: park manager and admin only.
+		"GET /api/v1/rules":           {own: "/api/v1/rules", want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"POST /api/v1/rules/evaluate": {own: "/api/v1/rules/evaluate", body: `{"staff_total": 10}`, want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"POST /api/v1/rules/reload":   {own: "/api/v1/rules/reload", want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"POST /api/v1/rules/backtest": {own: "/api/v1/rules/backtest", body: `{"files": []}`, want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"GET /api/v1/rules/versions":  {own: "/api/v1/rules/versions", want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
+		"GET /api/v1/rules/versions/:version": {own: "/api/v1/rules/versions/" + a.rules.Current().Version,
+			want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
 	}
 }
 
@@ -138,3 +192,8 @@ func TestAccessMatrix(t *testing.T) {
 		})
 	}
 }
+
+// dashboardAccess is the dashboards' row: own = the caller's street (or all),
+// other = ?street=hezuo.
+var dashboardAccess = map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden},
+	"street-guixi": {ok, forbidden}, "park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}

@@ -3,7 +3,10 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -16,10 +19,15 @@ import (
 
 	"fugong/internal/areas"
 	"fugong/internal/auth"
+	"fugong/internal/blob"
 	"fugong/internal/blob/blobtest"
 	"fugong/internal/config"
+	"fugong/internal/dedup"
+	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/pii"
 	"fugong/internal/registry"
+	"fugong/internal/rules"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -37,14 +45,18 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // with a small registry: two enterprises in guixi (south), one in hezuo
 // (west), and accounts for every role.
 type api struct {
-	t     *testing.T
-	srv   *httpapi.Server
-	db    *store.DB
-	auth  *auth.Service
-	clock *clock
-	zones *areas.Areas
-	cfg   config.Config
-	ents  map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
+	t       *testing.T
+	srv     *httpapi.Server
+	db      *store.DB
+	auth    *auth.Service
+	rules   *rules.Engine
+	filings *filing.Service
+	dedup   *dedup.Index
+	blob    blob.Store
+	clock   *clock
+	zones   *areas.Areas
+	cfg     config.Config
+	ents    map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
 }
 
 const testPassword = "correct-horse-battery"
@@ -56,8 +68,10 @@ func mustAPI(t *testing.T, driver string) *api {
 	clk := &clock{t: time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)}
 	a := &api{t: t, db: db, clock: clk, zones: areas.Default(), cfg: cfg, ents: map[string]store.Enterprise{}}
 	a.auth = auth.NewService(db, cfg.Auth, clk.Now)
-	a.srv = httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db,
-		Blob: blobtest.MustOpen(t, "local"), Store: db, Auth: a.auth, Areas: a.zones})
+	a.rules = rules.NewEngine("../../rules", nil)
+	if _, err := a.rules.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	rows := []store.Enterprise{
 		{CreditCode: registry.MakeCreditCode(1), Name: "桂溪甲公司", Sector: "industrial", Zone: "south", Street: "guixi", Supervised: true},
@@ -88,6 +102,25 @@ func mustAPI(t *testing.T, driver string) *api {
 			t.Fatal(err)
 		}
 	}
+	return a.build(blobtest.MustOpen(t, "local"))
+}
+
+// build (re)creates the server over the same database with objects in bs.
+func (a *api) build(bs blob.Store) *api {
+	t := a.t
+	keys, err := pii.ParseKeyring(pii.GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.blob = bs
+	a.dedup, err = dedup.New(a.db.Gorm(), dedup.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Plans: filing.DedupIndex(a.dedup),
+		Config: a.cfg, Now: a.clock.Now})
+	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db,
+		Blob: bs, Store: a.db, Auth: a.auth, Areas: a.zones, Rules: a.rules, Filings: a.filings, Dedup: a.dedup})
 	return a
 }
 
@@ -191,4 +224,58 @@ func fileBody(field, filename string, content []byte) *multipartBody {
 	w.Close()
 	m.contentType = w.FormDataContentType()
 	return m
+}
+
+// seedFiling inserts a filing of ent directly.
+func (a *api) seedFiling(ent store.Enterprise, status string) *store.Filing {
+	a.t.Helper()
+	f := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: status, Version: 1, CreatedBy: 1}
+	if err := a.db.CreateFiling(context.Background(), f); err != nil {
+		a.t.Fatal(err)
+	}
+	return f
+}
+
+// seedAttachment stores a small plan object and its row for f.
+func (a *api) seedAttachment(f *store.Filing) *store.Attachment {
+	a.t.Helper()
+	ctx := context.Background()
+	body := []byte(fmt.Sprintf("复工方案 %d", f.ID))
+	sum := sha256.Sum256(body)
+	sha := hex.EncodeToString(sum[:])
+	if _, err := a.blob.Put(ctx, filing.ObjectKey(sha), bytes.NewReader(body), int64(len(body)), "text/plain"); err != nil {
+		a.t.Fatal(err)
+	}
+	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: "plan", Filename: "plan.txt", Size: int64(len(body)),
+		SHA256: sha, ContentType: "text/plain", ObjectKey: filing.ObjectKey(sha), CreatedBy: 1, CreatedAt: time.Now()}
+	if err := a.db.CreateAttachment(ctx, att, nil); err != nil {
+		a.t.Fatal(err)
+	}
+	return att
+}
+
+// seedProblem records an open problem on f directly.
+func (a *api) seedProblem(f *store.Filing) store.Problem {
+	a.t.Helper()
+	fid, eid := f.ID, f.EnterpriseID
+	ps := []store.Problem{{FilingID: &fid, EnterpriseID: &eid, Street: f.Street, Sector: f.Sector, Source: store.SourceInspection,
+		Title: "测温记录缺失", Status: store.ProblemOpen, CreatedBy: 1, CreatedAt: time.Now()}}
+	if err := a.db.CreateProblems(context.Background(), ps); err != nil {
+		a.t.Fatal(err)
+	}
+	return ps[0]
+}
+
+// seedNotification leaves a notification for username.
+func (a *api) seedNotification(username string) store.Notification {
+	a.t.Helper()
+	u, err := a.db.UserByUsername(context.Background(), username)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ns := []store.Notification{{UserID: u.ID, Kind: "filing_returned", Message: "退回", CreatedAt: time.Now()}}
+	if err := a.db.CreateNotifications(context.Background(), ns); err != nil {
+		a.t.Fatal(err)
+	}
+	return ns[0]
 }

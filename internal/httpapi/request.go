@@ -29,13 +29,27 @@ func bodyReader(c *fiber.Ctx) io.Reader {
 // decodeJSON reads a JSON object into v: unknown fields, trailing data and
 // bodies over 1 MiB are errors with a clear message.
 func decodeJSON(c *fiber.Ctx, v any) error {
+	data, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSONBytes(data, v)
+}
+
+// readJSONBody reads at most 1 MiB of body.
+func readJSONBody(c *fiber.Ctx) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(bodyReader(c), maxJSONBody+1))
 	if err != nil {
-		return apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
+		return nil, apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
 	}
 	if len(data) > maxJSONBody {
-		return apperror.New(apperror.TooLarge, "JSON 请求体超过 1 MB / JSON body over 1 MB")
+		return nil, apperror.New(apperror.TooLarge, "JSON 请求体超过 1 MB / JSON body over 1 MB")
 	}
+	return data, nil
+}
+
+// decodeJSONBytes decodes one JSON object strictly.
+func decodeJSONBytes(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

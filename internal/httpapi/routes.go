@@ -32,4 +32,10 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Post("/streets/:street/activation-codes", need(store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin), s.activationCodes)
 
 	api.Get("/audit", need(managers...), s.listAudit)
+	s.dashboardRoutes(api)
+	s.ruleRoutes(api)
+	if s.deps.Filings != nil {
+		s.filingRoutes(api)
+	}
+	s.similarRoutes(api)
 }

@@ -20,8 +20,11 @@ import (
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
 	"fugong/internal/auth"
-	"fugong/internal/store"
 	"fugong/internal/config"
+	"fugong/internal/dedup"
+	"fugong/internal/filing"
+	"fugong/internal/rules"
+	"fugong/internal/store"
 )
 
 // Pinger is a backing service /readyz checks.
@@ -37,9 +40,12 @@ type Deps struct {
 	Blob     Pinger
 	Frontend fs.FS // the built UI, served at /
 
-	Store *store.DB     // nil only in tests of the bare server
-	Auth  *auth.Service // nil only in tests of the bare server
-	Areas *areas.Areas
+	Store   *store.DB     // nil only in tests of the bare server
+	Auth    *auth.Service // nil only in tests of the bare server
+	Areas   *areas.Areas
+	Rules   *rules.Engine // the running rule set; nil only in tests of the bare server
+	Filings *filing.Service
+	Dedup   *dedup.Index // near-duplicate plan index; nil disables /similar and templates
 }
 
 // Server is the HTTP API.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // AuditEntry is one append-only audit record. Each entry stores the hash of
@@ -37,27 +36,35 @@ func (e *AuditEntry) computeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// AppendAudit adds e at the end of the chain. Appends serialise on the last
-// entry's row lock (MySQL) or the write lock (SQLite), so the chain never
-// forks. There is deliberately no update or delete of audit entries.
+// AppendAudit adds e at the end of the chain. Appends are serialised so the
+// chain never forks: on MySQL by a named lock held across the read of the
+// last hash and the insert (row locks alone deadlock on the insert's gap
+// lock), on SQLite by its IMMEDIATE write transaction. There is deliberately
+// no update or delete of audit entries.
 func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var last AuditEntry
-		q := tx.Order("id DESC").Limit(1)
+	// Milliseconds: MySQL stores datetime(3), and the hash must survive the round trip.
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	return db.gorm.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		conn := pinned.Session(&gorm.Session{NewDB: true})
 		if db.driver == "mysql" {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+			var got int
+			if err := conn.Raw("SELECT GET_LOCK('fugong_audit', 10)").Scan(&got).Error; err != nil || got != 1 {
+				return dbErr(fmt.Errorf("audit lock: %v", err), "audit")
+			}
+			defer conn.Exec("SELECT RELEASE_LOCK('fugong_audit')")
 		}
-		err := q.Find(&last).Error
-		if err != nil {
-			return dbErr(err, "audit")
-		}
-		e.PrevHash = last.Hash
-		e.Hash = e.computeHash()
-		return dbErr(tx.Create(e).Error, "audit")
+		return conn.Transaction(func(tx *gorm.DB) error {
+			var last AuditEntry
+			if err := tx.Order("id DESC").Limit(1).Find(&last).Error; err != nil {
+				return dbErr(err, "audit")
+			}
+			e.PrevHash = last.Hash
+			e.Hash = e.computeHash()
+			return dbErr(tx.Create(e).Error, "audit")
+		})
 	})
 }
 

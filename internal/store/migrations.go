@@ -21,6 +21,8 @@ type migration struct {
 // migrations is the ordered history of fugong's schema. Append only.
 var migrations = []migration{
 	{1, "core: enterprises, users, sessions, api tokens, activation codes, audit, login failures", migrate1},
+	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
+	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 }
 
 // schemaMigration records an applied step.
@@ -114,14 +116,14 @@ type m1Enterprise struct {
 func (m1Enterprise) TableName() string { return "enterprises" }
 
 type m1User struct {
-	ID                int64   `gorm:"primaryKey"`
-	Username          string  `gorm:"size:64;not null;uniqueIndex"`
-	PasswordHash      string  `gorm:"size:255;not null"`
-	Role              string  `gorm:"size:32;not null"`
-	Street            string  `gorm:"size:32;not null;default:''"`
-	EnterpriseID      *int64  `gorm:"uniqueIndex"`
-	Department        string  `gorm:"size:64;not null;default:''"`
-	Disabled          bool    `gorm:"not null;default:false"`
+	ID                int64  `gorm:"primaryKey"`
+	Username          string `gorm:"size:64;not null;uniqueIndex"`
+	PasswordHash      string `gorm:"size:255;not null"`
+	Role              string `gorm:"size:32;not null"`
+	Street            string `gorm:"size:32;not null;default:''"`
+	EnterpriseID      *int64 `gorm:"uniqueIndex"`
+	Department        string `gorm:"size:64;not null;default:''"`
+	Disabled          bool   `gorm:"not null;default:false"`
 	PasswordChangedAt time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -155,10 +157,10 @@ type m1APIToken struct {
 func (m1APIToken) TableName() string { return "api_tokens" }
 
 type m1ActivationCode struct {
-	ID           int64  `gorm:"primaryKey"`
-	EnterpriseID int64  `gorm:"not null;index"`
-	CodeHash     string `gorm:"size:64;not null;uniqueIndex"`
-	IssuedBy     int64  `gorm:"not null"`
+	ID           int64     `gorm:"primaryKey"`
+	EnterpriseID int64     `gorm:"not null;index"`
+	CodeHash     string    `gorm:"size:64;not null;uniqueIndex"`
+	IssuedBy     int64     `gorm:"not null"`
 	ExpiresAt    time.Time `gorm:"not null"`
 	UsedAt       *time.Time
 	CreatedAt    time.Time

@@ -190,3 +190,5 @@ func isUnavailable(err error) bool {
 	}
 	return false
 }
+
+func conflict(msg string) error { return apperror.New(apperror.Conflict, "%s", msg) }

@@ -1,0 +1,591 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"fugong/internal/apperror"
+	"fugong/internal/store"
+)
+
+// Options configures an Index. Zero fields take the defaults named beside
+// them. ShingleSize, Permutations, RecallTarget, Threshold and Seed decide
+// what is stored: changing any of them requires Reindex.
+type Options struct {
+	Threshold    float64 // DefaultThreshold: least Jaccard similarity reported
+	ShingleSize  int     // DefaultShingleSize
+	Permutations int     // DefaultPermutations
+	RecallTarget float64 // DefaultRecallTarget: candidate probability at Threshold
+	Seed         uint64  // seed of the MinHash functions; 0 means a fixed built-in seed
+
+	// FrequentShare is the document-frequency cut: a shingle in more than
+	// this share of the sampled plans is boilerplate (default 0.05).
+	FrequentShare float64
+	// MinFrequentPlans is the least number of sampled plans a shingle must
+	// occur in to be boilerplate (default 30), so that in a small corpus a
+	// ring of a few copied plans is not mistaken for boilerplate.
+	MinFrequentPlans int
+	// SampleSize caps the plans read by RefreshBoilerplate (default 5000;
+	// the share is then estimated within about ±0.6 percentage points).
+	SampleSize int
+
+	MinPassage  int // shortest shared passage reported, normalised characters (default 20)
+	MaxPassages int // most passages per match (default 20)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Threshold == 0 {
+		o.Threshold = DefaultThreshold
+	}
+	if o.ShingleSize == 0 {
+		o.ShingleSize = DefaultShingleSize
+	}
+	if o.Permutations == 0 {
+		o.Permutations = DefaultPermutations
+	}
+	if o.RecallTarget == 0 {
+		o.RecallTarget = DefaultRecallTarget
+	}
+	if o.Seed == 0 {
+		o.Seed = 0x6675676f6e67 // "fugong"
+	}
+	if o.FrequentShare == 0 {
+		o.FrequentShare = 0.05
+	}
+	if o.MinFrequentPlans == 0 {
+		o.MinFrequentPlans = 30
+	}
+	if o.SampleSize == 0 {
+		o.SampleSize = 5000
+	}
+	if o.MinPassage == 0 {
+		o.MinPassage = 20
+	}
+	if o.MaxPassages == 0 {
+		o.MaxPassages = 20
+	}
+	return o
+}
+
+// PlanDoc is one plan revision to index.
+type PlanDoc struct {
+	RevisionID   int64
+	FilingID     int64
+	EnterpriseID int64
+	Text         string
+}
+
+// Match is an indexed plan revision whose exact Jaccard similarity to the
+// queried text (boilerplate removed) is at least the threshold.
+type Match struct {
+	RevisionID   int64     `json:"revision_id"`
+	FilingID     int64     `json:"filing_id"`
+	EnterpriseID int64     `json:"enterprise_id"`
+	Similarity   float64   `json:"similarity"`
+	Passages     []Passage `json:"shared_passages"`
+}
+
+// Index is the near-duplicate index, kept entirely in the database (the
+// tables of store/dedup_models.go). It is safe for concurrent use; the only
+// state it holds is a copy of the boilerplate set, reloaded whenever the
+// database's generation number says it changed.
+type Index struct {
+	db      *gorm.DB
+	opt     Options
+	hasher  minHasher
+	banding Banding
+
+	mu    sync.Mutex
+	bpGen int64 // generation of bp; -1 before the first load
+	bp    map[uint64]struct{}
+}
+
+// New returns an Index over db, whose dedup tables must exist (migrated).
+// It does no I/O. It returns an error if the options are out of range or no
+// banding reaches the recall target.
+func New(db *gorm.DB, opt Options) (*Index, error) {
+	opt = opt.withDefaults()
+	if opt.Threshold <= 0 || opt.Threshold >= 1 {
+		return nil, fmt.Errorf("dedup: threshold %g outside (0, 1)", opt.Threshold)
+	}
+	if opt.FrequentShare <= 0 || opt.FrequentShare > 1 {
+		return nil, fmt.Errorf("dedup: frequent share %g outside (0, 1]", opt.FrequentShare)
+	}
+	bd, err := ChooseBanding(opt.Permutations, opt.Threshold, opt.RecallTarget)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{
+		db:      db,
+		opt:     opt,
+		hasher:  newMinHasher(opt.Permutations, opt.Seed),
+		banding: bd,
+		bpGen:   -1,
+	}, nil
+}
+
+// Banding returns the LSH banding in use.
+func (x *Index) Banding() Banding { return x.banding }
+
+// Options returns the options in use, defaults filled in.
+func (x *Index) Options() Options { return x.opt }
+
+func dbError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return apperror.Wrap(err, apperror.Unavailable, "database unavailable / 数据库不可用")
+}
+
+// boilerplate returns the current boilerplate set, reloading it when the
+// stored generation differs from the cached one (one cheap statement).
+func (x *Index) boilerplate(ctx context.Context) (map[uint64]struct{}, error) {
+	var gens []int64
+	if err := x.db.WithContext(ctx).Model(&store.PlanDedupState{}).Where("id = ?", 1).
+		Pluck("generation", &gens).Error; err != nil {
+		return nil, dbError(err)
+	}
+	gen := int64(0)
+	if len(gens) > 0 {
+		gen = gens[0]
+	}
+	x.mu.Lock()
+	if x.bpGen == gen {
+		bp := x.bp
+		x.mu.Unlock()
+		return bp, nil
+	}
+	x.mu.Unlock()
+
+	var hashes []int64
+	if err := x.db.WithContext(ctx).Model(&store.PlanBoilerplateShingle{}).
+		Distinct("hash").Pluck("hash", &hashes).Error; err != nil {
+		return nil, dbError(err)
+	}
+	bp := make(map[uint64]struct{}, len(hashes))
+	for _, h := range hashes {
+		bp[uint64(h)] = struct{}{}
+	}
+	x.mu.Lock()
+	x.bpGen, x.bp = gen, bp
+	x.mu.Unlock()
+	return bp, nil
+}
+
+// profile is what the index computes from one text.
+type profile struct {
+	norm   Normalized
+	set    []uint64 // non-boilerplate shingles
+	sig    []uint64
+	bands  []int64
+	sigRaw []byte
+}
+
+func (x *Index) profile(text string, bp map[uint64]struct{}) profile {
+	var p profile
+	p.norm = Normalize(text)
+	p.set = subtract(Shingles(p.norm.Runes, x.opt.ShingleSize), bp)
+	p.sig = x.hasher.signature(p.set)
+	if p.sig != nil {
+		p.bands = x.banding.bandHashes(p.sig)
+		p.sigRaw = encodeSignature(p.sig)
+	}
+	return p
+}
+
+func (x *Index) rows(doc PlanDoc, p profile, now time.Time) (store.PlanSignature, []store.PlanBand) {
+	sig := store.PlanSignature{
+		RevisionID:   doc.RevisionID,
+		FilingID:     doc.FilingID,
+		EnterpriseID: doc.EnterpriseID,
+		Text:         doc.Text,
+		Signature:    p.sigRaw,
+		ShingleCount: len(p.set),
+		CreatedAt:    now,
+	}
+	bands := make([]store.PlanBand, len(p.bands))
+	for i, h := range p.bands {
+		bands[i] = store.PlanBand{RevisionID: doc.RevisionID, Band: i, Hash: h}
+	}
+	return sig, bands
+}
+
+func validDoc(doc PlanDoc) error {
+	if doc.RevisionID <= 0 || doc.FilingID <= 0 || doc.EnterpriseID <= 0 {
+		return apperror.New(apperror.Invalid, "plan revision, filing and enterprise ids must be positive / 方案版本、备案和企业编号必须为正")
+	}
+	return nil
+}
+
+// Add indexes one plan revision: two inserts in one transaction, after at
+// most two reads of the boilerplate set. It returns apperror.Invalid for
+// non-positive ids, apperror.Conflict if the revision is already indexed,
+// and apperror.Unavailable if the database fails.
+func (x *Index) Add(ctx context.Context, doc PlanDoc) error {
+	return x.AddBatch(ctx, []PlanDoc{doc})
+}
+
+// AddBatch indexes many plan revisions in one transaction (batched inserts;
+// for backfills and benchmarks). Errors are as for Add; on error nothing is
+// added.
+func (x *Index) AddBatch(ctx context.Context, docs []PlanDoc) error {
+	for _, d := range docs {
+		if err := validDoc(d); err != nil {
+			return err
+		}
+	}
+	bp, err := x.boilerplate(ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	sigs := make([]store.PlanSignature, 0, len(docs))
+	var bands []store.PlanBand
+	for _, d := range docs {
+		s, b := x.rows(d, x.profile(d.Text, bp), now)
+		sigs = append(sigs, s)
+		bands = append(bands, b...)
+	}
+	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return x.insert(tx, sigs, bands)
+	})
+}
+
+func (x *Index) insert(tx *gorm.DB, sigs []store.PlanSignature, bands []store.PlanBand) error {
+	if err := tx.CreateInBatches(sigs, 100).Error; err != nil {
+		ids := make([]int64, len(sigs))
+		for i, s := range sigs {
+			ids[i] = s.RevisionID
+		}
+		var n int64
+		if cerr := tx.Model(&store.PlanSignature{}).Where("revision_id IN ?", ids).Count(&n).Error; cerr == nil && n > 0 {
+			return apperror.Wrap(err, apperror.Conflict, "plan revision already indexed / 方案版本已索引")
+		}
+		return dbError(err)
+	}
+	if len(bands) > 0 {
+		if err := tx.CreateInBatches(bands, 500).Error; err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
+}
+
+// remove deletes a revision's rows and reports whether it was indexed.
+func remove(tx *gorm.DB, revisionID int64) (bool, error) {
+	if err := tx.Where("revision_id = ?", revisionID).Delete(&store.PlanBand{}).Error; err != nil {
+		return false, dbError(err)
+	}
+	res := tx.Where("revision_id = ?", revisionID).Delete(&store.PlanSignature{})
+	if res.Error != nil {
+		return false, dbError(res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// Remove takes a plan revision out of the index (two deletes in one
+// transaction). It returns apperror.NotFound if the revision is not
+// indexed and apperror.Unavailable if the database fails.
+func (x *Index) Remove(ctx context.Context, revisionID int64) error {
+	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		found, err := remove(tx, revisionID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
+		}
+		return nil
+	})
+}
+
+// Replace removes oldRevisionID (if indexed; absence is not an error) and
+// adds doc, in one transaction, so that a filing's new revision takes the
+// old one's place atomically. Errors are as for Add.
+func (x *Index) Replace(ctx context.Context, oldRevisionID int64, doc PlanDoc) error {
+	if err := validDoc(doc); err != nil {
+		return err
+	}
+	bp, err := x.boilerplate(ctx)
+	if err != nil {
+		return err
+	}
+	sig, bands := x.rows(doc, x.profile(doc.Text, bp), time.Now().UTC())
+	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := remove(tx, oldRevisionID); err != nil {
+			return err
+		}
+		return x.insert(tx, []store.PlanSignature{sig}, bands)
+	})
+}
+
+// candidate is a plan row fetched for verification.
+type candidate struct {
+	RevisionID   int64
+	FilingID     int64
+	EnterpriseID int64
+	Text         string
+	Signature    []byte
+}
+
+// Query returns the indexed plan revisions whose exact Jaccard similarity
+// to text, boilerplate removed, is at least the threshold, most similar
+// first, each with its shared passages. Revisions of excludeEnterpriseID
+// are skipped (0 skips none), so an enterprise's own earlier plans are not
+// reported. After the boilerplate check it is one indexed statement: the
+// band lookup and the fetch of every candidate together. A text with
+// nothing but boilerplate matches nothing. It returns apperror.Unavailable
+// if the database fails.
+func (x *Index) Query(ctx context.Context, text string, excludeEnterpriseID int64) ([]Match, error) {
+	bp, err := x.boilerplate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := x.profile(text, bp)
+	if len(p.bands) == 0 {
+		return nil, nil
+	}
+	db := x.db.WithContext(ctx)
+	q := db.Model(&store.PlanSignature{}).
+		Select("revision_id, filing_id, enterprise_id, text, signature").
+		Where("revision_id IN (?)", db.Model(&store.PlanBand{}).Select("revision_id").Where("hash IN ?", p.bands))
+	if excludeEnterpriseID != 0 {
+		q = q.Where("enterprise_id <> ?", excludeEnterpriseID)
+	}
+	var cands []candidate
+	if err := q.Find(&cands).Error; err != nil {
+		return nil, dbError(err)
+	}
+	return x.verify(p, text, cands, bp), nil
+}
+
+// Similar is Query for an indexed revision: it reads the revision's text and
+// enterprise (one more statement) and queries, skipping that enterprise's
+// plans. It returns apperror.NotFound if the revision is not indexed.
+func (x *Index) Similar(ctx context.Context, revisionID int64) ([]Match, error) {
+	var c []candidate
+	if err := x.db.WithContext(ctx).Model(&store.PlanSignature{}).
+		Select("revision_id, filing_id, enterprise_id, text").
+		Where("revision_id = ?", revisionID).Limit(1).Find(&c).Error; err != nil {
+		return nil, dbError(err)
+	}
+	if len(c) == 0 {
+		return nil, apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
+	}
+	return x.Query(ctx, c[0].Text, c[0].EnterpriseID)
+}
+
+func (x *Index) verify(p profile, text string, cands []candidate, bp map[uint64]struct{}) []Match {
+	pf := passageFinder{minLen: x.opt.MinPassage, maxPassages: x.opt.MaxPassages, k: x.opt.ShingleSize, boilerplate: bp}
+	var out []Match
+	for _, c := range cands {
+		// A candidate whose stored signature agrees far less than the
+		// threshold (six standard errors at 128 values) is not worth
+		// normalising. (A signature left stale by a template added since
+		// can be biased further; Reindex removes the staleness.)
+		if sig := decodeSignature(c.Signature); len(sig) == len(p.sig) && EstimateJaccard(p.sig, sig) < x.opt.Threshold-0.25 {
+			continue
+		}
+		n := Normalize(c.Text)
+		set := subtract(Shingles(n.Runes, x.opt.ShingleSize), bp)
+		j := Jaccard(p.set, set)
+		if j < x.opt.Threshold {
+			continue
+		}
+		out = append(out, Match{
+			RevisionID:   c.RevisionID,
+			FilingID:     c.FilingID,
+			EnterpriseID: c.EnterpriseID,
+			Similarity:   j,
+			Passages:     pf.find(p.norm, text, n),
+		})
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.RevisionID, b.RevisionID)
+	})
+	return out
+}
+
+// bumpGeneration tells every replica that the boilerplate set changed.
+func bumpGeneration(tx *gorm.DB, plans int64) error {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&store.PlanDedupState{ID: 1, UpdatedAt: time.Now().UTC()}).Error; err != nil {
+		return dbError(err)
+	}
+	upd := map[string]any{"generation": gorm.Expr("generation + 1"), "updated_at": time.Now().UTC()}
+	if plans >= 0 {
+		upd["plans"] = plans
+	}
+	if err := tx.Model(&store.PlanDedupState{}).Where("id = ?", 1).Updates(upd).Error; err != nil {
+		return dbError(err)
+	}
+	return nil
+}
+
+// insertBoilerplate inserts shingles with source, skipping those present.
+func insertBoilerplate(tx *gorm.DB, hashes []uint64, source string) error {
+	rows := make([]store.PlanBoilerplateShingle, len(hashes))
+	for i, h := range hashes {
+		rows[i] = store.PlanBoilerplateShingle{Hash: int64(h), Source: source}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 500).Error; err != nil {
+		return dbError(err)
+	}
+	return nil
+}
+
+// AddTemplate registers an official template: its shingles become
+// boilerplate for every replica from the next query on. Plans indexed
+// before keep signatures that include the template's shingles; that only
+// costs recall for a pair where one plan has the template and the other
+// does not, and Reindex removes it. It returns the template, or
+// apperror.Invalid for an empty name or a text without content characters,
+// or apperror.Unavailable if the database fails.
+func (x *Index) AddTemplate(ctx context.Context, name, text string) (store.PlanTemplate, error) {
+	shingles := Shingles(Normalize(text).Runes, x.opt.ShingleSize)
+	if name == "" || len(shingles) == 0 {
+		return store.PlanTemplate{}, apperror.New(apperror.Invalid, "template needs a name and text / 模板需要名称和正文")
+	}
+	t := store.PlanTemplate{Name: name, Text: text, CreatedAt: time.Now().UTC()}
+	err := x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&t).Error; err != nil {
+			return dbError(err)
+		}
+		if err := insertBoilerplate(tx, shingles, "template"); err != nil {
+			return err
+		}
+		return bumpGeneration(tx, -1)
+	})
+	return t, err
+}
+
+// ListTemplates returns the registered templates, oldest first. It returns
+// apperror.Unavailable if the database fails.
+func (x *Index) ListTemplates(ctx context.Context) ([]store.PlanTemplate, error) {
+	var ts []store.PlanTemplate
+	if err := x.db.WithContext(ctx).Order("id").Find(&ts).Error; err != nil {
+		return nil, dbError(err)
+	}
+	return ts, nil
+}
+
+// RefreshBoilerplate recomputes the frequent shingles: it reads up to
+// SampleSize indexed plans spread evenly over the revision ids, counts in
+// how many of them each shingle occurs, and replaces the "frequent"
+// boilerplate with the shingles above max(FrequentShare·sampled,
+// MinFrequentPlans). It is a batch job (run it after a backfill and then
+// periodically, followed by Reindex when the set changed much); memory is
+// bounded by the sample. It returns the number of frequent shingles, or
+// apperror.Unavailable if the database fails.
+func (x *Index) RefreshBoilerplate(ctx context.Context) (int, error) {
+	db := x.db.WithContext(ctx)
+	var ids []int64
+	if err := db.Model(&store.PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error; err != nil {
+		return 0, dbError(err)
+	}
+	if len(ids) > x.opt.SampleSize {
+		sample := make([]int64, x.opt.SampleSize)
+		for i := range sample {
+			sample[i] = ids[i*len(ids)/len(sample)]
+		}
+		ids = sample
+	}
+	df := make(map[uint64]int32)
+	for chunk := range slices.Chunk(ids, 200) {
+		var texts []string
+		if err := db.Model(&store.PlanSignature{}).Where("revision_id IN ?", chunk).Pluck("text", &texts).Error; err != nil {
+			return 0, dbError(err)
+		}
+		for _, t := range texts {
+			for _, h := range Shingles(Normalize(t).Runes, x.opt.ShingleSize) {
+				df[h]++
+			}
+		}
+	}
+	cut := max(x.opt.FrequentShare*float64(len(ids)), float64(x.opt.MinFrequentPlans))
+	var frequent []uint64
+	for h, n := range df {
+		if float64(n) > cut {
+			frequent = append(frequent, h)
+		}
+	}
+	slices.Sort(frequent)
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("source = ?", "frequent").Delete(&store.PlanBoilerplateShingle{}).Error; err != nil {
+			return dbError(err)
+		}
+		if err := insertBoilerplate(tx, frequent, "frequent"); err != nil {
+			return err
+		}
+		return bumpGeneration(tx, int64(len(ids)))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(frequent), nil
+}
+
+// Reindex recomputes every stored signature and band with the current
+// boilerplate set and options, 200 revisions per transaction, so that the
+// index is as if every plan had been added today. Queries stay correct
+// throughout (verification is exact); recall is restored when it ends. It
+// returns the number of revisions reindexed, or apperror.Unavailable if the
+// database fails.
+func (x *Index) Reindex(ctx context.Context) (int, error) {
+	bp, err := x.boilerplate(ctx)
+	if err != nil {
+		return 0, err
+	}
+	db := x.db.WithContext(ctx)
+	var ids []int64
+	if err := db.Model(&store.PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error; err != nil {
+		return 0, dbError(err)
+	}
+	done := 0
+	for chunk := range slices.Chunk(ids, 200) {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var rows []store.PlanSignature
+			if err := tx.Where("revision_id IN ?", chunk).Find(&rows).Error; err != nil {
+				return dbError(err)
+			}
+			var bands []store.PlanBand
+			for i := range rows {
+				p := x.profile(rows[i].Text, bp)
+				_, b := x.rows(PlanDoc{RevisionID: rows[i].RevisionID}, p, rows[i].CreatedAt)
+				bands = append(bands, b...)
+				if err := tx.Model(&store.PlanSignature{}).Where("revision_id = ?", rows[i].RevisionID).
+					Updates(map[string]any{"signature": p.sigRaw, "shingle_count": len(p.set)}).Error; err != nil {
+					return dbError(err)
+				}
+			}
+			if err := tx.Where("revision_id IN ?", chunk).Delete(&store.PlanBand{}).Error; err != nil {
+				return dbError(err)
+			}
+			if len(bands) > 0 {
+				if err := tx.CreateInBatches(bands, 500).Error; err != nil {
+					return dbError(err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done, err
+		}
+		done += len(chunk)
+	}
+	return done, nil
+}

@@ -1,0 +1,162 @@
+package filing
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fugong/internal/apperror"
+	"fugong/internal/roster"
+)
+
+// Input is the body of POST /api/v1/filings and PATCH /api/v1/filings/{id}.
+// Pointer fields distinguish "not sent" (PATCH leaves it) from zero.
+type Input struct {
+	PlannedResumeDate *string       `json:"planned_resume_date"`
+	StaffTotal        *int          `json:"staff_total"`
+	StaffOnsite       *int          `json:"staff_onsite"`
+	Supplies          *SuppliesIn   `json:"supplies"`
+	PlanText          *string       `json:"plan_text"`
+	Contact           *ContactInput `json:"contact"`
+}
+
+// SuppliesIn are the declared prevention supplies.
+type SuppliesIn struct {
+	Masks              *int     `json:"masks"`
+	Thermometers       *int     `json:"thermometers"`
+	DisinfectantLiters *float64 `json:"disinfectant_liters"`
+	IsolationRoom      *bool    `json:"isolation_room"`
+}
+
+// ContactInput is the filing's contact person.
+type ContactInput struct {
+	Name  *string `json:"name"`
+	Phone *string `json:"phone"`
+}
+
+// maxPlanText bounds the typed plan (about 30 pages of Chinese text).
+const maxPlanText = 100_000
+
+// fields is the editable state of a filing, after an Input is applied.
+type fields struct {
+	PlannedResumeDate  string
+	StaffTotal         int
+	StaffOnsite        int
+	Masks              int
+	Thermometers       int
+	DisinfectantLiters float64
+	IsolationRoom      bool
+	PlanText           string
+	ContactName        string
+	ContactPhone       string
+}
+
+// apply copies the sent fields of in over f and returns every problem, one
+// detail per field, Chinese first.
+func (in Input) apply(f *fields) []apperror.Detail {
+	var d []apperror.Detail
+	bad := func(field, msg string) { d = append(d, apperror.Detail{Field: field, Message: msg}) }
+	count := func(field string, p *int, dst *int) {
+		if p == nil {
+			return
+		}
+		if *p < 0 || *p > 10_000_000 {
+			bad(field, "须为 0 至 10000000 的整数 / must be a whole number from 0 to 10,000,000")
+			return
+		}
+		*dst = *p
+	}
+	if in.PlannedResumeDate != nil {
+		s := strings.TrimSpace(*in.PlannedResumeDate)
+		if s == "" {
+			f.PlannedResumeDate = ""
+		} else if t, err := time.Parse(time.DateOnly, s); err != nil || t.Year() < 2000 || t.Year() > 2100 {
+			bad("planned_resume_date", "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
+		} else {
+			f.PlannedResumeDate = t.Format(time.DateOnly)
+		}
+	}
+	count("staff_total", in.StaffTotal, &f.StaffTotal)
+	count("staff_onsite", in.StaffOnsite, &f.StaffOnsite)
+	if s := in.Supplies; s != nil {
+		count("supplies.masks", s.Masks, &f.Masks)
+		count("supplies.thermometers", s.Thermometers, &f.Thermometers)
+		if s.DisinfectantLiters != nil {
+			v := *s.DisinfectantLiters
+			if math.IsNaN(v) || v < 0 || v > 1e7 {
+				bad("supplies.disinfectant_liters", "须为 0 至 10000000 的数 / must be a number from 0 to 10,000,000")
+			} else {
+				f.DisinfectantLiters = math.Round(v*100) / 100
+			}
+		}
+		if s.IsolationRoom != nil {
+			f.IsolationRoom = *s.IsolationRoom
+		}
+	}
+	if in.PlanText != nil {
+		if utf8.RuneCountInString(*in.PlanText) > maxPlanText {
+			bad("plan_text", fmt.Sprintf("复工方案超过 %d 字，请上传文件 / plan text over %d characters; upload it as a file", maxPlanText, maxPlanText))
+		} else if !utf8.ValidString(*in.PlanText) || strings.ContainsRune(*in.PlanText, 0) {
+			bad("plan_text", "包含无效字符 / contains invalid characters")
+		} else {
+			f.PlanText = *in.PlanText
+		}
+	}
+	if c := in.Contact; c != nil {
+		if c.Name != nil {
+			n := strings.TrimSpace(*c.Name)
+			if utf8.RuneCountInString(n) > 64 {
+				bad("contact.name", "姓名过长 / name too long")
+			} else {
+				f.ContactName = n
+			}
+		}
+		if c.Phone != nil {
+			p := strings.TrimSpace(*c.Phone)
+			if p == "" {
+				f.ContactPhone = ""
+			} else if norm, ok := roster.NormalizePhone(p); !ok {
+				bad("contact.phone", "电话号码格式不正确 / not a valid phone number")
+			} else {
+				f.ContactPhone = norm
+			}
+		}
+	}
+	if f.StaffOnsite > f.StaffTotal && !hasField(d, "staff_onsite") && !hasField(d, "staff_total") {
+		bad("staff_onsite", fmt.Sprintf("到岗人数（%d）不能超过员工总数（%d）/ staff on site (%d) exceeds staff total (%d)", f.StaffOnsite, f.StaffTotal, f.StaffOnsite, f.StaffTotal))
+	}
+	return d
+}
+
+func hasField(d []apperror.Detail, field string) bool {
+	for _, x := range d {
+		if x.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// complete lists what a filing still lacks before it can be submitted.
+func (f fields) complete() []apperror.Detail {
+	var d []apperror.Detail
+	if f.PlannedResumeDate == "" {
+		d = append(d, apperror.Detail{Field: "planned_resume_date", Message: "请填写计划复工日期 / planned resumption date is required"})
+	}
+	if f.StaffTotal <= 0 {
+		d = append(d, apperror.Detail{Field: "staff_total", Message: "请填写员工总数 / staff total is required"})
+	}
+	if f.ContactName == "" {
+		d = append(d, apperror.Detail{Field: "contact.name", Message: "请填写联系人 / contact name is required"})
+	}
+	if f.ContactPhone == "" {
+		d = append(d, apperror.Detail{Field: "contact.phone", Message: "请填写联系电话 / contact phone is required"})
+	}
+	return d
+}
+
+func invalid(d []apperror.Detail) error {
+	return &apperror.Error{Code: apperror.Invalid, Message: "备案内容有误，请按提示修改 / the filing has invalid fields", Details: d}
+}

@@ -1,0 +1,142 @@
+package filing
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"fugong/internal/auth"
+	"fugong/internal/pii"
+	"fugong/internal/store"
+)
+
+// View is a filing as api.md shows it.
+type View struct {
+	ID                int64            `json:"id"`
+	EnterpriseID      int64            `json:"enterprise_id"`
+	Street            string           `json:"street"`
+	Sector            string           `json:"sector"`
+	Status            string           `json:"status"`
+	Version           int              `json:"version"`
+	Revision          int              `json:"revision"`
+	PlannedResumeDate string           `json:"planned_resume_date"`
+	StaffTotal        int              `json:"staff_total"`
+	StaffOnsite       int              `json:"staff_onsite"`
+	Supplies          SuppliesView     `json:"supplies"`
+	PlanText          string           `json:"plan_text"`
+	Contact           ContactView      `json:"contact"`
+	SubmittedAt       *time.Time       `json:"submitted_at"`
+	ApprovedAt        *time.Time       `json:"approved_at"`
+	ResumedDate       string           `json:"resumed_date,omitempty"`
+	Flags             []store.Flag     `json:"flags"`
+	RulesetVersion    string           `json:"ruleset_version,omitempty"`
+	Attachments       []AttachmentView `json:"attachments"`
+	Revisions         []RevisionView   `json:"revisions"`
+	CreatedAt         time.Time        `json:"created_at"`
+	UpdatedAt         time.Time        `json:"updated_at"`
+}
+
+// SuppliesView is the supplies block.
+type SuppliesView struct {
+	Masks              int     `json:"masks"`
+	Thermometers       int     `json:"thermometers"`
+	DisinfectantLiters float64 `json:"disinfectant_liters"`
+	IsolationRoom      bool    `json:"isolation_room"`
+}
+
+// ContactView is the contact block; the phone is masked unless the caller
+// is the enterprise itself.
+type ContactView struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// AttachmentView is an attachment with its roster summary, if any.
+type AttachmentView struct {
+	store.Attachment
+	Summary *json.RawMessage `json:"summary,omitempty"`
+}
+
+// RevisionView is one frozen revision in the history.
+type RevisionView struct {
+	Number         int              `json:"number"`
+	RulesetVersion string           `json:"ruleset_version"`
+	CreatedAt      time.Time        `json:"created_at"`
+	Flags          *json.RawMessage `json:"flags,omitempty"`
+	RosterSummary  *json.RawMessage `json:"roster_summary,omitempty"`
+}
+
+// Summary is a filing in a list.
+type Summary struct {
+	ID                int64      `json:"id"`
+	EnterpriseID      int64      `json:"enterprise_id"`
+	Street            string     `json:"street"`
+	Sector            string     `json:"sector"`
+	Status            string     `json:"status"`
+	Revision          int        `json:"revision"`
+	PlannedResumeDate string     `json:"planned_resume_date"`
+	StaffTotal        int        `json:"staff_total"`
+	SubmittedAt       *time.Time `json:"submitted_at"`
+	ApprovedAt        *time.Time `json:"approved_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+func summaryOf(f *store.Filing) Summary {
+	return Summary{ID: f.ID, EnterpriseID: f.EnterpriseID, Street: f.Street, Sector: f.Sector, Status: f.Status,
+		Revision: f.Revision, PlannedResumeDate: f.PlannedResumeDate, StaffTotal: f.StaffTotal,
+		SubmittedAt: f.SubmittedAt, ApprovedAt: f.ApprovedAt, UpdatedAt: f.UpdatedAt}
+}
+
+func rawJSON(s string) *json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	m := json.RawMessage(s)
+	return &m
+}
+
+func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) (*View, error) {
+	phone, err := s.phone(f)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Scope().UnmasksPersonalData(f.EnterpriseID) {
+		phone = pii.MaskPhone(phone)
+	}
+	v := &View{ID: f.ID, EnterpriseID: f.EnterpriseID, Street: f.Street, Sector: f.Sector, Status: f.Status,
+		Version: f.Version, Revision: f.Revision, PlannedResumeDate: f.PlannedResumeDate,
+		StaffTotal: f.StaffTotal, StaffOnsite: f.StaffOnsite,
+		Supplies: SuppliesView{Masks: f.Masks, Thermometers: f.Thermometers, DisinfectantLiters: f.DisinfectantLiters, IsolationRoom: f.IsolationRoom},
+		PlanText: f.PlanText, Contact: ContactView{Name: f.ContactName, Phone: phone},
+		SubmittedAt: f.SubmittedAt, ApprovedAt: f.ApprovedAt, ResumedDate: f.ResumedDate,
+		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []store.Flag{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
+	if f.Revision > 0 {
+		flags, err := s.db.Flags(ctx, f.ID, f.Revision)
+		if err != nil {
+			return nil, err
+		}
+		v.Flags = flags
+		if len(flags) > 0 {
+			v.RulesetVersion = flags[0].RulesetVersion
+		}
+	}
+	atts, err := s.db.Attachments(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		v.Attachments = append(v.Attachments, AttachmentView{Attachment: a, Summary: rawJSON(a.RosterSummary)})
+	}
+	revs, err := s.db.Revisions(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range revs {
+		v.Revisions = append(v.Revisions, RevisionView{Number: r.Number, RulesetVersion: r.RulesetVersion, CreatedAt: r.CreatedAt,
+			Flags: rawJSON(r.Flags), RosterSummary: rawJSON(r.RosterSummary)})
+		if r.Number == f.Revision && v.RulesetVersion == "" {
+			v.RulesetVersion = r.RulesetVersion
+		}
+	}
+	return v, nil
+}

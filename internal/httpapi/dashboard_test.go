@@ -1,0 +1,247 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"fugong/internal/registry"
+	"fugong/internal/store"
+	"fugong/internal/store/storetest"
+)
+
+// seedDashboard adds to the harness: an approved filing of guixiA (with a
+// roster attachment and a contact), a construction site named like a
+// formula, and returns nothing; figures below depend on it.
+func seedDashboard(t *testing.T, a *api) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := a.db.UpsertEnterprises(ctx, []store.Enterprise{{CreditCode: registry.MakeCreditCode(90), Name: "=HYPERLINK(\"http://x\")工地",
+		Sector: "construction", Zone: "south", Street: "guixi", Supervised: true}}, false); err != nil {
+		t.Fatal(err)
+	}
+	sub := time.Date(2020, 2, 10, 2, 0, 0, 0, time.UTC)
+	appr := time.Date(2020, 2, 12, 2, 0, 0, 0, time.UTC)
+	f := &store.Filing{EnterpriseID: a.ents["guixiA"].ID, Street: "guixi", Sector: "industrial", Status: store.StatusApproved,
+		Version: 1, StaffTotal: 40, StaffOnsite: 30, Masks: 500, ContactName: "张三丰", ContactPhoneEnc: []byte("13800001111"),
+		SubmittedAt: &sub, ApprovedAt: &appr, DecidedAt: &appr, ResumedDate: "2020-02-13", CreatedBy: 1}
+	if err := a.db.CreateFiling(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: "roster", Filename: "台账.csv", Size: 1,
+		SHA256: strings.Repeat("a", 64), ContentType: "text/csv", ObjectKey: "k", CreatedBy: 1, RosterRows: 3,
+		RosterSummary: `{"rows":3,"fever":1,"health_code_red":0,"health_code_yellow":1,"hubei_14d":2,"in_quarantine":1}`}
+	if err := a.db.CreateAttachment(ctx, att, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.RosterAttachmentID = &att.ID
+	if err := a.db.Gorm().Model(&store.Filing{}).Where("id = ?", f.ID).Update("roster_attachment_id", att.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDashboardHTTP(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			a := mustAPI(t, driver)
+			seedDashboard(t, a)
+			park, street, dept := a.login("park"), a.login("street-guixi"), a.login("dept")
+
+			t.Run("invalid parameters are 422 with the field", func(t *testing.T) {
+				tests := []struct{ path, field string }{
+					{"/api/v1/dashboard/sectors?as_of=2020-02-30", "as_of"},
+					{"/api/v1/dashboard/sectors?as_of=yesterday", "as_of"},
+					{"/api/v1/dashboard/sectors?street=nowhere", "street"},
+					{"/api/v1/dashboard/streets?sector=mining", "sector"},
+					{"/api/v1/dashboard/trend?from=2020-01-01&to=2021-01-02", "to"},
+					{"/api/v1/dashboard/trend?from=2020-03-01&to=2020-02-01", "from"},
+					{"/api/v1/dashboard/sectors?format=pdf", "format"},
+				}
+				for _, tt := range tests {
+					r := a.do(park, "GET", tt.path, nil)
+					var body struct {
+						Error struct {
+							Details []struct{ Field string } `json:"details"`
+						} `json:"error"`
+					}
+					r.json(t, &body)
+					if r.status != 422 || len(body.Error.Details) != 1 || body.Error.Details[0].Field != tt.field {
+						t.Errorf("%s: %d %s, want 422 on %s", tt.path, r.status, r.body, tt.field)
+					}
+				}
+				if r := a.do(park, "GET", "/api/v1/dashboard/trend?from=2020-01-01&to=2020-12-31", nil); r.status != 200 {
+					t.Errorf("366 days: %d %s", r.status, r.body)
+				}
+			})
+
+			t.Run("street official sees its street only", func(t *testing.T) {
+				var d struct {
+					Street  string
+					Sectors []struct {
+						Key             string
+						Total, Approved int64
+						Rate            float64
+					}
+				}
+				r := a.do(street, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28", nil)
+				r.json(t, &d)
+				if r.status != 200 || d.Street != "guixi" || d.Sectors[0].Total != 1 || d.Sectors[0].Approved != 1 || d.Sectors[0].Rate != 100 {
+					t.Errorf("street view: %d %s", r.status, r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28", nil)
+				d.Street = ""
+				r.json(t, &d)
+				if d.Street != "" || d.Sectors[0].Total != 2 || d.Sectors[0].Approved != 1 || d.Sectors[0].Rate != 50 {
+					t.Errorf("park view: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-11", nil)
+				r.json(t, &d)
+				if d.Sectors[0].Approved != 0 {
+					t.Errorf("approved before its approval day: %s", r.body)
+				}
+				var sd struct{ Streets []struct{ Street string } }
+				a.do(street, "GET", "/api/v1/dashboard/streets?as_of=2020-02-28", nil).json(t, &sd)
+				if len(sd.Streets) != 1 || sd.Streets[0].Street != "guixi" {
+					t.Errorf("street official's street table: %+v", sd)
+				}
+				a.do(park, "GET", "/api/v1/dashboard/streets?as_of=2020-02-28&sector=construction", nil).json(t, &sd)
+				if len(sd.Streets) != 16 {
+					t.Errorf("park's street table has %d rows, want 16", len(sd.Streets))
+				}
+				if r := a.do(street, "GET", "/api/v1/dashboard/sectors?street=合作街道", nil); r.status != 403 {
+					t.Errorf("another street by name: %d", r.status)
+				}
+				if r := a.do(street, "GET", "/api/v1/dashboard/sectors?street=桂溪街道", nil); r.status != 200 {
+					t.Errorf("own street by name: %d %s", r.status, r.body)
+				}
+			})
+
+			t.Run("trend is cumulative per day", func(t *testing.T) {
+				var tr struct {
+					Total  int64
+					Points []struct {
+						Date     string
+						Approved int64
+						Rate     float64
+					}
+				}
+				r := a.do(park, "GET", "/api/v1/dashboard/trend?sector=industrial&from=2020-02-11&to=2020-02-13", nil)
+				r.json(t, &tr)
+				if tr.Total != 2 || len(tr.Points) != 3 || tr.Points[0].Approved != 0 || tr.Points[1].Approved != 1 ||
+					tr.Points[2].Approved != 1 || tr.Points[1].Rate != 50 {
+					t.Errorf("trend: %s", r.body)
+				}
+			})
+
+			t.Run("CSV export: BOM, disposition, neutralised cells", func(t *testing.T) {
+				r := a.do(park, "GET", "/api/v1/reports/gongyuan-construction-sites?format=csv", nil)
+				if r.status != 200 || !bytes.HasPrefix(r.body, []byte("\uFEFF")) {
+					t.Fatalf("%d %q", r.status, r.body)
+				}
+				if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "filename*=UTF-8''") {
+					t.Errorf("Content-Disposition %q", cd)
+				}
+				if !strings.Contains(string(r.body), `'=HYPERLINK`) || strings.Contains(string(r.body), "\n=HYPERLINK") {
+					t.Errorf("formula not neutralised: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28&format=csv", nil)
+				if !strings.Contains(string(r.body), "industrial,工业企业,2,1,1,0,1,50,50,50") {
+					t.Errorf("sector CSV: %s", r.body)
+				}
+			})
+
+			t.Run("XLSX export: bold frozen header, percentages as numbers", func(t *testing.T) {
+				r := a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28&format=xlsx", nil)
+				if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
+					t.Fatalf("%d %s", r.status, r.header)
+				}
+				f, err := excelize.OpenReader(bytes.NewReader(r.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				sheet := f.GetSheetName(0)
+				panes, err := f.GetPanes(sheet)
+				if err != nil || !panes.Freeze || panes.YSplit != 1 {
+					t.Errorf("panes %+v %v", panes, err)
+				}
+				hs, _ := f.GetCellStyle(sheet, "A1")
+				st, _ := f.GetStyle(hs)
+				if st == nil || st.Font == nil || !st.Font.Bold {
+					t.Errorf("header not bold: %+v", st)
+				}
+				// industrial row 2, column H = rate
+				if v, _ := f.GetCellValue(sheet, "H1"); v != "审批率" {
+					t.Errorf("H1 = %q", v)
+				}
+				raw, _ := f.GetCellValue(sheet, "H2", excelize.Options{RawCellValue: true})
+				ps, _ := f.GetCellStyle(sheet, "H2")
+				pst, _ := f.GetStyle(ps)
+				if raw != "0.5" || pst == nil || pst.NumFmt != 10 {
+					t.Errorf("H2 raw %q style %+v, want 0.5 as 0.00%%", raw, pst)
+				}
+			})
+
+			t.Run("reports: per department, no personal data", func(t *testing.T) {
+				var list struct{ Items []struct{ ID, Department string } }
+				a.do(dept, "GET", "/api/v1/reports", nil).json(t, &list)
+				if len(list.Items) != 2 {
+					t.Errorf("dept jingji sees %d views, want 2: %+v", len(list.Items), list)
+				}
+				for _, v := range list.Items {
+					if v.Department != "jingji" {
+						t.Errorf("dept sees %s's view %s", v.Department, v.ID)
+					}
+				}
+				a.do(park, "GET", "/api/v1/reports", nil).json(t, &list)
+				if len(list.Items) != 8 {
+					t.Errorf("park sees %d views, want 8", len(list.Items))
+				}
+				r := a.do(park, "GET", "/api/v1/reports/shehui-staff-health", nil)
+				var rep struct {
+					Rows []map[string]any
+				}
+				r.json(t, &rep)
+				var guixi map[string]any
+				for _, row := range rep.Rows {
+					if row["group"] == "桂溪街道" {
+						guixi = row
+					}
+				}
+				if guixi == nil || guixi["sum(roster.fever)"] != 1.0 || guixi["sum(roster.hubei_14d)"] != 2.0 || guixi["enterprises"] != 1.0 {
+					t.Errorf("staff health row %v", guixi)
+				}
+				for _, p := range []string{"/api/v1/reports/jingji-above-scale", "/api/v1/reports/jingji-industrial-by-street", "/api/v1/reports/gongyuan-construction-sites"} {
+					body := string(a.do(park, "GET", p, nil).body)
+					if strings.Contains(body, "张三丰") || strings.Contains(body, "13800001111") {
+						t.Errorf("%s leaks personal data: %s", p, body)
+					}
+				}
+				var one struct {
+					Columns []struct{ Key string }
+					Rows    []map[string]any
+				}
+				a.do(dept, "GET", "/api/v1/reports/jingji-industrial-by-street", nil).json(t, &one)
+				if len(one.Rows) != 17 || one.Rows[16]["group"] != "合计" || one.Rows[16]["count(filing.approved)"] != 1.0 {
+					t.Errorf("grouped report rows %d: %v", len(one.Rows), one.Rows)
+				}
+				if r := a.do(dept, "GET", "/api/v1/reports/nope", nil); r.status != 404 {
+					t.Errorf("unknown report: %d", r.status)
+				}
+				x := a.do(dept, "GET", "/api/v1/reports/jingji-above-scale?format=xlsx", nil)
+				if x.status != 200 || len(x.body) < 100 {
+					t.Errorf("xlsx report %d", x.status)
+				}
+				var audit struct{ Items []struct{ Action string } }
+				a.do(park, "GET", "/api/v1/audit?action=report_exported", nil).json(t, &audit)
+				if len(audit.Items) == 0 {
+					t.Error("report export not audited")
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fugong/internal/apperror"
+	"fugong/internal/filing"
+	"fugong/internal/store"
+)
+
+func (s *Server) reviewRoutes(api fiber.Router) {
+	api.Get("/review/queue", need(officials...), s.reviewQueue)
+	api.Post("/filings/:id/review", need(store.RoleStreetOfficial), s.reviewFiling)
+	api.Post("/filings/:id/resumption", need(store.RoleEnterprise), s.recordResumption)
+	api.Get("/problems", need(tenantRoles...), s.listProblems)
+	api.Post("/problems", need(officials...), s.recordProblem)
+	api.Post("/problems/:id/waive", need(officials...), s.waiveProblem)
+	api.Get("/notifications", need(anyone...), s.listNotifications)
+	api.Post("/notifications/:id/read", need(anyone...), s.readNotification)
+}
+
+// reviewQueue lists filings awaiting review in the caller's scope, oldest
+// first, filterable by sector, flag severity and age in days.
+func (s *Server) reviewQueue(c *fiber.Ctx) error {
+	f := store.FilingFilter{Status: store.StatusSubmitted, Sector: c.Query("sector"), Severity: c.Query("severity"), Oldest: true, Page: pageOf(c)}
+	switch f.Severity {
+	case "", "block", "warn", "info":
+	default:
+		return &apperror.Error{Code: apperror.Invalid, Message: "severity 须为 block、warn 或 info / severity must be block, warn or info",
+			Details: []apperror.Detail{{Field: "severity", Message: "unknown"}}}
+	}
+	if a := c.Query("min_age_days"); a != "" {
+		days, err := strconv.Atoi(a)
+		if err != nil || days < 0 || days > 3650 {
+			return &apperror.Error{Code: apperror.Invalid, Message: "min_age_days 须为非负整数 / min_age_days must be a whole number",
+				Details: []apperror.Detail{{Field: "min_age_days", Message: "invalid"}}}
+		}
+		before := time.Now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
+		f.SubmittedBefore = &before
+	}
+	items, total, err := s.deps.Filings.List(c.UserContext(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(listBody(items, total, f.Page))
+}
+
+func (s *Server) reviewFiling(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in filing.ReviewInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.deps.Filings.Review(c.UserContext(), principal(c), id, in)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "filing_"+in.Decision, fmt.Sprintf("filing:%d", id), fmt.Sprintf("revision=%d problems=%d comment=%q", v.Revision, len(in.Problems), in.Comment))
+	return c.JSON(v)
+}
+
+func (s *Server) recordResumption(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in filing.ResumptionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.deps.Filings.Resume(c.UserContext(), principal(c), id, in)
+	if err != nil {
+		if apperror.CodeOf(err) == apperror.Conflict {
+			s.audit(c, "resumed_without_approval", fmt.Sprintf("filing:%d", id), "date="+in.Date)
+		}
+		return err
+	}
+	s.audit(c, "filing_resumed", fmt.Sprintf("filing:%d", id), "date="+in.Date)
+	return c.JSON(v)
+}
+
+func (s *Server) listProblems(c *fiber.Ctx) error {
+	f := store.ProblemFilter{Status: c.Query("status"), Page: pageOf(c)}
+	switch f.Status {
+	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
+	default:
+		return &apperror.Error{Code: apperror.Invalid, Message: "未知状态 / unknown status", Details: []apperror.Detail{{Field: "status", Message: "unknown"}}}
+	}
+	if fid := c.Query("filing_id"); fid != "" {
+		id, err := strconv.ParseInt(fid, 10, 64)
+		if err != nil {
+			return &apperror.Error{Code: apperror.Invalid, Message: "filing_id 须为整数 / filing_id must be a number", Details: []apperror.Detail{{Field: "filing_id", Message: "invalid"}}}
+		}
+		f.FilingID = id
+	}
+	if st := c.Query("street"); st != "" {
+		street, ok := s.deps.Areas.Street(st)
+		if !ok {
+			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
+		}
+		f.Street = street.Code
+	}
+	items, total, err := s.deps.Store.ListProblems(c.UserContext(), principal(c).Scope(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(listBody(items, total, f.Page))
+}
+
+func (s *Server) recordProblem(c *fiber.Ctx) error {
+	var in filing.InspectionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Street != "" {
+		st, ok := s.deps.Areas.Street(in.Street)
+		if !ok {
+			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
+		}
+		in.Street = st.Code
+	}
+	pr, err := s.deps.Filings.RecordInspection(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "problem_recorded", fmt.Sprintf("problem:%d", pr.ID), pr.Title)
+	return c.Status(fiber.StatusCreated).JSON(pr)
+}
+
+type waiveRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) waiveProblem(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in waiveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	pr, err := s.deps.Filings.Waive(c.UserContext(), principal(c), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "problem_waived", fmt.Sprintf("problem:%d", id), in.Reason)
+	return c.JSON(pr)
+}
+
+func (s *Server) listNotifications(c *fiber.Ctx) error {
+	p := pageOf(c)
+	items, total, err := s.deps.Store.Notifications(c.UserContext(), principal(c).UserID, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(listBody(items, total, p))
+}
+
+func (s *Server) readNotification(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Store.MarkNotificationRead(c.UserContext(), principal(c).UserID, id, time.Now().UTC()); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

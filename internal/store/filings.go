@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"fugong/internal/apperror"
+)
+
+// Filing statuses.
+const (
+	StatusDraft     = "draft"
+	StatusSubmitted = "submitted"
+	StatusApproved  = "approved"
+	StatusReturned  = "returned"
+	StatusRejected  = "rejected"
+)
+
+// Filing is one enterprise's resumption filing, its current working state.
+// Frozen copies live in FilingRevision. Street and Sector are copied from the
+// enterprise so scoping and dashboards need no join.
+type Filing struct {
+	ID                 int64
+	EnterpriseID       int64
+	Street             string
+	Sector             string
+	Status             string
+	Version            int
+	Revision           int
+	PlannedResumeDate  string // YYYY-MM-DD
+	StaffTotal         int
+	StaffOnsite        int
+	Masks              int
+	Thermometers       int
+	DisinfectantLiters float64
+	IsolationRoom      bool
+	PlanText           string
+	ContactName        string
+	ContactPhoneEnc    []byte
+	PlanAttachmentID   *int64
+	RosterAttachmentID *int64
+	SubmittedAt        *time.Time
+	ApprovedAt         *time.Time
+	DecidedAt          *time.Time
+	ResumedDate        string
+	CreatedBy          int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// TableName maps Filing to filings.
+func (Filing) TableName() string { return "filings" }
+
+// CreateFiling inserts f.
+func (db *DB) CreateFiling(ctx context.Context, f *Filing) error {
+	return dbErr(db.gorm.WithContext(ctx).Create(f).Error, "filing")
+}
+
+// FilingByID returns filing id within scope; outside it, apperror.NotFound.
+func (db *DB) FilingByID(ctx context.Context, scope Scope, id int64) (*Filing, error) {
+	var f Filing
+	q := scope.apply(db.gorm.WithContext(ctx).Model(&Filing{}), "enterprise_id", "street")
+	if err := q.Where("id = ?", id).First(&f).Error; err != nil {
+		return nil, dbErr(err, "filing")
+	}
+	return &f, nil
+}
+
+// FilingFilter selects filings.
+type FilingFilter struct {
+	Status string
+	Street string
+	Sector string
+	Page   Page
+	Oldest bool // oldest submission first (review queues)
+	// Severity keeps filings whose current revision raised a flag of it.
+	Severity string
+	// SubmittedBefore keeps filings submitted before it (queue age).
+	SubmittedBefore *time.Time
+}
+
+// ListFilings returns the filings within scope matching f, and the total.
+func (db *DB) ListFilings(ctx context.Context, scope Scope, f FilingFilter) ([]Filing, int64, error) {
+	q := scope.apply(db.gorm.WithContext(ctx).Model(&Filing{}), "enterprise_id", "street")
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Street != "" {
+		q = q.Where("street = ?", f.Street)
+	}
+	if f.Sector != "" {
+		q = q.Where("sector = ?", f.Sector)
+	}
+	if f.Severity != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM flags WHERE flags.filing_id = filings.id AND flags.revision = filings.revision AND flags.severity = ?)", f.Severity)
+	}
+	if f.SubmittedBefore != nil {
+		q = q.Where("submitted_at < ?", *f.SubmittedBefore)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, dbErr(err, "filings")
+	}
+	order := "id DESC"
+	if f.Oldest {
+		order = "submitted_at, id"
+	}
+	var out []Filing
+	err := q.Order(order).Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	return out, total, dbErr(err, "filings")
+}
+
+// UpdateFiling writes every field of f if its version is still f.Version,
+// and bumps the version. Another writer having changed the filing first is
+// apperror.Conflict: of two racing writers exactly one wins.
+func (db *DB) UpdateFiling(ctx context.Context, f *Filing) error {
+	now := time.Now().UTC()
+	res := db.gorm.WithContext(ctx).Model(&Filing{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(map[string]any{
+		"status": f.Status, "version": f.Version + 1, "revision": f.Revision,
+		"planned_resume_date": f.PlannedResumeDate, "staff_total": f.StaffTotal, "staff_onsite": f.StaffOnsite,
+		"masks": f.Masks, "thermometers": f.Thermometers, "disinfectant_liters": f.DisinfectantLiters,
+		"isolation_room": f.IsolationRoom, "plan_text": f.PlanText, "contact_name": f.ContactName,
+		"contact_phone_enc": f.ContactPhoneEnc, "plan_attachment_id": f.PlanAttachmentID,
+		"roster_attachment_id": f.RosterAttachmentID, "submitted_at": f.SubmittedAt, "approved_at": f.ApprovedAt,
+		"decided_at": f.DecidedAt, "resumed_date": f.ResumedDate, "updated_at": now,
+	})
+	if res.Error != nil {
+		return dbErr(res.Error, "filing")
+	}
+	if res.RowsAffected != 1 {
+		return apperror.New(apperror.Conflict, "备案已被他人修改，请刷新后重试 / the filing was changed by someone else; reload and retry")
+	}
+	f.Version++
+	f.UpdatedAt = now
+	return nil
+}
+
+// FilingRevision is an immutable snapshot frozen at a submit.
+type FilingRevision struct {
+	ID             int64     `json:"id"`
+	FilingID       int64     `json:"filing_id"`
+	Number         int       `json:"number"`
+	Snapshot       string    `json:"-"`
+	RosterSummary  string    `json:"-"`
+	PlanText       string    `json:"-"`
+	RulesetVersion string    `json:"ruleset_version"`
+	Flags          string    `json:"-"`
+	SubmittedBy    int64     `json:"submitted_by"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// TableName maps FilingRevision to filing_revisions.
+func (FilingRevision) TableName() string { return "filing_revisions" }
+
+// CreateRevision inserts r; a revision number used twice is apperror.Conflict.
+// There is no update path for revisions.
+func (db *DB) CreateRevision(ctx context.Context, r *FilingRevision) error {
+	return dbErr(db.gorm.WithContext(ctx).Create(r).Error, "revision")
+}
+
+// Revisions returns the revisions of a filing, oldest first. The caller has
+// already checked the filing is within scope.
+func (db *DB) Revisions(ctx context.Context, filingID int64) ([]FilingRevision, error) {
+	var out []FilingRevision
+	err := db.gorm.WithContext(ctx).Where("filing_id = ?", filingID).Order("number").Find(&out).Error
+	return out, dbErr(err, "revisions")
+}
+
+// LatestRevisions calls fn with the latest revision of every filing, in
+// batches, for backtests and reports.
+func (db *DB) LatestRevisions(ctx context.Context, batch int, fn func([]FilingRevision) error) error {
+	var rows []FilingRevision
+	sub := db.gorm.Model(&FilingRevision{}).Select("MAX(id)").Group("filing_id")
+	return dbErr(db.gorm.WithContext(ctx).Where("id IN (?)", sub).Order("id").
+		FindInBatches(&rows, batch, func(tx *gorm.DB, _ int) error { return fn(rows) }).Error, "revisions")
+}
+
+// Attachment is an uploaded plan or roster, stored content-addressed in the
+// object store under ObjectKey.
+type Attachment struct {
+	ID            int64     `json:"id"`
+	FilingID      int64     `json:"filing_id"`
+	EnterpriseID  int64     `json:"-"`
+	Kind          string    `json:"kind"`
+	Filename      string    `json:"filename"`
+	Size          int64     `json:"size"`
+	SHA256        string    `json:"sha256" gorm:"column:sha256"`
+	ContentType   string    `json:"content_type"`
+	ObjectKey     string    `json:"-"`
+	Note          string    `json:"note,omitempty"`
+	ExtractedText string    `json:"-"`
+	RosterRows    int       `json:"rows,omitempty"`
+	RosterSummary string    `json:"-"`
+	CreatedBy     int64     `json:"-"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// TableName maps Attachment to attachments.
+func (Attachment) TableName() string { return "attachments" }
+
+// RosterEntry is one encrypted roster row.
+type RosterEntry struct {
+	ID           int64
+	AttachmentID int64
+	RowNumber    int
+	IDIndex      string
+	Data         []byte
+}
+
+// TableName maps RosterEntry to roster_entries.
+func (RosterEntry) TableName() string { return "roster_entries" }
+
+// CreateAttachment inserts a and its roster entries in one transaction.
+func (db *DB) CreateAttachment(ctx context.Context, a *Attachment, entries []RosterEntry) error {
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(a).Error; err != nil {
+			return dbErr(err, "attachment")
+		}
+		for i := range entries {
+			entries[i].AttachmentID = a.ID
+		}
+		if len(entries) > 0 {
+			if err := tx.CreateInBatches(&entries, 500).Error; err != nil {
+				return dbErr(err, "roster entries")
+			}
+		}
+		return nil
+	})
+}
+
+// AttachmentByID returns attachment id if its filing is within scope.
+func (db *DB) AttachmentByID(ctx context.Context, scope Scope, id int64) (*Attachment, error) {
+	var a Attachment
+	q := scope.apply(db.gorm.WithContext(ctx).Model(&Attachment{}).Joins("JOIN filings ON filings.id = attachments.filing_id"),
+		"attachments.enterprise_id", "filings.street")
+	if err := q.Where("attachments.id = ?", id).Select("attachments.*").First(&a).Error; err != nil {
+		return nil, dbErr(err, "attachment")
+	}
+	return &a, nil
+}
+
+// Attachments returns a filing's attachments, newest first.
+func (db *DB) Attachments(ctx context.Context, filingID int64) ([]Attachment, error) {
+	var out []Attachment
+	err := db.gorm.WithContext(ctx).Where("filing_id = ?", filingID).Order("id DESC").Find(&out).Error
+	return out, dbErr(err, "attachments")
+}
+
+// RosterEntries returns the rows of a roster attachment in file order.
+func (db *DB) RosterEntries(ctx context.Context, attachmentID int64) ([]RosterEntry, error) {
+	var out []RosterEntry
+	err := db.gorm.WithContext(ctx).Where("attachment_id = ?", attachmentID).Order("`row_number`").Find(&out).Error
+	return out, dbErr(err, "roster entries")
+}
+
+// ObjectKeyReferenced reports whether any attachment row points at key.
+func (db *DB) ObjectKeyReferenced(ctx context.Context, key string) (bool, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&Attachment{}).Where("object_key = ?", key).Limit(1).Count(&n).Error
+	return n > 0, dbErr(err, "attachments")
+}
+
+// Flag is a rule's finding on a filing revision.
+type Flag struct {
+	ID             int64     `json:"-"`
+	FilingID       int64     `json:"-"`
+	Revision       int       `json:"revision"`
+	RuleID         string    `json:"rule_id"`
+	Severity       string    `json:"severity"`
+	Message        string    `json:"message"`
+	RulesetVersion string    `json:"ruleset_version"`
+	CreatedAt      time.Time `json:"-"`
+}
+
+// TableName maps Flag to flags.
+func (Flag) TableName() string { return "flags" }
+
+// Flags returns the flags of a filing's revision.
+func (db *DB) Flags(ctx context.Context, filingID int64, revision int) ([]Flag, error) {
+	var out []Flag
+	err := db.gorm.WithContext(ctx).Where("filing_id = ? AND revision = ?", filingID, revision).Order("id").Find(&out).Error
+	return out, dbErr(err, "flags")
+}
+
+// CreateFlags inserts flags.
+func (db *DB) CreateFlags(ctx context.Context, flags []Flag) error {
+	if len(flags) == 0 {
+		return nil
+	}
+	return dbErr(db.gorm.WithContext(ctx).Create(&flags).Error, "flags")
+}
