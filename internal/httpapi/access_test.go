@@ -51,10 +51,21 @@ func matrix(a *api) map[string]access {
 		"park": {forbidden, forbidden}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}
 	ownProblem, otherProblem := a.seedProblem(ownFiling), a.seedProblem(otherFiling)
 	note := a.seedNotification("ent-guixi")
+	ownNotice, otherNotice := a.seedNotice(ownFiling, ownProblem), a.seedNotice(otherFiling, otherProblem)
+	// The diff of a never-submitted filing is 404 even for its owner, so
+	// only another tenant's and forbidden answers are distinguishable.
+	tenantReadMissing := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {notFound, notFound}, "street-guixi": {notFound, notFound},
+		"park": {notFound, notFound}, "dept": {forbidden, forbidden}, "admin": {notFound, notFound}}
 	officialWrite := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
 		"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}
 	return map[string]access{
-		"GET /api/v1/review/queue": {own: "/api/v1/review/queue", want: same(noSession, forbidden, ok, ok, forbidden, ok)},
+		"POST /api/v1/filings/:id/notices": {own: fp(ownFiling.ID, "/notices"), other: fp(otherFiling.ID, "/notices"), body: `{"deadline":"2099-01-01"}`,
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
+				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}},
+		"GET /api/v1/notices/:id":          {own: fmt.Sprintf("/api/v1/notices/%d", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d", otherNotice.ID), want: tenantRead},
+		"GET /api/v1/notices/:id/document": {own: fmt.Sprintf("/api/v1/notices/%d/document", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d/document", otherNotice.ID), want: tenantRead},
+		"GET /api/v1/filings/:id/diff":     {own: fp(ownFiling.ID, "/diff"), other: fp(otherFiling.ID, "/diff"), want: tenantReadMissing},
+		"GET /api/v1/review/queue":         {own: "/api/v1/review/queue", want: same(noSession, forbidden, ok, ok, forbidden, ok)},
 		"POST /api/v1/filings/:id/review": {own: fp(ownFiling.ID, "/review"), other: fp(otherFiling.ID, "/review"), body: `{"decision":"approve"}`,
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
 				"park": {forbidden, forbidden}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}},

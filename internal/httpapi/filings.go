@@ -25,6 +25,7 @@ func (s *Server) filingRoutes(api fiber.Router) {
 	api.Post("/filings/:id/submit", need(store.RoleEnterprise), s.submitFiling)
 	api.Get("/attachments/:id/content", need(tenantRoles...), s.downloadAttachment)
 	s.reviewRoutes(api)
+	s.noticeRoutes(api)
 }
 
 // createFiling honours an Idempotency-Key: the same key twice creates one

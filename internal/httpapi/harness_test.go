@@ -279,3 +279,14 @@ func (a *api) seedNotification(username string) store.Notification {
 	}
 	return ns[0]
 }
+
+// seedNotice issues a notice on f listing pr directly.
+func (a *api) seedNotice(f *store.Filing, pr store.Problem) store.Notice {
+	a.t.Helper()
+	fid := f.ID
+	n := store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: "2020-03-01", CreatedBy: 1, CreatedAt: time.Now()}
+	if err := a.db.CreateNotice(context.Background(), &n, []int64{pr.ID}); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}

@@ -174,3 +174,76 @@ func (s *Server) readNotification(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+func (s *Server) noticeRoutes(api fiber.Router) {
+	api.Post("/filings/:id/notices", need(store.RoleStreetOfficial, store.RoleParkManager), s.issueNotice)
+	api.Get("/notices/:id", need(tenantRoles...), s.getNotice)
+	api.Get("/notices/:id/document", need(tenantRoles...), s.noticeDocument)
+	api.Get("/filings/:id/diff", need(tenantRoles...), s.filingDiff)
+}
+
+func (s *Server) issueNotice(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in filing.NoticeInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	n, err := s.deps.Filings.IssueNotice(c.UserContext(), principal(c), id, in)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "notice_issued", fmt.Sprintf("filing:%d", id), fmt.Sprintf("notice=%s problems=%d deadline=%s", n.Number, len(n.Problems), n.Deadline))
+	return c.Status(fiber.StatusCreated).JSON(n)
+}
+
+func (s *Server) getNotice(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := s.deps.Filings.Notice(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(n)
+}
+
+// noticeDocument downloads the notice as a printable letter.
+func (s *Server) noticeDocument(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := s.deps.Filings.Notice(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	streetName := n.Street
+	if st, ok := s.deps.Areas.Street(n.Street); ok {
+		streetName = st.Name
+	}
+	doc, err := filing.NoticeDocument(n, streetName)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, attachmentDisposition("整改意见函-"+n.Number+".html"))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox")
+	return c.Send(doc)
+}
+
+func (s *Server) filingDiff(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.deps.Filings.Diff(c.UserContext(), principal(c), id, c.QueryInt("from", 0), c.QueryInt("to", 0))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
