@@ -13,6 +13,7 @@ import (
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
 	"fugong/internal/rules"
+	"fugong/internal/webhook"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -68,6 +69,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
 		Plans: filing.DedupIndex(plansIndex), Config: cfg, Log: log})
 	go filings.RunSweeper(ctx, cfg.Uploads.SweepGrace/4, cfg.Uploads.SweepGrace)
+	// Started even with no subscribers configured, so rows of removed
+	// subscribers are parked rather than polled forever.
+	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex})
 	errc := make(chan error, 1)

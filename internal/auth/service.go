@@ -167,6 +167,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, errNoSession
 	}
 	u, err := s.db.UserByID(ctx, sess.UserID)
+	if err != nil && apperror.CodeOf(err) != apperror.NotFound {
+		return nil, err // the database, not the session, failed
+	}
 	if err != nil || u.Disabled {
 		s.db.DeleteSession(ctx, sess.ID)
 		return nil, errNoSession
@@ -193,6 +196,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Princip
 		return nil, err
 	}
 	u, err := s.db.UserByID(ctx, t.UserID)
+	if err != nil && apperror.CodeOf(err) != apperror.NotFound {
+		return nil, err
+	}
 	if err != nil || u.Disabled {
 		return nil, errNoSession
 	}

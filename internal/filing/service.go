@@ -118,7 +118,10 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	if err := s.db.CreateFiling(ctx, row); err != nil {
 		return nil, err
 	}
-	return s.view(ctx, p, row)
+	// A new filing has no flags, attachments or revisions: answer without
+	// reading them back, so a database failing right after the commit can't
+	// turn a created filing into a 503 the client would retry.
+	return s.freshView(row, f.ContactPhone), nil
 }
 
 // Update edits a draft or returned filing; any other status is

@@ -157,13 +157,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		if err := tx.CreateAttachment(ctx, att, entries); err != nil {
 			return err
 		}
-		id := att.ID
-		if kind == KindPlan {
-			f.PlanAttachmentID = &id
-		} else {
-			f.RosterAttachmentID = &id
-		}
-		return tx.UpdateFiling(ctx, f)
+		return tx.SetFilingAttachment(ctx, f.ID, kind, att.ID)
 	})
 	if err != nil {
 		return nil, err

@@ -95,6 +95,16 @@ func rawJSON(s string) *json.RawMessage {
 	return &m
 }
 
+// freshView is the view of a filing just created by its own enterprise.
+func (s *Service) freshView(f *store.Filing, phone string) *View {
+	return &View{ID: f.ID, EnterpriseID: f.EnterpriseID, Street: f.Street, Sector: f.Sector, Status: f.Status,
+		Version: f.Version, Revision: f.Revision, PlannedResumeDate: f.PlannedResumeDate,
+		StaffTotal: f.StaffTotal, StaffOnsite: f.StaffOnsite,
+		Supplies: SuppliesView{Masks: f.Masks, Thermometers: f.Thermometers, DisinfectantLiters: f.DisinfectantLiters, IsolationRoom: f.IsolationRoom},
+		PlanText: f.PlanText, Contact: ContactView{Name: f.ContactName, Phone: phone},
+		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []store.Flag{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
+}
+
 func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) (*View, error) {
 	phone, err := s.phone(f)
 	if err != nil {

@@ -291,3 +291,23 @@ func (db *DB) CreateFlags(ctx context.Context, flags []Flag) error {
 	}
 	return dbErr(db.gorm.WithContext(ctx).Create(&flags).Error, "flags")
 }
+
+// SetFilingAttachment points a draft or returned filing's plan or roster at
+// attachment id and bumps its version. It does not compare versions: an
+// upload replaces the file whatever else was edited meanwhile, so two uploads
+// don't conflict; a filing that left draft/returned is apperror.Conflict.
+func (db *DB) SetFilingAttachment(ctx context.Context, filingID int64, kind string, id int64) error {
+	col := "plan_attachment_id"
+	if kind == "roster" {
+		col = "roster_attachment_id"
+	}
+	res := db.gorm.WithContext(ctx).Model(&Filing{}).Where("id = ? AND status IN ?", filingID, []string{StatusDraft, StatusReturned}).
+		Updates(map[string]any{col: id, "version": gorm.Expr("version + 1"), "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return dbErr(res.Error, "filing")
+	}
+	if res.RowsAffected != 1 {
+		return apperror.New(apperror.Conflict, "备案已不可修改 / the filing can no longer be changed")
+	}
+	return nil
+}
