@@ -27,8 +27,8 @@ const plansUsage = "usage: fugong plans template add --name NAME FILE | fugong p
 //	                                             shingles, then reindex
 //
 // Both open and migrate the configured database like the other commands and
-// reindex every plan inline, which takes about 1.5 ms per plan (minutes at
-// 100 000 plans); queries stay correct meanwhile. Errors: usageError for a
+// reindex every plan inline, which takes about 3 ms per plan (about five
+// minutes at 100 000 plans); queries stay correct meanwhile. Errors: usageError for a
 // bad command line (exit 2); otherwise the extraction's or the database's
 // error (exit 1).
 func cmdPlans(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -15,16 +15,16 @@ type Code string
 // The codes fugong uses. The HTTP status of each is decided by httpapi.
 const (
 	Internal     Code = "internal"
-	Invalid      Code = "invalid"       // 422: content that does not validate
-	Malformed    Code = "malformed"     // 400: body or query that cannot be parsed
-	Unauthorized Code = "unauthorized"  // 401
-	Forbidden    Code = "forbidden"     // 403
-	NotFound     Code = "not_found"     // 404, also for another tenant's object
-	Conflict     Code = "conflict"      // 409: wrong state
-	TooLarge     Code = "too_large"     // 413
-	Unsupported  Code = "unsupported"   // 415: unsupported file type
-	RateLimited  Code = "rate_limited"  // 429
-	Unavailable  Code = "unavailable"   // 503: a backing service is down
+	Invalid      Code = "invalid"      // 422: content that does not validate
+	Malformed    Code = "malformed"    // 400: body or query that cannot be parsed
+	Unauthorized Code = "unauthorized" // 401
+	Forbidden    Code = "forbidden"    // 403
+	NotFound     Code = "not_found"    // 404, also for another tenant's object
+	Conflict     Code = "conflict"     // 409: wrong state
+	TooLarge     Code = "too_large"    // 413
+	Unsupported  Code = "unsupported"  // 415: unsupported file type
+	RateLimited  Code = "rate_limited" // 429
+	Unavailable  Code = "unavailable"  // 503: a backing service is down
 )
 
 // Detail points at one bad field of a JSON body, or one bad cell of a file.

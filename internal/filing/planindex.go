@@ -27,5 +27,9 @@ func (d dedupIndex) MaxSimilarity(ctx context.Context, text string, enterpriseID
 
 // Add implements PlanIndex.
 func (d dedupIndex) Add(ctx context.Context, doc PlanDoc) error {
-	return d.x.Add(ctx, dedup.PlanDoc{RevisionID: doc.RevisionID, FilingID: doc.FilingID, EnterpriseID: doc.EnterpriseID, Text: doc.Text})
+	pd := dedup.PlanDoc{RevisionID: doc.RevisionID, FilingID: doc.FilingID, EnterpriseID: doc.EnterpriseID, Text: doc.Text}
+	if doc.PrevRevisionID != 0 {
+		return d.x.Replace(ctx, doc.PrevRevisionID, pd)
+	}
+	return d.x.Add(ctx, pd)
 }

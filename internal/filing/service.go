@@ -37,10 +37,13 @@ type PlanIndex interface {
 
 // PlanDoc is one plan revision for the index.
 type PlanDoc struct {
-	RevisionID   int64
-	FilingID     int64
-	EnterpriseID int64
-	Text         string
+	// PrevRevisionID is the filing's previous indexed revision, replaced by
+	// this one so a resubmitted filing counts once, with its current plan.
+	PrevRevisionID int64
+	RevisionID     int64
+	FilingID       int64
+	EnterpriseID   int64
+	Text           string
 }
 
 // Service runs the filing lifecycle.

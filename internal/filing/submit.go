@@ -106,7 +106,17 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		return nil, err
 	}
 	if s.plans != nil && strings.TrimSpace(planText) != "" {
-		if err := s.plans.Add(ctx, PlanDoc{RevisionID: rev.ID, FilingID: f.ID, EnterpriseID: f.EnterpriseID, Text: planText}); err != nil {
+		var prev int64
+		if rev.Number > 1 {
+			if revs, err := s.db.Revisions(ctx, f.ID); err == nil {
+				for _, r := range revs {
+					if r.Number == rev.Number-1 {
+						prev = r.ID
+					}
+				}
+			}
+		}
+		if err := s.plans.Add(ctx, PlanDoc{PrevRevisionID: prev, RevisionID: rev.ID, FilingID: f.ID, EnterpriseID: f.EnterpriseID, Text: planText}); err != nil {
 			s.log.Error("plan index add failed", "filing_id", f.ID, "revision", rev.Number, "err", err)
 		}
 	}

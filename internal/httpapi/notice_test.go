@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
 
@@ -53,6 +54,11 @@ func TestNoticeAndDiff(t *testing.T) {
 			a.do(ent, "PATCH", path, `{"staff_onsite": 8, "supplies": {"thermometers": 9}, "plan_text": "`+strings.ReplaceAll(goodPlan, "\n", "\\n")+`\n六、隔离室：已在一楼独立设置。"}`)
 			if r := a.do(ent, "POST", path+"/submit", nil); r.status != 200 {
 				t.Fatalf("resubmit: %s", r.body)
+			}
+			var indexed int64
+			a.db.Gorm().Model(&store.PlanSignature{}).Where("filing_id = ?", f.ID).Count(&indexed)
+			if indexed != 1 {
+				t.Fatalf("a resubmitted filing has %d plan revisions in the index, want 1", indexed)
 			}
 			var d struct {
 				From, To int

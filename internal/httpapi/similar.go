@@ -28,9 +28,9 @@ import (
 // plan resembles, and the official templates whose text never counts.
 
 // syncReindexLimit is the index size below which adding a template reindexes
-// inside the request (about 2 s on SQLite at 1 500 plans, see
-// docs/benchmarks-dedup.md); at or above it the reindex runs in the
-// background and the request answers at once.
+// inside the request (Reindex costs about 3 ms per plan, so up to ~15 s,
+// inside the 60 s write timeout; see docs/benchmarks-dedup.md); at or above
+// it the reindex runs in the background and the request answers at once.
 const syncReindexLimit = 5000
 
 // similarRoutes registers the near-duplicate routes; without a dedup index
@@ -331,9 +331,8 @@ func extractPlanFile(ctx context.Context, path string, max int64) (string, error
 
 // reindexAfterTemplate recomputes the index's signatures so that plans
 // indexed before the new template stop counting its text (until then only
-// recall suffers: verification is exact). Reindex costs about 1.5 ms per
-// plan, so below syncReindexLimit indexed plans it runs inline and the
-// answer says "done"; at or above it, it runs in the background, detached
+// recall suffers: verification is exact). Below syncReindexLimit indexed
+// plans it runs inline and the answer says "done"; at or above it, it runs in the background, detached
 // from the request (context.WithoutCancel) and logged when it ends, and the
 // answer says "started". Background runs of one index never overlap: a
 // template added while one runs queues exactly one more run, which sees
