@@ -83,9 +83,13 @@ func (s *Server) activationCodes(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"credit_code", "name", "activation_code", "expires_at"})
+	// Exactly the columns of api.md; the expiry goes in a header instead.
+	w.Write([]string{"credit_code", "name", "activation_code"})
 	for _, code := range codes {
-		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code, code.ExpiresAt.Format("2006-01-02")})
+		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code})
+	}
+	if len(codes) > 0 {
+		c.Set("X-Activation-Codes-Expire", codes[0].ExpiresAt.Format("2006-01-02"))
 	}
 	w.Flush()
 	s.audit(c, "activation_codes_issued", "street:"+st.Code, fmt.Sprintf("count=%d", len(codes)))

@@ -105,6 +105,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+	registerOpenAPI(app) // GET /api/openapi.yaml, public; before the /api/* catch-all
 
 	api := app.Group("/api/v1", s.authenticate)
 	api.Get("/version", s.version)
