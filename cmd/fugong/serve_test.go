@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -213,5 +214,33 @@ func TestSeedDemoOnlyOnEmptyDatabase(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "nothing added") {
 		t.Fatalf("second seed must do nothing: %s", out.String())
+	}
+}
+
+func TestServeJSONLogs(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
+		"FUGONG_DATA_DIR": filepath.Join(dir, "data"), "FUGONG_RULES_DIR": "../../rules", "FUGONG_HTTP_ADDR": fmt.Sprintf("127.0.0.1:%d", port)}
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] }) }()
+	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 10*time.Second)
+	cancel()
+	<-done
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	var sawRequest bool
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON log line: %q", l)
+		}
+		if m["msg"] == "request" && m["request_id"] != "" {
+			sawRequest = true
+		}
+	}
+	if !sawRequest {
+		t.Fatalf("no request line with a request id:\n%s", logs.String())
 	}
 }
