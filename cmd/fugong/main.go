@@ -3,6 +3,8 @@
 //	fugong serve [--config FILE] [--log-format text|json]
 //	fugong migrate
 //	fugong seed demo
+//	fugong registry import FILE [--dry-run]
+//	fugong rules check|test, fugong plans template add|refresh
 //	fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
 //	fugong version
 package main
@@ -41,6 +43,7 @@ usage:
   fugong serve   [--config FILE] [--log-format text|json]   run the HTTP server
   fugong migrate [--config FILE]                            apply database migrations
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
+  fugong registry import FILE [--dry-run]                   import the enterprise registry (CSV or XLSX)
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdMigrate(ctx, rest, stdout, stderr, getenv)
 	case "seed":
 		err = cmdSeed(ctx, rest, stdout, stderr, getenv)
+	case "registry":
+		err = cmdRegistry(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		err = cmdUser(ctx, rest, stdout, stderr, getenv)
 	case "rules":

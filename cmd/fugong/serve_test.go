@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"fugong/internal/registry"
 	"fugong/internal/store/storetest"
 	"fugong/internal/testenv"
 )
@@ -191,6 +192,16 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("duplicate user: exit %d, %s", code, errb.String())
 	}
 	errb.Reset()
+	code = run(context.Background(), []string{"user", "create", "--role", "street_official", "--street", "桂溪街道", "--username", "gx", "--password", "long-enough-pw"}, &out, &errb, getenv)
+	if code != 0 {
+		t.Fatalf("street by Chinese name: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
+	code = run(context.Background(), []string{"user", "create", "--role", "street_official", "--street", "atlantis", "--username", "gy", "--password", "long-enough-pw"}, &out, &errb, getenv)
+	if code != 2 || !strings.Contains(errb.String(), "--street") {
+		t.Fatalf("unknown street: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
 	code = run(context.Background(), []string{"user", "create", "--role", "king", "--username", "x", "--password", "long-enough-pw"}, &out, &errb, getenv)
 	if code != 2 || !strings.Contains(errb.String(), "--role") {
 		t.Fatalf("bad role: exit %d, %s", code, errb.String())
@@ -225,7 +236,9 @@ func TestServeJSONLogs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] }) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] })
+	}()
 	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 10*time.Second)
 	cancel()
 	<-done
@@ -242,5 +255,31 @@ func TestServeJSONLogs(t *testing.T) {
 	}
 	if !sawRequest {
 		t.Fatalf("no request line with a request id:\n%s", logs.String())
+	}
+}
+
+func TestRegistryImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
+	getenv := func(k string) string { return env[k] }
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("统一社会信用代码,企业名称,行业,街道\n"+registry.MakeCreditCode(1)+",甲公司,工业,桂溪街道\n"), 0o600)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("统一社会信用代码,企业名称,行业,街道\n"+registry.MakeCreditCode(2)+",乙公司,农业,桂溪街道\n"), 0o600)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"registry", "import", good, "--dry-run"}, &out, &errb, getenv); code != 0 || !strings.Contains(out.String(), "created 1") {
+		t.Fatalf("dry run: %d %s %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"registry", "import", good}, &out, &errb, getenv); code != 0 || !strings.Contains(out.String(), "created 1") {
+		t.Fatalf("import: %d %s %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"registry", "import", good}, &out, &errb, getenv); code != 0 || !strings.Contains(out.String(), "unchanged 1") {
+		t.Fatalf("re-import: %d %s", code, out.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"registry", "import", bad}, &out, &errb, getenv); code != 1 || !strings.Contains(errb.String(), "row 2") || !strings.Contains(errb.String(), "行业") {
+		t.Fatalf("bad file: %d %s", code, errb.String())
 	}
 }

@@ -48,6 +48,17 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
+	if street != "" {
+		zones, err := loadAreas(cfg)
+		if err != nil {
+			return err
+		}
+		st, ok := zones.Street(street)
+		if !ok {
+			return usageError{fmt.Sprintf("--street %q is not one of the configured streets (code or Chinese name)", street)}
+		}
+		street = st.Code
+	}
 	log := newLogger(cfg.Log, stderr)
 	db, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -61,6 +72,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			return fmt.Errorf("--enterprise %s: %w", enterprise, err)
 		}
 		u.EnterpriseID = &e.ID
+		u.Street = e.Street
 	}
 	if err := db.CreateUser(ctx, u); err != nil {
 		return err
