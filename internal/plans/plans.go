@@ -93,7 +93,7 @@ func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size
 	case filetype.DOCX:
 		t, err = extractDOCX(ctx, cr, size, lim)
 	case filetype.TXT:
-		t, err = extractTXT(cr, size)
+		t, err = extractTXT(cr, size, lim.MaxText)
 	case filetype.PDF:
 		t, err = extractPDF(ctx, cr, size, lim)
 	default:
@@ -124,8 +124,11 @@ func ctxError(err error) error {
 }
 
 func joinNotes(a, b string) string {
-	if a == "" {
+	if a == "" || a == b {
 		return b
+	}
+	if b == "" || strings.Contains(a, b) {
+		return a
 	}
 	return a + "；" + b
 }

@@ -16,12 +16,35 @@ import (
 // BOM, otherwise GB18030 (the superset of GBK and GB2312, what Chinese
 // Windows writes). Line endings become \n; control characters other than
 // tab and newline are dropped.
-func extractTXT(r io.ReaderAt, size int64) (Text, error) {
-	raw, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+//
+// Only the first maxText bytes (plus a few, to finish a character) are read:
+// the text is cut to maxText anyway, and reading a 100 MB file whole would
+// hold it in memory several times over.
+func extractTXT(r io.ReaderAt, size int64, maxText int) (Text, error) {
+	n := size
+	truncated := false
+	if limit := int64(maxText) + 4; maxText > 0 && n > limit {
+		n, truncated = limit, true
+	}
+	raw, err := io.ReadAll(io.NewSectionReader(r, 0, n))
 	if err != nil {
 		return Text{}, apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the upload")
 	}
-	return Text{Text: cleanText(decodeText(raw))}, nil
+	if truncated {
+		// Drop a UTF-8 character cut in half, so the prefix still reads as
+		// UTF-8 instead of falling through to GB18030.
+		for cut := 0; cut <= 3 && cut < len(raw); cut++ {
+			if utf8.Valid(raw[:len(raw)-cut]) {
+				raw = raw[:len(raw)-cut]
+				break
+			}
+		}
+	}
+	t := Text{Text: cleanText(decodeText(raw))}
+	if truncated {
+		t.Note = NoteTruncated
+	}
+	return t, nil
 }
 
 func decodeText(raw []byte) string {
