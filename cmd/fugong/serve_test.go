@@ -283,3 +283,30 @@ func TestRegistryImportCommand(t *testing.T) {
 		t.Fatalf("bad file: %d %s", code, errb.String())
 	}
 }
+
+// TestOneGigabyteUploadRefused: a client announcing a 1 GB upload gets 413
+// at once, before the server reads the body.
+func TestOneGigabyteUploadRefused(t *testing.T) {
+	dir := t.TempDir()
+	base, _, _ := serveInProcess(t, map[string]string{
+		"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
+		"FUGONG_DATA_DIR": filepath.Join(dir, "data"), "FUGONG_RULES_DIR": "../../rules",
+	})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /api/v1/filings/1/attachments?kind=plan HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n", int64(1)<<30)
+	conn.Write(bytes.Repeat([]byte("x"), 64<<10))
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	head := make([]byte, 512)
+	n, _ := io.ReadAtLeast(conn, head, 12)
+	if !strings.HasPrefix(string(head[:n]), "HTTP/1.1 413") {
+		t.Fatalf("1 GB upload answered %q", head[:n])
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("refusal took %s", d)
+	}
+}
