@@ -7,7 +7,7 @@ GO ?= go
 BIN := bin/fugong
 PKGS := ./...
 
-.PHONY: run build test test-short vet bench services-start services-stop clean
+.PHONY: run build test test-short test-ui vet bench services-start services-stop clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/fugong
@@ -29,11 +29,19 @@ test:
 	source "$$env_file"; \
 	$(GO) vet $(PKGS); \
 	$(MAKE) --no-print-directory rules-check; \
-	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m -v $(PKGS) 2>&1 | scripts/testfilter.sh
+	{ CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m -v $(PKGS) 2>&1 || exit 1; \
+	  echo "== volume tests (TestVolume*), without -race: see internal/testenv.Volume"; \
+	  $(GO) test -count=1 -timeout 30m -v -run '^TestVolume' $(PKGS) 2>&1; } | scripts/testfilter.sh; \
+	scripts/ui-test.sh
 
 # Only the SQLite + local-store tests: no services needed (they skip outside CI).
 test-short:
 	CGO_ENABLED=1 $(GO) test -race -count=1 $(PKGS)
+
+# The browser smoke test of the web UI (Debian's Chromium + playwright-core);
+# installs both the first time. Also the last step of make test.
+test-ui:
+	scripts/ui-test.sh
 
 rules-check:
 	@if [ -f cmd/fugong/rules.go ]; then \

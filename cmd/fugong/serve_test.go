@@ -208,7 +208,23 @@ func TestUserCreate(t *testing.T) {
 	}
 }
 
-func TestSeedDemoOnlyOnEmptyDatabase(t *testing.T) {
+// TestSeedDemoSkipsAFilledDatabase: seed demo never adds to a database that
+// holds data (fast; the full seed is TestVolumeSeedDemo).
+func TestSeedDemoSkipsAFilledDatabase(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
+	getenv := func(k string) string { return env[k] }
+	if code := run(context.Background(), []string{"user", "create", "--role", "admin", "--username", "a", "--password", "long-enough-pw"}, io.Discard, io.Discard, getenv); code != 0 {
+		t.Fatalf("user create exit %d", code)
+	}
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"seed", "demo"}, &out, io.Discard, getenv); code != 0 || !strings.Contains(out.String(), "nothing added") {
+		t.Fatalf("seed on a filled database: exit %d, %s", code, out.String())
+	}
+}
+
+func TestVolumeSeedDemo(t *testing.T) {
+	testenv.Volume(t)
 	dir := t.TempDir()
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
 	getenv := func(k string) string { return env[k] }

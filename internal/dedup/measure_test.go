@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"fugong/internal/testenv"
 	"os"
 	"slices"
 	"strconv"
@@ -199,13 +200,14 @@ func measureDrivers(t *testing.T) []string {
 	return out
 }
 
-// TestRecallPrecisionAgainstBruteForce measures the index against exact
+// TestVolumeRecallPrecisionAgainstBruteForce measures the index against exact
 // brute force on the same corpus: every query's true pairs (exact Jaccard
 // ≥ threshold, own enterprise excluded) come from a full scan. Subtests
 // are driver/size (`-run Recall/mysql/10000`); the drivers run in parallel
 // (the MariaDB run mostly waits on the server), keeping the default suite
 // near half a minute.
-func TestRecallPrecisionAgainstBruteForce(t *testing.T) {
+func TestVolumeRecallPrecisionAgainstBruteForce(t *testing.T) {
+	testenv.Volume(t)
 	for _, driver := range measureDrivers(t) {
 		t.Run(driver, func(t *testing.T) {
 			t.Parallel()

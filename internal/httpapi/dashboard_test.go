@@ -187,7 +187,9 @@ func TestDashboardHTTP(t *testing.T) {
 			})
 
 			t.Run("reports: per department, no personal data", func(t *testing.T) {
-				var list struct{ Items []struct{ ID, Department string } }
+				var list struct {
+					Items []struct{ ID, Department string }
+				}
 				a.do(dept, "GET", "/api/v1/reports", nil).json(t, &list)
 				if len(list.Items) != 2 {
 					t.Errorf("dept jingji sees %d views, want 2: %+v", len(list.Items), list)

@@ -15,6 +15,7 @@ import (
 	"fugong/internal/roster"
 	"fugong/internal/sheet/sheettest"
 	"fugong/internal/store"
+	"fugong/internal/testenv"
 )
 
 const goodPlan = `复工疫情防控方案
@@ -263,10 +264,8 @@ func TestBadUploads(t *testing.T) {
 	}
 }
 
-func TestRosterOf100kRows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("100,000-row roster: skipped with -short")
-	}
+func TestVolumeRosterOf100kRows(t *testing.T) {
+	testenv.Volume(t)
 	a := mustAPI(t, "sqlite")
 	ent := a.login("ent-guixi")
 	r := a.do(ent, "POST", "/api/v1/filings", newFilingBody(100000))

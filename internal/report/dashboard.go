@@ -187,24 +187,34 @@ func (r *SectorRow) finish() {
 	r.OnTimeRate = Percent(r.onTime, r.Total)
 }
 
-// countsQuery is the one query behind the sector and street dashboards:
-// filings are reduced to one row per enterprise (did any of its filings
-// reach each state by the end of the day), joined to the registry, and
-// counted per group of enterprise attributes.
+// totalsQuery counts the registry per group of enterprise attributes (the
+// denominators); countsQuery reduces filings to one row per enterprise (did
+// any of its filings reach each state by the end of the day), looks each up
+// by primary key, and counts per the same groups (the numerators). Two
+// queries whatever the number of enterprises; driving the join from the
+// filings aggregate lets both databases use the primary key instead of
+// materialising and probing a derived table.
+const totalsQuery = `SELECT e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street, COUNT(*)
+FROM enterprises e %s
+GROUP BY e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street`
+
 const countsQuery = `SELECT e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street,
-  COUNT(*),
-  COALESCE(SUM(f.sub), 0), COALESCE(SUM(f.appr), 0), COALESCE(SUM(f.ret), 0),
-  COALESCE(SUM(f.res), 0), COALESCE(SUM(f.ontime), 0)
-FROM enterprises e
-LEFT JOIN (SELECT enterprise_id,
+  SUM(f.sub), SUM(f.appr), SUM(f.ret), SUM(f.res), SUM(f.ontime)
+FROM (SELECT enterprise_id,
     MAX(CASE WHEN submitted_at < ? THEN 1 ELSE 0 END) AS sub,
     MAX(CASE WHEN approved_at < ? THEN 1 ELSE 0 END) AS appr,
     MAX(CASE WHEN status = 'returned' AND decided_at < ? THEN 1 ELSE 0 END) AS ret,
     MAX(CASE WHEN resumed_date <> '' AND resumed_date <= ? THEN 1 ELSE 0 END) AS res,
     MAX(CASE WHEN approved_at < ? THEN 1 ELSE 0 END) AS ontime
-  FROM filings GROUP BY enterprise_id) f ON f.enterprise_id = e.id
-%s
+  FROM filings GROUP BY enterprise_id) f
+JOIN enterprises e ON e.id = f.enterprise_id %s
 GROUP BY e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street`
+
+type groupAttrs struct {
+	sector                             string
+	aboveScale, realEstate, supervised bool
+	zone, street                       string
+}
 
 func (s *Service) counts(ctx context.Context, asOf time.Time, street string) ([]groupCounts, error) {
 	end := endOf(asOf)
@@ -213,24 +223,51 @@ func (s *Service) counts(ctx context.Context, asOf time.Time, street string) ([]
 		onTimeEnd = end
 	}
 	args := []any{end, end, end, asOf.Format(time.DateOnly), onTimeEnd}
-	where := ""
+	eWhere, fWhere := "", ""
+	var sargs []any
 	if street != "" {
-		where = "WHERE e.street = ?"
-		args = append(args, street)
+		// on the enterprise, never the filing's copy: the population is the registry's
+		eWhere, fWhere = "WHERE e.street = ?", "WHERE e.street = ?"
+		sargs = []any{street}
 	}
-	rows, err := s.db.Gorm().WithContext(ctx).Raw(fmt.Sprintf(countsQuery, where), args...).Rows()
+	g := s.db.Gorm().WithContext(ctx)
+	idx := map[groupAttrs]int{}
+	var out []groupCounts
+	rows, err := g.Raw(fmt.Sprintf(totalsQuery, eWhere), sargs...).Rows()
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	for rows.Next() {
+		var c groupCounts
+		if err := rows.Scan(&c.e.Sector, &c.e.AboveScale, &c.e.RealEstate, &c.e.Supervised, &c.e.Zone, &c.e.Street, &c.total); err != nil {
+			rows.Close()
+			return nil, dbErr(err)
+		}
+		idx[groupAttrs{c.e.Sector, c.e.AboveScale, c.e.RealEstate, c.e.Supervised, c.e.Zone, c.e.Street}] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err)
+	}
+	rows, err = g.Raw(fmt.Sprintf(countsQuery, fWhere), append(args, sargs...)...).Rows()
 	if err != nil {
 		return nil, dbErr(err)
 	}
 	defer rows.Close()
-	var out []groupCounts
 	for rows.Next() {
-		var g groupCounts
-		if err := rows.Scan(&g.e.Sector, &g.e.AboveScale, &g.e.RealEstate, &g.e.Supervised, &g.e.Zone, &g.e.Street,
-			&g.total, &g.submitted, &g.approved, &g.returned, &g.resumed, &g.onTime); err != nil {
+		var c groupCounts
+		if err := rows.Scan(&c.e.Sector, &c.e.AboveScale, &c.e.RealEstate, &c.e.Supervised, &c.e.Zone, &c.e.Street,
+			&c.submitted, &c.approved, &c.returned, &c.resumed, &c.onTime); err != nil {
 			return nil, dbErr(err)
 		}
-		out = append(out, g)
+		k := groupAttrs{c.e.Sector, c.e.AboveScale, c.e.RealEstate, c.e.Supervised, c.e.Zone, c.e.Street}
+		i, ok := idx[k]
+		if !ok { // cannot happen: every joined enterprise was counted above
+			continue
+		}
+		o := &out[i]
+		o.submitted, o.approved, o.returned, o.resumed, o.onTime = c.submitted, c.approved, c.returned, c.resumed, c.onTime
 	}
 	return out, dbErr(rows.Err())
 }

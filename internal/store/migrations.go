@@ -23,6 +23,7 @@ var migrations = []migration{
 	{1, "core: enterprises, users, sessions, api tokens, activation codes, audit, login failures", migrate1},
 	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
+	{4, "covering indexes for the dashboards", migrate4},
 }
 
 // schemaMigration records an applied step.

@@ -39,3 +39,16 @@ func Unreachable(tb testing.TB, service, why string) {
 	}
 	tb.Skipf("%s not available: %s", service, why)
 }
+
+// Volume marks a single-goroutine bulk-data test (the 41,000-enterprise demo
+// seed, a 100,000-row roster, the dedup recall measurement). Under -race it
+// skips: the race detector also instruments the pure-Go SQLite engine, which
+// makes such tests 20x slower while adding no concurrency coverage. make test
+// runs every test named TestVolume* again without -race, so each still runs
+// on every `make test`, under CI=true too.
+func Volume(tb testing.TB) {
+	tb.Helper()
+	if Race {
+		tb.Skip("volume test: make test runs it without -race (go test -run '^TestVolume' ./...)")
+	}
+}

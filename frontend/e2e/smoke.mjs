@@ -1,0 +1,301 @@
+// Browser smoke test of the fugong UI: playwright-core driving Debian's
+// Chromium against a server with the demo data (started by scripts/ui-test.sh).
+//
+//   FUGONG_UI_BASE   the server, e.g. http://127.0.0.1:18080 (required)
+//   FUGONG_UI_SHOTS  where screenshots go (default: a new temp dir)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//
+// Prints one line per check and closes with "ui: N passed, N failed";
+// exits non-zero on any failure.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BASE = (process.env.FUGONG_UI_BASE || '').replace(/\/$/, '');
+if (!BASE) { console.error('FUGONG_UI_BASE is not set'); process.exit(2); }
+const SHOTS = process.env.FUGONG_UI_SHOTS || mkdtempSync(join(tmpdir(), 'fugong-ui-shots-'));
+const PASSWORD = 'fugong-demo-2020';
+const TIMEOUT = 15_000;
+
+let passed = 0, failed = 0;
+const shots = [];
+const pageErrors = [];
+
+function dateIn(days) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400000));
+}
+// A valid GB 11643 ID number (checksum included) for roster row n.
+function idNumber(n) {
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], C = '10X98765432';
+  const body = `51010719900101${String(n).padStart(3, '0')}`;
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(body[i]) * W[i];
+  return body + C[s % 11];
+}
+const goodRoster = ['姓名,身份证号,手机号,部门,体温,健康码,近14日旅居史',
+  ...[1, 2, 3, 4, 5].map((i) => `员工${i},${idNumber(i)},1380013800${i},生产部,36.${i},绿码,无`)].join('\n') + '\n';
+const badRoster = 'name,id_number,phone,temperature,health_code\n张三,' + idNumber(9) + ',13800138000,36.5,green\n李四,123,13800138001,36.6,green\n';
+
+function expect(cond, what) { if (!cond) throw new Error(what); }
+
+async function shot(page, name) {
+  const path = join(SHOTS, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  shots.push(path);
+  return path;
+}
+
+async function step(page, name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${String(e && e.message || e).split('\n')[0]}`);
+    try { console.log(`     screenshot: ${await shot(page, `fail-${passed + failed}`)}`); } catch { /* page gone */ }
+  }
+}
+
+async function login(page, username) {
+  await page.goto(`${BASE}/#/login`);
+  await page.locator('#login-user').fill(username);
+  await page.locator('#login-pass').fill(PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.locator('#who').getByText(username).waitFor();
+}
+async function logout(page) {
+  await page.getByRole('button', { name: /退出/ }).click();
+  await page.locator('#login-user').waitFor();
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'fugong-ui-profile-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+  viewport: { width: 1280, height: 900 },
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  acceptDownloads: true,
+});
+context.setDefaultTimeout(TIMEOUT);
+const page = context.pages()[0] || await context.newPage();
+page.on('pageerror', (e) => pageErrors.push(String(e)));
+page.on('console', (m) => { if (m.type() === 'error' && !/status of (4\d\d)/.test(m.text())) pageErrors.push(m.text()); });
+
+let filingId = null;
+try {
+  // ------------------------------------------------------------ enterprise
+  await step(page, 'login page renders', async () => {
+    await page.goto(`${BASE}/`);
+    await page.locator('#login-user').waitFor();
+    expect(await page.locator('h1').first().textContent().then((t) => t.includes('复工备案')), 'title missing');
+  });
+  await step(page, 'bad password shows the 401 message', async () => {
+    await page.locator('#login-user').fill('qiye');
+    await page.locator('#login-pass').fill('wrong-password');
+    await page.locator('#login-submit').click();
+    await page.locator('.msg.error').waitFor();
+  });
+  await step(page, 'enterprise logs in and sees 我的备案', async () => {
+    await login(page, 'qiye');
+    await page.getByRole('heading', { name: /我的备案/ }).waitFor();
+  });
+  await step(page, 'create filing: 422 details appear next to the fields', async () => {
+    await page.getByRole('link', { name: /新建备案/ }).click();
+    await page.getByRole('heading', { name: /新建复工备案/ }).waitFor();
+    await page.locator('#f-planned_resume_date').fill(dateIn(3));
+    await page.locator('#f-staff_total').fill('50');
+    await page.locator('#f-staff_onsite').fill('99');
+    await page.locator('#f-contact-name').fill('张经理');
+    await page.locator('#f-contact-phone').fill('123');
+    await page.getByRole('button', { name: /保存草稿/ }).click();
+    await page.locator('#f-contact-phone-err:not([hidden])').waitFor();
+    await page.locator('#f-staff_onsite-err:not([hidden])').waitFor();
+    expect(await page.locator('#f-contact-phone').getAttribute('aria-invalid') === 'true', 'phone not marked invalid');
+  });
+  await step(page, 'create filing: draft saved', async () => {
+    await page.locator('#f-staff_onsite').fill('30');
+    await page.locator('#f-supplies-masks').fill('100');
+    await page.locator('#f-supplies-thermometers').fill('2');
+    await page.locator('#f-supplies-disinfectant_liters').fill('2');
+    await page.locator('#f-plan_text').fill('一、组织领导：成立防控领导小组，总经理任组长。\n二、人员排查：每日测温登记。\n三、消毒通风：每日两次消毒。\n四、应急处置：发现发热立即隔离并上报。\n五、物资保障：储备口罩、体温计、消毒液。');
+    await page.locator('#f-contact-phone').fill('13800138000');
+    await page.getByRole('button', { name: /保存草稿/ }).click();
+    await page.waitForURL(/#\/filing\/\d+$/);
+    filingId = Number(page.url().match(/#\/filing\/(\d+)$/)[1]);
+    await page.getByText(/已保存草稿/).waitFor();
+  });
+  await step(page, 'roster with bad rows shows 第 N 行 列 X', async () => {
+    await page.locator('#up-roster').setInputFiles({ name: 'roster-bad.csv', mimeType: 'text/csv', buffer: Buffer.from(badRoster) });
+    await page.locator('form[data-kind=roster] button[type=submit]').click();
+    await page.getByText(/第 3 行 列 id_number/).waitFor();
+  });
+  await step(page, 'good roster uploads with its summary', async () => {
+    await page.locator('#up-roster').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(goodRoster) });
+    await page.locator('form[data-kind=roster] button[type=submit]').click();
+    await page.getByText(/已上传 roster\.csv/).waitFor();
+    await page.locator('.summary-tiles').first().waitFor();
+  });
+  await step(page, 'submit with too few masks is blocked and shows red flags', async () => {
+    await page.getByRole('button', { name: /提交审核/ }).click();
+    await page.locator('#submit-result').waitFor();
+    await page.getByText(/未能提交/).waitFor();
+    expect(await page.locator('#flags .flag.sev-block').count() > 0, 'no block flag shown');
+    await shot(page, 'enterprise-blocked-submit');
+  });
+  await step(page, 'fix supplies, submit, filing goes to review', async () => {
+    await page.locator('#f-staff_total').fill('5');
+    await page.locator('#f-staff_onsite').fill('5');
+    await page.locator('#f-supplies-masks').fill('1000');
+    await page.locator('#f-supplies-disinfectant_liters').fill('20');
+    await page.locator('#f-supplies-isolation_room').check();
+    await page.getByRole('button', { name: /保存修改/ }).click();
+    await page.getByText(/^已保存/).first().waitFor();
+    await page.getByRole('button', { name: /提交审核/ }).click();
+    await page.locator('#submit-result').waitFor();
+    const text = await page.locator('#submit-result').textContent();
+    expect(/已提交/.test(text), `not submitted: ${text.slice(0, 300)}`);
+    await page.locator('h1 .badge.st-submitted').waitFor();
+  });
+  await step(page, 'resumption before approval answers the 409 message', async () => {
+    await page.getByRole('button', { name: /记录复工日期/ }).click();
+    await page.getByText(/未经备案审核通过即复工/).waitFor();
+  });
+  await step(page, 'problems and notifications pages load', async () => {
+    await page.getByRole('link', { name: /通知/ }).click();
+    await page.getByRole('heading', { name: /通知/ }).waitFor();
+    await page.getByRole('link', { name: /整改问题/ }).click();
+    await page.getByRole('heading', { name: /整改问题/ }).waitFor();
+    await page.locator('main table, main .muted').first().waitFor();
+  });
+  await step(page, 'enterprise logs out', async () => logout(page));
+
+  // ------------------------------------------------------------ street official
+  await step(page, 'street official sees the filing in the review queue', async () => {
+    await login(page, 'street-fangcaojie');
+    await page.getByRole('heading', { name: /审核队列/ }).waitFor();
+    await page.locator('main table').waitFor();
+    await shot(page, 'street-queue');
+    expect(filingId, 'no filing was created');
+    // the queue is oldest first: the new filing is on the last page
+    const total = await page.evaluate(async () => (await (await fetch('/api/v1/review/queue?page_size=1')).json()).total);
+    await page.goto(`${BASE}/#/queue?page=${Math.max(1, Math.ceil(total / 20))}`);
+    await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+  });
+  await step(page, 'filing detail shows flags, files and the review form', async () => {
+    await page.locator(`main a[href="#/filing/${filingId}"]`).click();
+    await page.getByRole('heading', { name: /审核/ }).first().waitFor();
+    await page.getByRole('heading', { name: /规则审查结果/ }).waitFor();
+    await page.getByRole('heading', { name: /雷同方案/ }).waitFor();
+    await page.getByText(/修订 1 → 2/).waitFor();
+    await page.locator('main a[href^="/api/v1/attachments/"]').first().waitFor();
+    await page.locator('#review-submit').waitFor();
+    await shot(page, 'street-filing-detail');
+  });
+  await step(page, 'a decision after someone else decided shows the 409', async () => {
+    // someone else approves first (same account, another tab's request)
+    const status = await page.evaluate(async (id) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const r = await fetch(`/api/v1/filings/${id}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ decision: 'approve', comment: 'ok' }) });
+      return r.status;
+    }, filingId);
+    expect(status === 200, `background approve answered ${status}`);
+    await page.getByLabel(/退回整改/).check();
+    await page.locator('#review-comment').fill('请补充方案');
+    await page.locator('#review-submit').click();
+    await page.getByText(/已由他人处理/).waitFor();
+  });
+  await step(page, 'record an inspection finding, issue a notice and open it', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: /问题与整改/ }).waitFor();
+    const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
+    await ins.locator('input[type=text]').fill('消毒记录不全');
+    await ins.locator('textarea').fill('门卫处未见当日消毒登记');
+    await ins.getByRole('button', { name: /记录检查发现/ }).click();
+    await page.getByText(/已记录问题 #\d+/).waitFor();
+    await page.locator('main td', { hasText: '消毒记录不全' }).waitFor();
+    const notice = page.locator('form:has(h3:has-text("整改意见函"))');
+    await notice.getByRole('button', { name: /发出整改意见函/ }).click();
+    const link = notice.getByRole('link', { name: /打开意见函/ });
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, (x.headers.get('content-type') || '')]; }, href);
+    expect(r[0] === 200 && /html/.test(r[1]), `notice document answered ${r}`);
+  });
+  await step(page, 'problem ledger loads for the street', async () => {
+    await page.getByRole('link', { name: /问题台账/ }).click();
+    await page.getByRole('heading', { name: /问题台账/ }).waitFor();
+    await page.locator('main table').first().waitFor();
+  });
+  await step(page, 'street official logs out', async () => logout(page));
+
+  // ------------------------------------------------------------ department
+  await step(page, 'department sees its reports and opens one', async () => {
+    await login(page, 'dept-jingji');
+    await page.getByRole('heading', { name: /部门报表/ }).waitFor();
+    await page.locator('main table a').first().click();
+    await page.locator('main a[href*="format=xlsx"]').first().waitFor();
+    await page.locator('main table tbody tr').first().waitFor();
+    await logout(page);
+  });
+
+  // ------------------------------------------------------------ park manager
+  await step(page, 'park manager sees the sector dashboard with 85.59', async () => {
+    await login(page, 'park');
+    await page.getByRole('heading', { name: /分行业/ }).waitFor();
+    await page.locator('main table').waitFor();
+    await page.getByRole('button', { name: /报道日/ }).click();
+    await page.waitForURL(/as_of=2020-02-28/);
+    await page.getByRole('row', { name: /规上工业企业/ }).getByText('85.59%').first().waitFor();
+    await page.getByText('94.38%').waitFor();
+    expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no XLSX link');
+    await shot(page, 'park-dashboard');
+  });
+  await step(page, 'CSV download link answers a file', async () => {
+    const href = await page.locator('main a[href*="format=csv"]').first().getAttribute('href');
+    const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-disposition') || '']; }, href);
+    expect(r[0] === 200 && /attachment/.test(r[1]), `csv answered ${r}`);
+  });
+  await step(page, 'per-street table, reports and audit log load', async () => {
+    await page.getByRole('link', { name: /分街道/ }).click();
+    await page.getByRole('row', { name: /芳草街街道/ }).waitFor();
+    await page.getByRole('link', { name: /部门报表/ }).click();
+    await page.locator('main table a').first().click();
+    await page.locator('main table').waitFor();
+    await page.getByRole('link', { name: /审计日志/ }).click();
+    await page.getByRole('cell', { name: 'login' }).first().waitFor();
+  });
+  await step(page, 'registry dry run lists every bad row', async () => {
+    await page.getByRole('link', { name: /企业名录导入/ }).click();
+    const csv = 'credit_code,name,sector,zone,street\nBAD,甲公司,industrial,south,fangcaojie\nALSOBAD,乙公司,farming,south,fangcaojie\n';
+    await page.locator('#reg-file').setInputFiles({ name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: /检查/ }).click();
+    await page.locator('main table[aria-label="错误行 bad rows"]').waitFor();
+    expect(await page.locator('main table[aria-label="错误行 bad rows"] tbody tr').count() >= 2, 'fewer than 2 bad rows shown');
+    expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled(), 'confirm enabled after a failed check');
+  });
+  await step(page, 'layout at 360 px: no horizontal page scroll', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.getByRole('link', { name: /分行业看板/ }).click();
+    await page.getByRole('heading', { name: /分行业复工备案/ }).waitFor();
+    await page.getByRole('row', { name: /规上工业企业/ }).waitFor();
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await shot(page, 'park-dashboard-360px');
+    expect(over <= 1, `page scrolls sideways by ${over}px`);
+  });
+  await step(page, 'no script errors on any page', async () => {
+    expect(pageErrors.length === 0, pageErrors.join(' | '));
+  });
+} finally {
+  await context.close().catch(() => {});
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+console.log(`screenshots (${SHOTS}):`);
+for (const s of shots) console.log(`  ${s}`);
+console.log(`ui: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
