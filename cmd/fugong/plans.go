@@ -5,14 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"fugong/internal/config"
 	"fugong/internal/dedup"
-	"fugong/internal/filetype"
 	"fugong/internal/plans"
 	"fugong/internal/store"
 )
@@ -87,7 +85,7 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 		return usageError{"--name is longer than 200 characters"}
 	}
 	return withPlanIndex(ctx, g, stderr, getenv, func(x *dedup.Index, cfg config.Config) error {
-		text, err := planFileText(ctx, files[0], int64(cfg.Uploads.PlanMaxMB)<<20)
+		text, err := plans.FromFile(ctx, files[0], int64(cfg.Uploads.PlanMaxMB)<<20)
 		if err != nil {
 			return fmt.Errorf("%s: %w", files[0], err)
 		}
@@ -137,29 +135,3 @@ func reindex(ctx context.Context, x *dedup.Index, stdout io.Writer, start time.T
 	return nil
 }
 
-// planFileText returns the normalised text of the plan file at path, checked
-// as uploads are: type from the bytes (TXT, DOCX or PDF, else
-// apperror.Unsupported), extraction under the upload limit max.
-func planFileText(ctx context.Context, path string, max int64) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	kind, err := filetype.Detect(f, st.Size(), filetype.Limits{MaxSize: max})
-	if err != nil {
-		return "", err
-	}
-	if err := filetype.Allowed(filetype.PurposePlan, kind); err != nil {
-		return "", err
-	}
-	t, err := plans.ExtractLimited(ctx, kind, f, st.Size(), plans.Limits{MaxSize: max})
-	if err != nil {
-		return "", err
-	}
-	return plans.Normalize(t.Text), nil
-}

@@ -18,7 +18,6 @@ import (
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
 	"fugong/internal/dedup"
-	"fugong/internal/filetype"
 	"fugong/internal/plans"
 	"fugong/internal/store"
 )
@@ -226,7 +225,7 @@ func (s *Server) decodePlanTemplate(c *fiber.Ctx) (planTemplateRequest, error) {
 		return req, err
 	}
 	defer file.Remove()
-	text, err := extractPlanFile(c.UserContext(), file.Path, max)
+	text, err := plans.FromFile(c.UserContext(), file.Path, max)
 	if err != nil {
 		return req, err
 	}
@@ -301,33 +300,6 @@ func receiveTemplateForm(c *fiber.Ctx, max int64) (string, *received, error) {
 	return name, file, nil
 }
 
-// extractPlanFile returns the normalised text of the plan file at path,
-// checked exactly as a filing's plan upload is: its type from its bytes
-// (TXT, DOCX or PDF, else apperror.Unsupported), then extraction under the
-// same limits (apperror.TooLarge / Invalid for a hostile or corrupt file).
-func extractPlanFile(ctx context.Context, path string, max int64) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	kind, err := filetype.Detect(f, st.Size(), filetype.Limits{MaxSize: max})
-	if err != nil {
-		return "", err
-	}
-	if err := filetype.Allowed(filetype.PurposePlan, kind); err != nil {
-		return "", err
-	}
-	t, err := plans.ExtractLimited(ctx, kind, f, st.Size(), plans.Limits{MaxSize: max})
-	if err != nil {
-		return "", err
-	}
-	return plans.Normalize(t.Text), nil
-}
 
 // reindexAfterTemplate recomputes the index's signatures so that plans
 // indexed before the new template stop counting its text (until then only

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -185,4 +186,32 @@ func (c *capReader) Read(p []byte) (int, error) {
 
 func inflateTooLarge(limit int64) error {
 	return apperror.Wrap(errInflateCap, apperror.TooLarge, "文件解压后超过 %d 字节（疑似压缩炸弹） / the file inflates to more than %d bytes (possible decompression bomb)", limit, limit)
+}
+
+// FromFile returns the normalised text of the plan file at path, checked as
+// a filing's plan upload is: its type from its bytes (TXT, DOCX or PDF, else
+// apperror.Unsupported), then extraction under the size limit max
+// (apperror.TooLarge / Invalid for a hostile or corrupt file).
+func FromFile(ctx context.Context, path string, max int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	kind, err := filetype.Detect(f, st.Size(), filetype.Limits{MaxSize: max})
+	if err != nil {
+		return "", err
+	}
+	if err := filetype.Allowed(filetype.PurposePlan, kind); err != nil {
+		return "", err
+	}
+	t, err := ExtractLimited(ctx, kind, f, st.Size(), Limits{MaxSize: max})
+	if err != nil {
+		return "", err
+	}
+	return Normalize(t.Text), nil
 }
