@@ -125,7 +125,12 @@ func (h *dashboards) listReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": views, "total": len(views)})
+	// The list shape of api.md; a handful of views, so one page holds them.
+	p := pageOf(c)
+	total := int64(len(views))
+	start := min(p.Offset(), len(views))
+	end := min(start+p.Size, len(views))
+	return c.JSON(listBody(views[start:end], total, p))
 }
 
 func (h *dashboards) getReport(c *fiber.Ctx) error {
