@@ -134,4 +134,3 @@ func reindex(ctx context.Context, x *dedup.Index, stdout io.Writer, start time.T
 	fmt.Fprintf(stdout, "reindexed %d plans in %v / 已重建 %d 份方案的索引\n", n, time.Since(start).Round(time.Millisecond), n)
 	return nil
 }
-

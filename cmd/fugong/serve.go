@@ -12,6 +12,7 @@ import (
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/webhook"
 )
@@ -65,6 +66,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	var reports *report.Config
+	if cfg.Reports.File != "" {
+		// A broken report definition stops start-up with its file and line.
+		if reports, err = report.Load(cfg.Reports.File); err != nil {
+			return fmt.Errorf("config: reports.file: %w", err)
+		}
+	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now)
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
 		Plans: filing.DedupIndex(plansIndex), Config: cfg, Log: log})
@@ -73,7 +81,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
-		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex})
+		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())

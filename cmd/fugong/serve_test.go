@@ -326,3 +326,17 @@ func TestOneGigabyteUploadRefused(t *testing.T) {
 		t.Fatalf("refusal took %s", d)
 	}
 }
+
+func TestBadReportsFileStopsStartup(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "reports.yaml")
+	os.WriteFile(bad, []byte("views:\n  - id: x\n    department: jingji\n    columns: [no_such_column]\n"), 0o600)
+	var stderr bytes.Buffer
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
+		"FUGONG_DATA_DIR": filepath.Join(dir, "data"), "FUGONG_RULES_DIR": "../../rules", "FUGONG_REPORTS_FILE": bad,
+		"FUGONG_HTTP_ADDR": fmt.Sprintf("127.0.0.1:%d", freePort(t))}
+	code := run(context.Background(), []string{"serve"}, io.Discard, &stderr, func(k string) string { return env[k] })
+	if code == 0 || !strings.Contains(stderr.String(), "reports.yaml") || !strings.Contains(stderr.String(), "reports.file") {
+		t.Fatalf("exit %d, stderr %q: want a start-up failure naming the file", code, stderr.String())
+	}
+}

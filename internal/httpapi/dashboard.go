@@ -27,7 +27,7 @@ func (s *Server) dashboardRoutes(api fiber.Router) {
 	if a == nil {
 		a = areas.Default()
 	}
-	h := &dashboards{s: s, rep: report.New(s.deps.Store, nil, a, nil)}
+	h := &dashboards{s: s, rep: report.New(s.deps.Store, s.deps.Reports, a, nil)}
 	viewers := []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
 	readers := []string{store.RoleDepartment, store.RoleParkManager, store.RoleAdmin}
 	api.Get("/dashboard/sectors", need(viewers...), h.sectors)
