@@ -107,7 +107,7 @@ func keepRune(r rune) bool {
 
 // DefaultShingleSize is the shingle length k in characters. It was chosen by
 // measurement on the plangen corpus (see TestShingleSizeSeparation and
-// docs/benchmarks-dedup.md): k = 3 and 4 give unrelated plans a Jaccard
+// docs/benchmarks.md): k = 3 and 4 give unrelated plans a Jaccard
 // similarity of several percent (common two- and three-character words
 // recur in every plan), which raises LSH false candidates; k = 6 and 7 make
 // a single changed character destroy more shingles, lowering the similarity

@@ -704,7 +704,7 @@ func TestRulesWatchSeesEdit(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestRulesBacktestThroughput measures POST /rules/backtest over 20,000
-// filings on each database (docs/benchmarks-rulesapi.md). It is a
+// filings on each database (docs/benchmarks.md). It is a
 // measurement, not a check, so it runs only when asked:
 // FUGONG_MEASURE=1 go test ./internal/httpapi/ -run RulesBacktestThroughput -v
 func TestRulesBacktestThroughput(t *testing.T) {

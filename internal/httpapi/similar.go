@@ -28,7 +28,7 @@ import (
 
 // syncReindexLimit is the index size below which adding a template reindexes
 // inside the request (Reindex costs about 3 ms per plan, so up to ~15 s,
-// inside the 60 s write timeout; see docs/benchmarks-dedup.md); at or above
+// inside the 60 s write timeout; see docs/benchmarks.md); at or above
 // it the reindex runs in the background and the request answers at once.
 const syncReindexLimit = 5000
 
@@ -299,7 +299,6 @@ func receiveTemplateForm(c *fiber.Ctx, max int64) (string, *received, error) {
 	}
 	return name, file, nil
 }
-
 
 // reindexAfterTemplate recomputes the index's signatures so that plans
 // indexed before the new template stop counting its text (until then only

@@ -480,7 +480,7 @@ func BenchmarkPlanUpload(b *testing.B) {
 }
 
 // BenchmarkTXTExtractPrefix is the evidence for the TXT finding in
-// docs/benchmarks-perf.md: plans.ExtractLimited on the whole 100 MiB text
+// docs/benchmarks.md: plans.ExtractLimited on the whole 100 MiB text
 // plan (what filing.Upload does today) next to the same call over the first
 // MaxText+4 bytes only (what a bounded read would cost), same file, same run.
 //

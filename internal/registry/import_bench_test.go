@@ -100,7 +100,7 @@ func BenchmarkImport(b *testing.B) {
 }
 
 // BenchmarkInsertBatchSize is the evidence for the MariaDB finding in
-// docs/benchmarks-perf.md: the INSERT phase of store.UpsertEnterprises
+// docs/benchmarks.md: the INSERT phase of store.UpsertEnterprises
 // (CreateInBatches inside one transaction, fresh database) with the batch
 // size it uses (100) and larger ones, 40,000 parsed registry rows, same run.
 //
