@@ -6,7 +6,7 @@ COPY frontend/ ./
 RUN if [ -f package.json ]; then npm ci && npm run build; fi
 
 # 2. a static Go binary: pure-Go SQLite (glebarez), so CGO is off
-FROM golang:1.26-bookworm AS build
+FROM golang:1.27-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -9,6 +9,7 @@
 #
 # Data lives in a temp dir; ports are chosen to avoid the usual 3306/9000.
 set -euo pipefail
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" # see the Makefile
 
 STATE=${FUGONG_SERVICES_DIR:-${TMPDIR:-/tmp}/fugong-services}
 MYSQL_PORT=${FUGONG_TEST_MYSQL_PORT:-33061}

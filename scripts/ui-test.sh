@@ -10,6 +10,7 @@
 #   UI_SHOTS=DIR  keep the screenshots there (default: a new temp dir, printed)
 #   UI_KEEP=1     keep the server's temp dir (database, log) for debugging
 set -euo pipefail
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" # see the Makefile
 cd "$(dirname "$0")/.."
 
 PLAYWRIGHT_CORE_VERSION=1.65.1
