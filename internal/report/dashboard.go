@@ -323,11 +323,7 @@ func (s *Service) Sectors(ctx context.Context, scope store.Scope, p Params) (*Se
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.counts(ctx, asOf, street)
-	if err != nil {
-		return nil, err
-	}
-	probs, err := s.problems(ctx, asOf, street)
+	groups, probs, err := s.figures(ctx, asOf, street)
 	if err != nil {
 		return nil, err
 	}
@@ -373,11 +369,7 @@ func (s *Service) Streets(ctx context.Context, scope store.Scope, p Params) (*St
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.counts(ctx, asOf, street)
-	if err != nil {
-		return nil, err
-	}
-	probs, err := s.problems(ctx, asOf, street)
+	groups, probs, err := s.figures(ctx, asOf, street)
 	if err != nil {
 		return nil, err
 	}
@@ -507,4 +499,21 @@ func dbErr(err error) error {
 		}
 	}
 	return fmt.Errorf("report: %w", err)
+}
+
+// figures returns the counts and problem figures as of asOf for street ("" =
+// all), through the short-lived shared cache.
+func (s *Service) figures(ctx context.Context, asOf time.Time, street string) ([]groupCounts, map[string]ProblemFigures, error) {
+	f, err := s.cache.get(ctx, figuresKey{asOf.Format(time.DateOnly), street}, time.Now(), func() (figures, error) {
+		// Detached from the first caller's context: other readers wait on it.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		groups, err := s.counts(cctx, asOf, street)
+		if err != nil {
+			return figures{}, err
+		}
+		probs, err := s.problems(cctx, asOf, street)
+		return figures{groups, probs}, err
+	})
+	return f.groups, f.probs, err
 }

@@ -44,7 +44,11 @@ type Service struct {
 	cfg   *Config
 	areas *areas.Areas
 	now   func() time.Time
+	cache *figuresCache
 }
+
+// CacheTTL is how long dashboard figures are shared between readers.
+const CacheTTL = 5 * time.Second
 
 // New returns a Service over db with report configuration cfg (Default()
 // when nil) and the park's areas. now gives "today" for default dates
@@ -56,7 +60,7 @@ func New(db *store.DB, cfg *Config, a *areas.Areas, now func() time.Time) *Servi
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cfg: cfg, areas: a, now: now}
+	return &Service{db: db, cfg: cfg, areas: a, now: now, cache: newFiguresCache(CacheTTL)}
 }
 
 // Config returns the service's report configuration.

@@ -1,0 +1,88 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestFiguresCacheSharesOneComputation(t *testing.T) {
+	c := newFiguresCache(time.Minute)
+	var calls atomic.Int32
+	release := make(chan struct{})
+	compute := func() (figures, error) {
+		calls.Add(1)
+		<-release
+		return figures{probs: map[string]ProblemFigures{"x": {Found: 3}}}, nil
+	}
+	k := figuresKey{"2020-02-28", ""}
+	now := time.Now()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := c.get(context.Background(), k, now, compute)
+			if err != nil || f.probs["x"].Found != 3 {
+				t.Errorf("got %+v %v", f, err)
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("50 concurrent readers made %d computations, want 1", n)
+	}
+	// Within the TTL: served from the cache; after it: computed again.
+	c.get(context.Background(), k, now.Add(30*time.Second), compute)
+	if calls.Load() != 1 {
+		t.Fatal("recomputed within the TTL")
+	}
+	c.get(context.Background(), k, now.Add(2*time.Minute), compute)
+	if calls.Load() != 2 {
+		t.Fatal("not recomputed after the TTL")
+	}
+	// Another key is its own entry.
+	c.get(context.Background(), figuresKey{"2020-02-28", "guixi"}, now, compute)
+	if calls.Load() != 3 {
+		t.Fatal("keys share an entry")
+	}
+}
+
+func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
+	c := newFiguresCache(time.Minute)
+	boom := errors.New("database down")
+	var calls int
+	compute := func() (figures, error) {
+		calls++
+		if calls == 1 {
+			return figures{}, boom
+		}
+		return figures{}, nil
+	}
+	k := figuresKey{"2020-02-28", ""}
+	if _, err := c.get(context.Background(), k, time.Now(), compute); !errors.Is(err, boom) {
+		t.Fatalf("first: %v", err)
+	}
+	if _, err := c.get(context.Background(), k, time.Now(), compute); err != nil || calls != 2 {
+		t.Fatalf("an error was cached: %v, %d calls", err, calls)
+	}
+}
+
+func TestFiguresCacheWaiterHonoursContext(t *testing.T) {
+	c := newFiguresCache(time.Minute)
+	release := make(chan struct{})
+	k := figuresKey{"2020-02-28", ""}
+	go c.get(context.Background(), k, time.Now(), func() (figures, error) { <-release; return figures{}, nil })
+	time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := c.get(ctx, k, time.Now(), func() (figures, error) { return figures{}, nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("waiter: %v", err)
+	}
+	close(release)
+}
