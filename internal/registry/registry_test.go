@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"fugong/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,10 +230,8 @@ func registryRecord(i int, streets []areas.Street) []string {
 		[]string{"否", "是"}[i%2], "否", st.Zone, st.Name, "是"}
 }
 
-func TestParseLarge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 200,000 rows")
-	}
+func TestVolumeParseLarge(t *testing.T) {
+	testenv.Volume(t)
 	p := registryCSV(t, sheet.DefaultMaxRows)
 	start := time.Now()
 	rows, err := Parse(context.Background(), p, areas.Default(), Options{})
