@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,5 +118,3 @@ func allowHeader(app *fiber.App, path string) string {
 	}
 	return out
 }
-
-var _ = slog.Default
