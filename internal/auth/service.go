@@ -38,12 +38,6 @@ func (p *Principal) Scope() store.Scope {
 	return s
 }
 
-// Auditor records security events; the filing package's audit log
-// implements it.
-type Auditor interface {
-	AppendAudit(ctx context.Context, e *store.AuditEntry) error
-}
-
 // Service authenticates callers and manages sessions, tokens and activation.
 type Service struct {
 	db  *store.DB

@@ -162,10 +162,10 @@ type ResumptionInput struct {
 	Date string `json:"date"`
 }
 
-// ErrResumedWithoutApproval is returned (as apperror.Conflict) when an
+// msgResumedWithoutApproval is the apperror.Conflict message when an
 // enterprise reports resuming before its filing was approved; the problem is
 // recorded before the error is returned.
-var ErrResumedWithoutApproval = "未经备案审核通过即复工，已记录为问题 / resumed before the filing was approved; recorded as a problem"
+const msgResumedWithoutApproval = "未经备案审核通过即复工，已记录为问题 / resumed before the filing was approved; recorded as a problem"
 
 // Resume records the date the enterprise actually resumed work. A date
 // before approval, or a filing not approved, is recorded as a problem
@@ -213,7 +213,7 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 		if err != nil {
 			return nil, err
 		}
-		return nil, apperror.New(apperror.Conflict, "%s", ErrResumedWithoutApproval)
+		return nil, apperror.New(apperror.Conflict, "%s", msgResumedWithoutApproval)
 	}
 	f.ResumedDate = in.Date
 	if err := s.db.UpdateFiling(ctx, f); err != nil {
