@@ -201,6 +201,13 @@ func TestUserCreate(t *testing.T) {
 	if code != 2 || !strings.Contains(errb.String(), "--street") {
 		t.Fatalf("unknown street: exit %d, %s", code, errb.String())
 	}
+	out.Reset()
+	if code := run(context.Background(), []string{"user", "disable", "--username", "manager1"}, &out, &errb, getenv); code != 0 || !strings.Contains(out.String(), "disabled") {
+		t.Fatalf("disable: exit %d, %s %s", code, out.String(), errb.String())
+	}
+	if code := run(context.Background(), []string{"user", "disable", "--username", "ghost"}, &out, &errb, getenv); code == 0 {
+		t.Fatal("disabling an unknown user succeeded")
+	}
 	errb.Reset()
 	code = run(context.Background(), []string{"user", "create", "--role", "king", "--username", "x", "--password", "long-enough-pw"}, &out, &errb, getenv)
 	if code != 2 || !strings.Contains(errb.String(), "--role") {

@@ -13,8 +13,11 @@ import (
 )
 
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
+		return cmdUserDisable(ctx, args, stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]"}
+		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U"}
 	}
 	var g globalFlags
 	var role, username, password, street, enterprise, department string
@@ -77,6 +80,47 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := db.CreateUser(ctx, u); err != nil {
 		return err
 	}
+	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_created",
+		Object: "user:" + u.Username, Details: "role=" + u.Role + " street=" + u.Street}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	return nil
+}
+
+// cmdUserDisable disables (ending every session at once) or re-enables an
+// account.
+func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var g globalFlags
+	var username string
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	fs.StringVar(&username, "username", "", "login name")
+	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
+		return err
+	}
+	if username == "" {
+		return usageError{"--username is required"}
+	}
+	cfg, err := loadConfig(g, getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("--username %s: %w", username, err)
+	}
+	disable := args[0] == "disable"
+	if err := auth.NewService(db, cfg.Auth, nil).SetDisabled(ctx, u.ID, disable); err != nil {
+		return err
+	}
+	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_" + args[0] + "d", Object: "user:" + u.Username}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", u.Username, args[0])
 	return nil
 }
