@@ -45,6 +45,7 @@ usage:
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
   fugong registry import FILE [--dry-run]                   import the enterprise registry (CSV or XLSX)
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+  fugong user disable|enable --username U                   revoke (every session ends) or restore an account
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
   fugong version
