@@ -238,6 +238,20 @@ func TestDashboardHTTP(t *testing.T) {
 				if x.status != 200 || len(x.body) < 100 {
 					t.Errorf("xlsx report %d", x.status)
 				}
+				// Every department view downloads in all three formats.
+				a.do(park, "GET", "/api/v1/reports", nil).json(t, &list)
+				for _, v := range list.Items {
+					for format, check := range map[string]func([]byte) bool{
+						"json": func(b []byte) bool { return strings.HasPrefix(string(b), "{") },
+						"csv":  func(b []byte) bool { return strings.HasPrefix(string(b), "\uFEFF") },
+						"xlsx": func(b []byte) bool { return strings.HasPrefix(string(b), "PK") },
+					} {
+						r := a.do(park, "GET", "/api/v1/reports/"+v.ID+"?format="+format, nil)
+						if r.status != 200 || !check(r.body) {
+							t.Errorf("%s as %s: %d %.60q", v.ID, format, r.status, r.body)
+						}
+					}
+				}
 				var audit struct{ Items []struct{ Action string } }
 				a.do(park, "GET", "/api/v1/audit?action=report_exported", nil).json(t, &audit)
 				if len(audit.Items) == 0 {
