@@ -909,8 +909,8 @@ async function viewQueue(view, _m, params) {
   await section(out, async () => {
     const d = await api('GET', '/review/queue', { query: { sector, severity, page, page_size: 20 } });
     const items = d.items || [];
-    const ents = await Promise.all(items.map((f) => enterprise(f.enterprise_id)));
-    const names = new Map(items.map((f, i) => [f.id, ents[i]]));
+    // The queue carries enterprise_name: no request per row.
+    const names = new Map(items.map((f) => [f.id, { name: f.enterprise_name }]));
     return [
       h('p', null, bi(`共 ${fmtNum(d.total)} 件待审核`, `${fmtNum(d.total)} awaiting review`)),
       table('审核队列 review queue', [

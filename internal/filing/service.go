@@ -172,9 +172,18 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f store.FilingFil
 	if err != nil {
 		return nil, 0, err
 	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].EnterpriseID
+	}
+	names, err := s.db.EnterpriseNames(ctx, ids) // one query for the page, not one per row
+	if err != nil {
+		return nil, 0, err
+	}
 	out := make([]Summary, len(rows))
 	for i := range rows {
 		out[i] = summaryOf(&rows[i])
+		out[i].EnterpriseName = names[rows[i].EnterpriseID]
 	}
 	return out, total, nil
 }

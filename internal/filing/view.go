@@ -70,6 +70,7 @@ type RevisionView struct {
 type Summary struct {
 	ID                int64      `json:"id"`
 	EnterpriseID      int64      `json:"enterprise_id"`
+	EnterpriseName    string     `json:"enterprise_name"`
 	Street            string     `json:"street"`
 	Sector            string     `json:"sector"`
 	Status            string     `json:"status"`

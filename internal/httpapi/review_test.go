@@ -265,3 +265,22 @@ func TestIdempotentCreate(t *testing.T) {
 		})
 	}
 }
+
+func TestQueueCarriesEnterpriseNames(t *testing.T) {
+	a := mustAPI(t, "sqlite")
+	a.seedFiling(a.ents["guixiA"], "submitted")
+	a.seedFiling(a.ents["guixiB"], "submitted")
+	var q struct {
+		Items []struct {
+			EnterpriseName string `json:"enterprise_name"`
+		}
+	}
+	a.do(a.login("street-guixi"), "GET", "/api/v1/review/queue", nil).json(t, &q)
+	got := map[string]bool{}
+	for _, it := range q.Items {
+		got[it.EnterpriseName] = true
+	}
+	if len(q.Items) != 2 || !got["桂溪甲公司"] || !got["桂溪乙公司"] {
+		t.Fatalf("queue names: %+v", q.Items)
+	}
+}
