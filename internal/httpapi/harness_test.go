@@ -45,7 +45,7 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // with a small registry: two enterprises in guixi (south), one in hezuo
 // (west), and accounts for every role.
 type api struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httpapi.Server
 	db      *store.DB
 	auth    *auth.Service
@@ -61,7 +61,7 @@ type api struct {
 
 const testPassword = "correct-horse-battery"
 
-func mustAPI(t *testing.T, driver string) *api {
+func mustAPI(t testing.TB, driver string) *api {
 	t.Helper()
 	cfg := config.Default()
 	db := storetest.MustOpen(t, driver)
@@ -136,7 +136,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("response is not JSON: %v: %s", err, r.body)

@@ -443,7 +443,7 @@ func TestRuleVersionRecorderLogsFailure(t *testing.T) {
 
 // cleanInput is the shipped rule cases' clean filing, evaluated as of its own
 // time.
-func cleanInput(t *testing.T) rules.Input {
+func cleanInput(t testing.TB) rules.Input {
 	t.Helper()
 	cases, err := rules.LoadTestCases("../../rules/testdata")
 	if err != nil {
@@ -460,7 +460,7 @@ func cleanInput(t *testing.T) rules.Input {
 
 // candidateFiles is the running set with masks_insufficient dropped and a
 // new rule, staff_large, added.
-func candidateFiles(t *testing.T, set *rules.Set, extra string) []store.RuleFile {
+func candidateFiles(t testing.TB, set *rules.Set, extra string) []store.RuleFile {
 	t.Helper()
 	var out []store.RuleFile
 	for _, f := range set.Files {
@@ -703,43 +703,39 @@ func TestRulesWatchSeesEdit(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestRulesBacktestThroughput measures POST /rules/backtest over 20,000
-// filings on each database (docs/benchmarks.md). It is a
-// measurement, not a check, so it runs only when asked:
-// FUGONG_MEASURE=1 go test ./internal/httpapi/ -run RulesBacktestThroughput -v
-func TestRulesBacktestThroughput(t *testing.T) {
-	if os.Getenv("FUGONG_MEASURE") == "" {
-		t.Skip("set FUGONG_MEASURE=1 to measure")
-	}
+// BenchmarkRulesBacktest measures POST /rules/backtest over 20,000 filings
+// on each database (docs/benchmarks.md):
+//
+//	go test ./internal/httpapi/ -run '^$' -bench RulesBacktest -benchtime 3x
+func BenchmarkRulesBacktest(b *testing.B) {
 	const n = 20_000
 	for _, driver := range storetest.Drivers {
-		t.Run(driver, func(t *testing.T) {
-			a := mustAPI(t, driver)
+		b.Run(driver, func(b *testing.B) {
+			a := mustAPI(b, driver)
 			current := a.rules.Current()
-			base := cleanInput(t)
+			base := cleanInput(b)
 			revs := make([]store.FilingRevision, n)
 			for i := range revs {
 				in := base
 				in.Filing.Supplies.Masks = i % 2000 // about half short of masks
-				b, _ := json.Marshal(in)
-				revs[i] = store.FilingRevision{FilingID: int64(i + 1), Number: 1, Snapshot: string(b), SubmittedBy: 1, CreatedAt: time.Now()}
+				js, _ := json.Marshal(in)
+				revs[i] = store.FilingRevision{FilingID: int64(i + 1), Number: 1, Snapshot: string(js), SubmittedBy: 1, CreatedAt: time.Now()}
 			}
 			if err := a.db.Gorm().CreateInBatches(&revs, 200).Error; err != nil {
-				t.Fatal(err)
+				b.Fatal(err)
 			}
 			park := a.login("park")
-			body := map[string]any{"files": candidateFiles(t, current, staffLargeRule)}
-			for run := range 3 {
-				start := time.Now()
+			body := map[string]any{"files": candidateFiles(b, current, staffLargeRule)}
+			b.ResetTimer()
+			for b.Loop() {
 				r := a.do(park, "POST", "/api/v1/rules/backtest", body)
-				took := time.Since(start)
 				var bt backtestBody
-				r.json(t, &bt)
+				r.json(b, &bt)
 				if r.status != 200 || bt.Filings != n {
-					t.Fatalf("%d %s", r.status, r.body[:min(len(r.body), 300)])
+					b.Fatalf("%d %s", r.status, r.body[:min(len(r.body), 300)])
 				}
-				t.Logf("%s run %d: %d filings, %d changed, %d bytes, %v (%.0f filings/s)", driver, run+1, bt.Filings, bt.Total, len(r.body), took, float64(n)/took.Seconds())
 			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "filings/s")
 		})
 	}
 }
