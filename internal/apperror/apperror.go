@@ -7,6 +7,8 @@ package apperror
 import (
 	"errors"
 	"fmt"
+
+	"fugong/internal/msg"
 )
 
 // Code is a stable, snake_case error code shown to clients.
@@ -30,28 +32,90 @@ const (
 // Detail points at one bad field of a JSON body, or one bad cell of a file.
 // Row is numbered as a spreadsheet shows it (header = row 1); Column is the
 // header as written in the file.
+//
+// Text, when set, is the catalog message (internal/msg); the HTTP layer
+// renders it into Message in the caller's language and puts its code in
+// Code. Message alone is the older, pre-rendered form.
 type Detail struct {
-	Row     int    `json:"row,omitempty"`
-	Column  string `json:"column,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	Row     int      `json:"row,omitempty"`
+	Column  string   `json:"column,omitempty"`
+	Field   string   `json:"field,omitempty"`
+	Code    string   `json:"code,omitempty"`
+	Message string   `json:"message"`
+	Text    msg.Text `json:"-"`
+}
+
+// Localized returns d with Message rendered in l and Code set from its
+// catalog message (unchanged when d has no Text).
+func (d Detail) Localized(l msg.Lang) Detail {
+	if d.Text.IsZero() {
+		return d
+	}
+	d.Message = d.Text.In(l)
+	d.Code = d.Text.Code()
+	return d
 }
 
 // Error is an application error with a code, a human message (zh-CN first,
 // English beside it) and optional details.
+// Text, when set, is the catalog message rendered per request (see
+// internal/msg); Message is the older pre-rendered form.
 type Error struct {
 	Code    Code
 	Message string
+	Text    msg.Text
 	Details []Detail
 	Err     error // the wrapped cause, never shown to clients
 }
 
-// Error implements error.
+// Error implements error. Logs read it, so a catalog message is rendered in
+// English there.
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	m := e.Message
+	if !e.Text.IsZero() {
+		m = e.Text.In(msg.EN)
 	}
-	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, m, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, m)
+}
+
+// MessageIn renders e's message in l.
+func (e *Error) MessageIn(l msg.Lang) string {
+	if !e.Text.IsZero() {
+		return e.Text.In(l)
+	}
+	return e.Message
+}
+
+// DetailsIn renders e's details in l.
+func (e *Error) DetailsIn(l msg.Lang) []Detail {
+	if len(e.Details) == 0 {
+		return nil
+	}
+	out := make([]Detail, len(e.Details))
+	for i, d := range e.Details {
+		out[i] = d.Localized(l)
+	}
+	return out
+}
+
+// Msg returns an *Error with code and the catalog message m bound to args.
+func Msg(code Code, m msg.Message, args ...any) *Error {
+	return &Error{Code: code, Text: m.With(args...), Message: m.In(msg.ZH, args...)}
+}
+
+// WrapMsg returns an *Error with code and catalog message whose cause is err.
+func WrapMsg(err error, code Code, m msg.Message, args ...any) *Error {
+	e := Msg(code, m, args...)
+	e.Err = err
+	return e
+}
+
+// WithText returns an *Error with code, a catalog message and details.
+func WithText(code Code, t msg.Text, details []Detail) *Error {
+	return &Error{Code: code, Text: t, Message: t.In(msg.ZH), Details: details}
 }
 
 // Unwrap returns the wrapped cause.

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 )
 
 // statusOf is the one place application error codes become HTTP statuses.
@@ -74,7 +75,8 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 			status = st
 		}
 		if ae.Code != apperror.Internal {
-			body = errorPayload{Code: ae.Code, Message: ae.Message, Details: ae.Details}
+			lang := msg.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
+			body = errorPayload{Code: ae.Code, Message: ae.MessageIn(lang), Details: ae.DetailsIn(lang)}
 		}
 		if ae.Code == apperror.Unavailable {
 			s.log.Warn("backing service unavailable", "request_id", requestID(c), "err", err)
