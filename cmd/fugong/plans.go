@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"fugong/internal/config"
+	"fugong/internal/auth"
 	"fugong/internal/dedup"
 	"fugong/internal/plans"
 	"fugong/internal/store"
@@ -90,7 +91,7 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 			return fmt.Errorf("%s: %w", files[0], err)
 		}
 		start := time.Now()
-		t, err := x.AddTemplate(ctx, name, text)
+		t, err := x.AddTemplate(ctx, auth.CLI().Entry("", "", ""), name, text)
 		if err != nil {
 			return err
 		}
@@ -121,7 +122,7 @@ func withPlanIndex(ctx context.Context, g globalFlags, stderr io.Writer, getenv 
 // newPlanIndex returns the near-duplicate index over db with the options the
 // server uses.
 func newPlanIndex(db *store.DB) (*dedup.Index, error) {
-	return dedup.New(db.Gorm(), dedup.Options{})
+	return dedup.New(db, dedup.Options{})
 }
 
 // reindex recomputes every plan's signature and reports how many and how

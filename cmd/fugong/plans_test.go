@@ -84,7 +84,7 @@ func TestPlansTemplateAddAndRefresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			x, err := dedup.New(db.Gorm(), dedup.Options{})
+			x, err := dedup.New(db, dedup.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"fugong/internal/apperror"
+	"fugong/internal/auth"
 	"fugong/internal/registry"
 )
 
@@ -55,7 +57,7 @@ func cmdRegistry(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	defer db.Close()
-	res, err := registry.Import(ctx, db, file, zones, dryRun)
+	res, err := registry.New(db, zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
 	if err != nil {
 		if ae := apperror.As(err); ae != nil && len(ae.Details) > 0 {
 			fmt.Fprintf(stderr, "%s\n", ae.Message)

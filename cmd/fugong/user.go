@@ -77,11 +77,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		u.EnterpriseID = &e.ID
 		u.Street = e.Street
 	}
-	if err := db.CreateUser(ctx, u); err != nil {
-		return err
-	}
-	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_created",
-		Object: "user:" + u.Username, Details: "role=" + u.Role + " street=" + u.Street}); err != nil {
+	if err := auth.NewService(db, cfg.Auth, nil).CreateUser(ctx, auth.CLI(), u); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
@@ -110,17 +106,10 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
-	u, err := db.UserByUsername(ctx, username)
-	if err != nil {
+	disable := args[0] == "disable"
+	if err := auth.NewService(db, cfg.Auth, nil).SetDisabled(ctx, auth.CLI(), username, disable); err != nil {
 		return fmt.Errorf("--username %s: %w", username, err)
 	}
-	disable := args[0] == "disable"
-	if err := auth.NewService(db, cfg.Auth, nil).SetDisabled(ctx, u.ID, disable); err != nil {
-		return err
-	}
-	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_" + args[0] + "d", Object: "user:" + u.Username}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", u.Username, args[0])
+	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", username, args[0])
 	return nil
 }

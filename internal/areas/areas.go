@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"fugong/internal/apperror"
 )
 
 //go:embed areas.yaml
@@ -194,4 +196,20 @@ func (a *Areas) Streets() []Street {
 		out = append(out, z.Streets...)
 	}
 	return out
+}
+
+// StreetCode resolves a street sent by a caller (a query filter or a body
+// field), by code or name, to its code: "" stays "" (no street); an unknown
+// street is apperror.Invalid with one detail on field. It is the one check
+// of a street a caller typed.
+func (a *Areas) StreetCode(field, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	st, ok := a.Street(s)
+	if !ok {
+		return "", apperror.WithText(apperror.Invalid, msgUnknownStreet.With(s),
+			[]apperror.Detail{{Field: field, Message: "unknown", Text: msgUnknownStreetDetail.With()}})
+	}
+	return st.Code, nil
 }

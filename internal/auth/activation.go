@@ -3,10 +3,13 @@ package auth
 import (
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/store"
 )
 
@@ -47,11 +50,23 @@ type IssuedCode struct {
 	ExpiresAt  time.Time
 }
 
+// ActivationSheet is the codes issued for one street.
+type ActivationSheet struct {
+	Street areas.Street
+	Codes  []IssuedCode
+}
+
 // IssueActivationCodes issues fresh one-time codes for every enterprise of
 // street that has no account yet; earlier unused codes stop working. Only a
 // park manager, an admin, or an official of that street may; others get
-// apperror.Forbidden. street must be a street code.
-func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) ([]IssuedCode, error) {
+// apperror.Forbidden. street is a code or a name; an unknown street is
+// apperror.NotFound. The codes and their audit entry commit together.
+func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) (*ActivationSheet, error) {
+	st, ok := s.areas.Street(street)
+	if !ok {
+		return nil, apperror.New(apperror.NotFound, "未知街道 / unknown street")
+	}
+	street = st.Code
 	switch {
 	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
 	case p.Role == store.RoleStreetOfficial && p.Street == street:
@@ -71,10 +86,16 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 		out[i] = IssuedCode{CreditCode: e.CreditCode, Name: e.Name, Code: code, ExpiresAt: exp}
 		rows[i] = store.ActivationCode{EnterpriseID: e.ID, CodeHash: hashToken(normalizeCode(code)), IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
 	}
-	if err := s.db.ReplaceActivationCodes(ctx, rows); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.ReplaceActivationCodes(ctx, rows); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("activation_codes_issued", "street:"+street, fmt.Sprintf("count=%d", len(out))))
+	})
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &ActivationSheet{Street: st, Codes: out}, nil
 }
 
 var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用代码或激活码不正确、已使用或已过期 / credit code or activation code is wrong, used or expired",
@@ -83,9 +104,24 @@ var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用�
 // Activate lets an enterprise claim its account with its credit code and a
 // one-time code. A wrong, used or expired code (or unknown credit code) is one
 // apperror.Invalid; an enterprise that already has an account is
-// apperror.Conflict; repeated failures are rate limited like logins.
-func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
+// apperror.Conflict; repeated failures are rate limited like logins. Every
+// attempt is audited: a success in the transaction that creates the
+// account, a failure on its own (nothing changed to be atomic with).
+func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*Principal, error) {
+	u, err := s.activate(ctx, creditCode, code, username, password, ip)
+	if err != nil {
+		e := anonymousEntry(username, store.RoleEnterprise, ip, "activation_failed", "enterprise:"+creditCode)
+		if aerr := s.db.AppendAudit(context.WithoutCancel(ctx), e); aerr != nil {
+			return nil, errors.Join(err, aerr)
+		}
+		return nil, err
+	}
+	return principalOf(u), nil
+}
+
+func (s *Service) activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
 	now := s.now().UTC()
+	object := "enterprise:" + creditCode
 	creditCode = strings.ToUpper(strings.TrimSpace(creditCode))
 	keys := []string{"act:" + creditCode, "ip:" + ip}
 	for _, k := range keys {
@@ -143,7 +179,7 @@ func (s *Service) Activate(ctx context.Context, creditCode, code, username, pass
 			}
 			return err
 		}
-		return nil
+		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "account_activated", object))
 	})
 	if err != nil {
 		return nil, err

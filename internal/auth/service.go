@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/config"
 	"fugong/internal/store"
 )
@@ -27,6 +28,9 @@ type Principal struct {
 	SessionID    string `json:"-"` // empty for API tokens
 	CSRFToken    string `json:"-"`
 	ViaToken     bool   `json:"-"`
+	// IP is the address the request came from, for the audit log; the HTTP
+	// layer sets it.
+	IP string `json:"-"`
 }
 
 // Scope is what the principal may see, for the store layer.
@@ -40,9 +44,10 @@ func (p *Principal) Scope() store.Scope {
 
 // Service authenticates callers and manages sessions, tokens and activation.
 type Service struct {
-	db  *store.DB
-	cfg config.Auth
-	now func() time.Time
+	db    *store.DB
+	cfg   config.Auth
+	now   func() time.Time
+	areas *areas.Areas
 }
 
 // NewService returns a Service over db. now is the clock (time.Now in
@@ -51,7 +56,16 @@ func NewService(db *store.DB, cfg config.Auth, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cfg: cfg, now: now}
+	return &Service{db: db, cfg: cfg, now: now, areas: areas.Default()}
+}
+
+// WithAreas makes s resolve streets with a instead of the built-in
+// configs/areas.yaml; call it while wiring, before s serves. It returns s.
+func (s *Service) WithAreas(a *areas.Areas) *Service {
+	if a != nil {
+		s.areas = a
+	}
+	return s
 }
 
 // Session is what a successful login hands the client.
@@ -82,7 +96,9 @@ var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Message: "用户�
 // wrong passwords get the same error after the same work. Too many failures
 // for the account or the address within the window is apperror.RateLimited
 // with RetryAfter set.
-func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *store.User, error) {
+// Every attempt is audited (a success in the transaction that opens the
+// session). The principal returned describes the signed-in account.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *Principal, error) {
 	now := s.now().UTC()
 	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+ip
 	for _, k := range []string{userKey, ipKey} {
@@ -92,6 +108,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		}
 		if n >= int64(s.cfg.LoginMaxFailures) {
 			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
+			if err := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_rate_limited", "user:"+username)); err != nil {
+				return nil, nil, err
+			}
 			return nil, nil, &RateLimitError{RetryAfter: wait}
 		}
 	}
@@ -105,7 +124,13 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, nil, err
 	}
 	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
+		err := s.db.Tx(ctx, func(tx *store.DB) error {
+			if err := tx.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_failed", "user:"+username))
+		})
+		if err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errBadLogin
@@ -113,13 +138,19 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	s.db.ClearLoginFailures(ctx, userKey)
 	token := randomToken(20) // 160 bits
 	sess := &store.Session{
-		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: truncate(userAgent, 255),
+		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: store.Clip(userAgent, 255),
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMaxAge),
 	}
-	if err := s.db.CreateSession(ctx, sess); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "login", "user:"+u.Username))
+	})
+	if err != nil {
 		return nil, nil, err
 	}
-	return &Session{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}, u, nil
+	return &Session{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}, principalOf(u), nil
 }
 
 // RateLimitError is apperror.RateLimited with the wait before a retry.
@@ -206,12 +237,17 @@ func principalOf(u *store.User) *Principal {
 	return &Principal{UserID: u.ID, Username: u.Username, Role: u.Role, EnterpriseID: u.EnterpriseID, Street: u.Street, Department: u.Department}
 }
 
-// Logout ends the session server-side.
+// Logout ends the session server-side (an API token caller has none to
+// end) and audits it.
 func (s *Service) Logout(ctx context.Context, p *Principal) error {
-	if p.SessionID == "" {
-		return nil
-	}
-	return s.db.DeleteSession(ctx, p.SessionID)
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if p.SessionID != "" {
+			if err := tx.DeleteSession(ctx, p.SessionID); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, p.Entry("logout", "user:"+p.Username, ""))
+	})
 }
 
 // ChangePassword checks the old password, stores the new one and ends every
@@ -229,36 +265,83 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 	if err != nil {
 		return err
 	}
-	if err := s.db.UpdatePassword(ctx, u.ID, hash, s.now().UTC()); err != nil {
-		return err
-	}
-	_, err = s.db.DeleteUserSessions(ctx, u.ID)
-	return err
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdatePassword(ctx, u.ID, hash, s.now().UTC()); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("password_changed", "user:"+p.Username, ""))
+	})
 }
 
-// SetDisabled enables or disables an account; disabling ends its sessions.
-func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	if err := s.db.SetUserDisabled(ctx, userID, disabled); err != nil {
+// SetDisabled enables or disables the account username on behalf of by;
+// disabling ends its sessions. The change is audited in its transaction.
+// An unknown username is apperror.NotFound.
+func (s *Service) SetDisabled(ctx context.Context, by *Principal, username string, disabled bool) error {
+	u, err := s.db.UserByUsername(ctx, username)
+	if err != nil {
 		return err
 	}
+	action := "account_enabled"
 	if disabled {
-		_, err := s.db.DeleteUserSessions(ctx, userID)
-		return err
+		action = "account_disabled"
 	}
-	return nil
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		if disabled {
+			if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, by.Entry(action, "user:"+u.Username, ""))
+	})
 }
 
-// CreateAPIToken issues a bearer token for userID; the plain token is
-// returned once and only its hash is kept.
-func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+// CreateUser creates the account u on behalf of by (an operator at the
+// command line), audited in the same transaction. A taken username is
+// apperror.Conflict.
+func (s *Service) CreateUser(ctx context.Context, by *Principal, u *store.User) error {
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, by.Entry("account_created", "user:"+u.Username, "role="+u.Role+" street="+u.Street))
+	})
+}
+
+// CreateAPIToken issues a bearer token named name for p; the plain token is
+// returned once and only its hash is kept. An empty or over-long name is
+// apperror.Invalid.
+func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string) (string, error) {
+	if strings.TrimSpace(name) == "" || len(name) > 128 {
+		return "", &apperror.Error{Code: apperror.Invalid, Message: "请填写令牌名称 / token name is required",
+			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
+	}
 	token := "fgt_" + randomToken(24)
-	err := s.db.CreateAPIToken(ctx, &store.APIToken{UserID: userID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()})
+	err := s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateAPIToken(ctx, &store.APIToken{UserID: p.UserID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("api_token_created", "user:"+p.Username, name))
+	})
 	return token, err
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
+// AuditFilter selects audit entries (store.AuditFilter).
+type AuditFilter = store.AuditFilter
+
+// AuditLog lists the audit entries matching f, newest first, and the total.
+func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]store.AuditEntry, int64, error) {
+	return s.db.ListAudit(ctx, f)
+}
+
+// Record audits an action of p that changes nothing (an export, a
+// download): there is no transaction to join, so it is one of its own. A
+// failure to write is returned, and the caller refuses the action.
+func (s *Service) Record(ctx context.Context, p *Principal, action, object, details string) error {
+	return s.db.AppendAudit(ctx, p.Entry(action, object, details))
 }

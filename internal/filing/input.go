@@ -36,6 +36,10 @@ type ContactInput struct {
 	Phone *string `json:"phone"`
 }
 
+// maxCount bounds every count and quantity of a filing: far above any
+// real enterprise, low enough that rule arithmetic cannot overflow.
+const maxCount = 10_000_000
+
 // maxPlanText bounds the typed plan (about 30 pages of Chinese text).
 const maxPlanText = 100_000
 
@@ -54,15 +58,29 @@ type fields struct {
 }
 
 // apply copies the sent fields of in over f and returns every problem, one
-// detail per field, Chinese first.
+// detail per field: the field limits of applyFields, then whether the
+// fields agree with each other (a saved filing may not have more staff on
+// site than in total).
 func (in Input) apply(f *fields) []apperror.Detail {
+	d := in.applyFields(f)
+	if f.StaffOnsite > f.StaffTotal && !hasField(d, "staff_onsite") && !hasField(d, "staff_total") {
+		d = append(d, apperror.Detail{Field: "staff_onsite", Message: fmt.Sprintf("到岗人数（%d）不能超过员工总数（%d）/ staff on site (%d) exceeds staff total (%d)", f.StaffOnsite, f.StaffTotal, f.StaffOnsite, f.StaffTotal)})
+	}
+	return d
+}
+
+// applyFields copies the sent fields of in over f and returns every field
+// outside its limits, one detail per field. It is the one validator of a
+// filing's fields: saving a filing and evaluating a draft against the rules
+// (Draft.RuleInput) both use it.
+func (in Input) applyFields(f *fields) []apperror.Detail {
 	var d []apperror.Detail
 	bad := func(field, msg string) { d = append(d, apperror.Detail{Field: field, Message: msg}) }
 	count := func(field string, p *int, dst *int) {
 		if p == nil {
 			return
 		}
-		if *p < 0 || *p > 10_000_000 {
+		if *p < 0 || *p > maxCount {
 			bad(field, "须为 0 至 10000000 的整数 / must be a whole number from 0 to 10,000,000")
 			return
 		}
@@ -85,7 +103,7 @@ func (in Input) apply(f *fields) []apperror.Detail {
 		count("supplies.thermometers", s.Thermometers, &f.Thermometers)
 		if s.DisinfectantLiters != nil {
 			v := *s.DisinfectantLiters
-			if math.IsNaN(v) || v < 0 || v > 1e7 {
+			if math.IsNaN(v) || v < 0 || v > maxCount {
 				bad("supplies.disinfectant_liters", "须为 0 至 10000000 的数 / must be a number from 0 to 10,000,000")
 			} else {
 				f.DisinfectantLiters = math.Round(v*100) / 100
@@ -123,9 +141,6 @@ func (in Input) apply(f *fields) []apperror.Detail {
 				f.ContactPhone = norm
 			}
 		}
-	}
-	if f.StaffOnsite > f.StaffTotal && !hasField(d, "staff_onsite") && !hasField(d, "staff_total") {
-		bad("staff_onsite", fmt.Sprintf("到岗人数（%d）不能超过员工总数（%d）/ staff on site (%d) exceeds staff total (%d)", f.StaffOnsite, f.StaffTotal, f.StaffOnsite, f.StaffTotal))
 	}
 	return d
 }

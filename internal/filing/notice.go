@@ -73,17 +73,21 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 	fid := f.ID
 	n := &store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: deadline.Format(time.DateOnly),
 		Body: strings.TrimSpace(in.Note), CreatedBy: p.UserID, CreatedAt: now}
-	if err := s.db.CreateNotice(ctx, n, ids); err != nil {
-		return nil, err
-	}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateNotice(ctx, n, ids); err != nil {
+			return err
+		}
 		msg := fmt.Sprintf("收到整改意见函 %s：%d 个问题，请于 %s 前整改 / rectification notice %s: %d problem(s), due %s",
 			n.Number, len(ids), n.Deadline, n.Number, len(ids), n.Deadline)
 		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", msg, now); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,
-			"street": f.Street, "deadline": n.Deadline, "problems": len(ids)})
+		if err := s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,
+			"street": f.Street, "deadline": n.Deadline, "problems": len(ids)}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("notice_issued", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("notice=%s problems=%d deadline=%s", n.Number, len(ids), n.Deadline)))
 	})
 	if err != nil {
 		return nil, err
@@ -126,9 +130,26 @@ h1{text-align:center;font-size:1.5rem}table{border-collapse:collapse;width:100%}
 </body></html>
 `))
 
-// NoticeDocument renders a notice as a printable HTML letter. streetName is
+// NoticeDocument renders notice id, within the caller's scope (else
+// apperror.NotFound), as a printable HTML letter, and names its file.
+func (s *Service) NoticeDocument(ctx context.Context, p *auth.Principal, id int64) (filename string, doc []byte, err error) {
+	n, err := s.Notice(ctx, p, id)
+	if err != nil {
+		return "", nil, err
+	}
+	streetName := n.Street
+	if s.areas != nil {
+		if st, ok := s.areas.Street(n.Street); ok {
+			streetName = st.Name
+		}
+	}
+	doc, err = renderNotice(n, streetName)
+	return "整改意见函-" + n.Number + ".html", doc, err
+}
+
+// renderNotice renders a notice as a printable HTML letter. streetName is
 // the display name of the notice's street.
-func NoticeDocument(n *NoticeView, streetName string) ([]byte, error) {
+func renderNotice(n *NoticeView, streetName string) ([]byte, error) {
 	var b strings.Builder
 	fid := ""
 	if n.FilingID != nil {

@@ -127,8 +127,12 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 				return err
 			}
 		}
-		return s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
-			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now})
+		if err := s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
+			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_"+in.Decision, fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d problems=%d comment=%q", f.Revision, len(in.Problems), in.Comment)))
 	})
 	if err != nil {
 		return nil, err
@@ -208,7 +212,10 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 				ns[i] = store.Notification{UserID: uid, Kind: "problem_opened", FilingID: &fid, CreatedAt: now,
 					Message: fmt.Sprintf("企业（备案 %d）未经审核通过即复工 / enterprise of filing %d resumed without approval", f.ID, f.ID)}
 			}
-			return tx.CreateNotifications(ctx, ns)
+			if err := tx.CreateNotifications(ctx, ns); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, p.Entry("resumed_without_approval", fmt.Sprintf("filing:%d", f.ID), "date="+in.Date))
 		})
 		if err != nil {
 			return nil, err
@@ -216,7 +223,13 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 		return nil, apperror.New(apperror.Conflict, "%s", msgResumedWithoutApproval)
 	}
 	f.ResumedDate = in.Date
-	if err := s.db.UpdateFiling(ctx, f); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_resumed", fmt.Sprintf("filing:%d", f.ID), "date="+in.Date))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, f)
@@ -241,12 +254,17 @@ type InspectionInput struct {
 
 // RecordInspection records an official's field finding as an open problem.
 // A street official records on its own street only (apperror.Forbidden);
-// park managers anywhere. street must be a street code (the handler resolves
-// names).
+// park managers anywhere. The street may be a code or a name; an unknown one
+// is apperror.Invalid.
 func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*store.Problem, error) {
 	if strings.TrimSpace(in.Title) == "" || utf8.RuneCountInString(in.Title) > 200 {
 		return nil, invalid([]apperror.Detail{{Field: "title", Message: "问题标题必填，200 字以内 / title required, at most 200 characters"}})
 	}
+	street, err := s.streetCode("street", in.Street)
+	if err != nil {
+		return nil, err
+	}
+	in.Street = street
 	now := s.now().UTC()
 	var pr store.Problem
 	if in.FilingID != nil {
@@ -256,10 +274,14 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 		}
 		pr = s.problem(f, store.SourceInspection, "", in.Title, in.Detail, p.UserID, now)
 		err = s.db.Tx(ctx, func(tx *store.DB) error {
-			if err := tx.CreateProblems(ctx, []store.Problem{pr}); err != nil {
+			prs := []store.Problem{pr}
+			if err := tx.CreateProblems(ctx, prs); err != nil {
 				return err
 			}
-			return s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now)
+			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
 		})
 		if err != nil {
 			return nil, err
@@ -279,7 +301,13 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 	pr = store.Problem{Street: in.Street, Source: store.SourceInspection, Title: strings.TrimSpace(in.Title), Detail: strings.TrimSpace(in.Detail),
 		Status: store.ProblemOpen, CreatedBy: p.UserID, CreatedAt: now}
 	prs := []store.Problem{pr}
-	if err := s.db.CreateProblems(ctx, prs); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateProblems(ctx, prs); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &prs[0], nil
@@ -295,7 +323,13 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid([]apperror.Detail{{Field: "reason", Message: "请写明不予整改的理由 / a reason is required"}})
 	}
-	if err := s.db.WaiveProblem(ctx, id, strings.TrimSpace(reason), s.now().UTC()); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.WaiveProblem(ctx, id, strings.TrimSpace(reason), s.now().UTC()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("problem_waived", fmt.Sprintf("problem:%d", id), reason))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.db.ProblemByID(ctx, p.Scope(), pr.ID)

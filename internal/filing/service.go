@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/auth"
 	"fugong/internal/blob"
 	"fugong/internal/config"
+	"fugong/internal/dedup"
 	"fugong/internal/pii"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -58,6 +60,8 @@ type Service struct {
 	webhooks []config.Webhook
 	now      func() time.Time
 	log      *slog.Logger
+	areas    *areas.Areas
+	dedup    *dedup.Index
 }
 
 // Deps are what a Service needs.
@@ -66,7 +70,12 @@ type Deps struct {
 	Blobs  blob.Store
 	Keys   *pii.Keyring
 	Rules  RuleEvaluator
-	Plans  PlanIndex // optional
+	Plans  PlanIndex // optional; DedupIndex(Dedup) when nil and Dedup is set
+	// Dedup is the near-duplicate plan index behind similarity and
+	// templates; nil disables them (apperror.Unavailable).
+	Dedup *dedup.Index
+	// Areas resolves the streets callers type; nil takes them as codes.
+	Areas  *areas.Areas
 	Config config.Config
 	Now    func() time.Time
 	Log    *slog.Logger
@@ -80,8 +89,12 @@ func NewService(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Plans == nil && d.Dedup != nil {
+		d.Plans = DedupIndex(d.Dedup)
+	}
 	return &Service{db: d.DB, blobs: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
-		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log}
+		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
+		areas: d.Areas, dedup: d.Dedup}
 }
 
 var errEnterpriseOnly = apperror.New(apperror.Forbidden, "只有企业本身可以填报备案 / only the enterprise itself may fill in its filing")
@@ -118,7 +131,13 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
-	if err := s.db.CreateFiling(ctx, row); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateFiling(ctx, row); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_created", fmt.Sprintf("filing:%d", row.ID), ""))
+	})
+	if err != nil {
 		return nil, err
 	}
 	// A new filing has no flags, attachments or revisions: answer without
@@ -150,7 +169,13 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateFiling(ctx, row); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdateFiling(ctx, row); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_updated", fmt.Sprintf("filing:%d", id), ""))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, row)
@@ -166,8 +191,8 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*View, 
 	return s.view(ctx, p, row)
 }
 
-// List returns the filings within the caller's scope.
-func (s *Service) List(ctx context.Context, p *auth.Principal, f store.FilingFilter) ([]Summary, int64, error) {
+// list returns the filings within the caller's scope.
+func (s *Service) list(ctx context.Context, p *auth.Principal, f store.FilingFilter) ([]Summary, int64, error) {
 	rows, total, err := s.db.ListFilings(ctx, p.Scope(), f)
 	if err != nil {
 		return nil, 0, err

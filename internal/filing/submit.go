@@ -100,7 +100,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 			f.Status = store.StatusSubmitted
 			f.SubmittedAt = &now
 		}
-		return tx.UpdateFiling(ctx, f)
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, f.Status, len(flags))))
 	})
 	if err != nil {
 		return nil, err

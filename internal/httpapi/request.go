@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fugong/internal/apperror"
-	"fugong/internal/store"
+	"fugong/internal/page"
 )
 
 // maxJSONBody caps JSON request bodies independently of the upload limit.
@@ -36,8 +36,12 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return decodeJSONBytes(data, v)
 }
 
-// readJSONBody reads at most 1 MiB of body.
+// readJSONBody reads at most 1 MiB of body (once: a middleware that read
+// it leaves the bytes for the handler).
 func readJSONBody(c *fiber.Ctx) ([]byte, error) {
+	if b, ok := c.Locals(bodyKey).([]byte); ok {
+		return b, nil
+	}
 	data, err := io.ReadAll(io.LimitReader(bodyReader(c), maxJSONBody+1))
 	if err != nil {
 		return nil, apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
@@ -67,12 +71,12 @@ func decodeJSONBytes(data []byte, v any) error {
 }
 
 // pageOf reads ?page= and ?page_size=.
-func pageOf(c *fiber.Ctx) store.Page {
-	return store.NormalPage(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
+func pageOf(c *fiber.Ctx) page.Page {
+	return page.Normal(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
 }
 
-// listBody is the list shape of api.md.
-func listBody[T any](items []T, total int64, p store.Page) fiber.Map {
+// listBody is the list shape of docs/openapi.yaml.
+func listBody[T any](items []T, total int64, p page.Page) fiber.Map {
 	if items == nil {
 		items = []T{}
 	}

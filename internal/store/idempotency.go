@@ -43,13 +43,14 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash s
 	return &existing, nil
 }
 
-// IdempotencyKeyByKey re-reads a claim (while waiting for its first request).
-func (db *DB) IdempotencyKeyByKey(ctx context.Context, userID int64, key string) (*IdempotencyKey, error) {
-	var existing IdempotencyKey
-	if err := db.gorm.WithContext(ctx).Where("user_id = ? AND `key` = ?", userID, key).First(&existing).Error; err != nil {
-		return nil, dbErr(err, "idempotency key")
-	}
-	return &existing, nil
+// TakeOverIdempotencyKey hands an abandoned claim (still running, claimed
+// at claimedAt, and older than the caller's cut-off) to the caller: it
+// reports whether this caller now owns it. Of two callers taking over the
+// same claim exactly one wins (the update is conditional on claimedAt).
+func (db *DB) TakeOverIdempotencyKey(ctx context.Context, id int64, claimedAt, now time.Time) (bool, error) {
+	res := db.gorm.WithContext(ctx).Model(&IdempotencyKey{}).Where("id = ? AND status = 0 AND created_at = ?", id, claimedAt).
+		Update("created_at", now)
+	return res.RowsAffected == 1, dbErr(res.Error, "idempotency key")
 }
 
 // CompleteIdempotencyKey stores the answer of the request that won the claim.

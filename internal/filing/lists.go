@@ -1,0 +1,121 @@
+package filing
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"fugong/internal/apperror"
+	"fugong/internal/auth"
+	"fugong/internal/page"
+	"fugong/internal/store"
+)
+
+// Query selects filings as a caller sends it (query parameters verbatim).
+type Query struct {
+	Status string
+	Sector string
+	Street string // code or name
+	Page   page.Page
+}
+
+func invalidParam(field, zh, en string) error {
+	return &apperror.Error{Code: apperror.Invalid, Message: zh + " / " + en, Details: []apperror.Detail{{Field: field, Message: "unknown"}}}
+}
+
+// List returns the filings within the caller's scope matching q, and the
+// total. An unknown status or street is apperror.Invalid.
+func (s *Service) List(ctx context.Context, p *auth.Principal, q Query) ([]Summary, int64, error) {
+	f := store.FilingFilter{Status: q.Status, Sector: q.Sector, Page: q.Page}
+	switch f.Status {
+	case "", store.StatusDraft, store.StatusSubmitted, store.StatusApproved, store.StatusReturned, store.StatusRejected:
+	default:
+		return nil, 0, invalidParam("status", "未知状态", "unknown status")
+	}
+	st, err := s.streetCode("street", q.Street)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Street = st
+	return s.list(ctx, p, f)
+}
+
+// QueueQuery selects the review queue as a caller sends it.
+type QueueQuery struct {
+	Sector     string
+	Severity   string // block, warn or info: filings whose current revision raised such a flag
+	MinAgeDays string // submitted at least this many days ago
+	Page       page.Page
+}
+
+// ReviewQueue lists filings awaiting review in the caller's scope, oldest
+// first. A bad severity or age is apperror.Invalid.
+func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, q QueueQuery) ([]Summary, int64, error) {
+	f := store.FilingFilter{Status: store.StatusSubmitted, Sector: q.Sector, Severity: q.Severity, Oldest: true, Page: q.Page}
+	switch f.Severity {
+	case "", "block", "warn", "info":
+	default:
+		return nil, 0, invalidParam("severity", "severity 须为 block、warn 或 info", "severity must be block, warn or info")
+	}
+	if q.MinAgeDays != "" {
+		days, err := strconv.Atoi(q.MinAgeDays)
+		if err != nil || days < 0 || days > 3650 {
+			return nil, 0, invalidParam("min_age_days", "min_age_days 须为非负整数", "min_age_days must be a whole number")
+		}
+		before := s.now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
+		f.SubmittedBefore = &before
+	}
+	return s.list(ctx, p, f)
+}
+
+// streetCode resolves a street a caller typed (no check without areas).
+func (s *Service) streetCode(field, street string) (string, error) {
+	if s.areas == nil {
+		return street, nil
+	}
+	return s.areas.StreetCode(field, street)
+}
+
+// ProblemQuery selects problems as a caller sends it.
+type ProblemQuery struct {
+	Status   string
+	FilingID string
+	Street   string
+	Page     page.Page
+}
+
+// Problems lists the problems within the caller's scope matching q, newest
+// first, and the total. A bad status, filing id or street is
+// apperror.Invalid.
+func (s *Service) Problems(ctx context.Context, p *auth.Principal, q ProblemQuery) ([]store.Problem, int64, error) {
+	f := store.ProblemFilter{Status: q.Status, Page: q.Page}
+	switch f.Status {
+	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
+	default:
+		return nil, 0, invalidParam("status", "未知状态", "unknown status")
+	}
+	if q.FilingID != "" {
+		id, err := strconv.ParseInt(q.FilingID, 10, 64)
+		if err != nil {
+			return nil, 0, invalidParam("filing_id", "filing_id 须为整数", "filing_id must be a number")
+		}
+		f.FilingID = id
+	}
+	st, err := s.streetCode("street", q.Street)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Street = st
+	return s.db.ListProblems(ctx, p.Scope(), f)
+}
+
+// Notifications lists the caller's in-app messages, newest first.
+func (s *Service) Notifications(ctx context.Context, p *auth.Principal, pg page.Page) ([]store.Notification, int64, error) {
+	return s.db.Notifications(ctx, p.UserID, pg)
+}
+
+// MarkNotificationRead marks one of the caller's messages read; another
+// user's is apperror.NotFound.
+func (s *Service) MarkNotificationRead(ctx context.Context, p *auth.Principal, id int64) error {
+	return s.db.MarkNotificationRead(ctx, p.UserID, id, s.now().UTC())
+}
