@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"fugong/internal/config"
 	"fugong/internal/auth"
+	"fugong/internal/config"
 	"fugong/internal/dedup"
 	"fugong/internal/plans"
 	"fugong/internal/store"

@@ -66,11 +66,11 @@ type Service struct {
 
 // Deps are what a Service needs.
 type Deps struct {
-	DB     *store.DB
-	Blobs  blob.Store
-	Keys   *pii.Keyring
-	Rules  RuleEvaluator
-	Plans  PlanIndex // optional; DedupIndex(Dedup) when nil and Dedup is set
+	DB    *store.DB
+	Blobs blob.Store
+	Keys  *pii.Keyring
+	Rules RuleEvaluator
+	Plans PlanIndex // optional; DedupIndex(Dedup) when nil and Dedup is set
 	// Dedup is the near-duplicate plan index behind similarity and
 	// templates; nil disables them (apperror.Unavailable).
 	Dedup *dedup.Index
