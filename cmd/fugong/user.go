@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"fugong/internal/auth"
@@ -20,9 +19,9 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U"}
 	}
 	var g globalFlags
-	var role, username, password, street, enterprise, department string
+	var roleName, username, password, street, enterprise, department string
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-	fs.StringVar(&role, "role", "", "one of: "+strings.Join(store.Roles, ", "))
+	fs.StringVar(&roleName, "role", "", "one of: "+roleList())
 	fs.StringVar(&username, "username", "", "login name")
 	fs.StringVar(&password, "password", "", "password (at least 10 characters)")
 	fs.StringVar(&street, "street", "", "street code or name (street officials)")
@@ -31,8 +30,9 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	if !slices.Contains(store.Roles, role) {
-		return usageError{fmt.Sprintf("--role must be one of %s, got %q", strings.Join(store.Roles, ", "), role)}
+	role := store.Role(roleName)
+	if !role.Valid() {
+		return usageError{fmt.Sprintf("--role must be one of %s, got %q", roleList(), roleName)}
 	}
 	if strings.TrimSpace(username) == "" {
 		return usageError{"--username is required"}
@@ -112,4 +112,13 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", username, args[0])
 	return nil
+}
+
+// roleList names every role, for usage messages.
+func roleList() string {
+	names := make([]string, len(store.Roles))
+	for i, r := range store.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }

@@ -7,7 +7,7 @@ import "fugong/internal/store"
 // records (store.DB.AppendAudit on the tx), so the change and its entry
 // commit together or not at all.
 func (p *Principal) Entry(action, object, details string) *store.AuditEntry {
-	return &store.AuditEntry{Actor: p.Username, Role: p.Role, Action: action, Object: object, IP: p.IP, Details: details}
+	return &store.AuditEntry{Actor: p.Username, Role: string(p.Role), Action: action, Object: object, IP: p.IP, Details: details}
 }
 
 // CLI is the principal of an operator at the command line: audited as
@@ -17,6 +17,6 @@ func CLI() *Principal { return &Principal{Username: "cli", Role: store.RoleAdmin
 
 // anonymousEntry is the audit entry of an action by a caller not signed in
 // (a login or an activation), named by what they typed.
-func anonymousEntry(actor, role, ip, action, object string) *store.AuditEntry {
-	return &store.AuditEntry{Actor: actor, Role: role, Action: action, Object: object, IP: ip}
+func anonymousEntry(actor string, role store.Role, ip, action, object string) *store.AuditEntry {
+	return &store.AuditEntry{Actor: actor, Role: string(role), Action: action, Object: object, IP: ip}
 }

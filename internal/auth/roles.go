@@ -2,8 +2,11 @@ package auth
 
 import "fugong/internal/store"
 
-// The roles of an account (store owns their values; they are re-declared
-// here so callers of auth need not import the store).
+// Role is what an account may do (store owns the type; auth's callers need
+// not import the store).
+type Role = store.Role
+
+// The roles of an account.
 const (
 	RoleEnterprise     = store.RoleEnterprise
 	RoleStreetOfficial = store.RoleStreetOfficial

@@ -19,15 +19,15 @@ import (
 
 // Principal is the authenticated caller of one request.
 type Principal struct {
-	UserID       int64  `json:"id"`
-	Username     string `json:"username"`
-	Role         string `json:"role"`
-	EnterpriseID *int64 `json:"enterprise_id"`
-	Street       string `json:"street"`
-	Department   string `json:"department,omitempty"`
-	SessionID    string `json:"-"` // empty for API tokens
-	CSRFToken    string `json:"-"`
-	ViaToken     bool   `json:"-"`
+	UserID       int64      `json:"id"`
+	Username     string     `json:"username"`
+	Role         store.Role `json:"role"`
+	EnterpriseID *int64     `json:"enterprise_id"`
+	Street       string     `json:"street"`
+	Department   string     `json:"department,omitempty"`
+	SessionID    string     `json:"-"` // empty for API tokens
+	CSRFToken    string     `json:"-"`
+	ViaToken     bool       `json:"-"`
 	// IP is the address the request came from, for the audit log; the HTTP
 	// layer sets it.
 	IP string `json:"-"`
@@ -309,7 +309,7 @@ func (s *Service) CreateUser(ctx context.Context, by *Principal, u *store.User) 
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, by.Entry("account_created", "user:"+u.Username, "role="+u.Role+" street="+u.Street))
+		return tx.AppendAudit(ctx, by.Entry("account_created", "user:"+u.Username, "role="+string(u.Role)+" street="+u.Street))
 	})
 }
 
@@ -334,9 +334,26 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string)
 // AuditFilter selects audit entries (store.AuditFilter).
 type AuditFilter = store.AuditFilter
 
+// AuditEntry is an audit entry as the API shows it (schema AuditEntry),
+// apart from the store's row and its hash chain.
+type AuditEntry struct {
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Role    string    `json:"role"`
+	Action  string    `json:"action"`
+	Object  string    `json:"object"`
+	IP      string    `json:"ip"`
+	Details string    `json:"details"`
+}
+
 // AuditLog lists the audit entries matching f, newest first, and the total.
-func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]store.AuditEntry, int64, error) {
-	return s.db.ListAudit(ctx, f)
+func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
+	rows, total, err := s.db.ListAudit(ctx, f)
+	out := make([]AuditEntry, len(rows))
+	for i, e := range rows {
+		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Details: e.Details}
+	}
+	return out, total, err
 }
 
 // Record audits an action of p that changes nothing (an export, a

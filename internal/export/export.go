@@ -22,6 +22,18 @@ func Cell(s string) string {
 	return s
 }
 
+// BOM is the UTF-8 byte-order mark a spreadsheet CSV starts with.
+const BOM = "\uFEFF"
+
+// StartCSV writes the BOM to w and returns a CSV writer over it, for tables
+// that mix text (pass it through Cell) and numbers (written as they are).
+func StartCSV(w io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return nil, err
+	}
+	return csv.NewWriter(w), nil
+}
+
 // CSV writes records as CSV for spreadsheets: the byte-order mark first,
 // then each record with every cell passed through Cell. It is for tables of
 // text; a column of negative numbers would be quoted.
@@ -43,7 +55,7 @@ func (c *CSV) Write(record []string) {
 	}
 	if !c.started {
 		c.started = true
-		if _, err := io.WriteString(c.out, "\uFEFF"); err != nil {
+		if _, err := io.WriteString(c.out, BOM); err != nil {
 			c.err = err
 			return
 		}
@@ -62,7 +74,7 @@ func (c *CSV) Flush() error {
 	}
 	if !c.started {
 		c.started = true
-		if _, err := io.WriteString(c.out, "\uFEFF"); err != nil {
+		if _, err := io.WriteString(c.out, BOM); err != nil {
 			return err
 		}
 	}

@@ -62,7 +62,7 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 	planned, _ := time.Parse(time.DateOnly, f.PlannedResumeDate)
 	in := rules.Input{Now: now, Filing: rules.Filing{StaffTotal: f.StaffTotal, StaffOnsite: f.StaffOnsite, PlannedResumeDate: planned,
 		Supplies: rules.Supplies{Masks: f.Masks, Thermometers: f.Thermometers, DisinfectantLiters: f.DisinfectantLiters, IsolationRoom: f.IsolationRoom},
-		PlanText: f.PlanText, Contact: rules.Contact{Name: f.ContactName, Phone: f.ContactPhone}, Status: store.StatusDraft}}
+		PlanText: f.PlanText, Contact: rules.Contact{Name: f.ContactName, Phone: f.ContactPhone}, Status: string(store.StatusDraft)}}
 	if r := d.RosterSummary; r != nil {
 		in.Roster = rules.Roster{Present: true,
 			Rows:             count("roster_summary.rows", r.Rows),
@@ -111,7 +111,3 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 	}
 	return in, nil
 }
-
-// ParkTime is t in the park's zone (China Standard Time, no daylight
-// saving): a rule's "now" is the park's today.
-func ParkTime(t time.Time) time.Time { return t.In(shanghai) }

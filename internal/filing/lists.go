@@ -13,7 +13,7 @@ import (
 
 // Query selects filings as a caller sends it (query parameters verbatim).
 type Query struct {
-	Status string
+	Status Status
 	Sector string
 	Street string // code or name
 	Page   page.Page
@@ -27,9 +27,7 @@ func invalidParam(field, zh, en string) error {
 // total. An unknown status or street is apperror.Invalid.
 func (s *Service) List(ctx context.Context, p *auth.Principal, q Query) ([]Summary, int64, error) {
 	f := store.FilingFilter{Status: q.Status, Sector: q.Sector, Page: q.Page}
-	switch f.Status {
-	case "", store.StatusDraft, store.StatusSubmitted, store.StatusApproved, store.StatusReturned, store.StatusRejected:
-	default:
+	if f.Status != "" && !f.Status.Valid() {
 		return nil, 0, invalidParam("status", "未知状态", "unknown status")
 	}
 	st, err := s.streetCode("street", q.Street)
@@ -87,7 +85,7 @@ type ProblemQuery struct {
 // Problems lists the problems within the caller's scope matching q, newest
 // first, and the total. A bad status, filing id or street is
 // apperror.Invalid.
-func (s *Service) Problems(ctx context.Context, p *auth.Principal, q ProblemQuery) ([]store.Problem, int64, error) {
+func (s *Service) Problems(ctx context.Context, p *auth.Principal, q ProblemQuery) ([]ProblemView, int64, error) {
 	f := store.ProblemFilter{Status: q.Status, Page: q.Page}
 	switch f.Status {
 	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
@@ -106,12 +104,18 @@ func (s *Service) Problems(ctx context.Context, p *auth.Principal, q ProblemQuer
 		return nil, 0, err
 	}
 	f.Street = st
-	return s.db.ListProblems(ctx, p.Scope(), f)
+	rows, total, err := s.db.ListProblems(ctx, p.Scope(), f)
+	return problemsOf(rows), total, err
 }
 
 // Notifications lists the caller's in-app messages, newest first.
-func (s *Service) Notifications(ctx context.Context, p *auth.Principal, pg page.Page) ([]store.Notification, int64, error) {
-	return s.db.Notifications(ctx, p.UserID, pg)
+func (s *Service) Notifications(ctx context.Context, p *auth.Principal, pg page.Page) ([]NotificationView, int64, error) {
+	rows, total, err := s.db.Notifications(ctx, p.UserID, pg)
+	out := make([]NotificationView, len(rows))
+	for i, n := range rows {
+		out[i] = NotificationView{ID: n.ID, Kind: n.Kind, FilingID: n.FilingID, Message: n.Message, CreatedAt: n.CreatedAt, Read: n.Read}
+	}
+	return out, total, err
 }
 
 // MarkNotificationRead marks one of the caller's messages read; another

@@ -19,13 +19,6 @@ type NoticeInput struct {
 	Note       string  `json:"note"`
 }
 
-// NoticeView is a notice with the problems it lists.
-type NoticeView struct {
-	store.Notice
-	EnterpriseName string          `json:"enterprise_name"`
-	Problems       []store.Problem `json:"problems"`
-}
-
 // IssueNotice issues a rectification notice (整改意见函) to the filing's
 // enterprise listing open problems with a deadline. Street officials of the
 // filing's street and park managers may; a filing without open problems (or
@@ -109,7 +102,8 @@ func (s *Service) Notice(ctx context.Context, p *auth.Principal, id int64) (*Not
 	if err != nil {
 		return nil, err
 	}
-	return &NoticeView{Notice: *n, EnterpriseName: ent.Name, Problems: ps}, nil
+	return &NoticeView{ID: n.ID, Number: n.Number, EnterpriseID: n.EnterpriseID, EnterpriseName: ent.Name, FilingID: n.FilingID,
+		Street: n.Street, Deadline: n.Deadline, Body: n.Body, CreatedAt: n.CreatedAt, Problems: problemsOf(ps)}, nil
 }
 
 var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(`<!doctype html>

@@ -56,7 +56,7 @@ func (in ReviewInput) validate() []apperror.Detail {
 	return d
 }
 
-var decisionStatus = map[string]string{DecisionApprove: store.StatusApproved, DecisionReturn: store.StatusReturned, DecisionReject: store.StatusRejected}
+var decisionStatus = map[string]store.Status{DecisionApprove: store.StatusApproved, DecisionReturn: store.StatusReturned, DecisionReject: store.StatusRejected}
 
 var decisionKind = map[string]string{DecisionApprove: "filing_approved", DecisionReturn: "filing_returned", DecisionReject: "filing_rejected"}
 
@@ -256,7 +256,7 @@ type InspectionInput struct {
 // A street official records on its own street only (apperror.Forbidden);
 // park managers anywhere. The street may be a code or a name; an unknown one
 // is apperror.Invalid.
-func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*store.Problem, error) {
+func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*ProblemView, error) {
 	if strings.TrimSpace(in.Title) == "" || utf8.RuneCountInString(in.Title) > 200 {
 		return nil, invalid([]apperror.Detail{{Field: "title", Message: "问题标题必填，200 字以内 / title required, at most 200 characters"}})
 	}
@@ -290,7 +290,8 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 		if err != nil || len(ps) == 0 {
 			return nil, err
 		}
-		return &ps[0], nil
+		v := problemOf(&ps[0])
+		return &v, nil
 	}
 	if in.Street == "" {
 		return nil, invalid([]apperror.Detail{{Field: "street", Message: "请指定备案或街道 / give a filing_id or a street"}})
@@ -310,12 +311,13 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 	if err != nil {
 		return nil, err
 	}
-	return &prs[0], nil
+	v := problemOf(&prs[0])
+	return &v, nil
 }
 
 // Waive closes an open problem without rectification, with a reason;
 // officials only, within scope.
-func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*store.Problem, error) {
+func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*ProblemView, error) {
 	pr, err := s.db.ProblemByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err
@@ -332,5 +334,10 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	if err != nil {
 		return nil, err
 	}
-	return s.db.ProblemByID(ctx, p.Scope(), pr.ID)
+	pr, err = s.db.ProblemByID(ctx, p.Scope(), pr.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := problemOf(pr)
+	return &v, nil
 }

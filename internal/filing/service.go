@@ -100,7 +100,7 @@ func NewService(d Deps) *Service {
 var errEnterpriseOnly = apperror.New(apperror.Forbidden, "只有企业本身可以填报备案 / only the enterprise itself may fill in its filing")
 
 // openStatuses are the statuses of a filing still in progress.
-var openStatuses = map[string]bool{store.StatusDraft: true, store.StatusSubmitted: true, store.StatusReturned: true}
+var openStatuses = map[store.Status]bool{store.StatusDraft: true, store.StatusSubmitted: true, store.StatusReturned: true}
 
 // Create starts a draft filing for the caller's enterprise. An enterprise
 // with a filing still in progress gets apperror.Conflict; bad fields are
@@ -213,7 +213,7 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f store.FilingFil
 	return out, total, nil
 }
 
-var statusName = map[string]string{
+var statusName = map[store.Status]string{
 	store.StatusDraft: "草稿", store.StatusSubmitted: "已提交", store.StatusApproved: "已通过",
 	store.StatusReturned: "已退回", store.StatusRejected: "已驳回",
 }

@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/parktime"
 	"fugong/internal/roster"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -17,7 +18,7 @@ import (
 // SubmitResult is the answer to a submit.
 type SubmitResult struct {
 	ID             int64        `json:"id"`
-	Status         string       `json:"status"`
+	Status         Status       `json:"status"`
 	Revision       int          `json:"revision"`
 	Flags          []rules.Flag `json:"flags"`
 	RulesetVersion string       `json:"ruleset_version"`
@@ -140,7 +141,7 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 		Filing: rules.Filing{StaffTotal: fl.StaffTotal, StaffOnsite: fl.StaffOnsite, PlannedResumeDate: planned,
 			Supplies: rules.Supplies{Masks: fl.Masks, Thermometers: fl.Thermometers, DisinfectantLiters: fl.DisinfectantLiters, IsolationRoom: fl.IsolationRoom},
 			PlanText: fl.PlanText, Contact: rules.Contact{Name: fl.ContactName, Phone: fl.ContactPhone},
-			Status: f.Status, Approved: f.Status == store.StatusApproved},
+			Status: string(f.Status), Approved: f.Status == store.StatusApproved},
 		Enterprise: rules.Enterprise{Sector: ent.Sector, AboveScale: ent.AboveScale, RealEstate: ent.RealEstate, Zone: ent.Zone, Street: ent.Street},
 		Now:        s.now().In(shanghai),
 	}
@@ -173,9 +174,8 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 	return in, rosterSummary, planText, nil
 }
 
-// shanghai is the zone the rules' dates are civil dates in; fixed offset so
-// the binary needs no tzdata.
-var shanghai = time.FixedZone("CST", 8*3600)
+// shanghai is the zone the rules' dates are civil dates in.
+var shanghai = parktime.Location
 
 // ledgerRuleProblems keeps the rectification ledger in step with the rules:
 // every warn or block flag opens a problem (once per rule while it stays

@@ -44,8 +44,7 @@ func (s *Service) MaxUploadBytes(kind string) int64 {
 // UploadResult is an uploaded attachment, with the roster's row count and
 // summary for rosters.
 type UploadResult struct {
-	store.Attachment
-	Rows    int             `json:"rows,omitempty"`
+	AttachmentView
 	Summary *roster.Summary `json:"summary,omitempty"`
 }
 
@@ -149,7 +148,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		}
 		sum, _ := json.Marshal(r.Summary)
 		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
-		res.Rows, res.Summary = len(r.Rows), &r.Summary
+		res.Summary = &r.Summary
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)
@@ -177,7 +176,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if err != nil {
 		return nil, err
 	}
-	res.Attachment = *att
+	res.AttachmentView = attachmentOf(att)
 	return res, nil
 }
 

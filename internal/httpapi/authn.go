@@ -55,7 +55,7 @@ var errCSRF = apperror.New(apperror.Forbidden, "缺少或错误的 CSRF 令牌 /
 
 // need requires a signed-in caller with one of roles (none = any role), and
 // for cookie sessions a matching X-CSRF-Token on every mutating request.
-func need(roles ...string) fiber.Handler {
+func need(roles ...auth.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p := principal(c)
 		if p == nil {

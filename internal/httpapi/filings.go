@@ -36,7 +36,7 @@ func (s *Server) createFiling(c *fiber.Ctx) error {
 }
 
 func (s *Server) listFilings(c *fiber.Ctx) error {
-	q := filing.Query{Status: c.Query("status"), Sector: c.Query("sector"), Street: c.Query("street"), Page: pageOf(c)}
+	q := filing.Query{Status: filing.Status(c.Query("status")), Sector: c.Query("sector"), Street: c.Query("street"), Page: pageOf(c)}
 	items, total, err := s.deps.Filings.List(c.UserContext(), principal(c), q)
 	if err != nil {
 		return err

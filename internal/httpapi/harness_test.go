@@ -231,7 +231,7 @@ func fileBody(field, filename string, content []byte) *multipartBody {
 }
 
 // seedFiling inserts a filing of ent directly.
-func (a *api) seedFiling(ent store.Enterprise, status string) *store.Filing {
+func (a *api) seedFiling(ent store.Enterprise, status store.Status) *store.Filing {
 	a.t.Helper()
 	f := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: status, Version: 1, CreatedBy: 1}
 	if err := a.db.CreateFiling(context.Background(), f); err != nil {

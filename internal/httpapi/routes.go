@@ -8,10 +8,10 @@ import (
 
 // Role groups used by the route table.
 var (
-	anyone      = []string{}
-	managers    = []string{auth.RoleParkManager, auth.RoleAdmin}
-	officials   = []string{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
-	tenantRoles = []string{auth.RoleEnterprise, auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	anyone      = []auth.Role{}
+	managers    = []auth.Role{auth.RoleParkManager, auth.RoleAdmin}
+	officials   = []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	tenantRoles = []auth.Role{auth.RoleEnterprise, auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
 )
 
 // apiRoutes registers every /api/v1 route. The access-control matrix test

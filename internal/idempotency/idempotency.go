@@ -1,17 +1,19 @@
 // Package idempotency makes a creating request safe to retry: the first
 // request sent with an Idempotency-Key claims the key (a row of the store's
-// idempotency_keys, unique per user and key), its answer is kept, and a
-// retry with the same key and body gets that answer again instead of a
-// second object. A retry while the first is still running is refused
-// (apperror.Conflict) at once: nothing polls or sleeps. A claim whose
-// request died without an answer (the process was killed) is taken over
-// once it is older than the stale limit.
+// idempotency_keys, unique per user and key) in the same transaction as the
+// work it guards and its answer, so the claim, the object and the kept
+// answer commit together or not at all. A retry with the same key and body
+// gets the kept answer instead of a second object; a retry while the first
+// is still running waits on its lock (the claim's row on MySQL, the write
+// lock on SQLite) and then replays it, or does the work itself if the first
+// failed. Nothing polls or sleeps.
 package idempotency
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"fugong/internal/apperror"
@@ -20,11 +22,6 @@ import (
 
 // MaxKey is the longest Idempotency-Key accepted, in bytes.
 const MaxKey = 128
-
-// staleAfter is how long a claim without an answer is taken to be still
-// running; past it, its request is presumed dead (no create takes a
-// minute: the write timeout is shorter).
-const staleAfter = 2 * time.Minute
 
 // Service keeps idempotency claims in the database.
 type Service struct {
@@ -46,60 +43,62 @@ type Replay struct {
 	Body   []byte
 }
 
-// Claim is a key this request owns: it must Complete or Release it.
-type Claim struct {
-	s      *Service
-	userID int64
-	key    string
-}
+// Work does a request's work under ctx (which carries the claim's
+// transaction: the store calls made with it join it) and returns its
+// status and body. A non-nil error, or a status outside 2xx, rolls
+// everything back and keeps nothing.
+type Work func(ctx context.Context) (status int, body []byte, err error)
 
-// Begin claims key for userID's request with body. It returns the kept
-// answer when the key was already answered for the same body, or a Claim
-// when this request must do the work. A key over MaxKey bytes, or one used
-// before with a different body, is apperror.Invalid; a key whose first
-// request is still running is apperror.Conflict.
-func (s *Service) Begin(ctx context.Context, userID int64, key string, body []byte) (*Replay, *Claim, error) {
+var (
+	errTaken   = errors.New("idempotency key taken")
+	errNotKept = errors.New("answer not kept")
+)
+
+// Do runs work once for userID's key and body. It returns the kept answer
+// when the key was already answered for the same body (work is not run),
+// or nil after running work. A key over MaxKey bytes, or one used before
+// with a different body, is apperror.Invalid; work's own error is returned
+// as it is.
+func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte, work Work) (*Replay, error) {
 	if len(key) > MaxKey {
-		return nil, nil, &apperror.Error{Code: apperror.Invalid, Message: "Idempotency-Key 过长 / Idempotency-Key too long (max 128)",
+		return nil, &apperror.Error{Code: apperror.Invalid, Message: "Idempotency-Key 过长 / Idempotency-Key too long (max 128)",
 			Details: []apperror.Detail{{Field: "Idempotency-Key", Message: "too long"}}}
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
-	now := s.now().UTC().Truncate(time.Millisecond)
-	existing, err := s.db.ClaimIdempotencyKey(ctx, userID, key, hash, now)
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		won, err := s.db.ClaimIdempotencyKey(ctx, userID, key, hash, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		if !won {
+			return errTaken
+		}
+		status, resp, err := work(ctx)
+		if err != nil {
+			return err
+		}
+		if status < 200 || status > 299 {
+			return errNotKept
+		}
+		return s.db.CompleteIdempotencyKey(ctx, userID, key, status, string(resp))
+	})
+	switch {
+	case err == nil, errors.Is(err, errNotKept):
+		return nil, nil
+	case !errors.Is(err, errTaken):
+		return nil, err
+	}
+	rec, err := s.db.IdempotencyKeyByKey(ctx, userID, key)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	claim := &Claim{s: s, userID: userID, key: key}
-	if existing == nil {
-		return nil, claim, nil
-	}
-	if existing.RequestHash != hash {
-		return nil, nil, &apperror.Error{Code: apperror.Invalid, Message: "同一 Idempotency-Key 用于了不同的请求 / this Idempotency-Key was used with a different body",
+	if rec.RequestHash != hash {
+		return nil, &apperror.Error{Code: apperror.Invalid, Message: "同一 Idempotency-Key 用于了不同的请求 / this Idempotency-Key was used with a different body",
 			Details: []apperror.Detail{{Field: "Idempotency-Key", Message: "reused with a different body"}}}
 	}
-	if existing.Status != 0 {
-		return &Replay{Status: existing.Status, Body: []byte(existing.Response)}, nil, nil
+	if rec.Status == 0 { // a claim left by an older release, never completed
+		return nil, apperror.New(apperror.Conflict, "相同请求仍在处理中 / the same request is still being processed")
 	}
-	if now.Sub(existing.CreatedAt) > staleAfter {
-		won, err := s.db.TakeOverIdempotencyKey(ctx, existing.ID, existing.CreatedAt, now)
-		if err != nil {
-			return nil, nil, err
-		}
-		if won {
-			return nil, claim, nil
-		}
-	}
-	return nil, nil, apperror.New(apperror.Conflict, "相同请求仍在处理中 / the same request is still being processed")
-}
-
-// Complete keeps the answer of the claimed request for its retries.
-func (c *Claim) Complete(ctx context.Context, status int, body []byte) error {
-	return c.s.db.CompleteIdempotencyKey(context.WithoutCancel(ctx), c.userID, c.key, status, string(body))
-}
-
-// Release forgets the claim of a request that failed, so a retry can try
-// again.
-func (c *Claim) Release(ctx context.Context) error {
-	return c.s.db.ReleaseIdempotencyKey(context.WithoutCancel(ctx), c.userID, c.key)
+	return &Replay{Status: rec.Status, Body: []byte(rec.Response)}, nil
 }

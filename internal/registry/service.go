@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fugong/internal/areas"
 	"fugong/internal/auth"
@@ -61,19 +62,57 @@ type Query struct {
 
 // Enterprises lists the enterprises within p's scope matching q, and the
 // total. An unknown street is apperror.Invalid.
-func (s *Registry) Enterprises(ctx context.Context, p *auth.Principal, q Query) ([]store.EnterpriseListItem, int64, error) {
+func (s *Registry) Enterprises(ctx context.Context, p *auth.Principal, q Query) ([]EnterpriseListItem, int64, error) {
 	street, err := s.areas.StreetCode("street", q.Street)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.db.ListEnterprises(ctx, p.Scope(), store.EnterpriseFilter{Sector: q.Sector, Street: street, Query: q.Text, Page: q.Page})
+	rows, total, err := s.db.ListEnterprises(ctx, p.Scope(), store.EnterpriseFilter{Sector: q.Sector, Street: street, Query: q.Text, Page: q.Page})
+	out := make([]EnterpriseListItem, len(rows))
+	for i := range rows {
+		out[i] = EnterpriseListItem{Enterprise: enterpriseOf(&rows[i].Enterprise), HasAccount: rows[i].HasAccount}
+	}
+	return out, total, err
 }
 
 // Enterprise returns enterprise id within p's scope; outside it, exactly
 // like a missing one, apperror.NotFound.
-func (s *Registry) Enterprise(ctx context.Context, p *auth.Principal, id int64) (*store.Enterprise, error) {
-	return s.db.EnterpriseByID(ctx, p.Scope(), id)
+func (s *Registry) Enterprise(ctx context.Context, p *auth.Principal, id int64) (*Enterprise, error) {
+	e, err := s.db.EnterpriseByID(ctx, p.Scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := enterpriseOf(e)
+	return &v, nil
 }
 
 // Zones returns the park's zones and their streets.
 func (s *Registry) Zones() []areas.Zone { return s.areas.Zones }
+
+// Enterprise is a registry entry as the API shows it (schema Enterprise),
+// apart from the store's row.
+type Enterprise struct {
+	ID         int64     `json:"id"`
+	CreditCode string    `json:"credit_code"`
+	Name       string    `json:"name"`
+	Sector     string    `json:"sector"`
+	AboveScale bool      `json:"above_scale"`
+	RealEstate bool      `json:"real_estate"`
+	Zone       string    `json:"zone"`
+	Street     string    `json:"street"`
+	Supervised bool      `json:"supervised"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// EnterpriseListItem is an enterprise in a list, with whether it has
+// claimed an account (schema EnterpriseListItem).
+type EnterpriseListItem struct {
+	Enterprise
+	HasAccount bool `json:"has_account"`
+}
+
+func enterpriseOf(e *store.Enterprise) Enterprise {
+	return Enterprise{ID: e.ID, CreditCode: e.CreditCode, Name: e.Name, Sector: e.Sector, AboveScale: e.AboveScale,
+		RealEstate: e.RealEstate, Zone: e.Zone, Street: e.Street, Supervised: e.Supervised, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+}

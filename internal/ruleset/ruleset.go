@@ -20,6 +20,7 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/filing"
 	"fugong/internal/page"
+	"fugong/internal/parktime"
 	"fugong/internal/rules"
 	"fugong/internal/store"
 )
@@ -183,7 +184,7 @@ type Evaluation struct {
 // nothing. Bad fields are apperror.Invalid; no running set is
 // apperror.Unavailable.
 func (s *Service) Evaluate(ctx context.Context, d filing.Draft) (*Evaluation, error) {
-	in, err := d.RuleInput(s.areas, filing.ParkTime(s.now()))
+	in, err := d.RuleInput(s.areas, parktime.In(s.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +243,31 @@ func (s *Service) Reload(ctx context.Context, p *auth.Principal) (*Reloaded, err
 	return &Reloaded{Version: set.Version, Rules: len(set.Rules), Changed: set.Version != before}, nil
 }
 
+// Version is a rule set version that was active at some time (schema
+// RuleVersion); Files is empty in lists.
+type Version struct {
+	Version       string    `json:"version"`
+	Files         []File    `json:"files,omitempty"`
+	FirstActiveAt time.Time `json:"first_active_at"`
+	LastActiveAt  time.Time `json:"last_active_at"`
+}
+
+func versionOf(r *store.RuleVersionRecord) Version {
+	v := Version{Version: r.Version, FirstActiveAt: r.FirstActiveAt, LastActiveAt: r.LastActiveAt}
+	for _, f := range r.Files {
+		v.Files = append(v.Files, File{Name: f.Name, Text: f.Text})
+	}
+	return v
+}
+
 // Versions lists the recorded rule versions, newest first, and the total.
-func (s *Service) Versions(ctx context.Context, pg page.Page) ([]store.RuleVersionRecord, int64, error) {
-	return s.db.ListRuleVersions(ctx, pg)
+func (s *Service) Versions(ctx context.Context, pg page.Page) ([]Version, int64, error) {
+	rows, total, err := s.db.ListRuleVersions(ctx, pg)
+	out := make([]Version, len(rows))
+	for i := range rows {
+		out[i] = versionOf(&rows[i])
+	}
+	return out, total, err
 }
 
 var versionPattern = regexp.MustCompile(`^[0-9a-f]{1,32}$`)
@@ -252,7 +275,7 @@ var versionPattern = regexp.MustCompile(`^[0-9a-f]{1,32}$`)
 // Version answers a version's files, from the database, or from the
 // running set when its record is missing (a failed write at load). An
 // unknown or malformed version is apperror.NotFound.
-func (s *Service) Version(ctx context.Context, v string) (*store.RuleVersionRecord, error) {
+func (s *Service) Version(ctx context.Context, v string) (*Version, error) {
 	if !versionPattern.MatchString(v) {
 		return nil, apperror.New(apperror.NotFound, "规则集版本不存在 / ruleset version not found")
 	}
@@ -260,10 +283,15 @@ func (s *Service) Version(ctx context.Context, v string) (*store.RuleVersionReco
 	if apperror.CodeOf(err) == apperror.NotFound && s.engine != nil {
 		if set := s.engine.Current(); set != nil && set.Version == v {
 			at := set.LoadedAt.UTC()
-			return &store.RuleVersionRecord{Version: v, Files: storeFiles(set.Files), FirstActiveAt: at, LastActiveAt: at}, nil
+			out := versionOf(&store.RuleVersionRecord{Version: v, Files: storeFiles(set.Files), FirstActiveAt: at, LastActiveAt: at})
+			return &out, nil
 		}
 	}
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	out := versionOf(rec)
+	return &out, nil
 }
 
 // File is one rule file of a candidate set.

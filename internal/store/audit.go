@@ -18,16 +18,16 @@ import (
 // AuditEntry is one append-only audit record. Each entry stores the hash of
 // the previous one, so a deleted or edited entry breaks the chain and shows.
 type AuditEntry struct {
-	ID       int64     `json:"-"`
-	At       time.Time `json:"at"`
-	Actor    string    `json:"actor"`
-	Role     string    `json:"role"`
-	Action   string    `json:"action"`
-	Object   string    `json:"object"`
-	IP       string    `json:"ip"`
-	Details  string    `json:"details"`
-	PrevHash string    `json:"-"`
-	Hash     string    `json:"-"`
+	ID       int64
+	At       time.Time
+	Actor    string
+	Role     string
+	Action   string
+	Object   string
+	IP       string
+	Details  string
+	PrevHash string
+	Hash     string
 }
 
 // TableName maps AuditEntry to audit_log.
@@ -69,7 +69,7 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 	// Milliseconds: MySQL stores datetime(3), and the hash must survive the round trip.
 	e.At = e.At.UTC().Truncate(time.Millisecond)
 	e.Actor, e.Object, e.Role, e.Action, e.IP = Clip(e.Actor, 64), Clip(e.Object, 128), Clip(e.Role, 32), Clip(e.Action, 64), Clip(e.IP, 64)
-	g := db.gorm.WithContext(ctx)
+	g := db.orm(ctx)
 	var head auditHead
 	q := g.Where("id = 1")
 	if db.driver == "mysql" {
@@ -110,7 +110,7 @@ type AuditFilter struct {
 
 // ListAudit returns entries matching f, newest first, and the total.
 func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
-	q := db.gorm.WithContext(ctx).Model(&AuditEntry{})
+	q := db.orm(ctx).Model(&AuditEntry{})
 	if f.Object != "" {
 		q = q.Where("object = ?", f.Object)
 	}
@@ -135,7 +135,7 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 	var prev string
 	var bad int64
 	var batch []AuditEntry
-	err := db.gorm.WithContext(ctx).Order("id").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
+	err := db.orm(ctx).Order("id").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
 		for i := range batch {
 			e := &batch[i]
 			if e.PrevHash != prev || e.computeHash() != e.Hash {

@@ -26,7 +26,7 @@ type PlanCandidate struct {
 // any change).
 func (db *DB) DedupGeneration(ctx context.Context) (int64, error) {
 	var gens []int64
-	if err := db.gorm.WithContext(ctx).Model(&PlanDedupState{}).Where("id = ?", 1).Pluck("generation", &gens).Error; err != nil {
+	if err := db.orm(ctx).Model(&PlanDedupState{}).Where("id = ?", 1).Pluck("generation", &gens).Error; err != nil {
 		return 0, dbErr(err, "plan dedup state")
 	}
 	if len(gens) == 0 {
@@ -38,13 +38,13 @@ func (db *DB) DedupGeneration(ctx context.Context) (int64, error) {
 // BoilerplateHashes returns every boilerplate shingle hash, each once.
 func (db *DB) BoilerplateHashes(ctx context.Context) ([]int64, error) {
 	var hashes []int64
-	err := db.gorm.WithContext(ctx).Model(&PlanBoilerplateShingle{}).Distinct("hash").Pluck("hash", &hashes).Error
+	err := db.orm(ctx).Model(&PlanBoilerplateShingle{}).Distinct("hash").Pluck("hash", &hashes).Error
 	return hashes, dbErr(err, "plan boilerplate")
 }
 
 // AddPlanSignatures inserts signatures and their bands in one transaction.
 func (db *DB) AddPlanSignatures(ctx context.Context, sigs []PlanSignature, bands []PlanBand) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return insertPlans(tx, sigs, bands) })
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error { return insertPlans(tx, sigs, bands) })
 }
 
 func insertPlans(tx *gorm.DB, sigs []PlanSignature, bands []PlanBand) error {
@@ -69,7 +69,7 @@ func removePlan(tx *gorm.DB, revisionID int64) (bool, error) {
 // transaction and reports whether it was indexed.
 func (db *DB) RemovePlanSignature(ctx context.Context, revisionID int64) (bool, error) {
 	var found bool
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		found, err = removePlan(tx, revisionID)
 		return err
@@ -80,7 +80,7 @@ func (db *DB) RemovePlanSignature(ctx context.Context, revisionID int64) (bool, 
 // ReplacePlanSignature removes oldRevisionID (absence is no error) and
 // inserts sig and bands, in one transaction.
 func (db *DB) ReplacePlanSignature(ctx context.Context, oldRevisionID int64, sig PlanSignature, bands []PlanBand) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := removePlan(tx, oldRevisionID); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (db *DB) ReplacePlanSignature(ctx context.Context, oldRevisionID int64, sig
 // any of the band hashes, except those of excludeEnterpriseID (0 excludes
 // none).
 func (db *DB) PlanCandidates(ctx context.Context, bandHashes []int64, excludeEnterpriseID int64) ([]PlanCandidate, error) {
-	g := db.gorm.WithContext(ctx)
+	g := db.orm(ctx)
 	q := g.Model(&PlanSignature{}).
 		Select("revision_id, filing_id, enterprise_id, text, signature").
 		Where("revision_id IN (?)", g.Model(&PlanBand{}).Select("revision_id").Where("hash IN ?", bandHashes))
@@ -108,7 +108,7 @@ func (db *DB) PlanCandidates(ctx context.Context, bandHashes []int64, excludeEnt
 // signature), or apperror.NotFound.
 func (db *DB) IndexedPlan(ctx context.Context, revisionID int64) (*PlanCandidate, error) {
 	var c []PlanCandidate
-	if err := db.gorm.WithContext(ctx).Model(&PlanSignature{}).Select("revision_id, filing_id, enterprise_id, text").
+	if err := db.orm(ctx).Model(&PlanSignature{}).Select("revision_id, filing_id, enterprise_id, text").
 		Where("revision_id = ?", revisionID).Limit(1).Find(&c).Error; err != nil {
 		return nil, dbErr(err, "plan revision")
 	}
@@ -121,21 +121,21 @@ func (db *DB) IndexedPlan(ctx context.Context, revisionID int64) (*PlanCandidate
 // IndexedRevisionIDs returns the ids of every indexed revision, ascending.
 func (db *DB) IndexedRevisionIDs(ctx context.Context) ([]int64, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error
+	err := db.orm(ctx).Model(&PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error
 	return ids, dbErr(err, "plan signatures")
 }
 
 // PlanTexts returns the texts of the indexed revisions ids.
 func (db *DB) PlanTexts(ctx context.Context, ids []int64) ([]string, error) {
 	var texts []string
-	err := db.gorm.WithContext(ctx).Model(&PlanSignature{}).Where("revision_id IN ?", ids).Pluck("text", &texts).Error
+	err := db.orm(ctx).Model(&PlanSignature{}).Where("revision_id IN ?", ids).Pluck("text", &texts).Error
 	return texts, dbErr(err, "plan signatures")
 }
 
 // PlanSignatures returns the rows of the indexed revisions ids.
 func (db *DB) PlanSignatures(ctx context.Context, ids []int64) ([]PlanSignature, error) {
 	var rows []PlanSignature
-	err := db.gorm.WithContext(ctx).Where("revision_id IN ?", ids).Find(&rows).Error
+	err := db.orm(ctx).Where("revision_id IN ?", ids).Find(&rows).Error
 	return rows, dbErr(err, "plan signatures")
 }
 
@@ -151,7 +151,7 @@ type PlanResign struct {
 // transaction. A revision removed since it was read stays removed (its
 // bands are not written back).
 func (db *DB) ResignPlans(ctx context.Context, resigns []PlanResign) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		ids := make([]int64, len(resigns))
 		var bands []PlanBand
 		for i, r := range resigns {
@@ -223,7 +223,7 @@ func (db *DB) AddPlanTemplate(ctx context.Context, t *PlanTemplate, shingles []i
 // PlanTemplates returns the registered templates, oldest first.
 func (db *DB) PlanTemplates(ctx context.Context) ([]PlanTemplate, error) {
 	var ts []PlanTemplate
-	err := db.gorm.WithContext(ctx).Order("id").Find(&ts).Error
+	err := db.orm(ctx).Order("id").Find(&ts).Error
 	return ts, dbErr(err, "plan templates")
 }
 
@@ -231,7 +231,7 @@ func (db *DB) PlanTemplates(ctx context.Context) ([]PlanTemplate, error) {
 // hashes, learnt from sampled plans, and bumps the generation, in one
 // transaction.
 func (db *DB) ReplaceFrequentBoilerplate(ctx context.Context, hashes []int64, sampled int64) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("source = ?", "frequent").Delete(&PlanBoilerplateShingle{}).Error; err != nil {
 			return dbErr(err, "plan boilerplate")
 		}

@@ -87,7 +87,7 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 // SchemaVersion returns the highest applied migration version.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v *int
-	if err := db.gorm.WithContext(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+	if err := db.orm(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
 		return 0, dbErr(err, "schema version")
 	}
 	if v == nil {

@@ -28,7 +28,8 @@ import (
 type DB struct {
 	gorm   *gorm.DB
 	driver string
-	inTx   bool // a *DB handed to a Tx callback
+	inTx   bool     // a *DB handed to a Tx callback
+	pool   *gorm.DB // the pool's handle (a tx's: the pool it came from)
 }
 
 // Open connects to the database cfg names, applies the pool settings and
@@ -68,7 +69,7 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
 	sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
 	sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	db := &DB{gorm: g, driver: cfg.Driver}
+	db := &DB{gorm: g, driver: cfg.Driver, pool: g}
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -157,11 +158,35 @@ func (db *DB) Close() error {
 }
 
 // Tx runs fn in one transaction; fn's error rolls it back. Inside fn, tx
-// is the transaction (a nested Tx is a savepoint of it).
+// is the transaction. Under a ctx carrying a transaction (InTx), or called
+// on a tx, it is a savepoint of that transaction.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
-	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&DB{gorm: g, driver: db.driver, inTx: true})
+	return db.orm(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&DB{gorm: g, driver: db.driver, inTx: true, pool: db.pool})
 	})
+}
+
+// requestTx is the context key of the transaction InTx shares.
+type requestTx struct{}
+
+// InTx runs fn in one transaction that every query of db under fn's ctx
+// joins (a Tx becomes a savepoint of it), so that a whole request — an
+// idempotency claim and the work it guards — commits or rolls back as one,
+// and concurrent requests touching the same rows wait on its locks. fn's
+// error rolls it back.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return db.Tx(ctx, func(tx *DB) error { return fn(context.WithValue(ctx, requestTx{}, tx)) })
+}
+
+// orm is the handle a query under ctx runs on: the transaction ctx carries
+// for this database (InTx), else db's own (the pool, or a tx).
+func (db *DB) orm(ctx context.Context) *gorm.DB {
+	if !db.inTx {
+		if tx, ok := ctx.Value(requestTx{}).(*DB); ok && tx.pool == db.pool {
+			return tx.gorm.WithContext(ctx)
+		}
+	}
+	return db.gorm.WithContext(ctx)
 }
 
 // dbErr maps driver errors to application codes: a missing row is NotFound,
