@@ -103,20 +103,16 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 // withPlanIndex loads the configuration, opens (and migrates) the store and
 // runs fn over a dedup index on it with the options the server uses.
 func withPlanIndex(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(string) string, fn func(*dedup.Index, config.Config) error) error {
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
+	defer rt.db.Close()
+	x, err := newPlanIndex(rt.db)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	x, err := newPlanIndex(db)
-	if err != nil {
-		return err
-	}
-	return fn(x, cfg)
+	return fn(x, rt.cfg)
 }
 
 // newPlanIndex returns the near-duplicate index over db with the options the

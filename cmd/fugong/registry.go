@@ -44,20 +44,12 @@ func cmdRegistry(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if file == "" {
 		return usageError{"usage: fugong registry import FILE [--dry-run]"}
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	zones, err := loadAreas(cfg)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := registry.New(db, zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
+	defer rt.db.Close()
+	res, err := registry.New(rt.db, rt.zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
 	if err != nil {
 		if ae := apperror.As(err); ae != nil && len(ae.Details) > 0 {
 			fmt.Fprintf(stderr, "%s\n", ae.Message)

@@ -18,21 +18,12 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	zones, err := loadAreas(cfg)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := demo.Seed(ctx, db, zones)
+	defer rt.db.Close()
+	res, err := demo.Seed(ctx, rt.db, rt.zones)
 	if err != nil {
 		return err
 	}

@@ -26,17 +26,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := parseFlags(fs, &g, args, stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer rt.db.Close()
+	cfg, log, db, zones := rt.cfg, rt.log, rt.db, rt.zones
 	objects, err := openBlob(cfg)
 	if err != nil {
 		return err
@@ -46,10 +41,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		log.Warn("object store not reachable at start-up", "backend", cfg.Blob.Backend, "err", err)
 	}
 
-	zones, err := loadAreas(cfg)
-	if err != nil {
-		return err
-	}
 	keys, err := loadKeyring(cfg, log)
 	if err != nil {
 		return err
@@ -111,17 +102,12 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := parseFlags(fs, &g, args, stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	v, err := db.SchemaVersion(ctx)
+	defer rt.db.Close()
+	v, err := rt.db.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}

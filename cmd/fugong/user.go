@@ -47,27 +47,19 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
+	defer rt.db.Close()
+	db := rt.db
 	if street != "" {
-		zones, err := loadAreas(cfg)
+		code, err := rt.zones.StreetCode("street", street)
 		if err != nil {
-			return err
-		}
-		st, ok := zones.Street(street)
-		if !ok {
 			return usageError{fmt.Sprintf("--street %q is not one of the configured streets (code or Chinese name)", street)}
 		}
-		street = st.Code
+		street = code
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	u := &store.User{Username: strings.TrimSpace(username), PasswordHash: hash, Role: role, Street: street, Department: department}
 	if role == store.RoleEnterprise {
 		e, err := db.EnterpriseByCode(ctx, strings.ToUpper(strings.TrimSpace(enterprise)))
@@ -77,7 +69,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		u.EnterpriseID = &e.ID
 		u.Street = e.Street
 	}
-	if err := auth.NewService(db, cfg.Auth, nil).CreateUser(ctx, auth.CLI(), u); err != nil {
+	if err := auth.NewService(db, rt.cfg.Auth, nil).CreateUser(ctx, auth.CLI(), u); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
@@ -97,17 +89,13 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	if username == "" {
 		return usageError{"--username is required"}
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer rt.db.Close()
 	disable := args[0] == "disable"
-	if err := auth.NewService(db, cfg.Auth, nil).SetDisabled(ctx, auth.CLI(), username, disable); err != nil {
+	if err := auth.NewService(rt.db, rt.cfg.Auth, nil).SetDisabled(ctx, auth.CLI(), username, disable); err != nil {
 		return fmt.Errorf("--username %s: %w", username, err)
 	}
 	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", username, args[0])

@@ -87,11 +87,12 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 			bad("enterprise.sector", "应为 industrial、service 或 construction / must be industrial, service or construction")
 		}
 		if e.Street != "" && a != nil {
-			st, ok := a.Street(e.Street)
-			if !ok {
-				bad("enterprise.street", "未知街道 / unknown street")
+			code, err := a.StreetCode("enterprise.street", e.Street)
+			if ae := apperror.As(err); ae != nil {
+				details = append(details, ae.Details...)
 			}
-			ent.Street, ent.Zone = st.Code, st.Zone
+			ent.Street = code
+			ent.Zone, _ = a.ZoneOf(code)
 		}
 		if e.Zone != "" && a != nil {
 			z, ok := a.Zone(e.Zone)
