@@ -5,6 +5,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
+	"fugong/internal/roster"
 	"fugong/internal/rules"
 	"fugong/internal/store"
 )
@@ -15,19 +16,9 @@ import (
 // against the running rules without saving anything.
 type Draft struct {
 	Input
-	RosterSummary *DraftRoster     `json:"roster_summary"`
+	RosterSummary *roster.Summary  `json:"roster_summary"`
 	Enterprise    *DraftEnterprise `json:"enterprise"`
 	Plan          *DraftPlan       `json:"plan"`
-}
-
-// DraftRoster is the roster summary of a Draft.
-type DraftRoster struct {
-	Rows             int `json:"rows"`
-	Fever            int `json:"fever"`
-	HealthCodeRed    int `json:"health_code_red"`
-	HealthCodeYellow int `json:"health_code_yellow"`
-	Hubei14d         int `json:"hubei_14d"`
-	InQuarantine     int `json:"in_quarantine"`
 }
 
 // DraftEnterprise is the registry entry of a Draft; Street is a code or a
