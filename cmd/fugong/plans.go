@@ -46,7 +46,7 @@ func cmdPlans(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "frequent boilerplate: %d shingles / 高频套话片段 %d 个\n", n, n)
+			fmt.Fprintln(stdout, msgFrequentShingles.In(langOf(ctx), n))
 			return reindex(ctx, x, stdout, start)
 		})
 	}
@@ -95,7 +95,7 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "added template %d %q (%d characters) / 已登记模板\n", t.ID, t.Name, utf8.RuneCountInString(t.Text))
+		fmt.Fprintln(stdout, msgTemplateAdded.In(langOf(ctx), t.ID, t.Name, utf8.RuneCountInString(t.Text)))
 		return reindex(ctx, x, stdout, start)
 	})
 }
@@ -128,6 +128,6 @@ func reindex(ctx context.Context, x *dedup.Index, stdout io.Writer, start time.T
 	if err != nil {
 		return fmt.Errorf("reindex (after %d plans): %w", n, err)
 	}
-	fmt.Fprintf(stdout, "reindexed %d plans in %v / 已重建 %d 份方案的索引\n", n, time.Since(start).Round(time.Millisecond), n)
+	fmt.Fprintln(stdout, msgReindexed.In(langOf(ctx), n, time.Since(start).Round(time.Millisecond)))
 	return nil
 }

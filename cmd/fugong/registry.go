@@ -51,20 +51,20 @@ func cmdRegistry(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	defer rt.db.Close()
 	res, err := registry.New(rt.db, rt.zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
 	if err != nil {
+		l := langOf(ctx)
 		if ae := apperror.As(err); ae != nil && len(ae.Details) > 0 {
-			fmt.Fprintf(stderr, "%s\n", ae.Message)
-			for _, d := range ae.Details {
-				fmt.Fprintf(stderr, "  第 %d 行 / row %d, %s: %s\n", d.Row, d.Row, d.Column, d.Message)
+			fmt.Fprintln(stderr, ae.MessageIn(l))
+			for _, d := range ae.DetailsIn(l) {
+				fmt.Fprintln(stderr, msgRegistryRow.In(l, d.Row, d.Column, d.Message))
 			}
-			return fmt.Errorf("%d 处错误，未写入任何数据 / %d problems, nothing written", len(ae.Details), len(ae.Details))
+			return errors.New(msgNothingWritten.In(l, len(ae.Details)))
 		}
 		return err
 	}
-	verb := "imported"
+	done := msgRegistryImported
 	if dryRun {
-		verb = "dry run (nothing written)"
+		done = msgRegistryDryRun
 	}
-	fmt.Fprintf(stdout, "registry %s: created %d, updated %d, unchanged %d / 新增 %d，更新 %d，未变 %d\n",
-		verb, res.Created, res.Updated, res.Unchanged, res.Created, res.Updated, res.Unchanged)
+	fmt.Fprintln(stdout, done.In(langOf(ctx), res.Created, res.Updated, res.Unchanged))
 	return nil
 }

@@ -210,7 +210,7 @@ func (a *Areas) StreetCode(field, s string) (string, error) {
 	st, ok := a.Street(s)
 	if !ok {
 		return "", apperror.WithText(apperror.Invalid, msgUnknownStreet.With(s),
-			[]apperror.Detail{{Field: field, Message: "unknown", Text: msgUnknownStreetDetail.With()}})
+			[]apperror.Detail{apperror.FieldMsg(field, msgUnknownStreetDetail)})
 	}
 	return st.Code, nil
 }

@@ -64,14 +64,14 @@ type ActivationSheet struct {
 func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) (*ActivationSheet, error) {
 	st, ok := s.areas.Street(street)
 	if !ok {
-		return nil, apperror.New(apperror.NotFound, "未知街道 / unknown street")
+		return nil, apperror.Msg(apperror.NotFound, msgUnknownStreet)
 	}
 	street = st.Code
 	switch {
 	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
 	case p.Role == store.RoleStreetOfficial && p.Street == street:
 	default:
-		return nil, apperror.New(apperror.Forbidden, "只能为本街道企业生成激活码 / you may issue codes only for your own street")
+		return nil, apperror.Msg(apperror.Forbidden, msgYouMayIssueCodesOnly)
 	}
 	ents, err := s.db.EnterprisesWithoutAccount(ctx, street)
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 	return &ActivationSheet{Street: st, Codes: out}, nil
 }
 
-var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用代码或激活码不正确、已使用或已过期 / credit code or activation code is wrong, used or expired",
+var errBadActivation = &apperror.Error{Code: apperror.Invalid, Text: msgCreditCodeActivationCodeWrong.With(),
 	Details: []apperror.Detail{{Field: "activation_code", Message: "invalid"}}}
 
 // Activate lets an enterprise claim its account with its credit code and a
@@ -134,7 +134,7 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 		}
 	}
 	if strings.TrimSpace(username) == "" || len(username) > 64 {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "请填写用户名（不超过 64 字符）/ username is required (at most 64 characters)",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgUsernameRequiredMostCharacters.With(),
 			Details: []apperror.Detail{{Field: "username", Message: "required"}}}
 	}
 	hash, err := HashPassword(password)
@@ -175,7 +175,7 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 		}
 		if err := tx.CreateUser(ctx, u); err != nil {
 			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "该企业已有账号，或用户名已被占用 / this enterprise already has an account, or the username is taken")
+				return apperror.Msg(apperror.Conflict, msgEnterpriseAlreadyHasAccountUsername)
 			}
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
 	"fugong/internal/config"
+	"fugong/internal/msg"
 	"fugong/internal/store"
 )
 
@@ -89,7 +89,7 @@ func hashToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Message: "用户名或密码错误 / wrong username or password"}
+var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Text: msgWrongUsernamePassword.With()}
 
 // Login checks username and password and opens a new session (a fresh token
 // every time, so a token planted before login is useless). Unknown users and
@@ -156,10 +156,8 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 // RateLimitError is apperror.RateLimited with the wait before a retry.
 type RateLimitError struct{ RetryAfter time.Duration }
 
-// Error implements error.
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("登录失败次数过多，请 %d 秒后再试 / too many failed logins, retry in %d s", e.Seconds(), e.Seconds())
-}
+// Error implements error (in English, for logs).
+func (e *RateLimitError) Error() string { return msgTooManyFailures.In(msg.EN, e.Seconds()) }
 
 // Seconds is RetryAfter rounded up, at least 1.
 func (e *RateLimitError) Seconds() int {
@@ -168,10 +166,10 @@ func (e *RateLimitError) Seconds() int {
 
 // Unwrap makes errors.As find an apperror.RateLimited.
 func (e *RateLimitError) Unwrap() error {
-	return &apperror.Error{Code: apperror.RateLimited, Message: e.Error()}
+	return apperror.Msg(apperror.RateLimited, msgTooManyFailures, e.Seconds())
 }
 
-var errNoSession = &apperror.Error{Code: apperror.Unauthorized, Message: "请先登录 / please sign in"}
+var errNoSession = &apperror.Error{Code: apperror.Unauthorized, Text: msgPleaseSign.With()}
 
 // Authenticate returns the principal of a session token. Unknown, expired
 // (absolute or idle) sessions and disabled users are apperror.Unauthorized.
@@ -258,7 +256,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 		return err
 	}
 	if !VerifyPassword(u.PasswordHash, oldPassword) {
-		return &apperror.Error{Code: apperror.Invalid, Message: "原密码错误 / current password is wrong",
+		return &apperror.Error{Code: apperror.Invalid, Text: msgCurrentPasswordWrong.With(),
 			Details: []apperror.Detail{{Field: "old_password", Message: "wrong"}}}
 	}
 	hash, err := HashPassword(newPassword)
@@ -318,7 +316,7 @@ func (s *Service) CreateUser(ctx context.Context, by *Principal, u *store.User) 
 // apperror.Invalid.
 func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string) (string, error) {
 	if strings.TrimSpace(name) == "" || len(name) > 128 {
-		return "", &apperror.Error{Code: apperror.Invalid, Message: "请填写令牌名称 / token name is required",
+		return "", &apperror.Error{Code: apperror.Invalid, Text: msgTokenNameRequired.With(),
 			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
 	}
 	token := "fgt_" + randomToken(24)

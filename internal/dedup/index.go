@@ -207,7 +207,7 @@ func (x *Index) rows(doc PlanDoc, p profile, now time.Time) (store.PlanSignature
 
 func validDoc(doc PlanDoc) error {
 	if doc.RevisionID <= 0 || doc.FilingID <= 0 || doc.EnterpriseID <= 0 {
-		return apperror.New(apperror.Invalid, "plan revision, filing and enterprise ids must be positive / 方案版本、备案和企业编号必须为正")
+		return apperror.Msg(apperror.Invalid, msgPlanRevisionFilingEnterpriseIds)
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func (x *Index) Remove(ctx context.Context, revisionID int64) error {
 		return err
 	}
 	if !found {
-		return apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
+		return apperror.Msg(apperror.NotFound, msgPlanRevisionNotIndexed, revisionID)
 	}
 	return nil
 }
@@ -303,7 +303,7 @@ func (x *Index) Query(ctx context.Context, text string, excludeEnterpriseID int6
 func (x *Index) Similar(ctx context.Context, revisionID int64) ([]Match, error) {
 	c, err := x.db.IndexedPlan(ctx, revisionID)
 	if apperror.CodeOf(err) == apperror.NotFound {
-		return nil, apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
+		return nil, apperror.Msg(apperror.NotFound, msgPlanRevisionNotIndexed, revisionID)
 	}
 	if err != nil {
 		return nil, err
@@ -365,7 +365,7 @@ func hashesOf(hs []uint64) []int64 {
 func (x *Index) AddTemplate(ctx context.Context, by *store.AuditEntry, name, text string) (store.PlanTemplate, error) {
 	shingles := Shingles(Normalize(text).Runes, x.opt.ShingleSize)
 	if name == "" || len(shingles) == 0 {
-		return store.PlanTemplate{}, apperror.New(apperror.Invalid, "template needs a name and text / 模板需要名称和正文")
+		return store.PlanTemplate{}, apperror.Msg(apperror.Invalid, msgTemplateNeedsNameText)
 	}
 	t := store.PlanTemplate{Name: name, Text: text, CreatedAt: time.Now().UTC()}
 	var audit func(int64) *store.AuditEntry

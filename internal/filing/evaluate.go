@@ -5,6 +5,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
+	"fugong/internal/msg"
 	"fugong/internal/roster"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -43,10 +44,12 @@ type DraftPlan struct {
 func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 	var f fields
 	details := d.Input.applyFields(&f)
-	bad := func(field, msg string) { details = append(details, apperror.Detail{Field: field, Message: msg}) }
+	bad := func(field string, m msg.Message, args ...any) {
+		details = append(details, apperror.FieldMsg(field, m, args...))
+	}
 	count := func(field string, v int) int {
 		if v < 0 || v > maxCount {
-			bad(field, "须为 0 至 10000000 的整数 / must be a whole number from 0 to 10,000,000")
+			bad(field, msgMustWholeNumberFrom)
 		}
 		return v
 	}
@@ -66,7 +69,7 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 	}
 	if p := d.Plan; p != nil {
 		if p.MaxSimilarity < 0 || p.MaxSimilarity > 1 {
-			bad("plan.max_similarity", "应在 0 到 1 之间 / must be between 0 and 1")
+			bad("plan.max_similarity", msgMustBetween)
 		}
 		in.Plan.MaxSimilarity = p.MaxSimilarity
 	}
@@ -75,7 +78,7 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 		switch e.Sector {
 		case "", store.SectorIndustrial, store.SectorService, store.SectorConstruction:
 		default:
-			bad("enterprise.sector", "应为 industrial、service 或 construction / must be industrial, service or construction")
+			bad("enterprise.sector", msgMustIndustrialServiceConstruction)
 		}
 		if e.Street != "" && a != nil {
 			code, err := a.StreetCode("enterprise.street", e.Street)
@@ -89,9 +92,9 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 			z, ok := a.Zone(e.Zone)
 			switch {
 			case !ok:
-				bad("enterprise.zone", "应为 south、west 或 east / must be south, west or east")
+				bad("enterprise.zone", msgMustSouthWestEast)
 			case ent.Zone != "" && ent.Zone != z.Code:
-				bad("enterprise.zone", "与街道所在片区不符 / does not match the street's zone")
+				bad("enterprise.zone", msgDoesNotMatchStreetS)
 			default:
 				ent.Zone = z.Code
 			}
@@ -99,7 +102,7 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 		in.Enterprise = ent
 	}
 	if len(details) > 0 {
-		return rules.Input{}, apperror.WithDetails(apperror.Invalid, "备案内容无效 / the filing is not valid", details)
+		return rules.Input{}, apperror.WithText(apperror.Invalid, msgFilingNotValid.With(), details)
 	}
 	return in, nil
 }

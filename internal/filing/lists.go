@@ -7,6 +7,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/msg"
 	"fugong/internal/page"
 	"fugong/internal/store"
 )
@@ -19,8 +20,8 @@ type Query struct {
 	Page   page.Page
 }
 
-func invalidParam(field, zh, en string) error {
-	return &apperror.Error{Code: apperror.Invalid, Message: zh + " / " + en, Details: []apperror.Detail{{Field: field, Message: "unknown"}}}
+func invalidParam(field string, m msg.Message) error {
+	return apperror.WithText(apperror.Invalid, m.With(), []apperror.Detail{apperror.FieldMsg(field, m)})
 }
 
 // List returns the filings within the caller's scope matching q, and the
@@ -28,7 +29,7 @@ func invalidParam(field, zh, en string) error {
 func (s *Service) List(ctx context.Context, p *auth.Principal, q Query) ([]Summary, int64, error) {
 	f := store.FilingFilter{Status: q.Status, Sector: q.Sector, Page: q.Page}
 	if f.Status != "" && !f.Status.Valid() {
-		return nil, 0, invalidParam("status", "未知状态", "unknown status")
+		return nil, 0, invalidParam("status", msgUnknownStatus)
 	}
 	st, err := s.streetCode("street", q.Street)
 	if err != nil {
@@ -53,12 +54,12 @@ func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, q QueueQue
 	switch f.Severity {
 	case "", "block", "warn", "info":
 	default:
-		return nil, 0, invalidParam("severity", "severity 须为 block、warn 或 info", "severity must be block, warn or info")
+		return nil, 0, invalidParam("severity", msgBadSeverity)
 	}
 	if q.MinAgeDays != "" {
 		days, err := strconv.Atoi(q.MinAgeDays)
 		if err != nil || days < 0 || days > 3650 {
-			return nil, 0, invalidParam("min_age_days", "min_age_days 须为非负整数", "min_age_days must be a whole number")
+			return nil, 0, invalidParam("min_age_days", msgBadMinAge)
 		}
 		before := s.now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
 		f.SubmittedBefore = &before
@@ -90,12 +91,12 @@ func (s *Service) Problems(ctx context.Context, p *auth.Principal, q ProblemQuer
 	switch f.Status {
 	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
 	default:
-		return nil, 0, invalidParam("status", "未知状态", "unknown status")
+		return nil, 0, invalidParam("status", msgUnknownStatus)
 	}
 	if q.FilingID != "" {
 		id, err := strconv.ParseInt(q.FilingID, 10, 64)
 		if err != nil {
-			return nil, 0, invalidParam("filing_id", "filing_id 须为整数", "filing_id must be a number")
+			return nil, 0, invalidParam("filing_id", msgBadFilingID)
 		}
 		f.FilingID = id
 	}

@@ -29,15 +29,15 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 		return nil, err
 	}
 	if !(p.Role == store.RoleStreetOfficial && p.Street == f.Street) && p.Role != store.RoleParkManager {
-		return nil, apperror.New(apperror.Forbidden, "只有所属街道或管委会可以发整改意见函 / only the street or the park manager may issue a notice")
+		return nil, apperror.Msg(apperror.Forbidden, msgOnlyStreetParkManagerMay)
 	}
 	deadline, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Deadline))
 	if err != nil {
-		return nil, invalid([]apperror.Detail{{Field: "deadline", Message: "整改期限格式应为 YYYY-MM-DD / deadline must be YYYY-MM-DD"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("deadline", msgDeadlineMustYyyyMmDd)})
 	}
 	now := s.now().UTC()
 	if deadline.Before(now.In(shanghai).Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
-		return nil, invalid([]apperror.Detail{{Field: "deadline", Message: "整改期限不能早于今天 / the deadline cannot be in the past"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("deadline", msgDeadlineCannotPast)})
 	}
 	open, err := s.db.OpenProblems(ctx, f.ID)
 	if err != nil {
@@ -55,13 +55,13 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 	} else {
 		for i, id := range in.ProblemIDs {
 			if _, ok := byID[id]; !ok {
-				return nil, invalid([]apperror.Detail{{Field: fmt.Sprintf("problem_ids[%d]", i), Message: "不是该备案待整改的问题 / not an open problem of this filing"}})
+				return nil, invalid([]apperror.Detail{apperror.FieldMsg(fmt.Sprintf("problem_ids[%d]", i), msgNotOpenProblemFiling)})
 			}
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
-		return nil, invalid([]apperror.Detail{{Field: "problem_ids", Message: "该备案没有待整改的问题 / the filing has no open problems"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("problem_ids", msgFilingHasNoOpenProblems)})
 	}
 	fid := f.ID
 	n := &store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: deadline.Format(time.DateOnly),
@@ -70,9 +70,8 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 		if err := tx.CreateNotice(ctx, n, ids); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("收到整改意见函 %s：%d 个问题，请于 %s 前整改 / rectification notice %s: %d problem(s), due %s",
-			n.Number, len(ids), n.Deadline, n.Number, len(ids), n.Deadline)
-		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", msg, now); err != nil {
+		note := stored(msgNotifyNotice, n.Number, len(ids), n.Deadline)
+		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", note, now); err != nil {
 			return err
 		}
 		if err := s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,
@@ -112,14 +111,14 @@ var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap
 h1{text-align:center;font-size:1.5rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #333;padding:.3rem .5rem;text-align:left}
 .meta{text-align:right}.en{color:#555;font-size:.85em}</style></head><body>
 <h1>疫情防控复工整改意见函<br><span class="en">Rectification notice</span></h1>
-<p class="meta">编号 / No.: {{.Number}}</p>
+<p class="meta">编号 <span class="en">No.</span>：{{.Number}}</p>
 <p>{{.EnterpriseName}}：</p>
 <p>经审查，贵单位复工备案（编号 {{.FilingIDText}}）存在以下问题，请于 <strong>{{.Deadline}}</strong> 前完成整改，并在平台重新提交。
 <br><span class="en">The following problems were found in your resumption filing; please rectify them by {{.Deadline}} and resubmit.</span></p>
 <table><tr><th>序号 No.</th><th>问题 Problem</th><th>说明 Detail</th><th>来源 Source</th></tr>
 {{range $i, $p := .Problems}}<tr><td>{{inc $i}}</td><td>{{$p.Title}}</td><td>{{$p.Detail}}</td><td>{{$p.Source}}</td></tr>
 {{end}}</table>
-{{if .Body}}<p>附言 / Note：{{.Body}}</p>{{end}}
+{{if .Body}}<p>附言 <span class="en">Note</span>：{{.Body}}</p>{{end}}
 <p class="meta">{{.StreetName}}<br>{{.Date}}</p>
 </body></html>
 `))

@@ -17,6 +17,7 @@ import (
 	"fugong/internal/blob"
 	"fugong/internal/config"
 	"fugong/internal/dedup"
+	"fugong/internal/msg"
 	"fugong/internal/pii"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -97,7 +98,7 @@ func NewService(d Deps) *Service {
 		areas: d.Areas, dedup: d.Dedup}
 }
 
-var errEnterpriseOnly = apperror.New(apperror.Forbidden, "只有企业本身可以填报备案 / only the enterprise itself may fill in its filing")
+var errEnterpriseOnly = apperror.Msg(apperror.Forbidden, msgOnlyEnterpriseItselfMayFill)
 
 // openStatuses are the statuses of a filing still in progress.
 var openStatuses = map[store.Status]bool{store.StatusDraft: true, store.StatusSubmitted: true, store.StatusReturned: true}
@@ -124,7 +125,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	}
 	for _, e := range existing {
 		if openStatuses[e.Status] {
-			return nil, apperror.New(apperror.Conflict, "已有进行中的备案（编号 %d），请继续填写 / a filing is already in progress (id %d)", e.ID, e.ID)
+			return nil, apperror.Msg(apperror.Conflict, msgFilingAlreadyProgressId, e.ID)
 		}
 	}
 	row := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: store.StatusDraft, Version: 1, CreatedBy: p.UserID}
@@ -157,7 +158,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 		return nil, errEnterpriseOnly
 	}
 	if row.Status != store.StatusDraft && row.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能修改 / a %s filing cannot be edited", statusName[row.Status], row.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNotEditable, statusName[row.Status])
 	}
 	f, err := s.fieldsOf(row)
 	if err != nil {
@@ -213,10 +214,17 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f store.FilingFil
 	return out, total, nil
 }
 
-var statusName = map[store.Status]string{
-	store.StatusDraft: "草稿", store.StatusSubmitted: "已提交", store.StatusApproved: "已通过",
-	store.StatusReturned: "已退回", store.StatusRejected: "已驳回",
+// statusName names each status in both languages, for messages.
+var statusName = map[store.Status]msg.Message{
+	store.StatusDraft: msgStatusDraft, store.StatusSubmitted: msgStatusSubmitted, store.StatusApproved: msgStatusApproved,
+	store.StatusReturned: msgStatusReturned, store.StatusRejected: msgStatusRejected,
 }
+
+// stored renders m in Chinese for a text the database keeps (a
+// notification, a problem's title or note): stored texts are in the park's
+// language, and their kind or source code lets a client label them in
+// another.
+func stored(m msg.Message, args ...any) string { return m.In(msg.ZH, args...) }
 
 // phoneAAD binds an encrypted contact phone to its purpose.
 var phoneAAD = []byte("filing.contact_phone")

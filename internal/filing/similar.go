@@ -23,7 +23,7 @@ import (
 // it the reindex runs in the background and the call returns at once.
 const SyncReindexLimit = 5000
 
-var errNoIndex = apperror.New(apperror.Unavailable, "方案查重未启用 / near-duplicate detection is not running")
+var errNoIndex = apperror.Msg(apperror.Unavailable, msgNearDuplicateDetectionNotRunning)
 
 // Similar is one entry of a filing's similar plans.
 type Similar struct {
@@ -162,7 +162,7 @@ func (s *Service) AddTemplate(ctx context.Context, p *auth.Principal, in Templat
 		in.Text = text
 	}
 	if d := validateTemplate(in); len(d) > 0 {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "模板需要名称和正文 / a template needs a name and text", Details: d}
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgTemplateNeedsNameText.With(), Details: d}
 	}
 	t, err := s.dedup.AddTemplate(ctx, p.Entry("", "", ""), in.Name, in.Text)
 	if err != nil {
@@ -194,12 +194,12 @@ func validateTemplate(in TemplateInput) []apperror.Detail {
 	var d []apperror.Detail
 	switch n := utf8.RuneCountInString(in.Name); {
 	case n == 0:
-		d = append(d, apperror.Detail{Field: "name", Message: "必填 / required"})
+		d = append(d, apperror.FieldMsg("name", msgRequired))
 	case n > 200:
-		d = append(d, apperror.Detail{Field: "name", Message: "不超过 200 字 / at most 200 characters"})
+		d = append(d, apperror.FieldMsg("name", msgMostCharacters))
 	}
 	if len(dedup.Normalize(in.Text).Runes) == 0 {
-		d = append(d, apperror.Detail{Field: "text", Message: "没有正文（文件中未能读取文字？）/ no text (none could be read from the file?)"})
+		d = append(d, apperror.FieldMsg("text", msgNoTextNoneCouldRead))
 	}
 	return d
 }

@@ -39,14 +39,14 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		return nil, errEnterpriseOnly
 	}
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能提交 / a %s filing cannot be submitted", statusName[f.Status], f.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNotSubmittable, statusName[f.Status])
 	}
 	fl, err := s.fieldsOf(f)
 	if err != nil {
 		return nil, err
 	}
 	if d := fl.complete(); len(d) > 0 {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "备案信息不完整 / the filing is incomplete", Details: d}
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgFilingIncomplete.With(), Details: d}
 	}
 	in, rosterSummary, planText, err := s.ruleInput(ctx, f, fl)
 	if err != nil {
@@ -81,7 +81,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateRevision(ctx, rev); err != nil {
 			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
+				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
 			}
 			return err
 		}
@@ -218,9 +218,9 @@ func (s *Service) ledgerRuleProblems(ctx context.Context, tx *store.DB, f *store
 		return err
 	}
 	if len(created) > 0 {
-		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("规则审查发现 %d 个问题需整改 / the rules found %d problem(s) to fix", len(created), len(created)), now); err != nil {
+		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", stored(msgRulesFoundProblems, len(created)), now); err != nil {
 			return err
 		}
 	}
-	return tx.RectifyProblems(ctx, fixed, &revision, "规则复查通过 / the rule no longer fires", now)
+	return tx.RectifyProblems(ctx, fixed, &revision, stored(msgRuleNoLongerFires), now)
 }

@@ -71,7 +71,7 @@ type Receive func(max int64) (path, filename string, err error)
 // apperror.Invalid; a filing outside the caller's scope apperror.NotFound.
 func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64, kind string, receive Receive) (*UploadResult, error) {
 	if kind != KindPlan && kind != KindRoster {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "kind 须为 plan 或 roster / kind must be plan or roster",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgKindMustPlanRoster.With(),
 			Details: []apperror.Detail{{Field: "kind", Message: "must be plan or roster"}}}
 	}
 	f, err := s.db.FilingByID(ctx, p.Scope(), filingID)
@@ -82,7 +82,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		return nil, errEnterpriseOnly
 	}
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能上传 / a %s filing cannot take uploads", statusName[f.Status], f.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNoUploads, statusName[f.Status])
 	}
 	path, filename, err := receive(s.MaxUploadBytes(kind))
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	size := st.Size()
 	max := s.MaxUploadBytes(kind)
 	if size > max {
-		return nil, apperror.New(apperror.TooLarge, "文件超过 %d MB 上限 / file exceeds the %d MB limit", max>>20, max>>20)
+		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
 	}
 	ft, err := filetype.Detect(file, size, filetype.Limits{MaxSize: max})
 	if err != nil {
@@ -143,8 +143,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 			return nil, err
 		}
 		if len(r.Rows) == 0 {
-			return nil, &apperror.Error{Code: apperror.Invalid, Message: "花名册没有数据行 / the roster has no rows",
-				Details: []apperror.Detail{{Row: 2, Message: "表头下没有员工记录 / no staff rows below the header"}}}
+			return nil, &apperror.Error{Code: apperror.Invalid, Text: msgRosterHasNoRows.With(),
+				Details: []apperror.Detail{{Row: 2, Text: msgNoStaffRowsBelowHeader.With()}}}
 		}
 		sum, _ := json.Marshal(r.Summary)
 		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
@@ -192,7 +192,7 @@ func (s *Service) putObject(ctx context.Context, key string, file *os.File, size
 	}
 	if _, err := s.blobs.Put(ctx, key, io.NewSectionReader(file, 0, size), size, contentType); err != nil {
 		if apperror.CodeOf(err) == apperror.Internal {
-			return apperror.Wrap(err, apperror.Unavailable, "文件存储暂不可用，请稍后重试 / object store unavailable, retry later")
+			return apperror.WrapMsg(err, apperror.Unavailable, msgObjectStoreUnavailableRetryLater)
 		}
 		return err
 	}

@@ -51,7 +51,7 @@ func principal(c *fiber.Ctx) *auth.Principal {
 	return p
 }
 
-var errCSRF = apperror.New(apperror.Forbidden, "缺少或错误的 CSRF 令牌 / missing or wrong X-CSRF-Token")
+var errCSRF = apperror.Msg(apperror.Forbidden, msgMissingWrongXCsrfToken)
 
 // need requires a signed-in caller with one of roles (none = any role), and
 // for cookie sessions a matching X-CSRF-Token on every mutating request.
@@ -73,13 +73,13 @@ func need(roles ...auth.Role) fiber.Handler {
 					return c.Next()
 				}
 			}
-			return apperror.New(apperror.Forbidden, "无权执行此操作 / your role may not do this")
+			return apperror.Msg(apperror.Forbidden, msgYourRoleMayNotDo)
 		}
 		return c.Next()
 	}
 }
 
-var errNotSignedIn = apperror.New(apperror.Unauthorized, "请先登录 / please sign in")
+var errNotSignedIn = apperror.Msg(apperror.Unauthorized, msgPleaseSign)
 
 func (s *Server) setSessionCookie(c *fiber.Ctx, value string, expires time.Time) {
 	secure := s.cfg.HTTP.SecureCookies || c.Protocol() == "https"

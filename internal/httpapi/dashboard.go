@@ -46,7 +46,7 @@ func format(c *fiber.Ctx) (string, error) {
 	case "csv", "xlsx":
 		return f, nil
 	default:
-		return "", apperror.WithDetails(apperror.Invalid, "不支持的格式 / format must be json, csv or xlsx",
+		return "", apperror.WithText(apperror.Invalid, msgFormatMustJsonCsvXlsx.With(),
 			[]apperror.Detail{{Field: "format", Message: "must be json, csv or xlsx"}})
 	}
 }

@@ -44,10 +44,10 @@ func readJSONBody(c *fiber.Ctx) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(bodyReader(c), maxJSONBody+1))
 	if err != nil {
-		return nil, apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
+		return nil, apperror.WrapMsg(err, apperror.Malformed, msgCouldNotReadRequestBody)
 	}
 	if len(data) > maxJSONBody {
-		return nil, apperror.New(apperror.TooLarge, "JSON 请求体超过 1 MB / JSON body over 1 MB")
+		return nil, apperror.Msg(apperror.TooLarge, msgJsonBodyOverMb)
 	}
 	return data, nil
 }
@@ -59,13 +59,13 @@ func decodeJSONBytes(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &apperror.Error{Code: apperror.Invalid, Message: "字段类型错误 / wrong field type",
+			return &apperror.Error{Code: apperror.Invalid, Text: msgWrongFieldType.With(),
 				Details: []apperror.Detail{{Field: te.Field, Message: fmt.Sprintf("must be %s", te.Type)}}}
 		}
-		return apperror.Wrap(err, apperror.Malformed, "请求不是有效的 JSON / body is not valid JSON: %v", err)
+		return apperror.WrapMsg(err, apperror.Malformed, msgBodyNotValidJson, err)
 	}
 	if dec.More() {
-		return apperror.New(apperror.Malformed, "JSON 后有多余内容 / trailing data after the JSON object")
+		return apperror.Msg(apperror.Malformed, msgTrailingDataAfterJsonObject)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func listBody[T any](items []T, total int64, p page.Page) fiber.Map {
 func paramID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, apperror.New(apperror.NotFound, "未找到 / not found")
+		return 0, apperror.Msg(apperror.NotFound, msgNotFound)
 	}
 	return id, nil
 }

@@ -21,7 +21,7 @@ func (s *Server) ruleRoutes(api fiber.Router) {
 // getRules answers the running set and, if the newest edit is broken, why
 // it was not loaded.
 func (s *Server) getRules(c *fiber.Ctx) error {
-	o, err := s.deps.Rules.Overview()
+	o, err := s.deps.Rules.Overview(lang(c))
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func (s *Server) routes() {
 // readers of chunked bodies cap their own reads.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	if n := c.Request().Header.ContentLength(); n > s.cfg.HTTP.BodyLimitMB<<20 {
-		return apperror.New(apperror.TooLarge, "请求体过大（上限 %d MB）/ request body too large (limit %d MB)", s.cfg.HTTP.BodyLimitMB, s.cfg.HTTP.BodyLimitMB)
+		return apperror.Msg(apperror.TooLarge, msgRequestBodyTooLargeLimit, s.cfg.HTTP.BodyLimitMB)
 	}
 	return c.Next()
 }

@@ -36,7 +36,7 @@ func receiveFile(c *fiber.Ctx, field string, max int64, text map[string]*string)
 	ct := c.Get(fiber.HeaderContentType)
 	mt, params, perr := mime.ParseMediaType(ct)
 	if perr != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, apperror.New(apperror.Malformed, "请以 multipart/form-data 上传文件（字段 %s）/ upload the file as multipart/form-data field %q", field, field)
+		return nil, apperror.Msg(apperror.Malformed, msgUploadFileMultipartFormData, field)
 	}
 	var file *received
 	defer func() {
@@ -51,7 +51,7 @@ func receiveFile(c *fiber.Ctx, field string, max int64, text map[string]*string)
 			break
 		}
 		if err != nil {
-			return nil, apperror.Wrap(err, apperror.Malformed, "上传格式错误 / malformed multipart body")
+			return nil, apperror.WrapMsg(err, apperror.Malformed, msgMalformedMultipartBody)
 		}
 		dst, isText := text[part.FormName()]
 		switch {
@@ -85,11 +85,11 @@ func spool(part *multipart.Part, max int64) (*received, error) {
 	f.Close()
 	if err != nil {
 		os.Remove(f.Name())
-		return nil, apperror.Wrap(err, apperror.Malformed, "上传中断 / upload interrupted")
+		return nil, apperror.WrapMsg(err, apperror.Malformed, msgUploadInterrupted)
 	}
 	if n > max {
 		os.Remove(f.Name())
-		return nil, apperror.New(apperror.TooLarge, "文件超过 %d MB 上限 / file exceeds the %d MB limit", max>>20, max>>20)
+		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
 	}
 	return &received{Path: f.Name(), Filename: cleanFilename(part.FileName()), Size: n}, nil
 }

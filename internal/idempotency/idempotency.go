@@ -61,7 +61,7 @@ var (
 // as it is.
 func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte, work Work) (*Replay, error) {
 	if len(key) > MaxKey {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "Idempotency-Key 过长 / Idempotency-Key too long (max 128)",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgIdempotencyKeyTooLongMax.With(),
 			Details: []apperror.Detail{{Field: "Idempotency-Key", Message: "too long"}}}
 	}
 	sum := sha256.Sum256(body)
@@ -94,11 +94,11 @@ func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte,
 		return nil, err
 	}
 	if rec.RequestHash != hash {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "同一 Idempotency-Key 用于了不同的请求 / this Idempotency-Key was used with a different body",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgIdempotencyKeyWasUsedDifferent.With(),
 			Details: []apperror.Detail{{Field: "Idempotency-Key", Message: "reused with a different body"}}}
 	}
 	if rec.Status == 0 { // a claim left by an older release, never completed
-		return nil, apperror.New(apperror.Conflict, "相同请求仍在处理中 / the same request is still being processed")
+		return nil, apperror.Msg(apperror.Conflict, msgSameRequestStillBeingProcessed)
 	}
 	return &Replay{Status: rec.Status, Body: []byte(rec.Response)}, nil
 }

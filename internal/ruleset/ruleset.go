@@ -19,6 +19,7 @@ import (
 	"fugong/internal/areas"
 	"fugong/internal/auth"
 	"fugong/internal/filing"
+	"fugong/internal/msg"
 	"fugong/internal/page"
 	"fugong/internal/parktime"
 	"fugong/internal/rules"
@@ -93,7 +94,7 @@ func storeFiles(files []rules.File) []store.RuleFile {
 	return out
 }
 
-var errNoEngine = apperror.New(apperror.Unavailable, "规则引擎未启用 / the rule engine is not running")
+var errNoEngine = apperror.Msg(apperror.Unavailable, msgRuleEngineNotRunning)
 
 func (s *Service) running() (*rules.Engine, error) {
 	if s.engine == nil {
@@ -111,7 +112,7 @@ func (s *Service) active() (*rules.Set, error) {
 	}
 	set := e.Current()
 	if set == nil {
-		return nil, apperror.New(apperror.Unavailable, "规则集尚未加载成功 / no rule set has loaded yet")
+		return nil, apperror.Msg(apperror.Unavailable, msgNoRuleSetHasLoaded)
 	}
 	return set, nil
 }
@@ -140,29 +141,29 @@ type Overview struct {
 	LastError *LoadError `json:"last_error"`
 }
 
-func loadErrorOf(err error) *LoadError {
+func loadErrorOf(err error, lang msg.Lang) *LoadError {
 	if err == nil {
 		return nil
 	}
 	ae := apperror.As(err)
 	if ae == nil {
-		return &LoadError{Message: "规则重新加载未完成 / the last reload did not complete", Details: []apperror.Detail{}}
+		return &LoadError{Message: msgLastReloadDidNotComplete.In(lang), Details: []apperror.Detail{}}
 	}
-	d := ae.Details
+	d := ae.DetailsIn(lang)
 	if d == nil {
 		d = []apperror.Detail{}
 	}
-	return &LoadError{Message: ae.Message, Details: d}
+	return &LoadError{Message: ae.MessageIn(lang), Details: d}
 }
 
 // Overview answers the running set (empty before the first load) and the
-// last load error. Without an engine it is apperror.Unavailable.
-func (s *Service) Overview() (*Overview, error) {
+// last load error, in lang. Without an engine it is apperror.Unavailable.
+func (s *Service) Overview(lang msg.Lang) (*Overview, error) {
 	e, err := s.running()
 	if err != nil {
 		return nil, err
 	}
-	out := &Overview{Rules: []Rule{}, LastError: loadErrorOf(e.LastError())}
+	out := &Overview{Rules: []Rule{}, LastError: loadErrorOf(e.LastError(), lang)}
 	if set := e.Current(); set != nil {
 		out.Version = set.Version
 		out.Rules = make([]Rule, len(set.Rules))
@@ -277,7 +278,7 @@ var versionPattern = regexp.MustCompile(`^[0-9a-f]{1,32}$`)
 // unknown or malformed version is apperror.NotFound.
 func (s *Service) Version(ctx context.Context, v string) (*Version, error) {
 	if !versionPattern.MatchString(v) {
-		return nil, apperror.New(apperror.NotFound, "规则集版本不存在 / ruleset version not found")
+		return nil, apperror.Msg(apperror.NotFound, msgRulesetVersionNotFound)
 	}
 	rec, err := s.db.RuleVersion(ctx, v)
 	if apperror.CodeOf(err) == apperror.NotFound && s.engine != nil {
@@ -373,7 +374,7 @@ func (s *Service) Backtest(ctx context.Context, p *auth.Principal, c Candidate) 
 	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, apperror.Wrap(err, apperror.Unavailable, "回测超时 / the backtest timed out")
+			return nil, apperror.WrapMsg(err, apperror.Unavailable, msgBacktestTimedOut)
 		}
 		return nil, err
 	}

@@ -140,7 +140,7 @@ func (db *DB) UpdateFiling(ctx context.Context, f *Filing) error {
 		return dbErr(res.Error, "filing")
 	}
 	if res.RowsAffected != 1 {
-		return apperror.New(apperror.Conflict, "备案已被他人修改，请刷新后重试 / the filing was changed by someone else; reload and retry")
+		return apperror.Msg(apperror.Conflict, msgFilingWasChangedSomeoneElse)
 	}
 	f.Version++
 	f.UpdatedAt = now
@@ -341,7 +341,7 @@ func (db *DB) SetFilingAttachment(ctx context.Context, filingID int64, kind stri
 		return dbErr(res.Error, "filing")
 	}
 	if res.RowsAffected != 1 {
-		return apperror.New(apperror.Conflict, "备案已不可修改 / the filing can no longer be changed")
+		return apperror.Msg(apperror.Conflict, msgFilingCanNoLongerChanged)
 	}
 	return nil
 }

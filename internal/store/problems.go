@@ -115,7 +115,7 @@ func (db *DB) WaiveProblem(ctx context.Context, id int64, reason string, at time
 		return dbErr(res.Error, "problem")
 	}
 	if res.RowsAffected != 1 {
-		return conflict("问题不是待整改状态 / the problem is not open")
+		return conflict(msgProblemNotOpen)
 	}
 	return nil
 }

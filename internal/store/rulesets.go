@@ -52,7 +52,7 @@ const maxRuleVersionLen = 32
 // database apperror.Unavailable.
 func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleFile, at time.Time) error {
 	if version == "" || len(version) > maxRuleVersionLen {
-		return apperror.New(apperror.Invalid, "规则集版本号无效 / invalid ruleset version %q", version)
+		return apperror.Msg(apperror.Invalid, msgInvalidRulesetVersion, version)
 	}
 	if files == nil {
 		files = []RuleFile{}
@@ -80,7 +80,7 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 // recorded is apperror.NotFound.
 func (db *DB) RuleVersion(ctx context.Context, version string) (*RuleVersionRecord, error) {
 	if version == "" || len(version) > maxRuleVersionLen {
-		return nil, apperror.New(apperror.NotFound, "规则集版本 %s 不存在 / ruleset version not found", version)
+		return nil, apperror.Msg(apperror.NotFound, msgRulesetVersionNotFound, version)
 	}
 	var row ruleVersionRow
 	if err := db.orm(ctx).Where("version = ?", version).First(&row).Error; err != nil {

@@ -22,6 +22,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/config"
+	"fugong/internal/msg"
 )
 
 // DB is an open database with fugong's schema.
@@ -196,9 +197,9 @@ func dbErr(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		return apperror.Wrap(err, apperror.NotFound, "%s not found / 未找到", what)
+		return apperror.WrapMsg(err, apperror.NotFound, msgNotFound, what)
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperror.Wrap(err, apperror.Conflict, "%s already exists / 已存在", what)
+		return apperror.WrapMsg(err, apperror.Conflict, msgAlreadyExists, what)
 	case isUnavailable(err):
 		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
 	default:
@@ -219,4 +220,4 @@ func isUnavailable(err error) bool {
 	return false
 }
 
-func conflict(msg string) error { return apperror.New(apperror.Conflict, "%s", msg) }
+func conflict(m msg.Message) error { return apperror.Msg(apperror.Conflict, m) }
