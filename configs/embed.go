@@ -8,3 +8,16 @@ import _ "embed"
 //
 //go:embed fugong.yaml
 var DefaultYAML []byte
+
+// AreasYAML is configs/areas.yaml: the park's zones and streets, used when
+// areas.file is not set (package areas).
+//
+//go:embed areas.yaml
+var AreasYAML []byte
+
+// ReportsYAML is configs/reports.yaml: the dashboard settings and the
+// department report views, used when reports.file is not set (package
+// report).
+//
+//go:embed reports.yaml
+var ReportsYAML []byte

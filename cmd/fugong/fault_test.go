@@ -61,7 +61,7 @@ func seedTokens(t *testing.T, cfg config.Database, n int) []string {
 		if err := db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
-		if tokens[i], err = svc.CreateAPIToken(ctx, u.ID, "fault"); err != nil {
+		if tokens[i], err = svc.CreateAPIToken(ctx, &auth.Principal{UserID: u.ID, Username: u.Username, Role: u.Role}, "fault"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -37,8 +37,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.logFormat, "log-format", "", "log format: text or json (overrides log.format)")
 }
 
-const usage = `fugong — 复工备案审查平台 / back-to-work filing portal
-
+const usage = `
 usage:
   fugong serve   [--config FILE] [--log-format text|json]   run the HTTP server
   fugong migrate [--config FILE]                            apply database migrations
@@ -53,8 +52,10 @@ usage:
 
 // run executes one command and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	lang := cliLang(getenv)
+	ctx = withLang(ctx, lang)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, msgTitle.In(lang)+"\n"+usage)
 		if len(args) == 0 {
 			return 2
 		}

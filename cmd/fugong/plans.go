@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fugong/internal/auth"
 	"fugong/internal/config"
 	"fugong/internal/dedup"
 	"fugong/internal/plans"
@@ -45,7 +46,7 @@ func cmdPlans(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "frequent boilerplate: %d shingles / 高频套话片段 %d 个\n", n, n)
+			fmt.Fprintln(stdout, msgFrequentShingles.In(langOf(ctx), n))
 			return reindex(ctx, x, stdout, start)
 		})
 	}
@@ -90,11 +91,11 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 			return fmt.Errorf("%s: %w", files[0], err)
 		}
 		start := time.Now()
-		t, err := x.AddTemplate(ctx, name, text)
+		t, err := x.AddTemplate(ctx, auth.CLI().Entry("", "", ""), name, text)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "added template %d %q (%d characters) / 已登记模板\n", t.ID, t.Name, utf8.RuneCountInString(t.Text))
+		fmt.Fprintln(stdout, msgTemplateAdded.In(langOf(ctx), t.ID, t.Name, utf8.RuneCountInString(t.Text)))
 		return reindex(ctx, x, stdout, start)
 	})
 }
@@ -102,26 +103,22 @@ func cmdPlansTemplateAdd(ctx context.Context, args []string, stdout, stderr io.W
 // withPlanIndex loads the configuration, opens (and migrates) the store and
 // runs fn over a dedup index on it with the options the server uses.
 func withPlanIndex(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(string) string, fn func(*dedup.Index, config.Config) error) error {
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
+	defer rt.db.Close()
+	x, err := newPlanIndex(rt.db)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	x, err := newPlanIndex(db)
-	if err != nil {
-		return err
-	}
-	return fn(x, cfg)
+	return fn(x, rt.cfg)
 }
 
 // newPlanIndex returns the near-duplicate index over db with the options the
 // server uses.
 func newPlanIndex(db *store.DB) (*dedup.Index, error) {
-	return dedup.New(db.Gorm(), dedup.Options{})
+	return dedup.New(db, dedup.Options{})
 }
 
 // reindex recomputes every plan's signature and reports how many and how
@@ -131,6 +128,6 @@ func reindex(ctx context.Context, x *dedup.Index, stdout io.Writer, start time.T
 	if err != nil {
 		return fmt.Errorf("reindex (after %d plans): %w", n, err)
 	}
-	fmt.Fprintf(stdout, "reindexed %d plans in %v / 已重建 %d 份方案的索引\n", n, time.Since(start).Round(time.Millisecond), n)
+	fmt.Fprintln(stdout, msgReindexed.In(langOf(ctx), n, time.Since(start).Round(time.Millisecond)))
 	return nil
 }

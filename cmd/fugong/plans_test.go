@@ -61,7 +61,7 @@ func TestPlansTemplateAddAndRefresh(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			ctx := context.Background()
 			cfg := storetest.Config(t, driver)
-			env := map[string]string{"FUGONG_DATABASE_DRIVER": driver, "FUGONG_DATABASE_DSN": cfg.DSN}
+			env := map[string]string{"FUGONG_DATABASE_DRIVER": driver, "FUGONG_DATABASE_DSN": cfg.DSN, "LANG": "en_US.UTF-8"}
 			dir := t.TempDir()
 
 			// A template file; the flags may follow it.
@@ -84,7 +84,7 @@ func TestPlansTemplateAddAndRefresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			x, err := dedup.New(db.Gorm(), dedup.Options{})
+			x, err := dedup.New(db, dedup.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"fugong/internal/apperror"
+	"fugong/internal/auth"
 	"fugong/internal/registry"
 )
 
@@ -42,35 +44,27 @@ func cmdRegistry(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if file == "" {
 		return usageError{"usage: fugong registry import FILE [--dry-run]"}
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	zones, err := loadAreas(cfg)
+	defer rt.db.Close()
+	res, err := registry.New(rt.db, rt.zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
 	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := registry.Import(ctx, db, file, zones, dryRun)
-	if err != nil {
+		l := langOf(ctx)
 		if ae := apperror.As(err); ae != nil && len(ae.Details) > 0 {
-			fmt.Fprintf(stderr, "%s\n", ae.Message)
-			for _, d := range ae.Details {
-				fmt.Fprintf(stderr, "  第 %d 行 / row %d, %s: %s\n", d.Row, d.Row, d.Column, d.Message)
+			fmt.Fprintln(stderr, ae.MessageIn(l))
+			for _, d := range ae.DetailsIn(l) {
+				fmt.Fprintln(stderr, msgRegistryRow.In(l, d.Row, d.Column, d.Message))
 			}
-			return fmt.Errorf("%d 处错误，未写入任何数据 / %d problems, nothing written", len(ae.Details), len(ae.Details))
+			return errors.New(msgNothingWritten.In(l, len(ae.Details)))
 		}
 		return err
 	}
-	verb := "imported"
+	done := msgRegistryImported
 	if dryRun {
-		verb = "dry run (nothing written)"
+		done = msgRegistryDryRun
 	}
-	fmt.Fprintf(stdout, "registry %s: created %d, updated %d, unchanged %d / 新增 %d，更新 %d，未变 %d\n",
-		verb, res.Created, res.Updated, res.Unchanged, res.Created, res.Updated, res.Unchanged)
+	fmt.Fprintln(stdout, done.In(langOf(ctx), res.Created, res.Updated, res.Unchanged))
 	return nil
 }

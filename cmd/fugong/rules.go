@@ -47,7 +47,7 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		dir = cfg.Rules.Dir
 	}
 	if args[0] == "check" {
-		return rulesCheck(dir, stdout, stderr)
+		return rulesCheck(ctx, dir, stdout, stderr)
 	}
 	if testdata == "" {
 		testdata = filepath.Join(dir, "testdata")
@@ -57,13 +57,12 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 // rulesCheck compiles dir and prints its version and rule count, or every
 // problem, one a line.
-func rulesCheck(dir string, stdout, stderr io.Writer) error {
+func rulesCheck(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	set, err := rules.Check(dir)
 	if err != nil {
 		return reportLoadError(err, stderr)
 	}
-	fmt.Fprintf(stdout, "规则集 / ruleset %s: %d 条规则，编译通过 / %d rules compiled (%s)\n",
-		set.Version, len(set.Rules), len(set.Rules), dir)
+	fmt.Fprintln(stdout, msgRulesCompiled.In(langOf(ctx), set.Version, len(set.Rules), dir))
 	return nil
 }
 
@@ -74,17 +73,17 @@ func rulesTest(ctx context.Context, dir, testdata string, stdout, stderr io.Writ
 	if err != nil {
 		return reportLoadError(err, stderr)
 	}
-	fmt.Fprintf(stdout, "规则集 / ruleset %s (%s), 用例 / cases %s\n", rep.Version, dir, testdata)
+	fmt.Fprintln(stdout, msgRulesCases.In(langOf(ctx), rep.Version, dir, testdata))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(stdout, "FAIL %s\n", f)
 	}
 	fmt.Fprintf(stdout, "rules: %d passed, %d failed\n", rep.Passed, rep.Failed)
 	switch {
 	case rep.Failed > 0:
-		return fmt.Errorf("%d 个规则测试用例未通过 / %d rule test case(s) failed", rep.Failed, rep.Failed)
+		return errors.New(msgCasesFailed.In(langOf(ctx), rep.Failed))
 	case rep.Passed == 0:
 		// A misspelt --testdata must not look like a green run.
-		return fmt.Errorf("%s 中没有测试用例 / no test cases in %s", testdata, testdata)
+		return errors.New(msgNoCases.In(langOf(ctx), testdata))
 	}
 	return nil
 }
@@ -109,7 +108,7 @@ var ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // problemLine formats one load problem as file:line:col: rule_id: message,
 // the form editors and CI annotate. rules.Load's details carry the whole
-// sentence (rules.Problem.String, with a "规则 / rule" label) plus the parts;
+// sentence (rules.Problem.String, with the rule label) plus the parts;
 // the parts are used when they rebuild that sentence exactly, otherwise the
 // sentence is printed as it is (test case problems are already
 // "file: case …: message").

@@ -16,6 +16,9 @@ import (
 const shippedRulesPath = "../../rules"
 
 // runRules runs the CLI with env as the whole environment.
+// english is the environment of an operator with an English locale.
+var english = map[string]string{"LANG": "en_US.UTF-8"}
+
 func runRules(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -38,7 +41,7 @@ func TestRulesCheckShipped(t *testing.T) {
 	if err != nil {
 		t.Fatalf("shipped rules do not load: %v", err)
 	}
-	code, out, errOut := runRules(t, nil, "rules", "check", "--dir", shippedRulesPath)
+	code, out, errOut := runRules(t, english, "rules", "check", "--dir", shippedRulesPath)
 	if code != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -167,7 +170,7 @@ cases:
 }
 
 func TestRulesTestNoCases(t *testing.T) {
-	code, out, errOut := runRules(t, nil, "rules", "test", "--dir", shippedRulesPath, "--testdata", t.TempDir())
+	code, out, errOut := runRules(t, english, "rules", "test", "--dir", shippedRulesPath, "--testdata", t.TempDir())
 	if code != 1 || !strings.Contains(errOut, "no test cases") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 1 and a message", code, out, errOut)
 	}

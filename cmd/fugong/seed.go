@@ -18,30 +18,21 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	zones, err := loadAreas(cfg)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := demo.Seed(ctx, db, zones)
+	defer rt.db.Close()
+	res, err := demo.Seed(ctx, rt.db, rt.zones)
 	if err != nil {
 		return err
 	}
 	if res.Skipped {
-		fmt.Fprintln(stdout, "seed demo: the database already holds data; nothing added / 数据库已有数据，未导入演示数据")
+		fmt.Fprintln(stdout, msgSeedSkipped.In(langOf(ctx)))
 		return nil
 	}
-	fmt.Fprintf(stdout, "seed demo: %d enterprises in the registry / 已导入 %d 家企业\n", res.Enterprises, res.Enterprises)
-	fmt.Fprintf(stdout, "demo accounts (password %s) / 演示账号（密码 %s）:\n", demo.Password, demo.Password)
+	fmt.Fprintln(stdout, msgSeedEnterprises.In(langOf(ctx), res.Enterprises))
+	fmt.Fprintln(stdout, msgSeedAccounts.In(langOf(ctx), demo.Password))
 	for _, a := range res.Accounts {
 		fmt.Fprintf(stdout, "  %-22s %-16s %s\n", a.Username, a.Role, a.Street)
 	}

@@ -12,8 +12,11 @@ import (
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/idempotency"
+	"fugong/internal/registry"
 	"fugong/internal/report"
 	"fugong/internal/rules"
+	"fugong/internal/ruleset"
 	"fugong/internal/webhook"
 )
 
@@ -23,17 +26,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := parseFlags(fs, &g, args, stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer rt.db.Close()
+	cfg, log, db, zones := rt.cfg, rt.log, rt.db, rt.zones
 	objects, err := openBlob(cfg)
 	if err != nil {
 		return err
@@ -43,15 +41,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		log.Warn("object store not reachable at start-up", "backend", cfg.Blob.Backend, "err", err)
 	}
 
-	zones, err := loadAreas(cfg)
-	if err != nil {
-		return err
-	}
 	keys, err := loadKeyring(cfg, log)
 	if err != nil {
 		return err
 	}
-	engine := rules.NewEngine(cfg.Rules.Dir, httpapi.RuleVersionRecorder(ctx, db, log))
+	engine := rules.NewEngine(cfg.Rules.Dir, ruleset.Recorder(ctx, db, log))
 	if _, err := engine.Reload(ctx); err != nil {
 		return fmt.Errorf("rules: %w", err)
 	}
@@ -62,7 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			}
 		}()
 	}
-	plansIndex, err := dedup.New(db.Gorm(), dedup.Options{})
+	plansIndex, err := dedup.New(db, dedup.Options{})
 	if err != nil {
 		return err
 	}
@@ -73,15 +67,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return fmt.Errorf("config: reports.file: %w", err)
 		}
 	}
-	authSvc := auth.NewService(db, cfg.Auth, time.Now)
+	authSvc := auth.NewService(db, cfg.Auth, time.Now).WithAreas(zones)
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
-		Plans: filing.DedupIndex(plansIndex), Config: cfg, Log: log})
+		Dedup: plansIndex, Areas: zones, Config: cfg, Log: log})
 	go filings.RunSweeper(ctx, cfg.Uploads.SweepGrace/4, cfg.Uploads.SweepGrace)
 	// Started even with no subscribers configured, so rows of removed
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
-		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports})
+		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
+		Filings: filings, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now)})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())
@@ -107,17 +102,12 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := parseFlags(fs, &g, args, stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	v, err := db.SchemaVersion(ctx)
+	defer rt.db.Close()
+	v, err := rt.db.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}

@@ -219,7 +219,7 @@ func TestUserCreate(t *testing.T) {
 // holds data (fast; the full seed is TestVolumeSeedDemo).
 func TestSeedDemoSkipsAFilledDatabase(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
 	if code := run(context.Background(), []string{"user", "create", "--role", "admin", "--username", "a", "--password", "long-enough-pw"}, io.Discard, io.Discard, getenv); code != 0 {
 		t.Fatalf("user create exit %d", code)
@@ -233,7 +233,7 @@ func TestSeedDemoSkipsAFilledDatabase(t *testing.T) {
 func TestVolumeSeedDemo(t *testing.T) {
 	testenv.Volume(t)
 	dir := t.TempDir()
-	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
 	var out bytes.Buffer
 	if code := run(context.Background(), []string{"seed", "demo"}, &out, io.Discard, getenv); code != 0 {
@@ -283,7 +283,7 @@ func TestServeJSONLogs(t *testing.T) {
 
 func TestRegistryImportCommand(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
 	good := filepath.Join(dir, "good.csv")
 	os.WriteFile(good, []byte("统一社会信用代码,企业名称,行业,街道\n"+registry.MakeCreditCode(1)+",甲公司,工业,桂溪街道\n"), 0o600)

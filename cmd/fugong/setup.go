@@ -127,3 +127,32 @@ func loadKeyring(cfg config.Config, log *slog.Logger) (*pii.Keyring, error) {
 	}
 	return kr, nil
 }
+
+// runtime is what a command that uses the database starts with: its
+// configuration, its logger, the configured zones and streets, and the
+// opened, migrated database.
+type runtime struct {
+	cfg   config.Config
+	log   *slog.Logger
+	zones *areas.Areas
+	db    *store.DB
+}
+
+// start loads the configuration the flags and environment describe, makes
+// the logger, loads the areas and opens (and migrates) the database: the
+// one preamble of every command that touches data. Close the database with
+// rt.db.Close.
+func start(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(string) string) (*runtime, error) {
+	cfg, err := loadConfig(g, getenv)
+	if err != nil {
+		return nil, err
+	}
+	rt := &runtime{cfg: cfg, log: newLogger(cfg.Log, stderr)}
+	if rt.zones, err = loadAreas(cfg); err != nil {
+		return nil, err
+	}
+	if rt.db, err = openStore(ctx, cfg, rt.log); err != nil {
+		return nil, err
+	}
+	return rt, nil
+}

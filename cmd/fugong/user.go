@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"fugong/internal/auth"
@@ -20,9 +19,9 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U"}
 	}
 	var g globalFlags
-	var role, username, password, street, enterprise, department string
+	var roleName, username, password, street, enterprise, department string
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-	fs.StringVar(&role, "role", "", "one of: "+strings.Join(store.Roles, ", "))
+	fs.StringVar(&roleName, "role", "", "one of: "+roleList())
 	fs.StringVar(&username, "username", "", "login name")
 	fs.StringVar(&password, "password", "", "password (at least 10 characters)")
 	fs.StringVar(&street, "street", "", "street code or name (street officials)")
@@ -31,8 +30,9 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	if !slices.Contains(store.Roles, role) {
-		return usageError{fmt.Sprintf("--role must be one of %s, got %q", strings.Join(store.Roles, ", "), role)}
+	role := store.Role(roleName)
+	if !role.Valid() {
+		return usageError{fmt.Sprintf("--role must be one of %s, got %q", roleList(), roleName)}
 	}
 	if strings.TrimSpace(username) == "" {
 		return usageError{"--username is required"}
@@ -47,27 +47,19 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
+	defer rt.db.Close()
+	db := rt.db
 	if street != "" {
-		zones, err := loadAreas(cfg)
+		code, err := rt.zones.StreetCode("street", street)
 		if err != nil {
-			return err
-		}
-		st, ok := zones.Street(street)
-		if !ok {
 			return usageError{fmt.Sprintf("--street %q is not one of the configured streets (code or Chinese name)", street)}
 		}
-		street = st.Code
+		street = code
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	u := &store.User{Username: strings.TrimSpace(username), PasswordHash: hash, Role: role, Street: street, Department: department}
 	if role == store.RoleEnterprise {
 		e, err := db.EnterpriseByCode(ctx, strings.ToUpper(strings.TrimSpace(enterprise)))
@@ -77,11 +69,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		u.EnterpriseID = &e.ID
 		u.Street = e.Street
 	}
-	if err := db.CreateUser(ctx, u); err != nil {
-		return err
-	}
-	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_created",
-		Object: "user:" + u.Username, Details: "role=" + u.Role + " street=" + u.Street}); err != nil {
+	if err := auth.NewService(db, rt.cfg.Auth, nil).CreateUser(ctx, auth.CLI(), u); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
@@ -101,26 +89,24 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	if username == "" {
 		return usageError{"--username is required"}
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, err := start(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, stderr))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := db.UserByUsername(ctx, username)
-	if err != nil {
+	defer rt.db.Close()
+	disable := args[0] == "disable"
+	if err := auth.NewService(rt.db, rt.cfg.Auth, nil).SetDisabled(ctx, auth.CLI(), username, disable); err != nil {
 		return fmt.Errorf("--username %s: %w", username, err)
 	}
-	disable := args[0] == "disable"
-	if err := auth.NewService(db, cfg.Auth, nil).SetDisabled(ctx, u.ID, disable); err != nil {
-		return err
-	}
-	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_" + args[0] + "d", Object: "user:" + u.Username}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", u.Username, args[0])
+	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", username, args[0])
 	return nil
+}
+
+// roleList names every role, for usage messages.
+func roleList() string {
+	names := make([]string, len(store.Roles))
+	for i, r := range store.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }

@@ -157,3 +157,11 @@ func As(err error) *Error {
 	}
 	return nil
 }
+
+// FieldMsg returns the detail of a bad field with the catalog message m
+// bound to args (rendered per request; Message holds the Chinese for
+// readers that do not render).
+func FieldMsg(field string, m msg.Message, args ...any) Detail {
+	t := m.With(args...)
+	return Detail{Field: field, Code: m.Code(), Message: t.In(msg.ZH), Text: t}
+}

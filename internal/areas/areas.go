@@ -1,20 +1,23 @@
 // Package areas owns the zones (片区) and streets (街道) of the park: their
 // codes, Chinese names in simplified and traditional spelling, and which
 // zone a street belongs to. The list is configuration (configs/areas.yaml);
-// a copy is embedded so tests and the binary work without the file.
+// it is embedded (package configs) so tests and the binary work without
+// the file.
 package areas
 
 import (
-	_ "embed"
 	"fmt"
 	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"fugong/configs"
+	"fugong/internal/apperror"
 )
 
-//go:embed areas.yaml
-var embedded []byte
+// embedded is the built-in list, configs/areas.yaml.
+var embedded = configs.AreasYAML
 
 // Street is one street (街道) or town.
 type Street struct {
@@ -194,4 +197,20 @@ func (a *Areas) Streets() []Street {
 		out = append(out, z.Streets...)
 	}
 	return out
+}
+
+// StreetCode resolves a street sent by a caller (a query filter or a body
+// field), by code or name, to its code: "" stays "" (no street); an unknown
+// street is apperror.Invalid with one detail on field. It is the one check
+// of a street a caller typed.
+func (a *Areas) StreetCode(field, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	st, ok := a.Street(s)
+	if !ok {
+		return "", apperror.WithText(apperror.Invalid, msgUnknownStreet.With(s),
+			[]apperror.Detail{apperror.FieldMsg(field, msgUnknownStreetDetail)})
+	}
+	return st.Code, nil
 }

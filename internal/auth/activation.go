@@ -3,10 +3,13 @@ package auth
 import (
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/store"
 )
 
@@ -47,16 +50,28 @@ type IssuedCode struct {
 	ExpiresAt  time.Time
 }
 
+// ActivationSheet is the codes issued for one street.
+type ActivationSheet struct {
+	Street areas.Street
+	Codes  []IssuedCode
+}
+
 // IssueActivationCodes issues fresh one-time codes for every enterprise of
 // street that has no account yet; earlier unused codes stop working. Only a
 // park manager, an admin, or an official of that street may; others get
-// apperror.Forbidden. street must be a street code.
-func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) ([]IssuedCode, error) {
+// apperror.Forbidden. street is a code or a name; an unknown street is
+// apperror.NotFound. The codes and their audit entry commit together.
+func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) (*ActivationSheet, error) {
+	st, ok := s.areas.Street(street)
+	if !ok {
+		return nil, apperror.Msg(apperror.NotFound, msgUnknownStreet)
+	}
+	street = st.Code
 	switch {
 	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
 	case p.Role == store.RoleStreetOfficial && p.Street == street:
 	default:
-		return nil, apperror.New(apperror.Forbidden, "只能为本街道企业生成激活码 / you may issue codes only for your own street")
+		return nil, apperror.Msg(apperror.Forbidden, msgYouMayIssueCodesOnly)
 	}
 	ents, err := s.db.EnterprisesWithoutAccount(ctx, street)
 	if err != nil {
@@ -71,21 +86,42 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 		out[i] = IssuedCode{CreditCode: e.CreditCode, Name: e.Name, Code: code, ExpiresAt: exp}
 		rows[i] = store.ActivationCode{EnterpriseID: e.ID, CodeHash: hashToken(normalizeCode(code)), IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
 	}
-	if err := s.db.ReplaceActivationCodes(ctx, rows); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.ReplaceActivationCodes(ctx, rows); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("activation_codes_issued", "street:"+street, fmt.Sprintf("count=%d", len(out))))
+	})
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &ActivationSheet{Street: st, Codes: out}, nil
 }
 
-var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用代码或激活码不正确、已使用或已过期 / credit code or activation code is wrong, used or expired",
+var errBadActivation = &apperror.Error{Code: apperror.Invalid, Text: msgCreditCodeActivationCodeWrong.With(),
 	Details: []apperror.Detail{{Field: "activation_code", Message: "invalid"}}}
 
 // Activate lets an enterprise claim its account with its credit code and a
 // one-time code. A wrong, used or expired code (or unknown credit code) is one
 // apperror.Invalid; an enterprise that already has an account is
-// apperror.Conflict; repeated failures are rate limited like logins.
-func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
+// apperror.Conflict; repeated failures are rate limited like logins. Every
+// attempt is audited: a success in the transaction that creates the
+// account, a failure on its own (nothing changed to be atomic with).
+func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*Principal, error) {
+	u, err := s.activate(ctx, creditCode, code, username, password, ip)
+	if err != nil {
+		e := anonymousEntry(username, store.RoleEnterprise, ip, "activation_failed", "enterprise:"+creditCode)
+		if aerr := s.db.AppendAudit(context.WithoutCancel(ctx), e); aerr != nil {
+			return nil, errors.Join(err, aerr)
+		}
+		return nil, err
+	}
+	return principalOf(u), nil
+}
+
+func (s *Service) activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
 	now := s.now().UTC()
+	object := "enterprise:" + creditCode
 	creditCode = strings.ToUpper(strings.TrimSpace(creditCode))
 	keys := []string{"act:" + creditCode, "ip:" + ip}
 	for _, k := range keys {
@@ -98,7 +134,7 @@ func (s *Service) Activate(ctx context.Context, creditCode, code, username, pass
 		}
 	}
 	if strings.TrimSpace(username) == "" || len(username) > 64 {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "请填写用户名（不超过 64 字符）/ username is required (at most 64 characters)",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgUsernameRequiredMostCharacters.With(),
 			Details: []apperror.Detail{{Field: "username", Message: "required"}}}
 	}
 	hash, err := HashPassword(password)
@@ -139,11 +175,11 @@ func (s *Service) Activate(ctx context.Context, creditCode, code, username, pass
 		}
 		if err := tx.CreateUser(ctx, u); err != nil {
 			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "该企业已有账号，或用户名已被占用 / this enterprise already has an account, or the username is taken")
+				return apperror.Msg(apperror.Conflict, msgEnterpriseAlreadyHasAccountUsername)
 			}
 			return err
 		}
-		return nil
+		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "account_activated", object))
 	})
 	if err != nil {
 		return nil, err

@@ -49,11 +49,11 @@ func HashPassword(password string) (string, error) {
 // characters or longer than 256 bytes, as apperror.Invalid.
 func CheckPasswordStrength(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
-		return &apperror.Error{Code: apperror.Invalid, Message: fmt.Sprintf("密码至少 %d 位 / password must be at least %d characters", MinPasswordLength, MinPasswordLength),
-			Details: []apperror.Detail{{Field: "password", Message: "too short"}}}
+		return apperror.WithText(apperror.Invalid, msgPasswordTooShort.With(MinPasswordLength),
+			[]apperror.Detail{apperror.FieldMsg("password", msgPasswordTooShort, MinPasswordLength)})
 	}
 	if len(password) > 256 {
-		return &apperror.Error{Code: apperror.Invalid, Message: "密码过长 / password too long",
+		return &apperror.Error{Code: apperror.Invalid, Text: msgPasswordTooLong.With(),
 			Details: []apperror.Detail{{Field: "password", Message: "too long"}}}
 	}
 	return nil

@@ -6,27 +6,31 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/config"
+	"fugong/internal/msg"
 	"fugong/internal/store"
 )
 
 // Principal is the authenticated caller of one request.
 type Principal struct {
-	UserID       int64  `json:"id"`
-	Username     string `json:"username"`
-	Role         string `json:"role"`
-	EnterpriseID *int64 `json:"enterprise_id"`
-	Street       string `json:"street"`
-	Department   string `json:"department,omitempty"`
-	SessionID    string `json:"-"` // empty for API tokens
-	CSRFToken    string `json:"-"`
-	ViaToken     bool   `json:"-"`
+	UserID       int64      `json:"id"`
+	Username     string     `json:"username"`
+	Role         store.Role `json:"role"`
+	EnterpriseID *int64     `json:"enterprise_id"`
+	Street       string     `json:"street"`
+	Department   string     `json:"department,omitempty"`
+	SessionID    string     `json:"-"` // empty for API tokens
+	CSRFToken    string     `json:"-"`
+	ViaToken     bool       `json:"-"`
+	// IP is the address the request came from, for the audit log; the HTTP
+	// layer sets it.
+	IP string `json:"-"`
 }
 
 // Scope is what the principal may see, for the store layer.
@@ -40,9 +44,10 @@ func (p *Principal) Scope() store.Scope {
 
 // Service authenticates callers and manages sessions, tokens and activation.
 type Service struct {
-	db  *store.DB
-	cfg config.Auth
-	now func() time.Time
+	db    *store.DB
+	cfg   config.Auth
+	now   func() time.Time
+	areas *areas.Areas
 }
 
 // NewService returns a Service over db. now is the clock (time.Now in
@@ -51,7 +56,16 @@ func NewService(db *store.DB, cfg config.Auth, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, cfg: cfg, now: now}
+	return &Service{db: db, cfg: cfg, now: now, areas: areas.Default()}
+}
+
+// WithAreas makes s resolve streets with a instead of the built-in
+// configs/areas.yaml; call it while wiring, before s serves. It returns s.
+func (s *Service) WithAreas(a *areas.Areas) *Service {
+	if a != nil {
+		s.areas = a
+	}
+	return s
 }
 
 // Session is what a successful login hands the client.
@@ -75,14 +89,16 @@ func hashToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Message: "用户名或密码错误 / wrong username or password"}
+var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Text: msgWrongUsernamePassword.With()}
 
 // Login checks username and password and opens a new session (a fresh token
 // every time, so a token planted before login is useless). Unknown users and
 // wrong passwords get the same error after the same work. Too many failures
 // for the account or the address within the window is apperror.RateLimited
 // with RetryAfter set.
-func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *store.User, error) {
+// Every attempt is audited (a success in the transaction that opens the
+// session). The principal returned describes the signed-in account.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *Principal, error) {
 	now := s.now().UTC()
 	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+ip
 	for _, k := range []string{userKey, ipKey} {
@@ -92,6 +108,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		}
 		if n >= int64(s.cfg.LoginMaxFailures) {
 			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
+			if err := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_rate_limited", "user:"+username)); err != nil {
+				return nil, nil, err
+			}
 			return nil, nil, &RateLimitError{RetryAfter: wait}
 		}
 	}
@@ -105,7 +124,13 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, nil, err
 	}
 	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
+		err := s.db.Tx(ctx, func(tx *store.DB) error {
+			if err := tx.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_failed", "user:"+username))
+		})
+		if err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errBadLogin
@@ -113,22 +138,26 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	s.db.ClearLoginFailures(ctx, userKey)
 	token := randomToken(20) // 160 bits
 	sess := &store.Session{
-		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: truncate(userAgent, 255),
+		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: store.Clip(userAgent, 255),
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMaxAge),
 	}
-	if err := s.db.CreateSession(ctx, sess); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "login", "user:"+u.Username))
+	})
+	if err != nil {
 		return nil, nil, err
 	}
-	return &Session{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}, u, nil
+	return &Session{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}, principalOf(u), nil
 }
 
 // RateLimitError is apperror.RateLimited with the wait before a retry.
 type RateLimitError struct{ RetryAfter time.Duration }
 
-// Error implements error.
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("登录失败次数过多，请 %d 秒后再试 / too many failed logins, retry in %d s", e.Seconds(), e.Seconds())
-}
+// Error implements error (in English, for logs).
+func (e *RateLimitError) Error() string { return msgTooManyFailures.In(msg.EN, e.Seconds()) }
 
 // Seconds is RetryAfter rounded up, at least 1.
 func (e *RateLimitError) Seconds() int {
@@ -137,10 +166,10 @@ func (e *RateLimitError) Seconds() int {
 
 // Unwrap makes errors.As find an apperror.RateLimited.
 func (e *RateLimitError) Unwrap() error {
-	return &apperror.Error{Code: apperror.RateLimited, Message: e.Error()}
+	return apperror.Msg(apperror.RateLimited, msgTooManyFailures, e.Seconds())
 }
 
-var errNoSession = &apperror.Error{Code: apperror.Unauthorized, Message: "请先登录 / please sign in"}
+var errNoSession = &apperror.Error{Code: apperror.Unauthorized, Text: msgPleaseSign.With()}
 
 // Authenticate returns the principal of a session token. Unknown, expired
 // (absolute or idle) sessions and disabled users are apperror.Unauthorized.
@@ -206,12 +235,17 @@ func principalOf(u *store.User) *Principal {
 	return &Principal{UserID: u.ID, Username: u.Username, Role: u.Role, EnterpriseID: u.EnterpriseID, Street: u.Street, Department: u.Department}
 }
 
-// Logout ends the session server-side.
+// Logout ends the session server-side (an API token caller has none to
+// end) and audits it.
 func (s *Service) Logout(ctx context.Context, p *Principal) error {
-	if p.SessionID == "" {
-		return nil
-	}
-	return s.db.DeleteSession(ctx, p.SessionID)
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if p.SessionID != "" {
+			if err := tx.DeleteSession(ctx, p.SessionID); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, p.Entry("logout", "user:"+p.Username, ""))
+	})
 }
 
 // ChangePassword checks the old password, stores the new one and ends every
@@ -222,43 +256,107 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 		return err
 	}
 	if !VerifyPassword(u.PasswordHash, oldPassword) {
-		return &apperror.Error{Code: apperror.Invalid, Message: "原密码错误 / current password is wrong",
+		return &apperror.Error{Code: apperror.Invalid, Text: msgCurrentPasswordWrong.With(),
 			Details: []apperror.Detail{{Field: "old_password", Message: "wrong"}}}
 	}
 	hash, err := HashPassword(newPassword)
 	if err != nil {
 		return err
 	}
-	if err := s.db.UpdatePassword(ctx, u.ID, hash, s.now().UTC()); err != nil {
-		return err
-	}
-	_, err = s.db.DeleteUserSessions(ctx, u.ID)
-	return err
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdatePassword(ctx, u.ID, hash, s.now().UTC()); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("password_changed", "user:"+p.Username, ""))
+	})
 }
 
-// SetDisabled enables or disables an account; disabling ends its sessions.
-func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	if err := s.db.SetUserDisabled(ctx, userID, disabled); err != nil {
+// SetDisabled enables or disables the account username on behalf of by;
+// disabling ends its sessions. The change is audited in its transaction.
+// An unknown username is apperror.NotFound.
+func (s *Service) SetDisabled(ctx context.Context, by *Principal, username string, disabled bool) error {
+	u, err := s.db.UserByUsername(ctx, username)
+	if err != nil {
 		return err
 	}
+	action := "account_enabled"
 	if disabled {
-		_, err := s.db.DeleteUserSessions(ctx, userID)
-		return err
+		action = "account_disabled"
 	}
-	return nil
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		if disabled {
+			if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, by.Entry(action, "user:"+u.Username, ""))
+	})
 }
 
-// CreateAPIToken issues a bearer token for userID; the plain token is
-// returned once and only its hash is kept.
-func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+// CreateUser creates the account u on behalf of by (an operator at the
+// command line), audited in the same transaction. A taken username is
+// apperror.Conflict.
+func (s *Service) CreateUser(ctx context.Context, by *Principal, u *store.User) error {
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, by.Entry("account_created", "user:"+u.Username, "role="+string(u.Role)+" street="+u.Street))
+	})
+}
+
+// CreateAPIToken issues a bearer token named name for p; the plain token is
+// returned once and only its hash is kept. An empty or over-long name is
+// apperror.Invalid.
+func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string) (string, error) {
+	if strings.TrimSpace(name) == "" || len(name) > 128 {
+		return "", &apperror.Error{Code: apperror.Invalid, Text: msgTokenNameRequired.With(),
+			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
+	}
 	token := "fgt_" + randomToken(24)
-	err := s.db.CreateAPIToken(ctx, &store.APIToken{UserID: userID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()})
+	err := s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateAPIToken(ctx, &store.APIToken{UserID: p.UserID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("api_token_created", "user:"+p.Username, name))
+	})
 	return token, err
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// AuditFilter selects audit entries (store.AuditFilter).
+type AuditFilter = store.AuditFilter
+
+// AuditEntry is an audit entry as the API shows it (schema AuditEntry),
+// apart from the store's row and its hash chain.
+type AuditEntry struct {
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Role    string    `json:"role"`
+	Action  string    `json:"action"`
+	Object  string    `json:"object"`
+	IP      string    `json:"ip"`
+	Details string    `json:"details"`
+}
+
+// AuditLog lists the audit entries matching f, newest first, and the total.
+func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
+	rows, total, err := s.db.ListAudit(ctx, f)
+	out := make([]AuditEntry, len(rows))
+	for i, e := range rows {
+		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Details: e.Details}
 	}
-	return s[:n]
+	return out, total, err
+}
+
+// Record audits an action of p that changes nothing (an export, a
+// download): there is no transaction to join, so it is one of its own. A
+// failure to write is returned, and the caller refuses the action.
+func (s *Service) Record(ctx context.Context, p *Principal, action, object, details string) error {
+	return s.db.AppendAudit(ctx, p.Entry(action, object, details))
 }

@@ -46,7 +46,7 @@ type Store interface {
 var ErrNotFound = errors.New("blob: object not found")
 
 func notFound(key string) error {
-	return &apperror.Error{Code: apperror.NotFound, Message: "object not found / 文件不存在", Err: ErrNotFound}
+	return &apperror.Error{Code: apperror.NotFound, Text: msgObjectNotFound.With(), Err: ErrNotFound}
 }
 
 // IsNotFound reports whether err means the object does not exist.

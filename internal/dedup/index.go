@@ -3,14 +3,11 @@ package dedup
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"fugong/internal/apperror"
 	"fugong/internal/store"
@@ -94,11 +91,12 @@ type Match struct {
 }
 
 // Index is the near-duplicate index, kept entirely in the database (the
-// tables of store/dedup_models.go). It is safe for concurrent use; the only
-// state it holds is a copy of the boilerplate set, reloaded whenever the
-// database's generation number says it changed.
+// tables of store/dedup_models.go, queried by store/dedup.go). It is safe
+// for concurrent use; the state it holds is a copy of the boilerplate set,
+// reloaded whenever the database's generation number says it changed, and
+// the coalescing of its background reindexes.
 type Index struct {
-	db      *gorm.DB
+	db      *store.DB
 	opt     Options
 	hasher  minHasher
 	banding Banding
@@ -106,12 +104,14 @@ type Index struct {
 	mu    sync.Mutex
 	bpGen int64 // generation of bp; -1 before the first load
 	bp    map[uint64]struct{}
+
+	reindex reindexer
 }
 
 // New returns an Index over db, whose dedup tables must exist (migrated).
 // It does no I/O. It returns an error if the options are out of range or no
 // banding reaches the recall target.
-func New(db *gorm.DB, opt Options) (*Index, error) {
+func New(db *store.DB, opt Options) (*Index, error) {
 	opt = opt.withDefaults()
 	if opt.Threshold <= 0 || opt.Threshold >= 1 {
 		return nil, fmt.Errorf("dedup: threshold %g outside (0, 1)", opt.Threshold)
@@ -138,24 +138,12 @@ func (x *Index) Banding() Banding { return x.banding }
 // Options returns the options in use, defaults filled in.
 func (x *Index) Options() Options { return x.opt }
 
-func dbError(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return apperror.Wrap(err, apperror.Unavailable, "database unavailable / 数据库不可用")
-}
-
 // boilerplate returns the current boilerplate set, reloading it when the
 // stored generation differs from the cached one (one cheap statement).
 func (x *Index) boilerplate(ctx context.Context) (map[uint64]struct{}, error) {
-	var gens []int64
-	if err := x.db.WithContext(ctx).Model(&store.PlanDedupState{}).Where("id = ?", 1).
-		Pluck("generation", &gens).Error; err != nil {
-		return nil, dbError(err)
-	}
-	gen := int64(0)
-	if len(gens) > 0 {
-		gen = gens[0]
+	gen, err := x.db.DedupGeneration(ctx)
+	if err != nil {
+		return nil, err
 	}
 	x.mu.Lock()
 	if x.bpGen == gen {
@@ -165,10 +153,9 @@ func (x *Index) boilerplate(ctx context.Context) (map[uint64]struct{}, error) {
 	}
 	x.mu.Unlock()
 
-	var hashes []int64
-	if err := x.db.WithContext(ctx).Model(&store.PlanBoilerplateShingle{}).
-		Distinct("hash").Pluck("hash", &hashes).Error; err != nil {
-		return nil, dbError(err)
+	hashes, err := x.db.BoilerplateHashes(ctx)
+	if err != nil {
+		return nil, err
 	}
 	bp := make(map[uint64]struct{}, len(hashes))
 	for _, h := range hashes {
@@ -220,7 +207,7 @@ func (x *Index) rows(doc PlanDoc, p profile, now time.Time) (store.PlanSignature
 
 func validDoc(doc PlanDoc) error {
 	if doc.RevisionID <= 0 || doc.FilingID <= 0 || doc.EnterpriseID <= 0 {
-		return apperror.New(apperror.Invalid, "plan revision, filing and enterprise ids must be positive / 方案版本、备案和企业编号必须为正")
+		return apperror.Msg(apperror.Invalid, msgPlanRevisionFilingEnterpriseIds)
 	}
 	return nil
 }
@@ -254,57 +241,21 @@ func (x *Index) AddBatch(ctx context.Context, docs []PlanDoc) error {
 		sigs = append(sigs, s)
 		bands = append(bands, b...)
 	}
-	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return x.insert(tx, sigs, bands)
-	})
-}
-
-func (x *Index) insert(tx *gorm.DB, sigs []store.PlanSignature, bands []store.PlanBand) error {
-	if err := tx.CreateInBatches(sigs, 100).Error; err != nil {
-		ids := make([]int64, len(sigs))
-		for i, s := range sigs {
-			ids[i] = s.RevisionID
-		}
-		var n int64
-		if cerr := tx.Model(&store.PlanSignature{}).Where("revision_id IN ?", ids).Count(&n).Error; cerr == nil && n > 0 {
-			return apperror.Wrap(err, apperror.Conflict, "plan revision already indexed / 方案版本已索引")
-		}
-		return dbError(err)
-	}
-	if len(bands) > 0 {
-		if err := tx.CreateInBatches(bands, 500).Error; err != nil {
-			return dbError(err)
-		}
-	}
-	return nil
-}
-
-// remove deletes a revision's rows and reports whether it was indexed.
-func remove(tx *gorm.DB, revisionID int64) (bool, error) {
-	if err := tx.Where("revision_id = ?", revisionID).Delete(&store.PlanBand{}).Error; err != nil {
-		return false, dbError(err)
-	}
-	res := tx.Where("revision_id = ?", revisionID).Delete(&store.PlanSignature{})
-	if res.Error != nil {
-		return false, dbError(res.Error)
-	}
-	return res.RowsAffected > 0, nil
+	return x.db.AddPlanSignatures(ctx, sigs, bands)
 }
 
 // Remove takes a plan revision out of the index (two deletes in one
 // transaction). It returns apperror.NotFound if the revision is not
 // indexed and apperror.Unavailable if the database fails.
 func (x *Index) Remove(ctx context.Context, revisionID int64) error {
-	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		found, err := remove(tx, revisionID)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
-		}
-		return nil
-	})
+	found, err := x.db.RemovePlanSignature(ctx, revisionID)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return apperror.Msg(apperror.NotFound, msgPlanRevisionNotIndexed, revisionID)
+	}
+	return nil
 }
 
 // Replace removes oldRevisionID (if indexed; absence is not an error) and
@@ -319,21 +270,7 @@ func (x *Index) Replace(ctx context.Context, oldRevisionID int64, doc PlanDoc) e
 		return err
 	}
 	sig, bands := x.rows(doc, x.profile(doc.Text, bp), time.Now().UTC())
-	return x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := remove(tx, oldRevisionID); err != nil {
-			return err
-		}
-		return x.insert(tx, []store.PlanSignature{sig}, bands)
-	})
-}
-
-// candidate is a plan row fetched for verification.
-type candidate struct {
-	RevisionID   int64
-	FilingID     int64
-	EnterpriseID int64
-	Text         string
-	Signature    []byte
+	return x.db.ReplacePlanSignature(ctx, oldRevisionID, sig, bands)
 }
 
 // Query returns the indexed plan revisions whose exact Jaccard similarity
@@ -353,16 +290,9 @@ func (x *Index) Query(ctx context.Context, text string, excludeEnterpriseID int6
 	if len(p.bands) == 0 {
 		return nil, nil
 	}
-	db := x.db.WithContext(ctx)
-	q := db.Model(&store.PlanSignature{}).
-		Select("revision_id, filing_id, enterprise_id, text, signature").
-		Where("revision_id IN (?)", db.Model(&store.PlanBand{}).Select("revision_id").Where("hash IN ?", p.bands))
-	if excludeEnterpriseID != 0 {
-		q = q.Where("enterprise_id <> ?", excludeEnterpriseID)
-	}
-	var cands []candidate
-	if err := q.Find(&cands).Error; err != nil {
-		return nil, dbError(err)
+	cands, err := x.db.PlanCandidates(ctx, p.bands, excludeEnterpriseID)
+	if err != nil {
+		return nil, err
 	}
 	return x.verify(p, text, cands, bp), nil
 }
@@ -371,19 +301,17 @@ func (x *Index) Query(ctx context.Context, text string, excludeEnterpriseID int6
 // enterprise (one more statement) and queries, skipping that enterprise's
 // plans. It returns apperror.NotFound if the revision is not indexed.
 func (x *Index) Similar(ctx context.Context, revisionID int64) ([]Match, error) {
-	var c []candidate
-	if err := x.db.WithContext(ctx).Model(&store.PlanSignature{}).
-		Select("revision_id, filing_id, enterprise_id, text").
-		Where("revision_id = ?", revisionID).Limit(1).Find(&c).Error; err != nil {
-		return nil, dbError(err)
+	c, err := x.db.IndexedPlan(ctx, revisionID)
+	if apperror.CodeOf(err) == apperror.NotFound {
+		return nil, apperror.Msg(apperror.NotFound, msgPlanRevisionNotIndexed, revisionID)
 	}
-	if len(c) == 0 {
-		return nil, apperror.New(apperror.NotFound, "plan revision %d not indexed / 方案版本未索引", revisionID)
+	if err != nil {
+		return nil, err
 	}
-	return x.Query(ctx, c[0].Text, c[0].EnterpriseID)
+	return x.Query(ctx, c.Text, c.EnterpriseID)
 }
 
-func (x *Index) verify(p profile, text string, cands []candidate, bp map[uint64]struct{}) []Match {
+func (x *Index) verify(p profile, text string, cands []store.PlanCandidate, bp map[uint64]struct{}) []Match {
 	pf := passageFinder{minLen: x.opt.MinPassage, maxPassages: x.opt.MaxPassages, k: x.opt.ShingleSize, boilerplate: bp}
 	var out []Match
 	for _, c := range cands {
@@ -417,70 +345,50 @@ func (x *Index) verify(p profile, text string, cands []candidate, bp map[uint64]
 	return out
 }
 
-// bumpGeneration tells every replica that the boilerplate set changed.
-func bumpGeneration(tx *gorm.DB, plans int64) error {
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&store.PlanDedupState{ID: 1, UpdatedAt: time.Now().UTC()}).Error; err != nil {
-		return dbError(err)
+func hashesOf(hs []uint64) []int64 {
+	out := make([]int64, len(hs))
+	for i, h := range hs {
+		out[i] = int64(h)
 	}
-	upd := map[string]any{"generation": gorm.Expr("generation + 1"), "updated_at": time.Now().UTC()}
-	if plans >= 0 {
-		upd["plans"] = plans
-	}
-	if err := tx.Model(&store.PlanDedupState{}).Where("id = ?", 1).Updates(upd).Error; err != nil {
-		return dbError(err)
-	}
-	return nil
-}
-
-// insertBoilerplate inserts shingles with source, skipping those present.
-func insertBoilerplate(tx *gorm.DB, hashes []uint64, source string) error {
-	rows := make([]store.PlanBoilerplateShingle, len(hashes))
-	for i, h := range hashes {
-		rows[i] = store.PlanBoilerplateShingle{Hash: int64(h), Source: source}
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 500).Error; err != nil {
-		return dbError(err)
-	}
-	return nil
+	return out
 }
 
 // AddTemplate registers an official template: its shingles become
-// boilerplate for every replica from the next query on. Plans indexed
-// before keep signatures that include the template's shingles; that only
-// costs recall for a pair where one plan has the template and the other
-// does not, and Reindex removes it. It returns the template, or
-// apperror.Invalid for an empty name or a text without content characters,
-// or apperror.Unavailable if the database fails.
-func (x *Index) AddTemplate(ctx context.Context, name, text string) (store.PlanTemplate, error) {
+// boilerplate for every replica from the next query on. by, when not nil,
+// names who adds it (actor, role, address): its audit entry
+// (plan_template_added) is written in the same transaction as the
+// template. Plans indexed before keep signatures that include the
+// template's shingles; that only costs recall for a pair where one plan has
+// the template and the other does not, and Reindex removes it. It returns
+// the template, or apperror.Invalid for an empty name or a text without
+// content characters, or apperror.Unavailable if the database fails.
+func (x *Index) AddTemplate(ctx context.Context, by *store.AuditEntry, name, text string) (store.PlanTemplate, error) {
 	shingles := Shingles(Normalize(text).Runes, x.opt.ShingleSize)
 	if name == "" || len(shingles) == 0 {
-		return store.PlanTemplate{}, apperror.New(apperror.Invalid, "template needs a name and text / 模板需要名称和正文")
+		return store.PlanTemplate{}, apperror.Msg(apperror.Invalid, msgTemplateNeedsNameText)
 	}
 	t := store.PlanTemplate{Name: name, Text: text, CreatedAt: time.Now().UTC()}
-	err := x.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&t).Error; err != nil {
-			return dbError(err)
+	var audit func(int64) *store.AuditEntry
+	if by != nil {
+		audit = func(id int64) *store.AuditEntry {
+			e := *by
+			e.Action, e.Object, e.Details = "plan_template_added", fmt.Sprintf("plan_template:%d", id), store.Clip(name, 200)
+			return &e
 		}
-		if err := insertBoilerplate(tx, shingles, "template"); err != nil {
-			return err
-		}
-		return bumpGeneration(tx, -1)
-	})
+	}
+	err := x.db.AddPlanTemplate(ctx, &t, hashesOf(shingles), audit)
 	return t, err
 }
 
 // ListTemplates returns the registered templates, oldest first. It returns
 // apperror.Unavailable if the database fails.
 func (x *Index) ListTemplates(ctx context.Context) ([]store.PlanTemplate, error) {
-	var ts []store.PlanTemplate
-	if err := x.db.WithContext(ctx).Order("id").Find(&ts).Error; err != nil {
-		return nil, dbError(err)
-	}
-	return ts, nil
+	return x.db.PlanTemplates(ctx)
+}
+
+// IndexedPlans returns how many plan revisions the index holds.
+func (x *Index) IndexedPlans(ctx context.Context) (int64, error) {
+	return x.db.CountIndexedPlans(ctx)
 }
 
 // RefreshBoilerplate recomputes the frequent shingles: it reads up to
@@ -492,10 +400,9 @@ func (x *Index) ListTemplates(ctx context.Context) ([]store.PlanTemplate, error)
 // bounded by the sample. It returns the number of frequent shingles, or
 // apperror.Unavailable if the database fails.
 func (x *Index) RefreshBoilerplate(ctx context.Context) (int, error) {
-	db := x.db.WithContext(ctx)
-	var ids []int64
-	if err := db.Model(&store.PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error; err != nil {
-		return 0, dbError(err)
+	ids, err := x.db.IndexedRevisionIDs(ctx)
+	if err != nil {
+		return 0, err
 	}
 	if len(ids) > x.opt.SampleSize {
 		sample := make([]int64, x.opt.SampleSize)
@@ -506,9 +413,9 @@ func (x *Index) RefreshBoilerplate(ctx context.Context) (int, error) {
 	}
 	df := make(map[uint64]int32)
 	for chunk := range slices.Chunk(ids, 200) {
-		var texts []string
-		if err := db.Model(&store.PlanSignature{}).Where("revision_id IN ?", chunk).Pluck("text", &texts).Error; err != nil {
-			return 0, dbError(err)
+		texts, err := x.db.PlanTexts(ctx, chunk)
+		if err != nil {
+			return 0, err
 		}
 		for _, t := range texts {
 			for _, h := range Shingles(Normalize(t).Runes, x.opt.ShingleSize) {
@@ -524,16 +431,7 @@ func (x *Index) RefreshBoilerplate(ctx context.Context) (int, error) {
 		}
 	}
 	slices.Sort(frequent)
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("source = ?", "frequent").Delete(&store.PlanBoilerplateShingle{}).Error; err != nil {
-			return dbError(err)
-		}
-		if err := insertBoilerplate(tx, frequent, "frequent"); err != nil {
-			return err
-		}
-		return bumpGeneration(tx, int64(len(ids)))
-	})
-	if err != nil {
+	if err := x.db.ReplaceFrequentBoilerplate(ctx, hashesOf(frequent), int64(len(ids))); err != nil {
 		return 0, err
 	}
 	return len(frequent), nil
@@ -550,42 +448,77 @@ func (x *Index) Reindex(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	db := x.db.WithContext(ctx)
-	var ids []int64
-	if err := db.Model(&store.PlanSignature{}).Order("revision_id").Pluck("revision_id", &ids).Error; err != nil {
-		return 0, dbError(err)
+	ids, err := x.db.IndexedRevisionIDs(ctx)
+	if err != nil {
+		return 0, err
 	}
 	done := 0
 	for chunk := range slices.Chunk(ids, 200) {
-		err := db.Transaction(func(tx *gorm.DB) error {
-			var rows []store.PlanSignature
-			if err := tx.Where("revision_id IN ?", chunk).Find(&rows).Error; err != nil {
-				return dbError(err)
-			}
-			var bands []store.PlanBand
-			for i := range rows {
-				p := x.profile(rows[i].Text, bp)
-				_, b := x.rows(PlanDoc{RevisionID: rows[i].RevisionID}, p, rows[i].CreatedAt)
-				bands = append(bands, b...)
-				if err := tx.Model(&store.PlanSignature{}).Where("revision_id = ?", rows[i].RevisionID).
-					Updates(map[string]any{"signature": p.sigRaw, "shingle_count": len(p.set)}).Error; err != nil {
-					return dbError(err)
-				}
-			}
-			if err := tx.Where("revision_id IN ?", chunk).Delete(&store.PlanBand{}).Error; err != nil {
-				return dbError(err)
-			}
-			if len(bands) > 0 {
-				if err := tx.CreateInBatches(bands, 500).Error; err != nil {
-					return dbError(err)
-				}
-			}
-			return nil
-		})
+		rows, err := x.db.PlanSignatures(ctx, chunk)
 		if err != nil {
 			return done, err
+		}
+		resigns := make([]store.PlanResign, len(rows))
+		for i := range rows {
+			p := x.profile(rows[i].Text, bp)
+			_, b := x.rows(PlanDoc{RevisionID: rows[i].RevisionID}, p, rows[i].CreatedAt)
+			resigns[i] = store.PlanResign{RevisionID: rows[i].RevisionID, Signature: p.sigRaw, ShingleCount: len(p.set), Bands: b}
+		}
+		if len(resigns) > 0 {
+			if err := x.db.ResignPlans(ctx, resigns); err != nil {
+				return done, err
+			}
 		}
 		done += len(chunk)
 	}
 	return done, nil
+}
+
+// reindexer coalesces the background reindexes of one Index.
+type reindexer struct {
+	mu             sync.Mutex
+	running, again bool
+}
+
+// ReindexLater starts a Reindex in a goroutine, detached from ctx's
+// cancellation, unless one is running, in which case that one runs once
+// more when it ends and so sees every template added until then. Runs of
+// one Index never overlap. The outcome is logged on log; done, when not
+// nil, is called after the last run ends (tests wait on it).
+func (x *Index) ReindexLater(ctx context.Context, log *slog.Logger, done func()) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx = context.WithoutCancel(ctx)
+	r := &x.reindex
+	r.mu.Lock()
+	if r.running {
+		r.again = true
+		r.mu.Unlock()
+		return
+	}
+	r.running = true
+	r.mu.Unlock()
+	go func() {
+		for {
+			start := time.Now()
+			n, err := x.Reindex(ctx)
+			if err != nil {
+				log.Error("background plan reindex failed", "reindexed", n, "err", err)
+			} else {
+				log.Info("background plan reindex done", "reindexed", n, "took", time.Since(start).Round(time.Millisecond))
+			}
+			r.mu.Lock()
+			if !r.again {
+				r.running = false
+				r.mu.Unlock()
+				if done != nil {
+					done()
+				}
+				return
+			}
+			r.again = false
+			r.mu.Unlock()
+		}
+	}()
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"fugong/internal/apperror"
 	"fugong/internal/dedup/plangen"
 	"fugong/internal/store"
@@ -17,21 +15,21 @@ import (
 // or "mysql"), migrated by the store's versioned migrations (migration 3
 // creates the dedup tables), closed and dropped at cleanup. The mysql runs
 // skip, or fail under FUGONG_REQUIRE_SERVICES, when MariaDB is not there.
-func openTestDB(tb testing.TB, driver string) *gorm.DB {
+func openTestDB(tb testing.TB, driver string) *store.DB {
 	tb.Helper()
-	return storetest.MustOpen(tb, driver).Gorm()
+	return storetest.MustOpen(tb, driver)
 }
 
 // eachDriver runs fn as a subtest on a fresh database of every driver; the
 // subtest names are the driver names (`-run /mysql` selects MariaDB).
-func eachDriver(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
+func eachDriver(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, d := range storetest.Drivers {
 		t.Run(d, func(t *testing.T) { fn(t, openTestDB(t, d)) })
 	}
 }
 
-func newTestIndex(tb testing.TB, db *gorm.DB, opt Options) *Index {
+func newTestIndex(tb testing.TB, db *store.DB, opt Options) *Index {
 	tb.Helper()
 	x, err := New(db, opt)
 	if err != nil {
@@ -56,7 +54,7 @@ func revisions(ms []Match) []int64 {
 }
 
 func TestCopiedPlanMatchesWithPassages(t *testing.T) {
-	eachDriver(t, func(t *testing.T, db *gorm.DB) {
+	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
 		g := plangen.NewGenerator(11)
@@ -107,7 +105,7 @@ func TestCopiedPlanMatchesWithPassages(t *testing.T) {
 }
 
 func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
-	eachDriver(t, func(t *testing.T, db *gorm.DB) {
+	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
 		tmpl := plangen.OfficialTemplate()
@@ -120,7 +118,7 @@ func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
 		if raw < 0.7 {
 			t.Fatalf("test is vacuous: raw similarity of the two template plans is only %.2f", raw)
 		}
-		if _, err := x.AddTemplate(ctx, "成都高新区复工方案模板", tmpl); err != nil {
+		if _, err := x.AddTemplate(ctx, nil, "成都高新区复工方案模板", tmpl); err != nil {
 			t.Fatal(err)
 		}
 		mustAdd(t, x, 1, 1, a)
@@ -139,14 +137,14 @@ func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
 		if err != nil || len(ts) != 1 || ts[0].Text != tmpl {
 			t.Errorf("ListTemplates = %d templates, %v", len(ts), err)
 		}
-		if _, err := x.AddTemplate(ctx, "", "x"); apperror.CodeOf(err) != apperror.Invalid {
+		if _, err := x.AddTemplate(ctx, nil, "", "x"); apperror.CodeOf(err) != apperror.Invalid {
 			t.Errorf("a template without a name gave %v, want invalid", err)
 		}
 	})
 }
 
 func TestFrequentShinglesAreBoilerplate(t *testing.T) {
-	eachDriver(t, func(t *testing.T, db *gorm.DB) {
+	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{MinFrequentPlans: 5, FrequentShare: 0.3})
 		g := plangen.NewGenerator(9)
@@ -176,17 +174,17 @@ func TestFrequentShinglesAreBoilerplate(t *testing.T) {
 	})
 }
 
-func countRows(tb testing.TB, db *gorm.DB, model any, rev int64) int64 {
+func countRows(tb testing.TB, db *store.DB, model any, rev int64) int64 {
 	tb.Helper()
 	var n int64
-	if err := db.Model(model).Where("revision_id = ?", rev).Count(&n).Error; err != nil {
+	if err := db.Gorm().Model(model).Where("revision_id = ?", rev).Count(&n).Error; err != nil {
 		tb.Fatal(err)
 	}
 	return n
 }
 
 func TestRemoveAndReplaceKeepIndexExact(t *testing.T) {
-	eachDriver(t, func(t *testing.T, db *gorm.DB) {
+	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
 		g := plangen.NewGenerator(3)

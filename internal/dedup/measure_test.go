@@ -37,7 +37,7 @@ func buildCorpusIndex(tb testing.TB, driver string, n, nq int) *corpusIndex {
 	ctx := context.Background()
 	start := time.Now()
 	x := newTestIndex(tb, openTestDB(tb, driver), Options{})
-	if _, err := x.AddTemplate(ctx, "official", plangen.OfficialTemplate()); err != nil {
+	if _, err := x.AddTemplate(ctx, nil, "official", plangen.OfficialTemplate()); err != nil {
 		tb.Fatal(err)
 	}
 	ci := &corpusIndex{x: x, corpus: plangen.NewCorpus(2020, plangen.CorpusOptions{})}

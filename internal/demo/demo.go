@@ -154,7 +154,7 @@ func Seed(ctx context.Context, db *store.DB, a *areas.Areas) (Result, error) {
 			if err := tx.CreateUser(ctx, &accounts[i]); err != nil {
 				return err
 			}
-			res.Accounts = append(res.Accounts, Account{Username: accounts[i].Username, Role: accounts[i].Role, Street: accounts[i].Street})
+			res.Accounts = append(res.Accounts, Account{Username: accounts[i].Username, Role: string(accounts[i].Role), Street: accounts[i].Street})
 		}
 		_, err = SeedFilings(ctx, tx, accounts[0].ID)
 		return err

@@ -57,9 +57,9 @@ func checkRegistry(t *testing.T, db *store.DB, res demo.Result) {
 			}
 		}
 		// One account per role, at least.
-		roles := map[string]bool{}
+		roles := map[store.Role]bool{}
 		for _, acc := range res.Accounts {
-			roles[acc.Role] = true
+			roles[store.Role(acc.Role)] = true
 		}
 		for _, r := range store.Roles {
 			if !roles[r] {

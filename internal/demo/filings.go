@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"fugong/internal/parktime"
 	"fugong/internal/store"
 )
 
@@ -207,7 +208,7 @@ func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error
 	return len(filings), nil
 }
 
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = parktime.Location
 
 // filingColumns are the columns the seed writes; the rest take their defaults.
 var filingColumns = []string{"enterprise_id", "street", "sector", "status", "version", "revision", "planned_resume_date",

@@ -88,8 +88,8 @@ func TestVolumeSeedShowsTheArticle(t *testing.T) {
 
 		// One figure through the HTTP API, as the park manager.
 		cfg := config.Default()
-		srv := httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db, Store: db,
-			Auth: auth.NewService(db, cfg.Auth, time.Now), Areas: a})
+		srv := httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db,
+			Auth: auth.NewService(db, cfg.Auth, time.Now).WithAreas(a), Reports: report.New(db, nil, a, nil)})
 		login := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"park","password":"`+demo.Password+`"}`))
 		login.Header.Set("Content-Type", "application/json")
 		resp, err := srv.App().Test(login, -1)

@@ -67,7 +67,7 @@ func (s *Service) Diff(ctx context.Context, p *auth.Principal, filingID int64, f
 		}
 	}
 	if a == nil || b == nil || from >= to {
-		return nil, apperror.New(apperror.NotFound, "没有可比较的修订版本（%d → %d）/ no such revisions to compare (%d → %d)", from, to, from, to)
+		return nil, apperror.Msg(apperror.NotFound, msgNoSuchRevisionsCompare, from, to)
 	}
 	var ia, ib rules.Input
 	if err := json.Unmarshal([]byte(a.Snapshot), &ia); err != nil {

@@ -1,13 +1,13 @@
 package filing
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 	"fugong/internal/roster"
 )
 
@@ -36,6 +36,10 @@ type ContactInput struct {
 	Phone *string `json:"phone"`
 }
 
+// maxCount bounds every count and quantity of a filing: far above any
+// real enterprise, low enough that rule arithmetic cannot overflow.
+const maxCount = 10_000_000
+
 // maxPlanText bounds the typed plan (about 30 pages of Chinese text).
 const maxPlanText = 100_000
 
@@ -54,16 +58,30 @@ type fields struct {
 }
 
 // apply copies the sent fields of in over f and returns every problem, one
-// detail per field, Chinese first.
+// detail per field: the field limits of applyFields, then whether the
+// fields agree with each other (a saved filing may not have more staff on
+// site than in total).
 func (in Input) apply(f *fields) []apperror.Detail {
+	d := in.applyFields(f)
+	if f.StaffOnsite > f.StaffTotal && !hasField(d, "staff_onsite") && !hasField(d, "staff_total") {
+		d = append(d, apperror.FieldMsg("staff_onsite", msgOnsiteExceedsTotal, f.StaffOnsite, f.StaffTotal))
+	}
+	return d
+}
+
+// applyFields copies the sent fields of in over f and returns every field
+// outside its limits, one detail per field. It is the one validator of a
+// filing's fields: saving a filing and evaluating a draft against the rules
+// (Draft.RuleInput) both use it.
+func (in Input) applyFields(f *fields) []apperror.Detail {
 	var d []apperror.Detail
-	bad := func(field, msg string) { d = append(d, apperror.Detail{Field: field, Message: msg}) }
+	bad := func(field string, m msg.Message, args ...any) { d = append(d, apperror.FieldMsg(field, m, args...)) }
 	count := func(field string, p *int, dst *int) {
 		if p == nil {
 			return
 		}
-		if *p < 0 || *p > 10_000_000 {
-			bad(field, "须为 0 至 10000000 的整数 / must be a whole number from 0 to 10,000,000")
+		if *p < 0 || *p > maxCount {
+			bad(field, msgMustWholeNumberFrom)
 			return
 		}
 		*dst = *p
@@ -73,7 +91,7 @@ func (in Input) apply(f *fields) []apperror.Detail {
 		if s == "" {
 			f.PlannedResumeDate = ""
 		} else if t, err := time.Parse(time.DateOnly, s); err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			bad("planned_resume_date", "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
+			bad("planned_resume_date", msgDateMustYyyyMmDd)
 		} else {
 			f.PlannedResumeDate = t.Format(time.DateOnly)
 		}
@@ -85,8 +103,8 @@ func (in Input) apply(f *fields) []apperror.Detail {
 		count("supplies.thermometers", s.Thermometers, &f.Thermometers)
 		if s.DisinfectantLiters != nil {
 			v := *s.DisinfectantLiters
-			if math.IsNaN(v) || v < 0 || v > 1e7 {
-				bad("supplies.disinfectant_liters", "须为 0 至 10000000 的数 / must be a number from 0 to 10,000,000")
+			if math.IsNaN(v) || v < 0 || v > maxCount {
+				bad("supplies.disinfectant_liters", msgMustNumberFrom)
 			} else {
 				f.DisinfectantLiters = math.Round(v*100) / 100
 			}
@@ -97,9 +115,9 @@ func (in Input) apply(f *fields) []apperror.Detail {
 	}
 	if in.PlanText != nil {
 		if utf8.RuneCountInString(*in.PlanText) > maxPlanText {
-			bad("plan_text", fmt.Sprintf("复工方案超过 %d 字，请上传文件 / plan text over %d characters; upload it as a file", maxPlanText, maxPlanText))
+			bad("plan_text", msgPlanTextOverCharactersUpload, maxPlanText)
 		} else if !utf8.ValidString(*in.PlanText) || strings.ContainsRune(*in.PlanText, 0) {
-			bad("plan_text", "包含无效字符 / contains invalid characters")
+			bad("plan_text", msgContainsInvalidCharacters)
 		} else {
 			f.PlanText = *in.PlanText
 		}
@@ -108,7 +126,7 @@ func (in Input) apply(f *fields) []apperror.Detail {
 		if c.Name != nil {
 			n := strings.TrimSpace(*c.Name)
 			if utf8.RuneCountInString(n) > 64 {
-				bad("contact.name", "姓名过长 / name too long")
+				bad("contact.name", msgNameTooLong)
 			} else {
 				f.ContactName = n
 			}
@@ -118,14 +136,11 @@ func (in Input) apply(f *fields) []apperror.Detail {
 			if p == "" {
 				f.ContactPhone = ""
 			} else if norm, ok := roster.NormalizePhone(p); !ok {
-				bad("contact.phone", "电话号码格式不正确 / not a valid phone number")
+				bad("contact.phone", msgNotValidPhoneNumber)
 			} else {
 				f.ContactPhone = norm
 			}
 		}
-	}
-	if f.StaffOnsite > f.StaffTotal && !hasField(d, "staff_onsite") && !hasField(d, "staff_total") {
-		bad("staff_onsite", fmt.Sprintf("到岗人数（%d）不能超过员工总数（%d）/ staff on site (%d) exceeds staff total (%d)", f.StaffOnsite, f.StaffTotal, f.StaffOnsite, f.StaffTotal))
 	}
 	return d
 }
@@ -143,20 +158,20 @@ func hasField(d []apperror.Detail, field string) bool {
 func (f fields) complete() []apperror.Detail {
 	var d []apperror.Detail
 	if f.PlannedResumeDate == "" {
-		d = append(d, apperror.Detail{Field: "planned_resume_date", Message: "请填写计划复工日期 / planned resumption date is required"})
+		d = append(d, apperror.FieldMsg("planned_resume_date", msgPlannedResumptionDateRequired))
 	}
 	if f.StaffTotal <= 0 {
-		d = append(d, apperror.Detail{Field: "staff_total", Message: "请填写员工总数 / staff total is required"})
+		d = append(d, apperror.FieldMsg("staff_total", msgStaffTotalRequired))
 	}
 	if f.ContactName == "" {
-		d = append(d, apperror.Detail{Field: "contact.name", Message: "请填写联系人 / contact name is required"})
+		d = append(d, apperror.FieldMsg("contact.name", msgContactNameRequired))
 	}
 	if f.ContactPhone == "" {
-		d = append(d, apperror.Detail{Field: "contact.phone", Message: "请填写联系电话 / contact phone is required"})
+		d = append(d, apperror.FieldMsg("contact.phone", msgContactPhoneRequired))
 	}
 	return d
 }
 
 func invalid(d []apperror.Detail) error {
-	return &apperror.Error{Code: apperror.Invalid, Message: "备案内容有误，请按提示修改 / the filing has invalid fields", Details: d}
+	return &apperror.Error{Code: apperror.Invalid, Text: msgFilingHasInvalidFields.With(), Details: d}
 }

@@ -19,13 +19,6 @@ type NoticeInput struct {
 	Note       string  `json:"note"`
 }
 
-// NoticeView is a notice with the problems it lists.
-type NoticeView struct {
-	store.Notice
-	EnterpriseName string          `json:"enterprise_name"`
-	Problems       []store.Problem `json:"problems"`
-}
-
 // IssueNotice issues a rectification notice (整改意见函) to the filing's
 // enterprise listing open problems with a deadline. Street officials of the
 // filing's street and park managers may; a filing without open problems (or
@@ -36,15 +29,15 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 		return nil, err
 	}
 	if !(p.Role == store.RoleStreetOfficial && p.Street == f.Street) && p.Role != store.RoleParkManager {
-		return nil, apperror.New(apperror.Forbidden, "只有所属街道或管委会可以发整改意见函 / only the street or the park manager may issue a notice")
+		return nil, apperror.Msg(apperror.Forbidden, msgOnlyStreetParkManagerMay)
 	}
 	deadline, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Deadline))
 	if err != nil {
-		return nil, invalid([]apperror.Detail{{Field: "deadline", Message: "整改期限格式应为 YYYY-MM-DD / deadline must be YYYY-MM-DD"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("deadline", msgDeadlineMustYyyyMmDd)})
 	}
 	now := s.now().UTC()
 	if deadline.Before(now.In(shanghai).Truncate(24 * time.Hour).Add(-24 * time.Hour)) {
-		return nil, invalid([]apperror.Detail{{Field: "deadline", Message: "整改期限不能早于今天 / the deadline cannot be in the past"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("deadline", msgDeadlineCannotPast)})
 	}
 	open, err := s.db.OpenProblems(ctx, f.ID)
 	if err != nil {
@@ -62,28 +55,31 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 	} else {
 		for i, id := range in.ProblemIDs {
 			if _, ok := byID[id]; !ok {
-				return nil, invalid([]apperror.Detail{{Field: fmt.Sprintf("problem_ids[%d]", i), Message: "不是该备案待整改的问题 / not an open problem of this filing"}})
+				return nil, invalid([]apperror.Detail{apperror.FieldMsg(fmt.Sprintf("problem_ids[%d]", i), msgNotOpenProblemFiling)})
 			}
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
-		return nil, invalid([]apperror.Detail{{Field: "problem_ids", Message: "该备案没有待整改的问题 / the filing has no open problems"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("problem_ids", msgFilingHasNoOpenProblems)})
 	}
 	fid := f.ID
 	n := &store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: deadline.Format(time.DateOnly),
 		Body: strings.TrimSpace(in.Note), CreatedBy: p.UserID, CreatedAt: now}
-	if err := s.db.CreateNotice(ctx, n, ids); err != nil {
-		return nil, err
-	}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		msg := fmt.Sprintf("收到整改意见函 %s：%d 个问题，请于 %s 前整改 / rectification notice %s: %d problem(s), due %s",
-			n.Number, len(ids), n.Deadline, n.Number, len(ids), n.Deadline)
-		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", msg, now); err != nil {
+		if err := tx.CreateNotice(ctx, n, ids); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,
-			"street": f.Street, "deadline": n.Deadline, "problems": len(ids)})
+		note := stored(msgNotifyNotice, n.Number, len(ids), n.Deadline)
+		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", note, now); err != nil {
+			return err
+		}
+		if err := s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,
+			"street": f.Street, "deadline": n.Deadline, "problems": len(ids)}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("notice_issued", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("notice=%s problems=%d deadline=%s", n.Number, len(ids), n.Deadline)))
 	})
 	if err != nil {
 		return nil, err
@@ -105,7 +101,8 @@ func (s *Service) Notice(ctx context.Context, p *auth.Principal, id int64) (*Not
 	if err != nil {
 		return nil, err
 	}
-	return &NoticeView{Notice: *n, EnterpriseName: ent.Name, Problems: ps}, nil
+	return &NoticeView{ID: n.ID, Number: n.Number, EnterpriseID: n.EnterpriseID, EnterpriseName: ent.Name, FilingID: n.FilingID,
+		Street: n.Street, Deadline: n.Deadline, Body: n.Body, CreatedAt: n.CreatedAt, Problems: problemsOf(ps)}, nil
 }
 
 var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(`<!doctype html>
@@ -114,21 +111,38 @@ var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap
 h1{text-align:center;font-size:1.5rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #333;padding:.3rem .5rem;text-align:left}
 .meta{text-align:right}.en{color:#555;font-size:.85em}</style></head><body>
 <h1>疫情防控复工整改意见函<br><span class="en">Rectification notice</span></h1>
-<p class="meta">编号 / No.: {{.Number}}</p>
+<p class="meta">编号 <span class="en">No.</span>：{{.Number}}</p>
 <p>{{.EnterpriseName}}：</p>
 <p>经审查，贵单位复工备案（编号 {{.FilingIDText}}）存在以下问题，请于 <strong>{{.Deadline}}</strong> 前完成整改，并在平台重新提交。
 <br><span class="en">The following problems were found in your resumption filing; please rectify them by {{.Deadline}} and resubmit.</span></p>
 <table><tr><th>序号 No.</th><th>问题 Problem</th><th>说明 Detail</th><th>来源 Source</th></tr>
 {{range $i, $p := .Problems}}<tr><td>{{inc $i}}</td><td>{{$p.Title}}</td><td>{{$p.Detail}}</td><td>{{$p.Source}}</td></tr>
 {{end}}</table>
-{{if .Body}}<p>附言 / Note：{{.Body}}</p>{{end}}
+{{if .Body}}<p>附言 <span class="en">Note</span>：{{.Body}}</p>{{end}}
 <p class="meta">{{.StreetName}}<br>{{.Date}}</p>
 </body></html>
 `))
 
-// NoticeDocument renders a notice as a printable HTML letter. streetName is
+// NoticeDocument renders notice id, within the caller's scope (else
+// apperror.NotFound), as a printable HTML letter, and names its file.
+func (s *Service) NoticeDocument(ctx context.Context, p *auth.Principal, id int64) (filename string, doc []byte, err error) {
+	n, err := s.Notice(ctx, p, id)
+	if err != nil {
+		return "", nil, err
+	}
+	streetName := n.Street
+	if s.areas != nil {
+		if st, ok := s.areas.Street(n.Street); ok {
+			streetName = st.Name
+		}
+	}
+	doc, err = renderNotice(n, streetName)
+	return "整改意见函-" + n.Number + ".html", doc, err
+}
+
+// renderNotice renders a notice as a printable HTML letter. streetName is
 // the display name of the notice's street.
-func NoticeDocument(n *NoticeView, streetName string) ([]byte, error) {
+func renderNotice(n *NoticeView, streetName string) ([]byte, error) {
 	var b strings.Builder
 	fid := ""
 	if n.FilingID != nil {

@@ -40,23 +40,23 @@ func (in ReviewInput) validate() []apperror.Detail {
 	switch in.Decision {
 	case DecisionApprove, DecisionReturn, DecisionReject:
 	default:
-		d = append(d, apperror.Detail{Field: "decision", Message: "须为 approve、return 或 reject / must be approve, return or reject"})
+		d = append(d, apperror.FieldMsg("decision", msgMustApproveReturnReject))
 	}
 	if in.Decision == DecisionReturn && strings.TrimSpace(in.Comment) == "" && len(in.Problems) == 0 {
-		d = append(d, apperror.Detail{Field: "comment", Message: "退回整改须写明意见或列出问题 / a return needs a comment or at least one problem"})
+		d = append(d, apperror.FieldMsg("comment", msgReturnNeedsCommentLeastOne))
 	}
 	if utf8.RuneCountInString(in.Comment) > 2000 {
-		d = append(d, apperror.Detail{Field: "comment", Message: "意见过长（2000 字以内）/ comment too long (2000 characters)"})
+		d = append(d, apperror.FieldMsg("comment", msgCommentTooLongCharacters))
 	}
 	for i, p := range in.Problems {
 		if strings.TrimSpace(p.Title) == "" || utf8.RuneCountInString(p.Title) > 200 {
-			d = append(d, apperror.Detail{Field: fmt.Sprintf("problems[%d].title", i), Message: "问题标题必填，200 字以内 / title required, at most 200 characters"})
+			d = append(d, apperror.FieldMsg(fmt.Sprintf("problems[%d].title", i), msgTitleRequiredMostCharacters))
 		}
 	}
 	return d
 }
 
-var decisionStatus = map[string]string{DecisionApprove: store.StatusApproved, DecisionReturn: store.StatusReturned, DecisionReject: store.StatusRejected}
+var decisionStatus = map[string]store.Status{DecisionApprove: store.StatusApproved, DecisionReturn: store.StatusReturned, DecisionReject: store.StatusRejected}
 
 var decisionKind = map[string]string{DecisionApprove: "filing_approved", DecisionReturn: "filing_returned", DecisionReject: "filing_rejected"}
 
@@ -72,16 +72,16 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		return nil, err
 	}
 	if p.Role != store.RoleStreetOfficial || p.Street != f.Street {
-		return nil, apperror.New(apperror.Forbidden, "只有所属街道的审核人员可以审批 / only an official of the filing's street may decide")
+		return nil, apperror.Msg(apperror.Forbidden, msgOnlyOfficialFilingSStreet)
 	}
 	if d := in.validate(); len(d) > 0 {
 		return nil, invalid(d)
 	}
 	if f.Status != store.StatusSubmitted {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不在审核中 / a %s filing is not awaiting review", statusName[f.Status], f.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNotAwaitingReview, statusName[f.Status])
 	}
 	if in.Version != nil && *in.Version != f.Version {
-		return nil, apperror.New(apperror.Conflict, "备案已变化，请刷新后再审 / the filing changed; reload before deciding")
+		return nil, apperror.Msg(apperror.Conflict, msgFilingChangedReloadBeforeDeciding)
 	}
 	now := s.now().UTC()
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
@@ -110,25 +110,29 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 				ids[i] = pr.ID
 			}
 			rev := f.Revision
-			if err := tx.RectifyProblems(ctx, ids, &rev, "审核通过 / approved", now); err != nil {
+			if err := tx.RectifyProblems(ctx, ids, &rev, stored(msgApprovedNote), now); err != nil {
 				return err
 			}
 		}
-		msg := map[string]string{
-			DecisionApprove: "您的复工备案已通过审核 / your filing was approved",
-			DecisionReturn:  "您的复工备案被退回整改：" + in.Comment + " / your filing was returned for rectification",
-			DecisionReject:  "您的复工备案未获通过：" + in.Comment + " / your filing was rejected",
+		note := map[string]string{
+			DecisionApprove: stored(msgNotifyApproved),
+			DecisionReturn:  stored(msgNotifyReturned, in.Comment),
+			DecisionReject:  stored(msgNotifyRejected, in.Comment),
 		}[in.Decision]
-		if err := s.notifyEnterprise(ctx, tx, f, decisionKind[in.Decision], msg, now); err != nil {
+		if err := s.notifyEnterprise(ctx, tx, f, decisionKind[in.Decision], note, now); err != nil {
 			return err
 		}
 		if len(created) > 0 {
-			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("审核发现 %d 个问题需整改 / %d problem(s) to rectify", len(created), len(created)), now); err != nil {
+			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", stored(msgReviewFoundProblems, len(created)), now); err != nil {
 				return err
 			}
 		}
-		return s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
-			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now})
+		if err := s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
+			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now}); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_"+in.Decision, fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d problems=%d comment=%q", f.Revision, len(in.Problems), in.Comment)))
 	})
 	if err != nil {
 		return nil, err
@@ -162,11 +166,6 @@ type ResumptionInput struct {
 	Date string `json:"date"`
 }
 
-// msgResumedWithoutApproval is the apperror.Conflict message when an
-// enterprise reports resuming before its filing was approved; the problem is
-// recorded before the error is returned.
-const msgResumedWithoutApproval = "未经备案审核通过即复工，已记录为问题 / resumed before the filing was approved; recorded as a problem"
-
 // Resume records the date the enterprise actually resumed work. A date
 // before approval, or a filing not approved, is recorded as a problem
 // ("resumed without approval", 偷偷复工) and answered apperror.Conflict.
@@ -180,20 +179,19 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 	}
 	day, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Date))
 	if err != nil {
-		return nil, invalid([]apperror.Detail{{Field: "date", Message: "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("date", msgDateMustYyyyMmDd)})
 	}
 	now := s.now().UTC()
 	if day.After(now.In(shanghai).Add(24 * time.Hour)) {
-		return nil, invalid([]apperror.Detail{{Field: "date", Message: "复工日期不能晚于今天 / the resumption date cannot be in the future"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("date", msgResumptionDateCannotFuture)})
 	}
 	approvedDay := ""
 	if f.ApprovedAt != nil {
 		approvedDay = f.ApprovedAt.In(shanghai).Format(time.DateOnly)
 	}
 	if f.Status != store.StatusApproved || in.Date < approvedDay {
-		pr := s.problem(f, store.SourceRule, "resumed_without_approval", "未经审核通过即复工 / resumed without approval",
-			fmt.Sprintf("企业申报于 %s 复工，备案状态「%s」，通过日期 %s / reported resuming on %s; status %s; approved %s",
-				in.Date, statusName[f.Status], orDash(approvedDay), in.Date, f.Status, orDash(approvedDay)), p.UserID, now)
+		pr := s.problem(f, store.SourceRule, "resumed_without_approval", stored(msgResumedWithoutApprovalTitle),
+			stored(msgResumedWithoutApprovalDetail, in.Date, statusName[f.Status], orDash(approvedDay)), p.UserID, now)
 		err := s.db.Tx(ctx, func(tx *store.DB) error {
 			if err := tx.CreateProblems(ctx, []store.Problem{pr}); err != nil {
 				return err
@@ -206,17 +204,26 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 			ns := make([]store.Notification, len(ids))
 			for i, uid := range ids {
 				ns[i] = store.Notification{UserID: uid, Kind: "problem_opened", FilingID: &fid, CreatedAt: now,
-					Message: fmt.Sprintf("企业（备案 %d）未经审核通过即复工 / enterprise of filing %d resumed without approval", f.ID, f.ID)}
+					Message: stored(msgNotifyResumedWithoutApproval, f.ID)}
 			}
-			return tx.CreateNotifications(ctx, ns)
+			if err := tx.CreateNotifications(ctx, ns); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, p.Entry("resumed_without_approval", fmt.Sprintf("filing:%d", f.ID), "date="+in.Date))
 		})
 		if err != nil {
 			return nil, err
 		}
-		return nil, apperror.New(apperror.Conflict, "%s", msgResumedWithoutApproval)
+		return nil, apperror.Msg(apperror.Conflict, msgResumedWithoutApproval)
 	}
 	f.ResumedDate = in.Date
-	if err := s.db.UpdateFiling(ctx, f); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_resumed", fmt.Sprintf("filing:%d", f.ID), "date="+in.Date))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, f)
@@ -241,12 +248,17 @@ type InspectionInput struct {
 
 // RecordInspection records an official's field finding as an open problem.
 // A street official records on its own street only (apperror.Forbidden);
-// park managers anywhere. street must be a street code (the handler resolves
-// names).
-func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*store.Problem, error) {
+// park managers anywhere. The street may be a code or a name; an unknown one
+// is apperror.Invalid.
+func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*ProblemView, error) {
 	if strings.TrimSpace(in.Title) == "" || utf8.RuneCountInString(in.Title) > 200 {
-		return nil, invalid([]apperror.Detail{{Field: "title", Message: "问题标题必填，200 字以内 / title required, at most 200 characters"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("title", msgTitleRequiredMostCharacters)})
 	}
+	street, err := s.streetCode("street", in.Street)
+	if err != nil {
+		return nil, err
+	}
+	in.Street = street
 	now := s.now().UTC()
 	var pr store.Problem
 	if in.FilingID != nil {
@@ -256,10 +268,14 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 		}
 		pr = s.problem(f, store.SourceInspection, "", in.Title, in.Detail, p.UserID, now)
 		err = s.db.Tx(ctx, func(tx *store.DB) error {
-			if err := tx.CreateProblems(ctx, []store.Problem{pr}); err != nil {
+			prs := []store.Problem{pr}
+			if err := tx.CreateProblems(ctx, prs); err != nil {
 				return err
 			}
-			return s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now)
+			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now); err != nil {
+				return err
+			}
+			return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
 		})
 		if err != nil {
 			return nil, err
@@ -268,35 +284,54 @@ func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in In
 		if err != nil || len(ps) == 0 {
 			return nil, err
 		}
-		return &ps[0], nil
+		v := problemOf(&ps[0])
+		return &v, nil
 	}
 	if in.Street == "" {
-		return nil, invalid([]apperror.Detail{{Field: "street", Message: "请指定备案或街道 / give a filing_id or a street"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("street", msgGiveFilingIdStreet)})
 	}
 	if p.Role == store.RoleStreetOfficial && p.Street != in.Street {
-		return nil, apperror.New(apperror.Forbidden, "只能记录本街道的问题 / you may record problems in your own street only")
+		return nil, apperror.Msg(apperror.Forbidden, msgYouMayRecordProblemsYour)
 	}
 	pr = store.Problem{Street: in.Street, Source: store.SourceInspection, Title: strings.TrimSpace(in.Title), Detail: strings.TrimSpace(in.Detail),
 		Status: store.ProblemOpen, CreatedBy: p.UserID, CreatedAt: now}
 	prs := []store.Problem{pr}
-	if err := s.db.CreateProblems(ctx, prs); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateProblems(ctx, prs); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &prs[0], nil
+	v := problemOf(&prs[0])
+	return &v, nil
 }
 
 // Waive closes an open problem without rectification, with a reason;
 // officials only, within scope.
-func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*store.Problem, error) {
+func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*ProblemView, error) {
 	pr, err := s.db.ProblemByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, invalid([]apperror.Detail{{Field: "reason", Message: "请写明不予整改的理由 / a reason is required"}})
+		return nil, invalid([]apperror.Detail{apperror.FieldMsg("reason", msgReasonRequired)})
 	}
-	if err := s.db.WaiveProblem(ctx, id, strings.TrimSpace(reason), s.now().UTC()); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.WaiveProblem(ctx, id, strings.TrimSpace(reason), s.now().UTC()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("problem_waived", fmt.Sprintf("problem:%d", id), reason))
+	})
+	if err != nil {
 		return nil, err
 	}
-	return s.db.ProblemByID(ctx, p.Scope(), pr.ID)
+	pr, err = s.db.ProblemByID(ctx, p.Scope(), pr.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := problemOf(pr)
+	return &v, nil
 }

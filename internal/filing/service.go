@@ -12,9 +12,12 @@ import (
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/areas"
 	"fugong/internal/auth"
 	"fugong/internal/blob"
 	"fugong/internal/config"
+	"fugong/internal/dedup"
+	"fugong/internal/msg"
 	"fugong/internal/pii"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -58,15 +61,22 @@ type Service struct {
 	webhooks []config.Webhook
 	now      func() time.Time
 	log      *slog.Logger
+	areas    *areas.Areas
+	dedup    *dedup.Index
 }
 
 // Deps are what a Service needs.
 type Deps struct {
-	DB     *store.DB
-	Blobs  blob.Store
-	Keys   *pii.Keyring
-	Rules  RuleEvaluator
-	Plans  PlanIndex // optional
+	DB    *store.DB
+	Blobs blob.Store
+	Keys  *pii.Keyring
+	Rules RuleEvaluator
+	Plans PlanIndex // optional; DedupIndex(Dedup) when nil and Dedup is set
+	// Dedup is the near-duplicate plan index behind similarity and
+	// templates; nil disables them (apperror.Unavailable).
+	Dedup *dedup.Index
+	// Areas resolves the streets callers type; nil takes them as codes.
+	Areas  *areas.Areas
 	Config config.Config
 	Now    func() time.Time
 	Log    *slog.Logger
@@ -80,14 +90,18 @@ func NewService(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Plans == nil && d.Dedup != nil {
+		d.Plans = DedupIndex(d.Dedup)
+	}
 	return &Service{db: d.DB, blobs: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
-		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log}
+		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
+		areas: d.Areas, dedup: d.Dedup}
 }
 
-var errEnterpriseOnly = apperror.New(apperror.Forbidden, "只有企业本身可以填报备案 / only the enterprise itself may fill in its filing")
+var errEnterpriseOnly = apperror.Msg(apperror.Forbidden, msgOnlyEnterpriseItselfMayFill)
 
 // openStatuses are the statuses of a filing still in progress.
-var openStatuses = map[string]bool{store.StatusDraft: true, store.StatusSubmitted: true, store.StatusReturned: true}
+var openStatuses = map[store.Status]bool{store.StatusDraft: true, store.StatusSubmitted: true, store.StatusReturned: true}
 
 // Create starts a draft filing for the caller's enterprise. An enterprise
 // with a filing still in progress gets apperror.Conflict; bad fields are
@@ -111,14 +125,20 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	}
 	for _, e := range existing {
 		if openStatuses[e.Status] {
-			return nil, apperror.New(apperror.Conflict, "已有进行中的备案（编号 %d），请继续填写 / a filing is already in progress (id %d)", e.ID, e.ID)
+			return nil, apperror.Msg(apperror.Conflict, msgFilingAlreadyProgressId, e.ID)
 		}
 	}
 	row := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: store.StatusDraft, Version: 1, CreatedBy: p.UserID}
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
-	if err := s.db.CreateFiling(ctx, row); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateFiling(ctx, row); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_created", fmt.Sprintf("filing:%d", row.ID), ""))
+	})
+	if err != nil {
 		return nil, err
 	}
 	// A new filing has no flags, attachments or revisions: answer without
@@ -138,7 +158,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 		return nil, errEnterpriseOnly
 	}
 	if row.Status != store.StatusDraft && row.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能修改 / a %s filing cannot be edited", statusName[row.Status], row.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNotEditable, statusName[row.Status])
 	}
 	f, err := s.fieldsOf(row)
 	if err != nil {
@@ -150,7 +170,13 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateFiling(ctx, row); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdateFiling(ctx, row); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_updated", fmt.Sprintf("filing:%d", id), ""))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, row)
@@ -166,8 +192,8 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*View, 
 	return s.view(ctx, p, row)
 }
 
-// List returns the filings within the caller's scope.
-func (s *Service) List(ctx context.Context, p *auth.Principal, f store.FilingFilter) ([]Summary, int64, error) {
+// list returns the filings within the caller's scope.
+func (s *Service) list(ctx context.Context, p *auth.Principal, f store.FilingFilter) ([]Summary, int64, error) {
 	rows, total, err := s.db.ListFilings(ctx, p.Scope(), f)
 	if err != nil {
 		return nil, 0, err
@@ -188,10 +214,17 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f store.FilingFil
 	return out, total, nil
 }
 
-var statusName = map[string]string{
-	store.StatusDraft: "草稿", store.StatusSubmitted: "已提交", store.StatusApproved: "已通过",
-	store.StatusReturned: "已退回", store.StatusRejected: "已驳回",
+// statusName names each status in both languages, for messages.
+var statusName = map[store.Status]msg.Message{
+	store.StatusDraft: msgStatusDraft, store.StatusSubmitted: msgStatusSubmitted, store.StatusApproved: msgStatusApproved,
+	store.StatusReturned: msgStatusReturned, store.StatusRejected: msgStatusRejected,
 }
+
+// stored renders m in Chinese for a text the database keeps (a
+// notification, a problem's title or note): stored texts are in the park's
+// language, and their kind or source code lets a client label them in
+// another.
+func stored(m msg.Message, args ...any) string { return m.In(msg.ZH, args...) }
 
 // phoneAAD binds an encrypted contact phone to its purpose.
 var phoneAAD = []byte("filing.contact_phone")

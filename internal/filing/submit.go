@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/parktime"
 	"fugong/internal/roster"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -17,7 +18,7 @@ import (
 // SubmitResult is the answer to a submit.
 type SubmitResult struct {
 	ID             int64        `json:"id"`
-	Status         string       `json:"status"`
+	Status         Status       `json:"status"`
 	Revision       int          `json:"revision"`
 	Flags          []rules.Flag `json:"flags"`
 	RulesetVersion string       `json:"ruleset_version"`
@@ -38,14 +39,14 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		return nil, errEnterpriseOnly
 	}
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能提交 / a %s filing cannot be submitted", statusName[f.Status], f.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNotSubmittable, statusName[f.Status])
 	}
 	fl, err := s.fieldsOf(f)
 	if err != nil {
 		return nil, err
 	}
 	if d := fl.complete(); len(d) > 0 {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "备案信息不完整 / the filing is incomplete", Details: d}
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgFilingIncomplete.With(), Details: d}
 	}
 	in, rosterSummary, planText, err := s.ruleInput(ctx, f, fl)
 	if err != nil {
@@ -80,7 +81,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateRevision(ctx, rev); err != nil {
 			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
+				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
 			}
 			return err
 		}
@@ -100,7 +101,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 			f.Status = store.StatusSubmitted
 			f.SubmittedAt = &now
 		}
-		return tx.UpdateFiling(ctx, f)
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, f.Status, len(flags))))
 	})
 	if err != nil {
 		return nil, err
@@ -136,7 +141,7 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 		Filing: rules.Filing{StaffTotal: fl.StaffTotal, StaffOnsite: fl.StaffOnsite, PlannedResumeDate: planned,
 			Supplies: rules.Supplies{Masks: fl.Masks, Thermometers: fl.Thermometers, DisinfectantLiters: fl.DisinfectantLiters, IsolationRoom: fl.IsolationRoom},
 			PlanText: fl.PlanText, Contact: rules.Contact{Name: fl.ContactName, Phone: fl.ContactPhone},
-			Status: f.Status, Approved: f.Status == store.StatusApproved},
+			Status: string(f.Status), Approved: f.Status == store.StatusApproved},
 		Enterprise: rules.Enterprise{Sector: ent.Sector, AboveScale: ent.AboveScale, RealEstate: ent.RealEstate, Zone: ent.Zone, Street: ent.Street},
 		Now:        s.now().In(shanghai),
 	}
@@ -169,9 +174,8 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 	return in, rosterSummary, planText, nil
 }
 
-// shanghai is the zone the rules' dates are civil dates in; fixed offset so
-// the binary needs no tzdata.
-var shanghai = time.FixedZone("CST", 8*3600)
+// shanghai is the zone the rules' dates are civil dates in.
+var shanghai = parktime.Location
 
 // ledgerRuleProblems keeps the rectification ledger in step with the rules:
 // every warn or block flag opens a problem (once per rule while it stays
@@ -214,9 +218,9 @@ func (s *Service) ledgerRuleProblems(ctx context.Context, tx *store.DB, f *store
 		return err
 	}
 	if len(created) > 0 {
-		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("规则审查发现 %d 个问题需整改 / the rules found %d problem(s) to fix", len(created), len(created)), now); err != nil {
+		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", stored(msgRulesFoundProblems, len(created)), now); err != nil {
 			return err
 		}
 	}
-	return tx.RectifyProblems(ctx, fixed, &revision, "规则复查通过 / the rule no longer fires", now)
+	return tx.RectifyProblems(ctx, fixed, &revision, stored(msgRuleNoLongerFires), now)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
 	"fugong/internal/blob"
+	"fugong/internal/export"
 	"fugong/internal/filetype"
 	"fugong/internal/pii"
 	"fugong/internal/plans"
@@ -44,8 +44,7 @@ func (s *Service) MaxUploadBytes(kind string) int64 {
 // UploadResult is an uploaded attachment, with the roster's row count and
 // summary for rosters.
 type UploadResult struct {
-	store.Attachment
-	Rows    int             `json:"rows,omitempty"`
+	AttachmentView
 	Summary *roster.Summary `json:"summary,omitempty"`
 }
 
@@ -57,15 +56,22 @@ func rosterAAD(sha string) []byte { return []byte("roster:" + sha) }
 // derived from a user's filename.
 func ObjectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
 
-// Upload validates and stores the file at path (already on local disk,
-// spooled by the HTTP layer) as the filing's plan or roster. Order matters
-// for consistency: the file is type-checked and parsed first (415/422 leave
-// nothing behind), then stored in the object store, and only then is the row
-// written. If the row cannot be written the object may remain; the sweeper
-// removes objects no row references.
-func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64, kind, path, filename string) (*UploadResult, error) {
+// Receive spools the caller's upload to a local file, refusing past max
+// bytes, and returns its path and display name. Upload calls it once the
+// caller may upload, so not a byte is read before access is checked; the
+// caller removes the file afterwards.
+type Receive func(max int64) (path, filename string, err error)
+
+// Upload validates and stores the file receive spools as the filing's plan
+// or roster. Order matters for consistency: the file is type-checked and
+// parsed first (415/422 leave nothing behind), then stored in the object
+// store, and only then is the row written, with its audit entry, in one
+// transaction. If the row cannot be written the object may remain; the
+// sweeper removes objects no row references. An unknown kind is
+// apperror.Invalid; a filing outside the caller's scope apperror.NotFound.
+func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64, kind string, receive Receive) (*UploadResult, error) {
 	if kind != KindPlan && kind != KindRoster {
-		return nil, &apperror.Error{Code: apperror.Invalid, Message: "kind 须为 plan 或 roster / kind must be plan or roster",
+		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgKindMustPlanRoster.With(),
 			Details: []apperror.Detail{{Field: "kind", Message: "must be plan or roster"}}}
 	}
 	f, err := s.db.FilingByID(ctx, p.Scope(), filingID)
@@ -76,7 +82,11 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		return nil, errEnterpriseOnly
 	}
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
-		return nil, apperror.New(apperror.Conflict, "备案状态为「%s」，不能上传 / a %s filing cannot take uploads", statusName[f.Status], f.Status)
+		return nil, apperror.Msg(apperror.Conflict, msgNoUploads, statusName[f.Status])
+	}
+	path, filename, err := receive(s.MaxUploadBytes(kind))
+	if err != nil {
+		return nil, err
 	}
 	file, err := os.Open(path)
 	if err != nil {
@@ -90,7 +100,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	size := st.Size()
 	max := s.MaxUploadBytes(kind)
 	if size > max {
-		return nil, apperror.New(apperror.TooLarge, "文件超过 %d MB 上限 / file exceeds the %d MB limit", max>>20, max>>20)
+		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
 	}
 	ft, err := filetype.Detect(file, size, filetype.Limits{MaxSize: max})
 	if err != nil {
@@ -133,12 +143,12 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 			return nil, err
 		}
 		if len(r.Rows) == 0 {
-			return nil, &apperror.Error{Code: apperror.Invalid, Message: "花名册没有数据行 / the roster has no rows",
-				Details: []apperror.Detail{{Row: 2, Message: "表头下没有员工记录 / no staff rows below the header"}}}
+			return nil, &apperror.Error{Code: apperror.Invalid, Text: msgRosterHasNoRows.With(),
+				Details: []apperror.Detail{{Row: 2, Text: msgNoStaffRowsBelowHeader.With()}}}
 		}
 		sum, _ := json.Marshal(r.Summary)
 		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
-		res.Rows, res.Summary = len(r.Rows), &r.Summary
+		res.Summary = &r.Summary
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)
@@ -157,12 +167,16 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		if err := tx.CreateAttachment(ctx, att, entries); err != nil {
 			return err
 		}
-		return tx.SetFilingAttachment(ctx, f.ID, kind, att.ID)
+		if err := tx.SetFilingAttachment(ctx, f.ID, kind, att.ID); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("attachment_uploaded", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("kind=%s attachment=%d sha256=%s size=%d", kind, att.ID, att.SHA256, att.Size)))
 	})
 	if err != nil {
 		return nil, err
 	}
-	res.Attachment = *att
+	res.AttachmentView = attachmentOf(att)
 	return res, nil
 }
 
@@ -178,7 +192,7 @@ func (s *Service) putObject(ctx context.Context, key string, file *os.File, size
 	}
 	if _, err := s.blobs.Put(ctx, key, io.NewSectionReader(file, 0, size), size, contentType); err != nil {
 		if apperror.CodeOf(err) == apperror.Internal {
-			return apperror.Wrap(err, apperror.Unavailable, "文件存储暂不可用，请稍后重试 / object store unavailable, retry later")
+			return apperror.WrapMsg(err, apperror.Unavailable, msgObjectStoreUnavailableRetryLater)
 		}
 		return err
 	}
@@ -198,7 +212,26 @@ type Download struct {
 // its original file; everyone else in scope gets, for a roster, a generated
 // CSV with ID numbers, phones and names masked (the original holds them in
 // clear), and for a plan the original. Outside scope: apperror.NotFound.
+// Every download is audited before a byte is returned; an original roster
+// (ID numbers in clear) as personal_data_viewed. If the entry cannot be
+// written the download is refused.
 func (s *Service) Open(ctx context.Context, p *auth.Principal, attachmentID int64) (*Download, *store.Attachment, error) {
+	d, a, err := s.open(ctx, p, attachmentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	action := "attachment_downloaded"
+	if a.Kind == KindRoster && !d.Masked {
+		action = "personal_data_viewed"
+	}
+	if err := s.db.AppendAudit(ctx, p.Entry(action, fmt.Sprintf("filing:%d", a.FilingID), fmt.Sprintf("attachment=%d masked=%v", a.ID, d.Masked))); err != nil {
+		d.Body.Close()
+		return nil, nil, err
+	}
+	return d, a, nil
+}
+
+func (s *Service) open(ctx context.Context, p *auth.Principal, attachmentID int64) (*Download, *store.Attachment, error) {
 	a, err := s.db.AttachmentByID(ctx, p.Scope(), attachmentID)
 	if err != nil {
 		return nil, nil, err
@@ -235,8 +268,7 @@ func (s *Service) maskedRoster(ctx context.Context, a *store.Attachment) ([]byte
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
+	w := export.NewCSV(&buf)
 	w.Write([]string{"行号 row", "姓名 name", "身份证号 id_number", "手机号 phone", "部门 department", "体温 temperature",
 		"健康码 health_code", "近14日旅居史 travel_14d", "返回日期 return_date", "隔离结束日期 quarantine_end"})
 	for _, e := range entries {
@@ -253,10 +285,12 @@ func (s *Service) maskedRoster(ctx context.Context, a *store.Attachment) ([]byte
 			temp = strconv.FormatFloat(r.Temperature, 'f', 1, 64)
 		}
 		w.Write([]string{strconv.Itoa(e.RowNumber), pii.MaskName(r.Name), pii.MaskID(r.IDNumber), pii.MaskPhone(r.Phone),
-			csvSafe(r.Department), temp, r.HealthCode, csvSafe(r.Travel), dateOrEmpty(r.ReturnDate), dateOrEmpty(r.QuarantineEnd)})
+			r.Department, temp, r.HealthCode, r.Travel, dateOrEmpty(r.ReturnDate), dateOrEmpty(r.QuarantineEnd)})
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func dateOrEmpty(t time.Time) string {
@@ -264,12 +298,4 @@ func dateOrEmpty(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
-}
-
-// csvSafe neutralises spreadsheet formulas in user text.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

@@ -10,13 +10,13 @@ import (
 	"fugong/internal/store"
 )
 
-// View is a filing as api.md shows it.
+// View is a filing as the API shows it (schema Filing).
 type View struct {
 	ID                int64            `json:"id"`
 	EnterpriseID      int64            `json:"enterprise_id"`
 	Street            string           `json:"street"`
 	Sector            string           `json:"sector"`
-	Status            string           `json:"status"`
+	Status            Status           `json:"status"`
 	Version           int              `json:"version"`
 	Revision          int              `json:"revision"`
 	PlannedResumeDate string           `json:"planned_resume_date"`
@@ -28,7 +28,7 @@ type View struct {
 	SubmittedAt       *time.Time       `json:"submitted_at"`
 	ApprovedAt        *time.Time       `json:"approved_at"`
 	ResumedDate       string           `json:"resumed_date,omitempty"`
-	Flags             []store.Flag     `json:"flags"`
+	Flags             []FlagView       `json:"flags"`
 	RulesetVersion    string           `json:"ruleset_version,omitempty"`
 	Attachments       []AttachmentView `json:"attachments"`
 	Revisions         []RevisionView   `json:"revisions"`
@@ -51,12 +51,6 @@ type ContactView struct {
 	Phone string `json:"phone"`
 }
 
-// AttachmentView is an attachment with its roster summary, if any.
-type AttachmentView struct {
-	store.Attachment
-	Summary *json.RawMessage `json:"summary,omitempty"`
-}
-
 // RevisionView is one frozen revision in the history.
 type RevisionView struct {
 	Number         int              `json:"number"`
@@ -73,7 +67,7 @@ type Summary struct {
 	EnterpriseName    string     `json:"enterprise_name"`
 	Street            string     `json:"street"`
 	Sector            string     `json:"sector"`
-	Status            string     `json:"status"`
+	Status            Status     `json:"status"`
 	Revision          int        `json:"revision"`
 	PlannedResumeDate string     `json:"planned_resume_date"`
 	StaffTotal        int        `json:"staff_total"`
@@ -103,7 +97,7 @@ func (s *Service) freshView(f *store.Filing, phone string) *View {
 		StaffTotal: f.StaffTotal, StaffOnsite: f.StaffOnsite,
 		Supplies: SuppliesView{Masks: f.Masks, Thermometers: f.Thermometers, DisinfectantLiters: f.DisinfectantLiters, IsolationRoom: f.IsolationRoom},
 		PlanText: f.PlanText, Contact: ContactView{Name: f.ContactName, Phone: phone},
-		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []store.Flag{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
+		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []FlagView{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
 }
 
 func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) (*View, error) {
@@ -120,13 +114,13 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) 
 		Supplies: SuppliesView{Masks: f.Masks, Thermometers: f.Thermometers, DisinfectantLiters: f.DisinfectantLiters, IsolationRoom: f.IsolationRoom},
 		PlanText: f.PlanText, Contact: ContactView{Name: f.ContactName, Phone: phone},
 		SubmittedAt: f.SubmittedAt, ApprovedAt: f.ApprovedAt, ResumedDate: f.ResumedDate,
-		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []store.Flag{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
+		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []FlagView{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
 	if f.Revision > 0 {
 		flags, err := s.db.Flags(ctx, f.ID, f.Revision)
 		if err != nil {
 			return nil, err
 		}
-		v.Flags = flags
+		v.Flags = flagsOf(flags)
 		if len(flags) > 0 {
 			v.RulesetVersion = flags[0].RulesetVersion
 		}
@@ -136,7 +130,7 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) 
 		return nil, err
 	}
 	for _, a := range atts {
-		v.Attachments = append(v.Attachments, AttachmentView{Attachment: a, Summary: rawJSON(a.RosterSummary)})
+		v.Attachments = append(v.Attachments, attachmentOf(&a))
 	}
 	revs, err := s.db.Revisions(ctx, f.ID)
 	if err != nil {

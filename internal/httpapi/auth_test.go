@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fugong/internal/auth"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -95,8 +96,7 @@ func TestLoginAndSessions(t *testing.T) {
 
 			// Disabling a user ends its sessions.
 			s5 := a.login("admin")
-			u, _ := a.db.UserByUsername(context.Background(), "admin")
-			if err := a.auth.SetDisabled(context.Background(), u.ID, true); err != nil {
+			if err := a.auth.SetDisabled(context.Background(), auth.CLI(), "admin", true); err != nil {
 				t.Fatal(err)
 			}
 			if r := a.do(s5, "GET", "/api/v1/me", nil); r.status != 401 {

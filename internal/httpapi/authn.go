@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
-	"fugong/internal/store"
 )
 
 const (
@@ -32,12 +30,14 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		if err != nil {
 			return err // a bad token is 401, not anonymous
 		}
+		p.IP = c.IP()
 		c.Locals(principalKey, p)
 		return c.Next()
 	}
 	if tok := c.Cookies(sessionCookie); tok != "" {
 		p, err := s.deps.Auth.Authenticate(ctx, tok)
 		if err == nil {
+			p.IP = c.IP()
 			c.Locals(principalKey, p)
 		} else if apperror.CodeOf(err) != apperror.Unauthorized {
 			return err
@@ -51,11 +51,11 @@ func principal(c *fiber.Ctx) *auth.Principal {
 	return p
 }
 
-var errCSRF = apperror.New(apperror.Forbidden, "缺少或错误的 CSRF 令牌 / missing or wrong X-CSRF-Token")
+var errCSRF = apperror.Msg(apperror.Forbidden, msgMissingWrongXCsrfToken)
 
 // need requires a signed-in caller with one of roles (none = any role), and
 // for cookie sessions a matching X-CSRF-Token on every mutating request.
-func need(roles ...string) fiber.Handler {
+func need(roles ...auth.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p := principal(c)
 		if p == nil {
@@ -73,13 +73,13 @@ func need(roles ...string) fiber.Handler {
 					return c.Next()
 				}
 			}
-			return apperror.New(apperror.Forbidden, "无权执行此操作 / your role may not do this")
+			return apperror.Msg(apperror.Forbidden, msgYourRoleMayNotDo)
 		}
 		return c.Next()
 	}
 }
 
-var errNotSignedIn = apperror.New(apperror.Unauthorized, "请先登录 / please sign in")
+var errNotSignedIn = apperror.Msg(apperror.Unauthorized, msgPleaseSign)
 
 func (s *Server) setSessionCookie(c *fiber.Ctx, value string, expires time.Time) {
 	secure := s.cfg.HTTP.SecureCookies || c.Protocol() == "https"
@@ -100,25 +100,21 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	sess, u, err := s.deps.Auth.Login(ctx, req.Username, req.Password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	sess, p, err := s.deps.Auth.Login(c.UserContext(), req.Username, req.Password, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
-		var rl *auth.RateLimitError
-		if errors.As(err, &rl) {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
-			s.auditAs(ctx, c, req.Username, "", "login_rate_limited", "user:"+req.Username, "")
-		} else if apperror.CodeOf(err) == apperror.Unauthorized {
-			s.auditAs(ctx, c, req.Username, "", "login_failed", "user:"+req.Username, "")
-		}
+		setRetryAfter(c, err)
 		return err
 	}
 	s.setSessionCookie(c, sess.Token, sess.ExpiresAt)
-	s.auditAs(ctx, c, u.Username, u.Role, "login", "user:"+u.Username, "")
-	return c.JSON(fiber.Map{"user": userBody(u), "csrf_token": sess.CSRFToken})
+	return c.JSON(fiber.Map{"user": principalBody(p), "csrf_token": sess.CSRFToken})
 }
 
-func userBody(u *store.User) fiber.Map {
-	return fiber.Map{"id": u.ID, "username": u.Username, "role": u.Role, "enterprise_id": u.EnterpriseID, "street": u.Street, "department": u.Department}
+// setRetryAfter tells a rate-limited caller when to retry.
+func setRetryAfter(c *fiber.Ctx, err error) {
+	var rl *auth.RateLimitError
+	if errors.As(err, &rl) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
+	}
 }
 
 func principalBody(p *auth.Principal) fiber.Map {
@@ -126,12 +122,10 @@ func principalBody(p *auth.Principal) fiber.Map {
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	p := principal(c)
-	if err := s.deps.Auth.Logout(c.UserContext(), p); err != nil {
+	if err := s.deps.Auth.Logout(c.UserContext(), principal(c)); err != nil {
 		return err
 	}
 	s.setSessionCookie(c, "", time.Unix(0, 0))
-	s.audit(c, "logout", "user:"+p.Username, "")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -152,17 +146,12 @@ func (s *Server) activate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, c.IP())
+	p, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, c.IP())
 	if err != nil {
-		var rl *auth.RateLimitError
-		if errors.As(err, &rl) {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.Seconds()))
-		}
-		s.auditAs(c.UserContext(), c, req.Username, store.RoleEnterprise, "activation_failed", "enterprise:"+req.CreditCode, "")
+		setRetryAfter(c, err)
 		return err
 	}
-	s.auditAs(c.UserContext(), c, u.Username, u.Role, "account_activated", "enterprise:"+req.CreditCode, "")
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": userBody(u)})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": principalBody(p)})
 }
 
 type passwordRequest struct {
@@ -175,12 +164,10 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p := principal(c)
-	if err := s.deps.Auth.ChangePassword(c.UserContext(), p, req.OldPassword, req.NewPassword); err != nil {
+	if err := s.deps.Auth.ChangePassword(c.UserContext(), principal(c), req.OldPassword, req.NewPassword); err != nil {
 		return err
 	}
 	s.setSessionCookie(c, "", time.Unix(0, 0))
-	s.audit(c, "password_changed", "user:"+p.Username, "")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -194,44 +181,9 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 128 {
-		return &apperror.Error{Code: apperror.Invalid, Message: "请填写令牌名称 / token name is required",
-			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
-	}
-	p := principal(c)
-	tok, err := s.deps.Auth.CreateAPIToken(c.UserContext(), p.UserID, req.Name)
+	tok, err := s.deps.Auth.CreateAPIToken(c.UserContext(), principal(c), req.Name)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "api_token_created", "user:"+p.Username, req.Name)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": tok, "name": req.Name})
-}
-
-// audit records an action by the current principal.
-func (s *Server) audit(c *fiber.Ctx, action, object, details string) {
-	p := principal(c)
-	actor, role := "", ""
-	if p != nil {
-		actor, role = p.Username, p.Role
-	}
-	s.auditAs(c.UserContext(), c, actor, role, action, object, details)
-}
-
-// auditAs records an action; a failure to write is logged, never shown.
-func (s *Server) auditAs(ctx context.Context, c *fiber.Ctx, actor, role, action, object, details string) {
-	if s.deps.Store == nil {
-		return
-	}
-	e := &store.AuditEntry{Actor: truncateRunes(actor, 64), Role: role, Action: action, Object: truncateRunes(object, 128), IP: c.IP(), Details: details}
-	if err := s.deps.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit write failed", "request_id", requestID(c), "action", action, "err", err)
-	}
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }

@@ -8,28 +8,22 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"fugong/internal/apperror"
-	"fugong/internal/areas"
+	"fugong/internal/auth"
 	"fugong/internal/report"
-	"fugong/internal/store"
 )
 
-// dashboards serves the dashboards and department reports of api.md
-// ("Dashboards and reports"); the figures come from internal/report.
+// dashboards serves the dashboards and department reports
+// (docs/openapi.yaml); the figures come from internal/report.
 type dashboards struct {
 	s   *Server
 	rep *report.Service
 }
 
-// dashboardRoutes registers the dashboard and report routes. The report
-// configuration is the embedded configs/reports.yaml (report.Default()).
+// dashboardRoutes registers the dashboard and report routes.
 func (s *Server) dashboardRoutes(api fiber.Router) {
-	a := s.deps.Areas
-	if a == nil {
-		a = areas.Default()
-	}
-	h := &dashboards{s: s, rep: report.New(s.deps.Store, s.deps.Reports, a, nil)}
-	viewers := []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
-	readers := []string{store.RoleDepartment, store.RoleParkManager, store.RoleAdmin}
+	h := &dashboards{s: s, rep: s.deps.Reports}
+	viewers := []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	readers := []auth.Role{auth.RoleDepartment, auth.RoleParkManager, auth.RoleAdmin}
 	api.Get("/dashboard/sectors", need(viewers...), h.sectors)
 	api.Get("/dashboard/streets", need(viewers...), h.streets)
 	api.Get("/dashboard/trend", need(viewers...), h.trend)
@@ -52,7 +46,7 @@ func format(c *fiber.Ctx) (string, error) {
 	case "csv", "xlsx":
 		return f, nil
 	default:
-		return "", apperror.WithDetails(apperror.Invalid, "不支持的格式 / format must be json, csv or xlsx",
+		return "", apperror.WithText(apperror.Invalid, msgFormatMustJsonCsvXlsx.With(),
 			[]apperror.Detail{{Field: "format", Message: "must be json, csv or xlsx"}})
 	}
 }
@@ -143,7 +137,9 @@ func (h *dashboards) getReport(c *fiber.Ctx) error {
 		return err
 	}
 	if f != "json" {
-		h.s.audit(c, "report_exported", "report:"+rep.ID, "format="+f)
+		if err := h.s.deps.Auth.Record(c.UserContext(), principal(c), "report_exported", "report:"+rep.ID, "format="+f); err != nil {
+			return err
+		}
 		return sendTable(c, rep.Table, f, rep.Title)
 	}
 	return c.JSON(fiber.Map{

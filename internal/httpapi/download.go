@@ -17,16 +17,3 @@ func attachmentDisposition(name string) string {
 	}, name)
 	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
-
-// neutralizeCell stops spreadsheet formula injection: a cell beginning with
-// = + - @ (or a tab / carriage return) is prefixed with a quote.
-func neutralizeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}

@@ -53,13 +53,13 @@ type errorPayload struct {
 	Details []apperror.Detail `json:"details,omitempty"`
 }
 
-// fiberMessages gives Fiber's own errors a bilingual message.
-var fiberMessages = map[int]string{
-	http.StatusNotFound:              "未找到 / Not found",
-	http.StatusMethodNotAllowed:      "不支持该请求方法 / Method not allowed",
-	http.StatusRequestEntityTooLarge: "请求体过大 / Request body too large",
-	http.StatusRequestTimeout:        "请求超时 / Request timed out",
-	http.StatusBadRequest:            "请求格式错误 / Malformed request",
+// fiberMessages gives Fiber's own errors a catalog message.
+var fiberMessages = map[int]msg.Message{
+	http.StatusNotFound:              msgNotFound,
+	http.StatusMethodNotAllowed:      msgMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: msgBodyTooLarge,
+	http.StatusRequestTimeout:        msgTimedOut,
+	http.StatusBadRequest:            msgMalformedRequest,
 }
 
 // errorHandler maps every error a handler or middleware returns to the JSON
@@ -67,7 +67,8 @@ var fiberMessages = map[int]string{
 // and shown only as "internal error".
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	status := http.StatusInternalServerError
-	body := errorPayload{Code: apperror.Internal, Message: "internal error / 服务器内部错误"}
+	l := lang(c)
+	body := errorPayload{Code: apperror.Internal, Message: msgInternalError.In(l)}
 
 	var fe *fiber.Error
 	if ae := apperror.As(err); ae != nil {
@@ -75,8 +76,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 			status = st
 		}
 		if ae.Code != apperror.Internal {
-			lang := msg.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
-			body = errorPayload{Code: ae.Code, Message: ae.MessageIn(lang), Details: ae.DetailsIn(lang)}
+			body = errorPayload{Code: ae.Code, Message: ae.MessageIn(l), Details: ae.DetailsIn(l)}
 		}
 		if ae.Code == apperror.Unavailable {
 			s.log.Warn("backing service unavailable", "request_id", requestID(c), "err", err)
@@ -87,12 +87,12 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		if !ok {
 			code = apperror.Internal
 		}
-		msg := fiberMessages[fe.Code]
-		if msg == "" {
-			msg = fe.Message
+		text := fe.Message
+		if m, ok := fiberMessages[fe.Code]; ok {
+			text = m.In(l)
 		}
 		if code != apperror.Internal {
-			body = errorPayload{Code: code, Message: msg}
+			body = errorPayload{Code: code, Message: text}
 		}
 	}
 	if status >= 500 && body.Code == apperror.Internal {
@@ -104,6 +104,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(errorBody{Error: body})
 }
+
+// lang is the caller's language, from Accept-Language (Chinese by default).
+func lang(c *fiber.Ctx) msg.Lang { return msg.Negotiate(c.Get(fiber.HeaderAcceptLanguage)) }
 
 // allowHeader lists the methods registered for path (best effort).
 func allowHeader(app *fiber.App, path string) string {

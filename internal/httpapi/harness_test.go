@@ -25,9 +25,12 @@ import (
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/idempotency"
 	"fugong/internal/pii"
 	"fugong/internal/registry"
+	"fugong/internal/report"
 	"fugong/internal/rules"
+	"fugong/internal/ruleset"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -67,7 +70,7 @@ func mustAPI(t testing.TB, driver string) *api {
 	db := storetest.MustOpen(t, driver)
 	clk := &clock{t: time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)}
 	a := &api{t: t, db: db, clock: clk, zones: areas.Default(), cfg: cfg, ents: map[string]store.Enterprise{}}
-	a.auth = auth.NewService(db, cfg.Auth, clk.Now)
+	a.auth = auth.NewService(db, cfg.Auth, clk.Now).WithAreas(a.zones)
 	a.rules = rules.NewEngine("../../rules", nil)
 	if _, err := a.rules.Reload(context.Background()); err != nil {
 		t.Fatal(err)
@@ -113,14 +116,15 @@ func (a *api) build(bs blob.Store) *api {
 		t.Fatal(err)
 	}
 	a.blob = bs
-	a.dedup, err = dedup.New(a.db.Gorm(), dedup.Options{})
+	a.dedup, err = dedup.New(a.db, dedup.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Plans: filing.DedupIndex(a.dedup),
+	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
 		Config: a.cfg, Now: a.clock.Now})
-	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db,
-		Blob: bs, Store: a.db, Auth: a.auth, Areas: a.zones, Rules: a.rules, Filings: a.filings, Dedup: a.dedup})
+	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
+		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),
+		Filings: a.filings, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil)})
 	return a
 }
 
@@ -227,7 +231,7 @@ func fileBody(field, filename string, content []byte) *multipartBody {
 }
 
 // seedFiling inserts a filing of ent directly.
-func (a *api) seedFiling(ent store.Enterprise, status string) *store.Filing {
+func (a *api) seedFiling(ent store.Enterprise, status store.Status) *store.Filing {
 	a.t.Helper()
 	f := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: status, Version: 1, CreatedBy: 1}
 	if err := a.db.CreateFiling(context.Background(), f); err != nil {

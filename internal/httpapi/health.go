@@ -3,9 +3,13 @@ package httpapi
 import (
 	"context"
 	"runtime/debug"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"fugong/internal/msg"
 )
 
 // healthz answers while the process runs.
@@ -47,25 +51,20 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		}
 	}
 	if len(failing) > 0 {
-		msg := "服务未就绪 / not ready: "
-		for i, f := range failing {
-			if i > 0 {
-				msg += ", "
-			}
-			msg += f
-		}
+		sort.Strings(failing)
+		l := lang(c)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{
 			"status": "unavailable", "checks": parts,
-			"error": fiber.Map{"code": "unavailable", "message": msg, "details": failingDetails(failing)},
+			"error": fiber.Map{"code": "unavailable", "message": msgNotReady.In(l, strings.Join(failing, ", ")), "details": failingDetails(failing, l)},
 		})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "checks": parts})
 }
 
-func failingDetails(parts []string) []fiber.Map {
+func failingDetails(parts []string, l msg.Lang) []fiber.Map {
 	out := make([]fiber.Map, len(parts))
 	for i, p := range parts {
-		out[i] = fiber.Map{"field": p, "message": p + " does not answer"}
+		out[i] = fiber.Map{"field": p, "code": msgPartDown.Code(), "message": msgPartDown.In(l, p)}
 	}
 	return out
 }

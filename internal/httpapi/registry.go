@@ -2,15 +2,14 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"fugong/internal/apperror"
+	"fugong/internal/auth"
+	"fugong/internal/export"
 	"fugong/internal/registry"
-	"fugong/internal/store"
 )
 
 // maxRegistryUpload is the largest registry file accepted (200,000 rows of
@@ -19,36 +18,25 @@ const maxRegistryUpload = 64 << 20
 
 func (s *Server) importRegistry(c *fiber.Ctx) error {
 	dryRun := c.QueryBool("dry_run", false)
-	f, err := receiveFile(c, "file", maxRegistryUpload)
+	f, err := receiveFile(c, "file", maxRegistryUpload, nil)
 	if err != nil {
 		return err
 	}
 	defer f.Remove()
-	res, err := registry.Import(c.UserContext(), s.deps.Store, f.Path, s.deps.Areas, dryRun)
+	res, err := s.deps.Registry.Import(c.UserContext(), principal(c), f.Path, f.Filename, dryRun)
 	if err != nil {
 		return err
-	}
-	if !dryRun {
-		s.audit(c, "registry_import", "registry", fmt.Sprintf("file=%s created=%d updated=%d unchanged=%d", f.Filename, res.Created, res.Updated, res.Unchanged))
 	}
 	return c.JSON(fiber.Map{"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "errors": []any{}, "dry_run": dryRun})
 }
 
 func (s *Server) listEnterprises(c *fiber.Ctx) error {
-	p := principal(c)
-	f := store.EnterpriseFilter{Sector: c.Query("sector"), Query: strings.TrimSpace(c.Query("q")), Page: pageOf(c)}
-	if st := c.Query("street"); st != "" {
-		street, ok := s.deps.Areas.Street(st)
-		if !ok {
-			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street " + st, Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
-		}
-		f.Street = street.Code
-	}
-	items, total, err := s.deps.Store.ListEnterprises(c.UserContext(), p.Scope(), f)
+	q := registry.Query{Sector: c.Query("sector"), Street: c.Query("street"), Text: strings.TrimSpace(c.Query("q")), Page: pageOf(c)}
+	items, total, err := s.deps.Registry.Enterprises(c.UserContext(), principal(c), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(listBody(items, total, f.Page))
+	return c.JSON(listBody(items, total, q.Page))
 }
 
 func (s *Server) getEnterprise(c *fiber.Ctx) error {
@@ -56,7 +44,7 @@ func (s *Server) getEnterprise(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.deps.Store.EnterpriseByID(c.UserContext(), principal(c).Scope(), id)
+	e, err := s.deps.Registry.Enterprise(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -64,49 +52,44 @@ func (s *Server) getEnterprise(c *fiber.Ctx) error {
 }
 
 func (s *Server) listStreets(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"zones": s.deps.Areas.Zones})
+	return c.JSON(fiber.Map{"zones": s.deps.Registry.Zones()})
 }
 
 // activationCodes answers a CSV (UTF-8 with BOM, so Excel on Chinese Windows
 // opens it) of fresh one-time codes for the street's enterprises without an
 // account.
 func (s *Server) activationCodes(c *fiber.Ctx) error {
-	st, ok := s.deps.Areas.Street(c.Params("street"))
-	if !ok {
-		return apperror.New(apperror.NotFound, "未知街道 / unknown street")
-	}
-	p := principal(c)
-	codes, err := s.deps.Auth.IssueActivationCodes(c.UserContext(), p, st.Code)
+	sheet, err := s.deps.Auth.IssueActivationCodes(c.UserContext(), principal(c), c.Params("street"))
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	// Exactly the columns of api.md; the expiry goes in a header instead.
+	w := export.NewCSV(&buf)
+	// Exactly the documented columns; the expiry goes in a header instead.
 	w.Write([]string{"credit_code", "name", "activation_code"})
-	for _, code := range codes {
-		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code})
+	for _, code := range sheet.Codes {
+		w.Write([]string{code.CreditCode, code.Name, code.Code})
 	}
-	if len(codes) > 0 {
-		c.Set("X-Activation-Codes-Expire", codes[0].ExpiresAt.Format("2006-01-02"))
+	if err := w.Flush(); err != nil {
+		return err
 	}
-	w.Flush()
-	s.audit(c, "activation_codes_issued", "street:"+st.Code, fmt.Sprintf("count=%d", len(codes)))
+	if len(sheet.Codes) > 0 {
+		c.Set("X-Activation-Codes-Expire", sheet.Codes[0].ExpiresAt.Format("2006-01-02"))
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, attachmentDisposition(fmt.Sprintf("激活码-%s.csv", st.Name)))
+	c.Set(fiber.HeaderContentDisposition, attachmentDisposition(fmt.Sprintf("激活码-%s.csv", sheet.Street.Name)))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 
 func (s *Server) listAudit(c *fiber.Ctx) error {
-	f := store.AuditFilter{Actor: c.Query("actor"), Action: c.Query("action"), Page: pageOf(c)}
+	f := auth.AuditFilter{Actor: c.Query("actor"), Action: c.Query("action"), Page: pageOf(c)}
 	if fid := c.Query("filing_id"); fid != "" {
 		f.Object = "filing:" + fid
 	} else if obj := c.Query("object"); obj != "" {
 		f.Object = obj
 	}
-	items, total, err := s.deps.Store.ListAudit(c.UserContext(), f)
+	items, total, err := s.deps.Auth.AuditLog(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fugong/internal/apperror"
-	"fugong/internal/store"
+	"fugong/internal/page"
 )
 
 // maxJSONBody caps JSON request bodies independently of the upload limit.
@@ -36,14 +36,18 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return decodeJSONBytes(data, v)
 }
 
-// readJSONBody reads at most 1 MiB of body.
+// readJSONBody reads at most 1 MiB of body (once: a middleware that read
+// it leaves the bytes for the handler).
 func readJSONBody(c *fiber.Ctx) ([]byte, error) {
+	if b, ok := c.Locals(bodyKey).([]byte); ok {
+		return b, nil
+	}
 	data, err := io.ReadAll(io.LimitReader(bodyReader(c), maxJSONBody+1))
 	if err != nil {
-		return nil, apperror.Wrap(err, apperror.Malformed, "读取请求失败 / could not read the request body")
+		return nil, apperror.WrapMsg(err, apperror.Malformed, msgCouldNotReadRequestBody)
 	}
 	if len(data) > maxJSONBody {
-		return nil, apperror.New(apperror.TooLarge, "JSON 请求体超过 1 MB / JSON body over 1 MB")
+		return nil, apperror.Msg(apperror.TooLarge, msgJsonBodyOverMb)
 	}
 	return data, nil
 }
@@ -55,24 +59,24 @@ func decodeJSONBytes(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &apperror.Error{Code: apperror.Invalid, Message: "字段类型错误 / wrong field type",
+			return &apperror.Error{Code: apperror.Invalid, Text: msgWrongFieldType.With(),
 				Details: []apperror.Detail{{Field: te.Field, Message: fmt.Sprintf("must be %s", te.Type)}}}
 		}
-		return apperror.Wrap(err, apperror.Malformed, "请求不是有效的 JSON / body is not valid JSON: %v", err)
+		return apperror.WrapMsg(err, apperror.Malformed, msgBodyNotValidJson, err)
 	}
 	if dec.More() {
-		return apperror.New(apperror.Malformed, "JSON 后有多余内容 / trailing data after the JSON object")
+		return apperror.Msg(apperror.Malformed, msgTrailingDataAfterJsonObject)
 	}
 	return nil
 }
 
 // pageOf reads ?page= and ?page_size=.
-func pageOf(c *fiber.Ctx) store.Page {
-	return store.NormalPage(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
+func pageOf(c *fiber.Ctx) page.Page {
+	return page.Normal(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
 }
 
-// listBody is the list shape of api.md.
-func listBody[T any](items []T, total int64, p store.Page) fiber.Map {
+// listBody is the list shape of docs/openapi.yaml.
+func listBody[T any](items []T, total int64, p page.Page) fiber.Map {
 	if items == nil {
 		items = []T{}
 	}
@@ -84,7 +88,7 @@ func listBody[T any](items []T, total int64, p store.Page) fiber.Map {
 func paramID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, apperror.New(apperror.NotFound, "未找到 / not found")
+		return 0, apperror.Msg(apperror.NotFound, msgNotFound)
 	}
 	return id, nil
 }

@@ -1,21 +1,16 @@
 package httpapi
 
 import (
-	"fmt"
-	"strconv"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
-	"fugong/internal/apperror"
+	"fugong/internal/auth"
 	"fugong/internal/filing"
-	"fugong/internal/store"
 )
 
 func (s *Server) reviewRoutes(api fiber.Router) {
 	api.Get("/review/queue", need(officials...), s.reviewQueue)
-	api.Post("/filings/:id/review", need(store.RoleStreetOfficial), s.reviewFiling)
-	api.Post("/filings/:id/resumption", need(store.RoleEnterprise), s.recordResumption)
+	api.Post("/filings/:id/review", need(auth.RoleStreetOfficial), s.reviewFiling)
+	api.Post("/filings/:id/resumption", need(auth.RoleEnterprise), s.recordResumption)
 	api.Get("/problems", need(tenantRoles...), s.listProblems)
 	api.Post("/problems", need(officials...), s.recordProblem)
 	api.Post("/problems/:id/waive", need(officials...), s.waiveProblem)
@@ -26,27 +21,12 @@ func (s *Server) reviewRoutes(api fiber.Router) {
 // reviewQueue lists filings awaiting review in the caller's scope, oldest
 // first, filterable by sector, flag severity and age in days.
 func (s *Server) reviewQueue(c *fiber.Ctx) error {
-	f := store.FilingFilter{Status: store.StatusSubmitted, Sector: c.Query("sector"), Severity: c.Query("severity"), Oldest: true, Page: pageOf(c)}
-	switch f.Severity {
-	case "", "block", "warn", "info":
-	default:
-		return &apperror.Error{Code: apperror.Invalid, Message: "severity 须为 block、warn 或 info / severity must be block, warn or info",
-			Details: []apperror.Detail{{Field: "severity", Message: "unknown"}}}
-	}
-	if a := c.Query("min_age_days"); a != "" {
-		days, err := strconv.Atoi(a)
-		if err != nil || days < 0 || days > 3650 {
-			return &apperror.Error{Code: apperror.Invalid, Message: "min_age_days 须为非负整数 / min_age_days must be a whole number",
-				Details: []apperror.Detail{{Field: "min_age_days", Message: "invalid"}}}
-		}
-		before := time.Now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
-		f.SubmittedBefore = &before
-	}
-	items, total, err := s.deps.Filings.List(c.UserContext(), principal(c), f)
+	q := filing.QueueQuery{Sector: c.Query("sector"), Severity: c.Query("severity"), MinAgeDays: c.Query("min_age_days"), Page: pageOf(c)}
+	items, total, err := s.deps.Filings.ReviewQueue(c.UserContext(), principal(c), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(listBody(items, total, f.Page))
+	return c.JSON(listBody(items, total, q.Page))
 }
 
 func (s *Server) reviewFiling(c *fiber.Ctx) error {
@@ -62,7 +42,6 @@ func (s *Server) reviewFiling(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, "filing_"+in.Decision, fmt.Sprintf("filing:%d", id), fmt.Sprintf("revision=%d problems=%d comment=%q", v.Revision, len(in.Problems), in.Comment))
 	return c.JSON(v)
 }
 
@@ -77,41 +56,18 @@ func (s *Server) recordResumption(c *fiber.Ctx) error {
 	}
 	v, err := s.deps.Filings.Resume(c.UserContext(), principal(c), id, in)
 	if err != nil {
-		if apperror.CodeOf(err) == apperror.Conflict {
-			s.audit(c, "resumed_without_approval", fmt.Sprintf("filing:%d", id), "date="+in.Date)
-		}
 		return err
 	}
-	s.audit(c, "filing_resumed", fmt.Sprintf("filing:%d", id), "date="+in.Date)
 	return c.JSON(v)
 }
 
 func (s *Server) listProblems(c *fiber.Ctx) error {
-	f := store.ProblemFilter{Status: c.Query("status"), Page: pageOf(c)}
-	switch f.Status {
-	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
-	default:
-		return &apperror.Error{Code: apperror.Invalid, Message: "未知状态 / unknown status", Details: []apperror.Detail{{Field: "status", Message: "unknown"}}}
-	}
-	if fid := c.Query("filing_id"); fid != "" {
-		id, err := strconv.ParseInt(fid, 10, 64)
-		if err != nil {
-			return &apperror.Error{Code: apperror.Invalid, Message: "filing_id 须为整数 / filing_id must be a number", Details: []apperror.Detail{{Field: "filing_id", Message: "invalid"}}}
-		}
-		f.FilingID = id
-	}
-	if st := c.Query("street"); st != "" {
-		street, ok := s.deps.Areas.Street(st)
-		if !ok {
-			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
-		}
-		f.Street = street.Code
-	}
-	items, total, err := s.deps.Store.ListProblems(c.UserContext(), principal(c).Scope(), f)
+	q := filing.ProblemQuery{Status: c.Query("status"), FilingID: c.Query("filing_id"), Street: c.Query("street"), Page: pageOf(c)}
+	items, total, err := s.deps.Filings.Problems(c.UserContext(), principal(c), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(listBody(items, total, f.Page))
+	return c.JSON(listBody(items, total, q.Page))
 }
 
 func (s *Server) recordProblem(c *fiber.Ctx) error {
@@ -119,18 +75,10 @@ func (s *Server) recordProblem(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Street != "" {
-		st, ok := s.deps.Areas.Street(in.Street)
-		if !ok {
-			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
-		}
-		in.Street = st.Code
-	}
 	pr, err := s.deps.Filings.RecordInspection(c.UserContext(), principal(c), in)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "problem_recorded", fmt.Sprintf("problem:%d", pr.ID), pr.Title)
 	return c.Status(fiber.StatusCreated).JSON(pr)
 }
 
@@ -151,13 +99,12 @@ func (s *Server) waiveProblem(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, "problem_waived", fmt.Sprintf("problem:%d", id), in.Reason)
 	return c.JSON(pr)
 }
 
 func (s *Server) listNotifications(c *fiber.Ctx) error {
 	p := pageOf(c)
-	items, total, err := s.deps.Store.Notifications(c.UserContext(), principal(c).UserID, p)
+	items, total, err := s.deps.Filings.Notifications(c.UserContext(), principal(c), p)
 	if err != nil {
 		return err
 	}
@@ -169,14 +116,14 @@ func (s *Server) readNotification(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Store.MarkNotificationRead(c.UserContext(), principal(c).UserID, id, time.Now().UTC()); err != nil {
+	if err := s.deps.Filings.MarkNotificationRead(c.UserContext(), principal(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) noticeRoutes(api fiber.Router) {
-	api.Post("/filings/:id/notices", need(store.RoleStreetOfficial, store.RoleParkManager), s.issueNotice)
+	api.Post("/filings/:id/notices", need(auth.RoleStreetOfficial, auth.RoleParkManager), s.issueNotice)
 	api.Get("/notices/:id", need(tenantRoles...), s.getNotice)
 	api.Get("/notices/:id/document", need(tenantRoles...), s.noticeDocument)
 	api.Get("/filings/:id/diff", need(tenantRoles...), s.filingDiff)
@@ -195,7 +142,6 @@ func (s *Server) issueNotice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, "notice_issued", fmt.Sprintf("filing:%d", id), fmt.Sprintf("notice=%s problems=%d deadline=%s", n.Number, len(n.Problems), n.Deadline))
 	return c.Status(fiber.StatusCreated).JSON(n)
 }
 
@@ -217,20 +163,12 @@ func (s *Server) noticeDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.deps.Filings.Notice(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
-	}
-	streetName := n.Street
-	if st, ok := s.deps.Areas.Street(n.Street); ok {
-		streetName = st.Name
-	}
-	doc, err := filing.NoticeDocument(n, streetName)
+	name, doc, err := s.deps.Filings.NoticeDocument(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, attachmentDisposition("整改意见函-"+n.Number+".html"))
+	c.Set(fiber.HeaderContentDisposition, attachmentDisposition(name))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentSecurityPolicy, "sandbox")
 	return c.Send(doc)

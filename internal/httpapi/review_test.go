@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"fugong/internal/filing"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
 
 type problemList struct {
-	Items []store.Problem
+	Items []filing.ProblemView
 	Total int
 }
 
@@ -47,7 +48,7 @@ func (a *api) notificationKinds(s *session) []string {
 	return kinds
 }
 
-func countBy(ps []store.Problem, source, status string) int {
+func countBy(ps []filing.ProblemView, source, status string) int {
 	n := 0
 	for _, p := range ps {
 		if p.Source == source && p.Status == status {

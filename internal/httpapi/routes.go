@@ -3,15 +3,15 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"fugong/internal/store"
+	"fugong/internal/auth"
 )
 
 // Role groups used by the route table.
 var (
-	anyone      = []string{}
-	managers    = []string{store.RoleParkManager, store.RoleAdmin}
-	officials   = []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
-	tenantRoles = []string{store.RoleEnterprise, store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
+	anyone      = []auth.Role{}
+	managers    = []auth.Role{auth.RoleParkManager, auth.RoleAdmin}
+	officials   = []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	tenantRoles = []auth.Role{auth.RoleEnterprise, auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
 )
 
 // apiRoutes registers every /api/v1 route. The access-control matrix test
@@ -24,18 +24,24 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Post("/auth/password", need(anyone...), s.changePassword)
 	api.Post("/auth/tokens", need(anyone...), s.createToken)
 	api.Get("/me", need(anyone...), s.me)
-
-	api.Post("/registry/import", need(managers...), s.importRegistry)
-	api.Get("/enterprises", need(tenantRoles...), s.listEnterprises)
-	api.Get("/enterprises/:id", need(tenantRoles...), s.getEnterprise)
-	api.Get("/streets", need(anyone...), s.listStreets)
-	api.Post("/streets/:street/activation-codes", need(store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin), s.activationCodes)
-
 	api.Get("/audit", need(managers...), s.listAudit)
-	s.dashboardRoutes(api)
-	s.ruleRoutes(api)
+
+	if s.deps.Registry != nil {
+		api.Post("/registry/import", need(managers...), s.importRegistry)
+		api.Get("/enterprises", need(tenantRoles...), s.listEnterprises)
+		api.Get("/enterprises/:id", need(tenantRoles...), s.getEnterprise)
+		api.Get("/streets", need(anyone...), s.listStreets)
+	}
+	api.Post("/streets/:street/activation-codes", need(auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin), s.activationCodes)
+
+	if s.deps.Reports != nil {
+		s.dashboardRoutes(api)
+	}
+	if s.deps.Rules != nil {
+		s.ruleRoutes(api)
+	}
 	if s.deps.Filings != nil {
 		s.filingRoutes(api)
+		s.similarRoutes(api)
 	}
-	s.similarRoutes(api)
 }

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"fugong/internal/httpapi"
 	"fugong/internal/rules"
+	"fugong/internal/ruleset"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -80,7 +80,7 @@ func lineOf(t *testing.T, name, s string) int {
 // version it loads (as `fugong serve` wires it).
 func (a *api) withRulesDir(dir string) *api {
 	a.t.Helper()
-	a.rules = rules.NewEngine(dir, httpapi.RuleVersionRecorder(context.Background(), a.db, nil))
+	a.rules = rules.NewEngine(dir, ruleset.Recorder(context.Background(), a.db, nil))
 	if _, err := a.rules.Reload(context.Background()); err != nil {
 		a.t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestRuleVersionRecorderLogsFailure(t *testing.T) {
 	db := storetest.MustOpen(t, "sqlite")
 	db.Close()
 	var logs bytes.Buffer
-	eng := rules.NewEngine("../../rules", httpapi.RuleVersionRecorder(context.Background(), db, slog.New(slog.NewTextHandler(&logs, nil))))
+	eng := rules.NewEngine("../../rules", ruleset.Recorder(context.Background(), db, slog.New(slog.NewTextHandler(&logs, nil))))
 	set, err := eng.Reload(context.Background())
 	if err != nil || eng.Current() != set {
 		t.Fatalf("the set must load even when recording fails: %v", err)

@@ -18,14 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"fugong/internal/apperror"
-	"fugong/internal/areas"
 	"fugong/internal/auth"
 	"fugong/internal/config"
-	"fugong/internal/dedup"
 	"fugong/internal/filing"
+	"fugong/internal/idempotency"
+	"fugong/internal/registry"
 	"fugong/internal/report"
-	"fugong/internal/rules"
-	"fugong/internal/store"
+	"fugong/internal/ruleset"
 )
 
 // Pinger is a backing service /readyz checks.
@@ -33,7 +32,8 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// Deps are what the HTTP layer needs from the rest of the program.
+// Deps are what the HTTP layer needs from the rest of the program: the
+// services its handlers call, never the store (cmd wires them).
 type Deps struct {
 	Config   config.Config
 	Log      *slog.Logger
@@ -41,13 +41,12 @@ type Deps struct {
 	Blob     Pinger
 	Frontend fs.FS // the built UI, served at /
 
-	Store   *store.DB     // nil only in tests of the bare server
-	Auth    *auth.Service // nil only in tests of the bare server
-	Areas   *areas.Areas
-	Rules   *rules.Engine // the running rule set; nil only in tests of the bare server
-	Filings *filing.Service
-	Dedup   *dedup.Index   // near-duplicate plan index; nil disables /similar and templates
-	Reports *report.Config // department report views; nil uses the built-in configs/reports.yaml
+	Auth        *auth.Service        // nil only in tests of the bare server (no /api/v1 routes but /version)
+	Registry    *registry.Registry   // enterprises, streets, registry import
+	Rules       *ruleset.Service     // rule editor, backtests, versions
+	Filings     *filing.Service      // filings, review, problems, notices, similarity, templates
+	Reports     *report.Service      // dashboards and department reports
+	Idempotency *idempotency.Service // Idempotency-Key on creating requests; nil ignores the header
 }
 
 // Server is the HTTP API.
@@ -111,7 +110,7 @@ func (s *Server) routes() {
 
 	api := app.Group("/api/v1", s.authenticate)
 	api.Get("/version", s.version)
-	if s.deps.Store != nil && s.deps.Auth != nil {
+	if s.deps.Auth != nil {
 		s.apiRoutes(api)
 	}
 
@@ -133,7 +132,7 @@ func (s *Server) routes() {
 // readers of chunked bodies cap their own reads.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	if n := c.Request().Header.ContentLength(); n > s.cfg.HTTP.BodyLimitMB<<20 {
-		return apperror.New(apperror.TooLarge, "请求体过大（上限 %d MB）/ request body too large (limit %d MB)", s.cfg.HTTP.BodyLimitMB, s.cfg.HTTP.BodyLimitMB)
+		return apperror.Msg(apperror.TooLarge, msgRequestBodyTooLargeLimit, s.cfg.HTTP.BodyLimitMB)
 	}
 	return c.Next()
 }

@@ -27,46 +27,71 @@ type received struct {
 // Remove deletes the temp file.
 func (r *received) Remove() { os.Remove(r.Path) }
 
-// receiveFile streams the multipart field named field into a temp file,
-// refusing (413) the moment it passes max bytes. Other fields are skipped.
-func receiveFile(c *fiber.Ctx, field string, max int64) (*received, error) {
+// receiveFile reads a multipart/form-data body, the one place uploads are
+// spooled: the field named field is streamed into a temp file, refused
+// (413) the moment it passes max bytes; each field named in text is read
+// (at most 4 KiB) into its string; other fields are skipped. A body that is
+// not multipart, or has no such file field, is apperror.Malformed.
+func receiveFile(c *fiber.Ctx, field string, max int64, text map[string]*string) (_ *received, err error) {
 	ct := c.Get(fiber.HeaderContentType)
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, apperror.New(apperror.Malformed, "请以 multipart/form-data 上传文件（字段 %s）/ upload the file as multipart/form-data field %q", field, field)
+	mt, params, perr := mime.ParseMediaType(ct)
+	if perr != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, apperror.Msg(apperror.Malformed, msgUploadFileMultipartFormData, field)
 	}
+	var file *received
+	defer func() {
+		if err != nil && file != nil {
+			file.Remove()
+		}
+	}()
 	mr := multipart.NewReader(bodyReader(c), params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, &apperror.Error{Code: apperror.Malformed, Message: "缺少文件字段 " + field + " / missing file field " + field,
-				Details: []apperror.Detail{{Field: field, Message: "required"}}}
+			break
 		}
 		if err != nil {
-			return nil, apperror.Wrap(err, apperror.Malformed, "上传格式错误 / malformed multipart body")
+			return nil, apperror.WrapMsg(err, apperror.Malformed, msgMalformedMultipartBody)
 		}
-		if part.FormName() != field {
+		dst, isText := text[part.FormName()]
+		switch {
+		case isText:
+			b, _ := io.ReadAll(io.LimitReader(part, 4<<10))
+			*dst = string(b)
+		case part.FormName() == field && file == nil:
+			if file, err = spool(part, max); err != nil {
+				part.Close()
+				return nil, err
+			}
+		default:
 			io.Copy(io.Discard, io.LimitReader(part, 1<<20))
-			part.Close()
-			continue
 		}
-		f, err := os.CreateTemp("", "fugong-upload-*")
-		if err != nil {
-			return nil, err
-		}
-		n, err := io.Copy(f, io.LimitReader(part, max+1))
-		f.Close()
 		part.Close()
-		if err != nil {
-			os.Remove(f.Name())
-			return nil, apperror.Wrap(err, apperror.Malformed, "上传中断 / upload interrupted")
-		}
-		if n > max {
-			os.Remove(f.Name())
-			return nil, apperror.New(apperror.TooLarge, "文件超过 %d MB 上限 / file exceeds the %d MB limit", max>>20, max>>20)
-		}
-		return &received{Path: f.Name(), Filename: cleanFilename(part.FileName()), Size: n}, nil
 	}
+	if file == nil {
+		return nil, &apperror.Error{Code: apperror.Malformed, Message: "缺少文件字段 " + field + " / missing file field " + field,
+			Details: []apperror.Detail{{Field: field, Message: "required"}}}
+	}
+	return file, nil
+}
+
+// spool copies one file part into a private temp file, at most max bytes.
+func spool(part *multipart.Part, max int64) (*received, error) {
+	f, err := os.CreateTemp("", "fugong-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(f, io.LimitReader(part, max+1))
+	f.Close()
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, apperror.WrapMsg(err, apperror.Malformed, msgUploadInterrupted)
+	}
+	if n > max {
+		os.Remove(f.Name())
+		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
+	}
+	return &received{Path: f.Name(), Filename: cleanFilename(part.FileName()), Size: n}, nil
 }
 
 // cleanFilename keeps a display name: the last path element, without control

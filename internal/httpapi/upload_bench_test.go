@@ -34,10 +34,12 @@ import (
 	"fugong/internal/filetype"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/idempotency"
 	"fugong/internal/pii"
 	"fugong/internal/plans"
 	"fugong/internal/registry"
 	"fugong/internal/rules"
+	"fugong/internal/ruleset"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -136,13 +138,14 @@ func newUploadRig(b *testing.B) *uploadRig {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dx, err := dedup.New(db.Gorm(), dedup.Options{})
+	dx, err := dedup.New(db, dedup.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	filings := filing.NewService(filing.Deps{DB: db, Blobs: bs, Keys: keys, Rules: engine, Plans: filing.DedupIndex(dx), Config: cfg})
-	r.srv = httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db, Blob: bs, Store: db,
-		Auth: auth.NewService(db, cfg.Auth, time.Now), Areas: areas.Default(), Rules: engine, Filings: filings, Dedup: dx})
+	filings := filing.NewService(filing.Deps{DB: db, Blobs: bs, Keys: keys, Rules: engine, Dedup: dx, Areas: areas.Default(), Config: cfg})
+	r.srv = httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.DiscardHandler), DB: db, Blob: bs,
+		Auth: auth.NewService(db, cfg.Auth, time.Now), Registry: registry.New(db, nil), Rules: ruleset.New(engine, db, nil, nil, nil),
+		Filings: filings, Idempotency: idempotency.New(db, nil)})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -41,11 +41,11 @@ func LoadOrCreateKeyFile(path string) (key string, created bool, err error) {
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法创建密钥目录 / cannot create the key directory %s", dir)
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotCreateKeyDirectory, dir)
 	}
 	tmp, err := os.CreateTemp(dir, ".datakey-*")
 	if err != nil {
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法写入密钥文件 / cannot write the key file in %s", dir)
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotWriteKeyFile, dir)
 	}
 	defer os.Remove(tmp.Name()) // after the link it is a second name; drop it either way
 	key = GenerateKey()
@@ -53,18 +53,18 @@ func LoadOrCreateKeyFile(path string) (key string, created bool, err error) {
 	// guards against an unusual umask-free platform default.
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法设置密钥文件权限 / cannot set key file mode")
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotSetKeyFileMode)
 	}
 	if _, err := tmp.WriteString(key + "\n"); err != nil {
 		tmp.Close()
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法写入密钥文件 / cannot write the key file")
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotWriteKeyFile2)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法写入密钥文件 / cannot sync the key file")
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotSyncKeyFile)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法写入密钥文件 / cannot close the key file")
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotCloseKeyFile)
 	}
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -72,7 +72,7 @@ func LoadOrCreateKeyFile(path string) (key string, created bool, err error) {
 			key, err = readKeyFile(path)
 			return key, false, err
 		}
-		return "", false, apperror.Wrap(err, apperror.Internal, "无法创建密钥文件 / cannot create the key file %s", path)
+		return "", false, apperror.WrapMsg(err, apperror.Internal, msgCannotCreateKeyFile, path)
 	}
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync() // make the new name durable; best effort on platforms that refuse
@@ -87,11 +87,11 @@ func readKeyFile(path string) (string, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", err
 		}
-		return "", apperror.Wrap(err, apperror.Internal, "无法读取密钥文件 / cannot read the key file %s", path)
+		return "", apperror.WrapMsg(err, apperror.Internal, msgCannotReadKeyFile, path)
 	}
 	key := strings.TrimSpace(string(b))
 	if _, err := ParseKeyring(key); err != nil {
-		return "", apperror.Wrap(err, apperror.Invalid, "密钥文件 %s 无效 / the key file %s is invalid", path, path)
+		return "", apperror.WrapMsg(err, apperror.Invalid, msgKeyFileInvalid, path)
 	}
 	return key, nil
 }

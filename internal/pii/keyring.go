@@ -82,7 +82,7 @@ type Keyring struct {
 func ParseKeyring(s string) (*Keyring, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil, apperror.New(apperror.Invalid, "数据密钥为空 / the data key is empty")
+		return nil, apperror.Msg(apperror.Invalid, msgDataKeyEmpty)
 	}
 	k := &Keyring{aeads: make(map[string]cipher.AEAD)}
 	var indexMaterial []byte
@@ -93,24 +93,24 @@ func ParseKeyring(s string) (*Keyring, error) {
 		if j := strings.IndexByte(e, ':'); j >= 0 {
 			id, b64 = strings.TrimSpace(e[:j]), strings.TrimSpace(e[j+1:])
 		} else if len(entries) > 1 {
-			return nil, apperror.New(apperror.Invalid, "数据密钥第 %d 项缺少 id（应为 id:base64） / data key entry %d has no id (want id:base64)", i+1, i+1)
+			return nil, apperror.Msg(apperror.Invalid, msgDataKeyEntryHasNo, i+1)
 		}
 		if !validKeyID(id) {
-			return nil, apperror.New(apperror.Invalid, "数据密钥第 %d 项的 id 无效（1–32 个字母、数字、-、_） / data key entry %d has an invalid id (1–32 of A-Z a-z 0-9 - _)", i+1, i+1)
+			return nil, apperror.Msg(apperror.Invalid, msgDataKeyEntryHasInvalid, i+1)
 		}
 		raw, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil || len(raw) != KeySize {
-			return nil, apperror.New(apperror.Invalid, "数据密钥 %q 不是 32 字节的 base64 / data key %q is not base64 of 32 bytes", id, id)
+			return nil, apperror.Msg(apperror.Invalid, msgDataKeyNotBaseBytes, id)
 		}
 		if id == IndexKeyID {
 			if indexMaterial != nil {
-				return nil, apperror.New(apperror.Invalid, "数据密钥 id %q 重复 / duplicate data key id %q", id, id)
+				return nil, apperror.Msg(apperror.Invalid, msgDuplicateDataKeyId, id)
 			}
 			indexMaterial = raw
 			continue
 		}
 		if _, dup := k.aeads[id]; dup {
-			return nil, apperror.New(apperror.Invalid, "数据密钥 id %q 重复 / duplicate data key id %q", id, id)
+			return nil, apperror.Msg(apperror.Invalid, msgDuplicateDataKeyId, id)
 		}
 		block, _ := aes.NewCipher(raw) // 32 bytes: cannot fail
 		aead, _ := cipher.NewGCM(block)
@@ -118,7 +118,7 @@ func ParseKeyring(s string) (*Keyring, error) {
 		k.ids = append(k.ids, id)
 	}
 	if len(k.ids) == 0 {
-		return nil, apperror.New(apperror.Invalid, "数据密钥中没有可用于加密的密钥 / the data key list has no encryption key")
+		return nil, apperror.Msg(apperror.Invalid, msgDataKeyListHasNo)
 	}
 	k.current = k.ids[0]
 	if indexMaterial == nil {
@@ -131,7 +131,7 @@ func ParseKeyring(s string) (*Keyring, error) {
 	}
 	k.indexKey = make([]byte, KeySize)
 	if _, err := io.ReadFull(hkdf.New(sha256.New, indexMaterial, nil, []byte(blindIndexInfo)), k.indexKey); err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "无法派生索引密钥 / cannot derive the index key")
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotDeriveIndexKey)
 	}
 	return k, nil
 }
@@ -174,7 +174,7 @@ func (k *Keyring) Encrypt(plaintext, aad []byte) ([]byte, error) {
 	copy(out[2:], k.current)
 	nonce := out[hl : hl+nonceSize]
 	if _, err := rand.Read(nonce); err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "随机数生成失败 / random source failed")
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgRandomSourceFailed)
 	}
 	return aead.Seal(out, nonce, plaintext, additionalData(out[:hl], aad)), nil
 }
@@ -185,20 +185,20 @@ func (k *Keyring) Encrypt(plaintext, aad []byte) ([]byte, error) {
 // ErrMalformed, ErrUnknownKey or ErrTampered.
 func (k *Keyring) Decrypt(ciphertext, aad []byte) ([]byte, error) {
 	if len(ciphertext) < 2 || ciphertext[0] != formatVersion {
-		return nil, apperror.Wrap(ErrMalformed, apperror.Internal, "密文格式错误 / malformed ciphertext")
+		return nil, apperror.WrapMsg(ErrMalformed, apperror.Internal, msgMalformedCiphertext)
 	}
 	hl := 2 + int(ciphertext[1])
 	if len(ciphertext) < hl+nonceSize+16 {
-		return nil, apperror.Wrap(ErrMalformed, apperror.Internal, "密文长度不足 / ciphertext too short")
+		return nil, apperror.WrapMsg(ErrMalformed, apperror.Internal, msgCiphertextTooShort)
 	}
 	id := string(ciphertext[2:hl])
 	aead, ok := k.aeads[id]
 	if !ok {
-		return nil, apperror.Wrap(ErrUnknownKey, apperror.Internal, "密文使用了未知的密钥 %q / ciphertext uses unknown key id %q", id, id)
+		return nil, apperror.WrapMsg(ErrUnknownKey, apperror.Internal, msgCiphertextUsesUnknownKeyId, id)
 	}
 	pt, err := aead.Open(nil, ciphertext[hl:hl+nonceSize], ciphertext[hl+nonceSize:], additionalData(ciphertext[:hl], aad))
 	if err != nil {
-		return nil, apperror.Wrap(ErrTampered, apperror.Internal, "密文校验失败（被篡改或密钥不符） / ciphertext failed authentication (tampered or wrong key)")
+		return nil, apperror.WrapMsg(ErrTampered, apperror.Internal, msgCiphertextFailedAuthenticationTamperedWrong)
 	}
 	return pt, nil
 }

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"fugong/internal/areas"
+	"fugong/internal/auth"
 	"fugong/internal/sheet/sheettest"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
@@ -81,7 +82,7 @@ func BenchmarkImport(b *testing.B) {
 									b.Fatalf("parse: %d rows, %v", len(rows), err)
 								}
 							} else {
-								res, err := Import(ctx, db, f.path, a, false)
+								res, err := New(db, a).Import(ctx, auth.CLI(), f.path, "bench", false)
 								if err != nil || res.Created != n {
 									b.Fatalf("import: %+v, %v", res, err)
 								}

@@ -1,23 +1,8 @@
 package registry
 
 import (
-	"context"
-
-	"fugong/internal/areas"
 	"fugong/internal/store"
 )
-
-// Import parses the registry file at path and upserts every row by credit
-// code in one transaction. Any invalid row makes it write nothing and return
-// the apperror.Invalid from Parse with every bad row; with dryRun it only
-// reports what would change.
-func Import(ctx context.Context, db *store.DB, path string, a *areas.Areas, dryRun bool) (store.UpsertResult, error) {
-	rows, err := Parse(ctx, path, a, Options{})
-	if err != nil {
-		return store.UpsertResult{}, err
-	}
-	return db.UpsertEnterprises(ctx, ToEnterprises(rows), dryRun)
-}
 
 // ToEnterprises converts parsed rows to store rows.
 func ToEnterprises(rows []Row) []store.Enterprise {

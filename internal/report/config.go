@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -10,10 +9,12 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"fugong/configs"
 )
 
-//go:embed reports.yaml
-var embedded []byte
+// embedded is the built-in configuration, configs/reports.yaml.
+var embedded = configs.ReportsYAML
 
 // Config is a validated report configuration (configs/reports.yaml): the
 // dashboard's settings and the department report views. Read-only after

@@ -75,7 +75,7 @@ func randomWorld(t *testing.T, r *rand.Rand, a *areas.Areas, iter int) world {
 	for idx, e := range w.ents {
 		for k := r.IntN(4); k > 0; k-- {
 			f := store.Filing{EnterpriseID: int64(idx), Street: e.Street, Sector: e.Sector, CreatedBy: 1, Version: 1,
-				Status: []string{"draft", "submitted", "approved", "returned", "rejected"}[r.IntN(5)]}
+				Status: store.Statuses[r.IntN(5)]}
 			if f.Status != "draft" {
 				s := randomTime(r)
 				f.SubmittedAt = &s

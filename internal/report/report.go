@@ -30,12 +30,13 @@ import (
 	"time"
 
 	"fugong/internal/areas"
+	"fugong/internal/parktime"
 	"fugong/internal/store"
 )
 
 // Shanghai is Asia/Shanghai as a fixed UTC+8 zone (no daylight saving since
 // 1991), so the binary needs no tzdata.
-var Shanghai = time.FixedZone("CST", 8*3600)
+var Shanghai = parktime.Location
 
 // Service computes dashboards and reports from the database. Safe for
 // concurrent use.
@@ -146,7 +147,7 @@ var sectorNames = map[string]string{
 	store.SectorConstruction: "建筑工地",
 }
 
-var statusNames = map[string]string{
+var statusNames = map[store.Status]string{
 	store.StatusDraft: "草稿", store.StatusSubmitted: "待审核", store.StatusApproved: "已通过",
 	store.StatusReturned: "退回整改", store.StatusRejected: "不予通过",
 }

@@ -2,12 +2,13 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"fugong/internal/export"
 )
 
 // Kind is how a table column's values are shown.
@@ -53,16 +54,7 @@ func (t *Table) Objects() []map[string]any {
 // Neutralize stops spreadsheet formula injection: a cell beginning with
 // = + - @ (or a tab / carriage return) is prefixed with a quote
 // (security.md: exports). Numbers are written as numbers and need none.
-func Neutralize(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+func Neutralize(s string) string { return export.Cell(s) }
 
 func cellText(v any) string {
 	switch x := v.(type) {
@@ -91,8 +83,10 @@ func cellText(v any) string {
 // percentages as plain numbers (85.59). It returns w's error.
 func (t *Table) WriteCSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("\uFEFF")
-	cw := csv.NewWriter(bw)
+	cw, err := export.StartCSV(bw)
+	if err != nil {
+		return err
+	}
 	rec := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		rec[i] = Neutralize(c.Title)

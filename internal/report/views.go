@@ -83,7 +83,7 @@ var fields = map[string]fieldDef{
 		if !r.status.Valid {
 			return "未备案"
 		}
-		if n, ok := statusNames[r.status.String]; ok {
+		if n, ok := statusNames[store.Status(r.status.String)]; ok {
 			return n
 		}
 		return r.status.String
@@ -95,8 +95,8 @@ var fields = map[string]fieldDef{
 	"filing.staff_total":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.staffTotal) }},
 	"filing.staff_onsite":          {kindInt, func(_ *Service, r *entRow) any { return i64(r.staffOnsite) }},
 	"filing.filed":                 {kindBool, func(_ *Service, r *entRow) any { return r.submittedAt.Valid }},
-	"filing.approved":              {kindBool, func(_ *Service, r *entRow) any { return r.status.String == store.StatusApproved }},
-	"filing.returned":              {kindBool, func(_ *Service, r *entRow) any { return r.status.String == store.StatusReturned }},
+	"filing.approved":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.status.String) == store.StatusApproved }},
+	"filing.returned":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.status.String) == store.StatusReturned }},
 	"filing.resumed":               {kindBool, func(_ *Service, r *entRow) any { return r.resumed.String != "" }},
 	"supplies.masks":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.masks) }},
 	"supplies.thermometers":        {kindInt, func(_ *Service, r *entRow) any { return i64(r.thermometers) }},

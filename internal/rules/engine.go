@@ -97,11 +97,11 @@ func (e *Engine) Evaluate(in Input) []Flag {
 func (e *Engine) Watch(ctx context.Context, logger *slog.Logger) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return apperror.Wrap(err, apperror.Internal, "无法监视规则目录 / Cannot watch rules directory")
+		return apperror.WrapMsg(err, apperror.Internal, msgCannotWatchRulesDirectory)
 	}
 	defer w.Close()
 	if err := w.Add(e.dir); err != nil {
-		return apperror.Wrap(err, apperror.Internal, "无法监视规则目录 / Cannot watch rules directory %s", e.dir)
+		return apperror.WrapMsg(err, apperror.Internal, msgCannotWatchRulesDirectory2, e.dir)
 	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/vm"
+
+	"fugong/internal/msg"
 )
 
 // Flag is the result of one rule that found a problem in a filing.
@@ -46,7 +48,7 @@ func Evaluate(set *Set, in Input) []Flag {
 		out, err := m.Run(r.when, &e)
 		if err != nil {
 			flags = append(flags, Flag{RuleID: r.ID, Severity: Warn, RulesetVersion: set.Version,
-				Message: fmt.Sprintf("规则「%s」无法评估，请人工核查 / Rule could not be evaluated, check by hand: %s", r.Name, firstLine(err.Error()))})
+				Message: msgNotEvaluated.In(msg.ZH, r.Name) + "：" + firstLine(err.Error())})
 			continue
 		}
 		if hit, _ := out.(bool); !hit {
@@ -111,12 +113,12 @@ func formatValue(v any) string {
 		return formatFloat(float64(v))
 	case bool:
 		if v {
-			return "是 / yes"
+			return msgYes.In(msg.ZH)
 		}
-		return "否 / no"
+		return msgNo.In(msg.ZH)
 	case time.Time:
 		if v.IsZero() {
-			return "未填写 / not given"
+			return msgNotGiven.In(msg.ZH)
 		}
 		return v.Format("2006-01-02")
 	case []string:

@@ -23,6 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 )
 
 // Limits that keep one rule from hanging or exhausting the server: the AST
@@ -92,15 +93,19 @@ type Set struct {
 // Problem is one error found while loading a rule set, positioned in its
 // file. Column is 0 when unknown.
 type Problem struct {
-	File    string
-	RuleID  string
-	Line    int
-	Column  int
-	Message string
+	File   string
+	RuleID string
+	Line   int
+	Column int
+	Text   msg.Text
 }
 
-// String formats p as file:line:column: rule id: message.
-func (p Problem) String() string {
+// String formats p in Chinese (see In).
+func (p Problem) String() string { return p.In(msg.ZH) }
+
+// In formats p in l as file:line:column: rule id: message; Problem is a
+// msg.Localizer, so a detail renders it in the caller's language.
+func (p Problem) In(l msg.Lang) string {
 	var b strings.Builder
 	b.WriteString(p.File)
 	if p.Line > 0 {
@@ -110,10 +115,11 @@ func (p Problem) String() string {
 		}
 	}
 	if p.RuleID != "" {
-		fmt.Fprintf(&b, ": 规则 / rule %s", p.RuleID)
+		b.WriteString(": ")
+		b.WriteString(msgRuleLabel.In(l, p.RuleID))
 	}
 	b.WriteString(": ")
-	b.WriteString(p.Message)
+	b.WriteString(p.Text.In(l))
 	return b.String()
 }
 
@@ -134,14 +140,14 @@ func Check(dir string) (*Set, error) {
 func Load(ctx context.Context, dir string) (*Set, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "无法读取规则目录 / Cannot read rules directory %s", dir)
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadRulesDirectory, dir)
 	}
 	if _, err := os.Stat(dir); err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "无法读取规则目录 / Cannot read rules directory %s", dir)
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadRulesDirectory, dir)
 	}
 	sort.Strings(names)
 	if len(names) > maxFiles {
-		return nil, apperror.New(apperror.Invalid, "规则文件过多（%d 个，上限 %d）/ Too many rule files", len(names), maxFiles)
+		return nil, apperror.Msg(apperror.Invalid, msgTooManyRuleFiles, len(names), maxFiles)
 	}
 	files := make([]File, 0, len(names))
 	for _, name := range names {
@@ -165,16 +171,16 @@ func Load(ctx context.Context, dir string) (*Set, error) {
 func readLimited(name string) (string, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return "", apperror.Wrap(err, apperror.Internal, "无法读取规则文件 / Cannot read rule file %s", filepath.Base(name))
+		return "", apperror.WrapMsg(err, apperror.Internal, msgCannotReadRuleFile, filepath.Base(name))
 	}
 	defer f.Close()
 	buf := make([]byte, maxFileSize+1)
 	n, err := readFull(f, buf)
 	if err != nil {
-		return "", apperror.Wrap(err, apperror.Internal, "无法读取规则文件 / Cannot read rule file %s", filepath.Base(name))
+		return "", apperror.WrapMsg(err, apperror.Internal, msgCannotReadRuleFile, filepath.Base(name))
 	}
 	if n > maxFileSize {
-		return "", apperror.New(apperror.Invalid, "规则文件过大（上限 1 MiB）/ Rule file too large: %s", filepath.Base(name))
+		return "", apperror.Msg(apperror.Invalid, msgRuleFileTooLarge, filepath.Base(name))
 	}
 	return string(buf[:n]), nil
 }
@@ -195,15 +201,13 @@ func problemsError(problems []Problem) *apperror.Error {
 		if p.RuleID != "" {
 			field += "#" + p.RuleID
 		}
-		d := apperror.Detail{Row: p.Line, Field: field, Message: p.String()}
+		d := apperror.Detail{Row: p.Line, Field: field, Code: msgProblem.Code(), Message: p.String(), Text: msgProblem.With(p)}
 		if p.Column > 0 {
 			d.Column = strconv.Itoa(p.Column)
 		}
 		details[i] = d
 	}
-	return apperror.WithDetails(apperror.Invalid,
-		fmt.Sprintf("规则集有 %d 处错误，未加载 / The rule set has %d error(s) and was not loaded", len(problems), len(problems)),
-		details)
+	return apperror.WithText(apperror.Invalid, msgRuleSetNotLoaded.With(len(problems)), details)
 }
 
 // version hashes the files' names and contents (already in name order).
@@ -233,7 +237,7 @@ func compileFiles(files []File) (*Set, []Problem) {
 			where := fmt.Sprintf("%s:%d", r.File, r.Line)
 			if first, dup := seen[r.ID]; dup {
 				problems = append(problems, Problem{File: f.Name, RuleID: r.ID, Line: r.Line,
-					Message: fmt.Sprintf("规则 id 重复，已在 %s 定义 / duplicate rule id, first defined at %s", first, first)})
+					Text: msgDuplicateRuleID.With(first)})
 				continue
 			}
 			seen[r.ID] = where
@@ -251,14 +255,14 @@ var ruleKeys = map[string]bool{"id": true, "name": true, "severity": true, "when
 func parseFile(f File) ([]*Rule, []Problem) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(f.Content), &doc); err != nil {
-		return nil, []Problem{{File: f.Name, Line: yamlErrorLine(err), Message: "YAML 语法错误 / YAML syntax error: " + err.Error()}}
+		return nil, []Problem{{File: f.Name, Line: yamlErrorLine(err), Text: msgYamlSyntaxError.With(err.Error())}}
 	}
 	if len(doc.Content) == 0 {
-		return nil, []Problem{{File: f.Name, Line: 1, Message: "文件为空，应有顶层 rules 列表 / empty file: a top-level rules list is required"}}
+		return nil, []Problem{{File: f.Name, Line: 1, Text: msgEmptyFileTopLevelRules.With()}}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, []Problem{{File: f.Name, Line: root.Line, Column: root.Column, Message: "顶层应为映射，含 rules 列表 / top level must be a mapping with a rules list"}}
+		return nil, []Problem{{File: f.Name, Line: root.Line, Column: root.Column, Text: msgTopLevelMustMappingRules.With()}}
 	}
 	var list *yaml.Node
 	var problems []Problem
@@ -266,16 +270,16 @@ func parseFile(f File) ([]*Rule, []Problem) {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Value != "rules" {
 			problems = append(problems, Problem{File: f.Name, Line: k.Line, Column: k.Column,
-				Message: fmt.Sprintf("未知的顶层字段 %q，只允许 rules / unknown top-level field %q, only rules is allowed", k.Value, k.Value)})
+				Text: msgUnknownTopLevelField.With(k.Value)})
 			continue
 		}
 		list = v
 	}
 	if list == nil {
-		return nil, append(problems, Problem{File: f.Name, Line: root.Line, Message: "缺少顶层 rules 列表 / missing top-level rules list"})
+		return nil, append(problems, Problem{File: f.Name, Line: root.Line, Text: msgMissingTopLevelRulesList.With()})
 	}
 	if list.Kind != yaml.SequenceNode {
-		return nil, append(problems, Problem{File: f.Name, Line: list.Line, Column: list.Column, Message: "rules 应为列表 / rules must be a list"})
+		return nil, append(problems, Problem{File: f.Name, Line: list.Line, Column: list.Column, Text: msgRulesMustList.With()})
 	}
 	lines := strings.Split(f.Content, "\n")
 	var rules []*Rule
@@ -303,22 +307,22 @@ func yamlErrorLine(err error) int {
 // of a rule when anything is wrong.
 func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Problem) {
 	if item.Kind != yaml.MappingNode {
-		return nil, []Problem{{File: fileName, Line: item.Line, Column: item.Column, Message: "规则应为映射 / a rule must be a mapping"}}
+		return nil, []Problem{{File: fileName, Line: item.Line, Column: item.Column, Text: msgRuleMustMapping.With()}}
 	}
 	r := &Rule{File: fileName, Line: item.Line}
 	var problems []Problem
-	add := func(n *yaml.Node, format string, args ...any) {
-		problems = append(problems, Problem{File: fileName, RuleID: r.ID, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(format, args...)})
+	add := func(n *yaml.Node, m msg.Message, args ...any) {
+		problems = append(problems, Problem{File: fileName, RuleID: r.ID, Line: n.Line, Column: n.Column, Text: m.With(args...)})
 	}
 	nodes := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
 		if !ruleKeys[k.Value] {
-			add(k, "未知字段 %q（允许 id, name, severity, when, message, description, params）/ unknown field %q", k.Value, k.Value)
+			add(k, msgUnknownField, k.Value)
 			continue
 		}
 		if _, dup := nodes[k.Value]; dup {
-			add(k, "字段 %q 重复 / field %q given twice", k.Value, k.Value)
+			add(k, msgFieldGivenTwice, k.Value)
 			continue
 		}
 		nodes[k.Value] = v
@@ -327,22 +331,22 @@ func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Probl
 		n := nodes[key]
 		if n == nil {
 			if required {
-				add(item, "缺少字段 %s / missing field %s", key, key)
+				add(item, msgMissingField, key)
 			}
 			return ""
 		}
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			add(n, "字段 %s 应为字符串 / field %s must be a string", key, key)
+			add(n, msgFieldMustString, key)
 			return ""
 		}
 		if required && strings.TrimSpace(n.Value) == "" {
-			add(n, "字段 %s 不能为空 / field %s must not be empty", key, key)
+			add(n, msgFieldMustNotEmpty, key)
 		}
 		return n.Value
 	}
 	r.ID = str("id", true)
 	if r.ID != "" && !idPattern.MatchString(r.ID) {
-		add(nodes["id"], "id %q 应为 snake_case（小写字母、数字、下划线）/ id must be snake_case", r.ID)
+		add(nodes["id"], msgIdMustSnakeCase, r.ID)
 	}
 	// Problems found before the id was known carry no id; name them now.
 	for i := range problems {
@@ -355,15 +359,15 @@ func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Probl
 		r.Severity = Severity(sev)
 	case "":
 	default:
-		add(nodes["severity"], "severity %q 无效，应为 block、warn 或 info / bad severity %q: use block, warn or info", sev, sev)
+		add(nodes["severity"], msgBadSeverityUseBlockWarn, sev)
 	}
 	r.When = str("when", true)
 	r.Message = str("message", true)
 	r.Description = str("description", false)
 	if n := nodes["params"]; n != nil {
-		params, err := decodeParams(n)
-		if err != "" {
-			add(n, "%s", err)
+		params, problem := decodeParams(n)
+		if !problem.IsZero() {
+			add(n, msgAsIs, problem)
 		}
 		r.Params = params
 	}
@@ -390,13 +394,13 @@ func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Probl
 
 // decodeParams accepts numbers, strings, booleans and lists of strings,
 // returning a message when anything else is given.
-func decodeParams(n *yaml.Node) (map[string]any, string) {
+func decodeParams(n *yaml.Node) (map[string]any, msg.Text) {
 	if n.Kind != yaml.MappingNode {
-		return nil, "params 应为映射 / params must be a mapping"
+		return nil, msgParamsNotMapping.With()
 	}
 	var raw map[string]any
 	if err := n.Decode(&raw); err != nil {
-		return nil, "params 无法解析 / params cannot be decoded: " + err.Error()
+		return nil, msgParamsUndecodable.With(err.Error())
 	}
 	out := make(map[string]any, len(raw))
 	for k, v := range raw {
@@ -408,16 +412,16 @@ func decodeParams(n *yaml.Node) (map[string]any, string) {
 			for _, w := range v {
 				s, ok := w.(string)
 				if !ok {
-					return nil, fmt.Sprintf("params.%s 列表只能含字符串 / params.%s: a list may hold strings only", k, k)
+					return nil, msgParamListNotStrings.With(k)
 				}
 				words = append(words, s)
 			}
 			out[k] = words
 		default:
-			return nil, fmt.Sprintf("params.%s 应为数字、字符串、布尔值或字符串列表 / params.%s must be a number, string, boolean or list of strings", k, k)
+			return nil, msgParamBadType.With(k)
 		}
 	}
-	return out, ""
+	return out, msg.Text{}
 }
 
 // exprError is an expression error positioned within the expression text
@@ -427,7 +431,7 @@ type exprError struct {
 	line, column int
 	offset       int // runes before the expression in the YAML value, on its first line
 	known        bool
-	message      string
+	text         msg.Text
 }
 
 // compileExpr compiles one expression against Env with the rule's params
@@ -450,14 +454,14 @@ func compileExpr(src string, params map[string]any, extra ...expr.Option) (*vm.P
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			errs = append(errs, exprError{line: fe.Line, column: fe.Column, known: fe.Line > 0, message: fe.Message})
+			errs = append(errs, exprError{line: fe.Line, column: fe.Column, known: fe.Line > 0, text: msgAsIs.With(firstLine(fe.Message))})
 		} else {
-			errs = append(errs, exprError{message: err.Error()})
+			errs = append(errs, exprError{text: msgAsIs.With(firstLine(err.Error()))})
 		}
 	}
 	for _, u := range pp.unknown {
 		errs = append(errs, exprError{line: u.line, column: u.column, known: true,
-			message: fmt.Sprintf("未知参数 params.%s，请在 params 中定义 / unknown parameter params.%s: define it under params", u.name, u.name)})
+			text: msgUnknownParam.With(u.name)})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -521,13 +525,13 @@ func compileTemplate(msg string, params map[string]any) ([]segment, []exprError)
 		j := strings.Index(rest[i+2:], "}}")
 		if j < 0 {
 			errs = append(errs, exprError{offset: consumed + runeLen(rest[:i]), known: true, line: 1,
-				message: "模板缺少 }} / unclosed {{ in message"})
+				text: msgUnclosedTemplate.With()})
 			return segs, errs
 		}
 		src := rest[i+2 : i+2+j]
 		if strings.TrimSpace(src) == "" {
 			errs = append(errs, exprError{offset: consumed + runeLen(rest[:i]), known: true, line: 1,
-				message: "模板表达式为空 / empty {{ }} in message"})
+				text: msgEmptyTemplate.With()})
 		} else {
 			prog, es := compileExpr(src, params)
 			for _, e := range es {
@@ -547,7 +551,7 @@ func runeLen(s string) int { return len([]rune(s)) }
 // the value node (plus the expression's own line for block scalars) and,
 // where known, the column.
 func exprProblem(fileName, id string, lines []string, n *yaml.Node, e exprError) Problem {
-	p := Problem{File: fileName, RuleID: id, Line: n.Line, Message: "表达式错误 / expression error: " + firstLine(e.message)}
+	p := Problem{File: fileName, RuleID: id, Line: n.Line, Text: msgExpressionError.With(e.text)}
 	if !e.known {
 		return p
 	}

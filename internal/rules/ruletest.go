@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 )
 
 // TestReport is the outcome of RunTests.
@@ -80,7 +81,7 @@ type TestCase struct {
 func LoadTestCases(dir string) ([]TestCase, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "无法读取测试目录 / Cannot read test directory %s", dir)
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadTestDirectory, dir)
 	}
 	sort.Strings(names)
 	var cases []TestCase
@@ -92,7 +93,7 @@ func LoadTestCases(dir string) ([]TestCase, error) {
 		base := filepath.Base(name)
 		content, err := os.ReadFile(name)
 		if err != nil {
-			return nil, apperror.Wrap(err, apperror.Internal, "无法读取测试文件 / Cannot read test file %s", base)
+			return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadTestFile, base)
 		}
 		var tf testFile
 		dec := yaml.NewDecoder(bytes.NewReader(content))
@@ -103,7 +104,7 @@ func LoadTestCases(dir string) ([]TestCase, error) {
 		}
 		for i, c := range tf.Cases {
 			if c.Name == "" {
-				bad(base, fmt.Sprint(i+1), "缺少 name / missing name")
+				bad(base, fmt.Sprint(i+1), msgMissingName.In(msg.ZH))
 				continue
 			}
 			merged := mergeMaps(tf.Base, c.Input)
@@ -116,7 +117,7 @@ func LoadTestCases(dir string) ([]TestCase, error) {
 		}
 	}
 	if len(details) > 0 {
-		return nil, apperror.WithDetails(apperror.Invalid, "规则测试用例有错误 / Invalid rule test cases", details)
+		return nil, apperror.WithText(apperror.Invalid, msgInvalidRuleTestCases.With(), details)
 	}
 	return cases, nil
 }

@@ -7,23 +7,27 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"fugong/internal/page"
 )
 
 // AuditEntry is one append-only audit record. Each entry stores the hash of
 // the previous one, so a deleted or edited entry breaks the chain and shows.
 type AuditEntry struct {
-	ID       int64     `json:"-"`
-	At       time.Time `json:"at"`
-	Actor    string    `json:"actor"`
-	Role     string    `json:"role"`
-	Action   string    `json:"action"`
-	Object   string    `json:"object"`
-	IP       string    `json:"ip"`
-	Details  string    `json:"details"`
-	PrevHash string    `json:"-"`
-	Hash     string    `json:"-"`
+	ID       int64
+	At       time.Time
+	Actor    string
+	Role     string
+	Action   string
+	Object   string
+	IP       string
+	Details  string
+	PrevHash string
+	Hash     string
 }
 
 // TableName maps AuditEntry to audit_log.
@@ -36,36 +40,64 @@ func (e *AuditEntry) computeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// AppendAudit adds e at the end of the chain. Appends are serialised so the
-// chain never forks: on MySQL by a named lock held across the read of the
-// last hash and the insert (row locks alone deadlock on the insert's gap
-// lock), on SQLite by its IMMEDIATE write transaction. There is deliberately
-// no update or delete of audit entries.
+// auditHead is the single row holding the hash of the last audit entry
+// (migration 5); appends lock it until their transaction commits.
+type auditHead struct {
+	ID   int64
+	Hash string
+	At   time.Time
+}
+
+func (auditHead) TableName() string { return "audit_head" }
+
+// AppendAudit adds e at the end of the chain. Called on a transaction (the
+// tx of DB.Tx), the entry commits or rolls back with the change it records;
+// called on the DB itself it is a transaction of its own. Appends are
+// serialised by a lock on the chain's head row, held until commit, so the
+// chain never forks (on SQLite the IMMEDIATE write transaction already
+// serialises writers). Append it last in a transaction, so the head is
+// locked as briefly as possible. Actor and Object are cut to their columns
+// (in characters, never inside one). There is deliberately no update or
+// delete of audit entries.
 func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
+	if !db.inTx {
+		return db.Tx(ctx, func(tx *DB) error { return tx.AppendAudit(ctx, e) })
+	}
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
 	// Milliseconds: MySQL stores datetime(3), and the hash must survive the round trip.
 	e.At = e.At.UTC().Truncate(time.Millisecond)
-	return db.gorm.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
-		conn := pinned.Session(&gorm.Session{NewDB: true})
-		if db.driver == "mysql" {
-			var got int
-			if err := conn.Raw("SELECT GET_LOCK('fugong_audit', 10)").Scan(&got).Error; err != nil || got != 1 {
-				return dbErr(fmt.Errorf("audit lock: %v", err), "audit")
-			}
-			defer conn.Exec("SELECT RELEASE_LOCK('fugong_audit')")
-		}
-		return conn.Transaction(func(tx *gorm.DB) error {
-			var last AuditEntry
-			if err := tx.Order("id DESC").Limit(1).Find(&last).Error; err != nil {
-				return dbErr(err, "audit")
-			}
-			e.PrevHash = last.Hash
-			e.Hash = e.computeHash()
-			return dbErr(tx.Create(e).Error, "audit")
-		})
-	})
+	e.Actor, e.Object, e.Role, e.Action, e.IP = Clip(e.Actor, 64), Clip(e.Object, 128), Clip(e.Role, 32), Clip(e.Action, 64), Clip(e.IP, 64)
+	g := db.orm(ctx)
+	var head auditHead
+	q := g.Where("id = 1")
+	if db.driver == "mysql" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Limit(1).Find(&head).Error; err != nil {
+		return dbErr(err, "audit")
+	}
+	if head.ID != 1 {
+		return fmt.Errorf("store: audit: the chain head row is missing (migration 5 not applied?)")
+	}
+	e.PrevHash = head.Hash
+	e.Hash = e.computeHash()
+	if err := g.Create(e).Error; err != nil {
+		return dbErr(err, "audit")
+	}
+	return dbErr(g.Model(&auditHead{}).Where("id = 1").Updates(map[string]any{"hash": e.Hash, "at": e.At}).Error, "audit")
+}
+
+// Clip cuts s to at most n characters (runes, never bytes: a utf8mb4
+// column of size n holds n characters, and a cut inside a character would
+// be invalid UTF-8).
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
 }
 
 // AuditFilter selects audit entries.
@@ -78,7 +110,7 @@ type AuditFilter struct {
 
 // ListAudit returns entries matching f, newest first, and the total.
 func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
-	q := db.gorm.WithContext(ctx).Model(&AuditEntry{})
+	q := db.orm(ctx).Model(&AuditEntry{})
 	if f.Object != "" {
 		q = q.Where("object = ?", f.Object)
 	}
@@ -103,7 +135,7 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 	var prev string
 	var bad int64
 	var batch []AuditEntry
-	err := db.gorm.WithContext(ctx).Order("id").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
+	err := db.orm(ctx).Order("id").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
 		for i := range batch {
 			e := &batch[i]
 			if e.PrevHash != prev || e.computeHash() != e.Hash {
@@ -122,30 +154,8 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 
 var errStop = fmt.Errorf("stop")
 
-// Page is a page of a list: 1-based number and size (1..500, default 50).
-type Page struct {
-	Number int
-	Size   int
-}
+// Page is a page of a list (package page).
+type Page = page.Page
 
 // NormalPage clamps page and size to sane values.
-func NormalPage(number, size int) Page {
-	if number < 1 {
-		number = 1
-	}
-	if size < 1 {
-		size = 50
-	}
-	if size > 500 {
-		size = 500
-	}
-	return Page{Number: number, Size: size}
-}
-
-// Offset is the number of rows before the page.
-func (p Page) Offset() int {
-	if p.Size == 0 {
-		return 0
-	}
-	return (p.Number - 1) * p.Size
-}
+func NormalPage(number, size int) Page { return page.Normal(number, size) }

@@ -27,7 +27,7 @@ func (db *DB) EnterpriseNames(ctx context.Context, ids []int64) (map[int64]strin
 		ID   int64
 		Name string
 	}
-	if err := db.gorm.WithContext(ctx).Model(&Enterprise{}).Select("id, name").Where("id IN ?", uniq).Find(&rows).Error; err != nil {
+	if err := db.orm(ctx).Model(&Enterprise{}).Select("id, name").Where("id IN ?", uniq).Find(&rows).Error; err != nil {
 		return nil, dbErr(err, "enterprises")
 	}
 	for _, r := range rows {
@@ -43,6 +43,6 @@ func (db *DB) EnterpriseNames(ctx context.Context, ids []int64) (map[int64]strin
 // 近似重复索引中的方案版本数。
 func (db *DB) CountIndexedPlans(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&PlanSignature{}).Count(&n).Error
+	err := db.orm(ctx).Model(&PlanSignature{}).Count(&n).Error
 	return n, dbErr(err, "plan signatures")
 }

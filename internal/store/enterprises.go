@@ -18,17 +18,17 @@ const (
 // Enterprise is one row of the enterprise registry: the denominator of every
 // filing rate.
 type Enterprise struct {
-	ID         int64     `json:"id"`
-	CreditCode string    `json:"credit_code"`
-	Name       string    `json:"name"`
-	Sector     string    `json:"sector"`
-	AboveScale bool      `json:"above_scale"`
-	RealEstate bool      `json:"real_estate"`
-	Zone       string    `json:"zone"`
-	Street     string    `json:"street"`
-	Supervised bool      `json:"supervised"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64
+	CreditCode string
+	Name       string
+	Sector     string
+	AboveScale bool
+	RealEstate bool
+	Zone       string
+	Street     string
+	Supervised bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName maps Enterprise to enterprises.
@@ -38,7 +38,7 @@ func (Enterprise) TableName() string { return "enterprises" }
 // apperror.NotFound.
 func (db *DB) EnterpriseByCode(ctx context.Context, code string) (*Enterprise, error) {
 	var e Enterprise
-	if err := db.gorm.WithContext(ctx).Where("credit_code = ?", code).First(&e).Error; err != nil {
+	if err := db.orm(ctx).Where("credit_code = ?", code).First(&e).Error; err != nil {
 		return nil, dbErr(err, "enterprise")
 	}
 	return &e, nil
@@ -47,7 +47,7 @@ func (db *DB) EnterpriseByCode(ctx context.Context, code string) (*Enterprise, e
 // CountEnterprises returns how many enterprises the registry holds.
 func (db *DB) CountEnterprises(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&Enterprise{}).Count(&n).Error
+	err := db.orm(ctx).Model(&Enterprise{}).Count(&n).Error
 	return n, dbErr(err, "enterprises")
 }
 
@@ -62,13 +62,13 @@ type EnterpriseFilter struct {
 // EnterpriseListItem is an enterprise with whether it has claimed an account.
 type EnterpriseListItem struct {
 	Enterprise
-	HasAccount bool `json:"has_account"`
+	HasAccount bool
 }
 
 // ListEnterprises returns the enterprises within scope matching f, and the
 // total count. Outside the scope there is nothing to see.
 func (db *DB) ListEnterprises(ctx context.Context, scope Scope, f EnterpriseFilter) ([]EnterpriseListItem, int64, error) {
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Enterprise{}), "enterprises.id", "enterprises.street")
+	q := scope.apply(db.orm(ctx).Model(&Enterprise{}), "enterprises.id", "enterprises.street")
 	if f.Sector != "" {
 		q = q.Where("enterprises.sector = ?", f.Sector)
 	}
@@ -93,7 +93,7 @@ func (db *DB) ListEnterprises(ctx context.Context, scope Scope, f EnterpriseFilt
 // scope it is apperror.NotFound, exactly like a missing one.
 func (db *DB) EnterpriseByID(ctx context.Context, scope Scope, id int64) (*Enterprise, error) {
 	var e Enterprise
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Enterprise{}), "id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Enterprise{}), "id", "street")
 	if err := q.Where("id = ?", id).First(&e).Error; err != nil {
 		return nil, dbErr(err, "enterprise")
 	}
@@ -104,7 +104,7 @@ func (db *DB) EnterpriseByID(ctx context.Context, scope Scope, id int64) (*Enter
 // has claimed yet.
 func (db *DB) EnterprisesWithoutAccount(ctx context.Context, street string) ([]Enterprise, error) {
 	var out []Enterprise
-	err := db.gorm.WithContext(ctx).Where("street = ? AND NOT EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = enterprises.id)", street).
+	err := db.orm(ctx).Where("street = ? AND NOT EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = enterprises.id)", street).
 		Order("id").Find(&out).Error
 	return out, dbErr(err, "enterprises")
 }
@@ -121,7 +121,7 @@ type UpsertResult struct {
 // batches of 500 codes and new rows written in batches of insertBatch().
 func (db *DB) UpsertEnterprises(ctx context.Context, rows []Enterprise, dryRun bool) (UpsertResult, error) {
 	var res UpsertResult
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		existing := make(map[string]Enterprise, len(rows))
 		for start := 0; start < len(rows); start += 500 {
 			end := min(start+500, len(rows))

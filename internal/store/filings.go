@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -9,14 +10,23 @@ import (
 	"fugong/internal/apperror"
 )
 
+// Status is where a filing stands in its lifecycle.
+type Status string
+
 // Filing statuses.
 const (
-	StatusDraft     = "draft"
-	StatusSubmitted = "submitted"
-	StatusApproved  = "approved"
-	StatusReturned  = "returned"
-	StatusRejected  = "rejected"
+	StatusDraft     Status = "draft"
+	StatusSubmitted Status = "submitted"
+	StatusApproved  Status = "approved"
+	StatusReturned  Status = "returned"
+	StatusRejected  Status = "rejected"
 )
+
+// Statuses lists every filing status in lifecycle order.
+var Statuses = []Status{StatusDraft, StatusSubmitted, StatusApproved, StatusReturned, StatusRejected}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // Filing is one enterprise's resumption filing, its current working state.
 // Frozen copies live in FilingRevision. Street and Sector are copied from the
@@ -26,7 +36,7 @@ type Filing struct {
 	EnterpriseID       int64
 	Street             string
 	Sector             string
-	Status             string
+	Status             Status
 	Version            int
 	Revision           int
 	PlannedResumeDate  string // YYYY-MM-DD
@@ -55,13 +65,13 @@ func (Filing) TableName() string { return "filings" }
 
 // CreateFiling inserts f.
 func (db *DB) CreateFiling(ctx context.Context, f *Filing) error {
-	return dbErr(db.gorm.WithContext(ctx).Create(f).Error, "filing")
+	return dbErr(db.orm(ctx).Create(f).Error, "filing")
 }
 
 // FilingByID returns filing id within scope; outside it, apperror.NotFound.
 func (db *DB) FilingByID(ctx context.Context, scope Scope, id int64) (*Filing, error) {
 	var f Filing
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Filing{}), "enterprise_id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Filing{}), "enterprise_id", "street")
 	if err := q.Where("id = ?", id).First(&f).Error; err != nil {
 		return nil, dbErr(err, "filing")
 	}
@@ -70,7 +80,7 @@ func (db *DB) FilingByID(ctx context.Context, scope Scope, id int64) (*Filing, e
 
 // FilingFilter selects filings.
 type FilingFilter struct {
-	Status string
+	Status Status
 	Street string
 	Sector string
 	Page   Page
@@ -83,7 +93,7 @@ type FilingFilter struct {
 
 // ListFilings returns the filings within scope matching f, and the total.
 func (db *DB) ListFilings(ctx context.Context, scope Scope, f FilingFilter) ([]Filing, int64, error) {
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Filing{}), "enterprise_id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Filing{}), "enterprise_id", "street")
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
@@ -117,7 +127,7 @@ func (db *DB) ListFilings(ctx context.Context, scope Scope, f FilingFilter) ([]F
 // apperror.Conflict: of two racing writers exactly one wins.
 func (db *DB) UpdateFiling(ctx context.Context, f *Filing) error {
 	now := time.Now().UTC()
-	res := db.gorm.WithContext(ctx).Model(&Filing{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(map[string]any{
+	res := db.orm(ctx).Model(&Filing{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(map[string]any{
 		"status": f.Status, "version": f.Version + 1, "revision": f.Revision,
 		"planned_resume_date": f.PlannedResumeDate, "staff_total": f.StaffTotal, "staff_onsite": f.StaffOnsite,
 		"masks": f.Masks, "thermometers": f.Thermometers, "disinfectant_liters": f.DisinfectantLiters,
@@ -130,7 +140,7 @@ func (db *DB) UpdateFiling(ctx context.Context, f *Filing) error {
 		return dbErr(res.Error, "filing")
 	}
 	if res.RowsAffected != 1 {
-		return apperror.New(apperror.Conflict, "备案已被他人修改，请刷新后重试 / the filing was changed by someone else; reload and retry")
+		return apperror.Msg(apperror.Conflict, msgFilingWasChangedSomeoneElse)
 	}
 	f.Version++
 	f.UpdatedAt = now
@@ -157,14 +167,14 @@ func (FilingRevision) TableName() string { return "filing_revisions" }
 // CreateRevision inserts r; a revision number used twice is apperror.Conflict.
 // There is no update path for revisions.
 func (db *DB) CreateRevision(ctx context.Context, r *FilingRevision) error {
-	return dbErr(db.gorm.WithContext(ctx).Create(r).Error, "revision")
+	return dbErr(db.orm(ctx).Create(r).Error, "revision")
 }
 
 // Revisions returns the revisions of a filing, oldest first. The caller has
 // already checked the filing is within scope.
 func (db *DB) Revisions(ctx context.Context, filingID int64) ([]FilingRevision, error) {
 	var out []FilingRevision
-	err := db.gorm.WithContext(ctx).Where("filing_id = ?", filingID).Order("number").Find(&out).Error
+	err := db.orm(ctx).Where("filing_id = ?", filingID).Order("number").Find(&out).Error
 	return out, dbErr(err, "revisions")
 }
 
@@ -181,7 +191,7 @@ func (db *DB) LatestRevisions(ctx context.Context, batch int, fn func([]FilingRe
 		latest := db.gorm.Model(&FilingRevision{}).Select("filing_id, MAX(number) AS n").
 			Where("filing_id > ?", after).Group("filing_id").Order("filing_id").Limit(batch)
 		var rows []FilingRevision
-		err := db.gorm.WithContext(ctx).Table("filing_revisions AS r").
+		err := db.orm(ctx).Table("filing_revisions AS r").
 			Select("r.id, r.filing_id, r.number, r.snapshot, r.ruleset_version, r.created_at").
 			Joins("JOIN (?) AS m ON r.filing_id = m.filing_id AND r.number = m.n", latest).
 			Order("r.filing_id").Find(&rows).Error
@@ -204,21 +214,21 @@ func (db *DB) LatestRevisions(ctx context.Context, batch int, fn func([]FilingRe
 // Attachment is an uploaded plan or roster, stored content-addressed in the
 // object store under ObjectKey.
 type Attachment struct {
-	ID            int64     `json:"id"`
-	FilingID      int64     `json:"filing_id"`
-	EnterpriseID  int64     `json:"-"`
-	Kind          string    `json:"kind"`
-	Filename      string    `json:"filename"`
-	Size          int64     `json:"size"`
-	SHA256        string    `json:"sha256" gorm:"column:sha256"`
-	ContentType   string    `json:"content_type"`
-	ObjectKey     string    `json:"-"`
-	Note          string    `json:"note,omitempty"`
-	ExtractedText string    `json:"-"`
-	RosterRows    int       `json:"rows,omitempty"`
-	RosterSummary string    `json:"-"`
-	CreatedBy     int64     `json:"-"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64
+	FilingID      int64
+	EnterpriseID  int64
+	Kind          string
+	Filename      string
+	Size          int64
+	SHA256        string `gorm:"column:sha256"`
+	ContentType   string
+	ObjectKey     string
+	Note          string
+	ExtractedText string
+	RosterRows    int
+	RosterSummary string
+	CreatedBy     int64
+	CreatedAt     time.Time
 }
 
 // TableName maps Attachment to attachments.
@@ -238,7 +248,7 @@ func (RosterEntry) TableName() string { return "roster_entries" }
 
 // CreateAttachment inserts a and its roster entries in one transaction.
 func (db *DB) CreateAttachment(ctx context.Context, a *Attachment, entries []RosterEntry) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
 			return dbErr(err, "attachment")
 		}
@@ -257,7 +267,7 @@ func (db *DB) CreateAttachment(ctx context.Context, a *Attachment, entries []Ros
 // AttachmentByID returns attachment id if its filing is within scope.
 func (db *DB) AttachmentByID(ctx context.Context, scope Scope, id int64) (*Attachment, error) {
 	var a Attachment
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Attachment{}).Joins("JOIN filings ON filings.id = attachments.filing_id"),
+	q := scope.apply(db.orm(ctx).Model(&Attachment{}).Joins("JOIN filings ON filings.id = attachments.filing_id"),
 		"attachments.enterprise_id", "filings.street")
 	if err := q.Where("attachments.id = ?", id).Select("attachments.*").First(&a).Error; err != nil {
 		return nil, dbErr(err, "attachment")
@@ -268,34 +278,34 @@ func (db *DB) AttachmentByID(ctx context.Context, scope Scope, id int64) (*Attac
 // Attachments returns a filing's attachments, newest first.
 func (db *DB) Attachments(ctx context.Context, filingID int64) ([]Attachment, error) {
 	var out []Attachment
-	err := db.gorm.WithContext(ctx).Where("filing_id = ?", filingID).Order("id DESC").Find(&out).Error
+	err := db.orm(ctx).Where("filing_id = ?", filingID).Order("id DESC").Find(&out).Error
 	return out, dbErr(err, "attachments")
 }
 
 // RosterEntries returns the rows of a roster attachment in file order.
 func (db *DB) RosterEntries(ctx context.Context, attachmentID int64) ([]RosterEntry, error) {
 	var out []RosterEntry
-	err := db.gorm.WithContext(ctx).Where("attachment_id = ?", attachmentID).Order("`row_number`").Find(&out).Error
+	err := db.orm(ctx).Where("attachment_id = ?", attachmentID).Order("`row_number`").Find(&out).Error
 	return out, dbErr(err, "roster entries")
 }
 
 // ObjectKeyReferenced reports whether any attachment row points at key.
 func (db *DB) ObjectKeyReferenced(ctx context.Context, key string) (bool, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&Attachment{}).Where("object_key = ?", key).Limit(1).Count(&n).Error
+	err := db.orm(ctx).Model(&Attachment{}).Where("object_key = ?", key).Limit(1).Count(&n).Error
 	return n > 0, dbErr(err, "attachments")
 }
 
 // Flag is a rule's finding on a filing revision.
 type Flag struct {
-	ID             int64     `json:"-"`
-	FilingID       int64     `json:"-"`
-	Revision       int       `json:"revision"`
-	RuleID         string    `json:"rule_id"`
-	Severity       string    `json:"severity"`
-	Message        string    `json:"message"`
-	RulesetVersion string    `json:"ruleset_version"`
-	CreatedAt      time.Time `json:"-"`
+	ID             int64
+	FilingID       int64
+	Revision       int
+	RuleID         string
+	Severity       string
+	Message        string
+	RulesetVersion string
+	CreatedAt      time.Time
 }
 
 // TableName maps Flag to flags.
@@ -304,7 +314,7 @@ func (Flag) TableName() string { return "flags" }
 // Flags returns the flags of a filing's revision.
 func (db *DB) Flags(ctx context.Context, filingID int64, revision int) ([]Flag, error) {
 	var out []Flag
-	err := db.gorm.WithContext(ctx).Where("filing_id = ? AND revision = ?", filingID, revision).Order("id").Find(&out).Error
+	err := db.orm(ctx).Where("filing_id = ? AND revision = ?", filingID, revision).Order("id").Find(&out).Error
 	return out, dbErr(err, "flags")
 }
 
@@ -313,7 +323,7 @@ func (db *DB) CreateFlags(ctx context.Context, flags []Flag) error {
 	if len(flags) == 0 {
 		return nil
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&flags).Error, "flags")
+	return dbErr(db.orm(ctx).Create(&flags).Error, "flags")
 }
 
 // SetFilingAttachment points a draft or returned filing's plan or roster at
@@ -325,13 +335,13 @@ func (db *DB) SetFilingAttachment(ctx context.Context, filingID int64, kind stri
 	if kind == "roster" {
 		col = "roster_attachment_id"
 	}
-	res := db.gorm.WithContext(ctx).Model(&Filing{}).Where("id = ? AND status IN ?", filingID, []string{StatusDraft, StatusReturned}).
+	res := db.orm(ctx).Model(&Filing{}).Where("id = ? AND status IN ?", filingID, []Status{StatusDraft, StatusReturned}).
 		Updates(map[string]any{col: id, "version": gorm.Expr("version + 1"), "updated_at": time.Now().UTC()})
 	if res.Error != nil {
 		return dbErr(res.Error, "filing")
 	}
 	if res.RowsAffected != 1 {
-		return apperror.New(apperror.Conflict, "备案已不可修改 / the filing can no longer be changed")
+		return apperror.Msg(apperror.Conflict, msgFilingCanNoLongerChanged)
 	}
 	return nil
 }

@@ -23,30 +23,25 @@ type IdempotencyKey struct {
 // TableName maps IdempotencyKey to idempotency_keys.
 func (IdempotencyKey) TableName() string { return "idempotency_keys" }
 
-// ClaimIdempotencyKey records that userID's request with key (and body hash)
-// has started. It returns (nil, nil) when this caller won the claim and must
-// do the work, or the existing record when another request claimed it first.
-// The unique index on (user_id, key) makes exactly one caller win.
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash string, now time.Time) (*IdempotencyKey, error) {
+// ClaimIdempotencyKey records that userID's request with key (and body
+// hash) has started, and reports whether this caller won the claim (false:
+// another request holds or held it). Inside the request's transaction
+// (DB.InTx) the claim is not visible until it commits, and a concurrent
+// claim of the same key waits on it: on MySQL on the unique index's row
+// lock, on SQLite on the write lock.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash string, now time.Time) (bool, error) {
 	rec := &IdempotencyKey{UserID: userID, Key: key, RequestHash: hash, CreatedAt: now}
-	err := db.gorm.WithContext(ctx).Create(rec).Error
-	if err == nil {
-		return nil, nil
+	err := dbErr(db.orm(ctx).Create(rec).Error, "idempotency key")
+	if apperror.CodeOf(err) == apperror.Conflict {
+		return false, nil
 	}
-	if apperror.CodeOf(dbErr(err, "idempotency key")) != apperror.Conflict {
-		return nil, dbErr(err, "idempotency key")
-	}
-	var existing IdempotencyKey
-	if err := db.gorm.WithContext(ctx).Where("user_id = ? AND `key` = ?", userID, key).First(&existing).Error; err != nil {
-		return nil, dbErr(err, "idempotency key")
-	}
-	return &existing, nil
+	return err == nil, err
 }
 
-// IdempotencyKeyByKey re-reads a claim (while waiting for its first request).
+// IdempotencyKeyByKey returns userID's claim of key, or apperror.NotFound.
 func (db *DB) IdempotencyKeyByKey(ctx context.Context, userID int64, key string) (*IdempotencyKey, error) {
 	var existing IdempotencyKey
-	if err := db.gorm.WithContext(ctx).Where("user_id = ? AND `key` = ?", userID, key).First(&existing).Error; err != nil {
+	if err := db.orm(ctx).Where("user_id = ? AND `key` = ?", userID, key).First(&existing).Error; err != nil {
 		return nil, dbErr(err, "idempotency key")
 	}
 	return &existing, nil
@@ -54,12 +49,6 @@ func (db *DB) IdempotencyKeyByKey(ctx context.Context, userID int64, key string)
 
 // CompleteIdempotencyKey stores the answer of the request that won the claim.
 func (db *DB) CompleteIdempotencyKey(ctx context.Context, userID int64, key string, status int, response string) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&IdempotencyKey{}).Where("user_id = ? AND `key` = ?", userID, key).
+	return dbErr(db.orm(ctx).Model(&IdempotencyKey{}).Where("user_id = ? AND `key` = ?", userID, key).
 		Updates(map[string]any{"status": status, "response": response}).Error, "idempotency key")
-}
-
-// ReleaseIdempotencyKey forgets a claim whose request failed, so a retry can
-// try again.
-func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
-	return dbErr(db.gorm.WithContext(ctx).Where("user_id = ? AND `key` = ? AND status = 0", userID, key).Delete(&IdempotencyKey{}).Error, "idempotency key")
 }

@@ -24,6 +24,7 @@ var migrations = []migration{
 	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
+	{5, "audit chain head, locked by appends inside the change's transaction", migrate5},
 }
 
 // schemaMigration records an applied step.
@@ -86,7 +87,7 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 // SchemaVersion returns the highest applied migration version.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v *int
-	if err := db.gorm.WithContext(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
+	if err := db.orm(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error; err != nil {
 		return 0, dbErr(err, "schema version")
 	}
 	if v == nil {

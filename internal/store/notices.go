@@ -11,15 +11,15 @@ import (
 // Notice is a rectification notice (整改意见函): a numbered letter to an
 // enterprise listing its open problems with a deadline.
 type Notice struct {
-	ID           int64     `json:"id"`
-	Number       string    `json:"number"`
-	EnterpriseID int64     `json:"enterprise_id"`
-	FilingID     *int64    `json:"filing_id"`
-	Street       string    `json:"street"`
-	Deadline     string    `json:"deadline"`
-	Body         string    `json:"body"`
-	CreatedBy    int64     `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64
+	Number       string
+	EnterpriseID int64
+	FilingID     *int64
+	Street       string
+	Deadline     string
+	Body         string
+	CreatedBy    int64
+	CreatedAt    time.Time
 }
 
 // TableName maps Notice to notices.
@@ -28,7 +28,7 @@ func (Notice) TableName() string { return "notices" }
 // CreateNotice inserts n, numbers it ZG<year>-<id, 6 digits> and links the
 // problems ids to it, in one transaction.
 func (db *DB) CreateNotice(ctx context.Context, n *Notice, problemIDs []int64) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		n.Number = fmt.Sprintf("tmp-%d", time.Now().UnixNano())
 		if err := tx.Create(n).Error; err != nil {
 			return dbErr(err, "notice")
@@ -44,7 +44,7 @@ func (db *DB) CreateNotice(ctx context.Context, n *Notice, problemIDs []int64) e
 // NoticeByID returns notice id within scope, else apperror.NotFound.
 func (db *DB) NoticeByID(ctx context.Context, scope Scope, id int64) (*Notice, error) {
 	var n Notice
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Notice{}), "enterprise_id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Notice{}), "enterprise_id", "street")
 	if err := q.Where("id = ?", id).First(&n).Error; err != nil {
 		return nil, dbErr(err, "notice")
 	}
@@ -54,6 +54,6 @@ func (db *DB) NoticeByID(ctx context.Context, scope Scope, id int64) (*Notice, e
 // NoticeProblems returns the problems a notice lists.
 func (db *DB) NoticeProblems(ctx context.Context, noticeID int64) ([]Problem, error) {
 	var out []Problem
-	err := db.gorm.WithContext(ctx).Where("notice_id = ?", noticeID).Order("id").Find(&out).Error
+	err := db.orm(ctx).Where("notice_id = ?", noticeID).Order("id").Find(&out).Error
 	return out, dbErr(err, "problems")
 }

@@ -28,28 +28,28 @@ func (db *DB) EnqueueWebhooks(ctx context.Context, ds []WebhookDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&ds).Error, "webhook outbox")
+	return dbErr(db.orm(ctx).Create(&ds).Error, "webhook outbox")
 }
 
 // DueWebhooks returns up to limit undelivered deliveries due at now, oldest
 // first.
 func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]WebhookDelivery, error) {
 	var out []WebhookDelivery
-	err := db.gorm.WithContext(ctx).Where("delivered_at IS NULL AND next_attempt_at <= ?", now).Order("id").Limit(limit).Find(&out).Error
+	err := db.orm(ctx).Where("delivered_at IS NULL AND next_attempt_at <= ?", now).Order("id").Limit(limit).Find(&out).Error
 	return out, dbErr(err, "webhook outbox")
 }
 
 // ClaimWebhook pushes a delivery's next attempt to `until` if it is still
 // due (so two replicas don't send it at once); false when another took it.
 func (db *DB) ClaimWebhook(ctx context.Context, id int64, due, until time.Time) (bool, error) {
-	res := db.gorm.WithContext(ctx).Model(&WebhookDelivery{}).
+	res := db.orm(ctx).Model(&WebhookDelivery{}).
 		Where("id = ? AND delivered_at IS NULL AND next_attempt_at <= ?", id, due).Update("next_attempt_at", until)
 	return res.RowsAffected == 1, dbErr(res.Error, "webhook outbox")
 }
 
 // WebhookDelivered records success.
 func (db *DB) WebhookDelivered(ctx context.Context, id int64, attempts int, at time.Time) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).
+	return dbErr(db.orm(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).
 		Updates(map[string]any{"delivered_at": at, "attempts": attempts, "last_error": ""}).Error, "webhook outbox")
 }
 
@@ -58,6 +58,6 @@ func (db *DB) WebhookFailed(ctx context.Context, id int64, attempts int, next ti
 	if len(msg) > 1000 {
 		msg = msg[:1000]
 	}
-	return dbErr(db.gorm.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).
+	return dbErr(db.orm(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).
 		Updates(map[string]any{"attempts": attempts, "next_attempt_at": next, "last_error": msg}).Error, "webhook outbox")
 }

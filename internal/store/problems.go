@@ -20,23 +20,23 @@ const (
 
 // Problem is one entry of the rectification ledger (整改台账).
 type Problem struct {
-	ID                int64      `json:"id"`
-	FilingID          *int64     `json:"filing_id"`
-	EnterpriseID      *int64     `json:"enterprise_id"`
-	Street            string     `json:"street"`
-	Sector            string     `json:"sector,omitempty"`
-	Source            string     `json:"source"`
-	RuleID            string     `json:"rule_id"`
-	Title             string     `json:"title"`
-	Detail            string     `json:"detail"`
-	Status            string     `json:"status"`
-	CreatedBy         int64      `json:"-"`
-	CreatedAt         time.Time  `json:"created_at"`
-	RectifiedAt       *time.Time `json:"rectified_at"`
-	RectifiedRevision *int       `json:"rectified_revision,omitempty"`
-	RectifiedNote     string     `json:"rectified_note,omitempty"`
-	WaivedReason      string     `json:"waived_reason,omitempty"`
-	NoticeID          *int64     `json:"notice_id,omitempty"`
+	ID                int64
+	FilingID          *int64
+	EnterpriseID      *int64
+	Street            string
+	Sector            string
+	Source            string
+	RuleID            string
+	Title             string
+	Detail            string
+	Status            string
+	CreatedBy         int64
+	CreatedAt         time.Time
+	RectifiedAt       *time.Time
+	RectifiedRevision *int
+	RectifiedNote     string
+	WaivedReason      string
+	NoticeID          *int64
 }
 
 // TableName maps Problem to problems.
@@ -47,7 +47,7 @@ func (db *DB) CreateProblems(ctx context.Context, ps []Problem) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&ps).Error, "problems")
+	return dbErr(db.orm(ctx).Create(&ps).Error, "problems")
 }
 
 // ProblemFilter selects problems.
@@ -60,7 +60,7 @@ type ProblemFilter struct {
 
 // ListProblems returns the problems within scope matching f, newest first.
 func (db *DB) ListProblems(ctx context.Context, scope Scope, f ProblemFilter) ([]Problem, int64, error) {
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Problem{}), "enterprise_id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Problem{}), "enterprise_id", "street")
 	if f.FilingID != 0 {
 		q = q.Where("filing_id = ?", f.FilingID)
 	}
@@ -82,14 +82,14 @@ func (db *DB) ListProblems(ctx context.Context, scope Scope, f ProblemFilter) ([
 // OpenProblems returns a filing's open problems, oldest first.
 func (db *DB) OpenProblems(ctx context.Context, filingID int64) ([]Problem, error) {
 	var out []Problem
-	err := db.gorm.WithContext(ctx).Where("filing_id = ? AND status = ?", filingID, ProblemOpen).Order("id").Find(&out).Error
+	err := db.orm(ctx).Where("filing_id = ? AND status = ?", filingID, ProblemOpen).Order("id").Find(&out).Error
 	return out, dbErr(err, "problems")
 }
 
 // ProblemByID returns problem id within scope, else apperror.NotFound.
 func (db *DB) ProblemByID(ctx context.Context, scope Scope, id int64) (*Problem, error) {
 	var p Problem
-	q := scope.apply(db.gorm.WithContext(ctx).Model(&Problem{}), "enterprise_id", "street")
+	q := scope.apply(db.orm(ctx).Model(&Problem{}), "enterprise_id", "street")
 	if err := q.Where("id = ?", id).First(&p).Error; err != nil {
 		return nil, dbErr(err, "problem")
 	}
@@ -102,39 +102,39 @@ func (db *DB) RectifyProblems(ctx context.Context, ids []int64, revision *int, n
 	if len(ids) == 0 {
 		return nil
 	}
-	return dbErr(db.gorm.WithContext(ctx).Model(&Problem{}).Where("id IN ? AND status = ?", ids, ProblemOpen).
+	return dbErr(db.orm(ctx).Model(&Problem{}).Where("id IN ? AND status = ?", ids, ProblemOpen).
 		Updates(map[string]any{"status": ProblemRectified, "rectified_at": at, "rectified_revision": revision, "rectified_note": note}).Error, "problems")
 }
 
 // WaiveProblem marks an open problem waived with a reason; a problem that is
 // not open is apperror.Conflict.
 func (db *DB) WaiveProblem(ctx context.Context, id int64, reason string, at time.Time) error {
-	res := db.gorm.WithContext(ctx).Model(&Problem{}).Where("id = ? AND status = ?", id, ProblemOpen).
+	res := db.orm(ctx).Model(&Problem{}).Where("id = ? AND status = ?", id, ProblemOpen).
 		Updates(map[string]any{"status": ProblemWaived, "waived_reason": reason, "rectified_at": at})
 	if res.Error != nil {
 		return dbErr(res.Error, "problem")
 	}
 	if res.RowsAffected != 1 {
-		return conflict("问题不是待整改状态 / the problem is not open")
+		return conflict(msgProblemNotOpen)
 	}
 	return nil
 }
 
 // SetProblemsNotice links problems to a rectification notice.
 func (db *DB) SetProblemsNotice(ctx context.Context, ids []int64, noticeID int64) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&Problem{}).Where("id IN ?", ids).Update("notice_id", noticeID).Error, "problems")
+	return dbErr(db.orm(ctx).Model(&Problem{}).Where("id IN ?", ids).Update("notice_id", noticeID).Error, "problems")
 }
 
 // Notification is an in-app message to one user.
 type Notification struct {
-	ID        int64      `json:"id"`
-	UserID    int64      `json:"-"`
-	Kind      string     `json:"kind"`
-	FilingID  *int64     `json:"filing_id"`
-	Message   string     `json:"message"`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"-"`
-	Read      bool       `json:"read" gorm:"-"`
+	ID        int64
+	UserID    int64
+	Kind      string
+	FilingID  *int64
+	Message   string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+	Read      bool `gorm:"-"`
 }
 
 // TableName maps Notification to notifications.
@@ -145,12 +145,12 @@ func (db *DB) CreateNotifications(ctx context.Context, ns []Notification) error 
 	if len(ns) == 0 {
 		return nil
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&ns).Error, "notifications")
+	return dbErr(db.orm(ctx).Create(&ns).Error, "notifications")
 }
 
 // Notifications returns a user's notifications, newest first.
 func (db *DB) Notifications(ctx context.Context, userID int64, p Page) ([]Notification, int64, error) {
-	q := db.gorm.WithContext(ctx).Model(&Notification{}).Where("user_id = ?", userID)
+	q := db.orm(ctx).Model(&Notification{}).Where("user_id = ?", userID)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, dbErr(err, "notifications")
@@ -168,7 +168,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, p Page) ([]Notifi
 // MarkNotificationRead marks one of the user's notifications read; another
 // user's notification is apperror.NotFound.
 func (db *DB) MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error {
-	res := db.gorm.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ?", id, userID).Update("read_at", at)
+	res := db.orm(ctx).Model(&Notification{}).Where("id = ? AND user_id = ?", id, userID).Update("read_at", at)
 	if res.Error != nil {
 		return dbErr(res.Error, "notification")
 	}
@@ -181,13 +181,13 @@ func (db *DB) MarkNotificationRead(ctx context.Context, userID, id int64, at tim
 // UserIDsOfEnterprise returns the accounts of an enterprise.
 func (db *DB) UserIDsOfEnterprise(ctx context.Context, enterpriseID int64) ([]int64, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&User{}).Where("enterprise_id = ? AND disabled = ?", enterpriseID, false).Pluck("id", &ids).Error
+	err := db.orm(ctx).Model(&User{}).Where("enterprise_id = ? AND disabled = ?", enterpriseID, false).Pluck("id", &ids).Error
 	return ids, dbErr(err, "users")
 }
 
 // UserIDsOfStreet returns the street officials of a street.
 func (db *DB) UserIDsOfStreet(ctx context.Context, street string) ([]int64, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&User{}).Where("role = ? AND street = ? AND disabled = ?", RoleStreetOfficial, street, false).Pluck("id", &ids).Error
+	err := db.orm(ctx).Model(&User{}).Where("role = ? AND street = ? AND disabled = ?", RoleStreetOfficial, street, false).Pluck("id", &ids).Error
 	return ids, dbErr(err, "users")
 }

@@ -52,7 +52,7 @@ const maxRuleVersionLen = 32
 // database apperror.Unavailable.
 func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleFile, at time.Time) error {
 	if version == "" || len(version) > maxRuleVersionLen {
-		return apperror.New(apperror.Invalid, "规则集版本号无效 / invalid ruleset version %q", version)
+		return apperror.Msg(apperror.Invalid, msgInvalidRulesetVersion, version)
 	}
 	if files == nil {
 		files = []RuleFile{}
@@ -63,14 +63,14 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 	}
 	at = at.UTC().Truncate(time.Millisecond) // MySQL DATETIME(3)
 	row := ruleVersionRow{Version: version, Files: string(data), FirstActiveAt: at, LastActiveAt: at}
-	err = db.gorm.WithContext(ctx).Create(&row).Error
+	err = db.orm(ctx).Create(&row).Error
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, gorm.ErrDuplicatedKey) {
 		return dbErr(err, "rule version")
 	}
-	err = db.gorm.WithContext(ctx).Model(&ruleVersionRow{}).
+	err = db.orm(ctx).Model(&ruleVersionRow{}).
 		Where("version = ? AND last_active_at < ?", version, at).
 		Update("last_active_at", at).Error
 	return dbErr(err, "rule version")
@@ -80,10 +80,10 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 // recorded is apperror.NotFound.
 func (db *DB) RuleVersion(ctx context.Context, version string) (*RuleVersionRecord, error) {
 	if version == "" || len(version) > maxRuleVersionLen {
-		return nil, apperror.New(apperror.NotFound, "规则集版本 %s 不存在 / ruleset version not found", version)
+		return nil, apperror.Msg(apperror.NotFound, msgRulesetVersionNotFound, version)
 	}
 	var row ruleVersionRow
-	if err := db.gorm.WithContext(ctx).Where("version = ?", version).First(&row).Error; err != nil {
+	if err := db.orm(ctx).Where("version = ?", version).First(&row).Error; err != nil {
 		return nil, dbErr(err, "rule version")
 	}
 	rec := &RuleVersionRecord{Version: row.Version, FirstActiveAt: row.FirstActiveAt.UTC(), LastActiveAt: row.LastActiveAt.UTC()}
@@ -97,7 +97,7 @@ func (db *DB) RuleVersion(ctx context.Context, version string) (*RuleVersionReco
 // first, without their files, and the total number of versions. Errors are
 // apperror.Unavailable when the database is down, internal otherwise.
 func (db *DB) ListRuleVersions(ctx context.Context, page Page) ([]RuleVersionRecord, int64, error) {
-	q := db.gorm.WithContext(ctx).Model(&ruleVersionRow{})
+	q := db.orm(ctx).Model(&ruleVersionRow{})
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, dbErr(err, "rule versions")

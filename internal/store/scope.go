@@ -6,7 +6,7 @@ import "gorm.io/gorm"
 // applied by every repository query that reads tenant data, so a handler that
 // forgets a check still cannot leak another tenant's rows.
 type Scope struct {
-	Role         string
+	Role         Role
 	UserID       int64
 	EnterpriseID int64  // enterprise accounts: their own enterprise
 	Street       string // street officials: their street

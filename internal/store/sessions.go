@@ -25,13 +25,13 @@ func (Session) TableName() string { return "sessions" }
 
 // CreateSession inserts s.
 func (db *DB) CreateSession(ctx context.Context, s *Session) error {
-	return dbErr(db.gorm.WithContext(ctx).Create(s).Error, "session")
+	return dbErr(db.orm(ctx).Create(s).Error, "session")
 }
 
 // SessionByID returns the session with id (a token hash), or apperror.NotFound.
 func (db *DB) SessionByID(ctx context.Context, id string) (*Session, error) {
 	var s Session
-	if err := db.gorm.WithContext(ctx).Where("id = ?", id).First(&s).Error; err != nil {
+	if err := db.orm(ctx).Where("id = ?", id).First(&s).Error; err != nil {
 		return nil, dbErr(err, "session")
 	}
 	return &s, nil
@@ -40,7 +40,7 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*Session, error) {
 // TouchSession records activity on a session, at most once a minute per
 // session to keep reads cheap.
 func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
-	err := db.gorm.WithContext(ctx).Model(&Session{}).
+	err := db.orm(ctx).Model(&Session{}).
 		Where("id = ? AND last_seen_at < ?", id, at.Add(-time.Minute)).
 		Update("last_seen_at", at).Error
 	return dbErr(err, "session")
@@ -48,19 +48,19 @@ func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
 
 // DeleteSession removes one session (logout).
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
-	return dbErr(db.gorm.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error, "session")
+	return dbErr(db.orm(ctx).Where("id = ?", id).Delete(&Session{}).Error, "session")
 }
 
 // DeleteUserSessions removes every session of a user (password change,
 // disabling, admin revocation) and returns how many were removed.
 func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int64, error) {
-	res := db.gorm.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{})
+	res := db.orm(ctx).Where("user_id = ?", userID).Delete(&Session{})
 	return res.RowsAffected, dbErr(res.Error, "sessions")
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	res := db.gorm.WithContext(ctx).Where("expires_at < ?", now).Delete(&Session{})
+	res := db.orm(ctx).Where("expires_at < ?", now).Delete(&Session{})
 	return res.RowsAffected, dbErr(res.Error, "sessions")
 }
 
@@ -81,13 +81,13 @@ func (APIToken) TableName() string { return "api_tokens" }
 
 // CreateAPIToken inserts t.
 func (db *DB) CreateAPIToken(ctx context.Context, t *APIToken) error {
-	return dbErr(db.gorm.WithContext(ctx).Create(t).Error, "api token")
+	return dbErr(db.orm(ctx).Create(t).Error, "api token")
 }
 
 // APITokenByHash returns the unrevoked token with hash, or apperror.NotFound.
 func (db *DB) APITokenByHash(ctx context.Context, hash string) (*APIToken, error) {
 	var t APIToken
-	err := db.gorm.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hash).First(&t).Error
+	err := db.orm(ctx).Where("token_hash = ? AND revoked_at IS NULL", hash).First(&t).Error
 	if err != nil {
 		return nil, dbErr(err, "api token")
 	}
@@ -96,12 +96,12 @@ func (db *DB) APITokenByHash(ctx context.Context, hash string) (*APIToken, error
 
 // TouchAPIToken records a use of the token.
 func (db *DB) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", at).Error, "api token")
+	return dbErr(db.orm(ctx).Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", at).Error, "api token")
 }
 
 // RevokeAPIToken marks the token revoked.
 func (db *DB) RevokeAPIToken(ctx context.Context, id int64, at time.Time) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&APIToken{}).Where("id = ?", id).Update("revoked_at", at).Error, "api token")
+	return dbErr(db.orm(ctx).Model(&APIToken{}).Where("id = ?", id).Update("revoked_at", at).Error, "api token")
 }
 
 // LoginFailure is one failed login attempt, keyed by account or address.
@@ -121,13 +121,13 @@ func (db *DB) RecordLoginFailure(ctx context.Context, at time.Time, keys ...stri
 	for i, k := range keys {
 		rows[i] = LoginFailure{Key: k, At: at}
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&rows).Error, "login failure")
+	return dbErr(db.orm(ctx).Create(&rows).Error, "login failure")
 }
 
 // LoginFailures returns, for key, how many failures happened since `since`
 // and the time of the oldest of them.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int64, time.Time, error) {
-	q := db.gorm.WithContext(ctx).Model(&LoginFailure{}).Where("`key` = ? AND at >= ?", key, since)
+	q := db.orm(ctx).Model(&LoginFailure{}).Where("`key` = ? AND at >= ?", key, since)
 	var n int64
 	if err := q.Count(&n).Error; err != nil || n == 0 {
 		return 0, time.Time{}, dbErr(err, "login failures")
@@ -135,13 +135,13 @@ func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (i
 	// Read the oldest as a row, not MIN(at): SQLite returns aggregates of
 	// time columns as text.
 	var oldest LoginFailure
-	err := db.gorm.WithContext(ctx).Where("`key` = ? AND at >= ?", key, since).Order("at").Limit(1).Find(&oldest).Error
+	err := db.orm(ctx).Where("`key` = ? AND at >= ?", key, since).Order("at").Limit(1).Find(&oldest).Error
 	return n, oldest.At, dbErr(err, "login failures")
 }
 
 // ClearLoginFailures forgets the failures of key (after a good login).
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	return dbErr(db.gorm.WithContext(ctx).Where("`key` = ?", key).Delete(&LoginFailure{}).Error, "login failures")
+	return dbErr(db.orm(ctx).Where("`key` = ?", key).Delete(&LoginFailure{}).Error, "login failures")
 }
 
 // ActivationCode is a one-time code with which an enterprise claims its
@@ -162,7 +162,7 @@ func (ActivationCode) TableName() string { return "activation_codes" }
 // ReplaceActivationCodes issues new codes: earlier unused codes of the same
 // enterprises stop working, so a lost sheet can be reissued safely.
 func (db *DB) ReplaceActivationCodes(ctx context.Context, codes []ActivationCode) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		ids := make([]int64, len(codes))
 		for i, c := range codes {
 			ids[i] = c.EnterpriseID
@@ -184,7 +184,7 @@ func (db *DB) ReplaceActivationCodes(ctx context.Context, codes []ActivationCode
 // or apperror.NotFound.
 func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash string) (*ActivationCode, error) {
 	var c ActivationCode
-	err := db.gorm.WithContext(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL", enterpriseID, hash).First(&c).Error
+	err := db.orm(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL", enterpriseID, hash).First(&c).Error
 	if err != nil {
 		return nil, dbErr(err, "activation code")
 	}
@@ -194,17 +194,17 @@ func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash st
 // UseActivationCode marks the code used if it still is unused; it returns
 // false when another request used it first.
 func (db *DB) UseActivationCode(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res := db.gorm.WithContext(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", at)
+	res := db.orm(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", at)
 	return res.RowsAffected == 1, dbErr(res.Error, "activation code")
 }
 
 // UpdatePassword sets a user's password hash and the time it changed.
 func (db *DB) UpdatePassword(ctx context.Context, userID int64, hash string, at time.Time) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
+	return dbErr(db.orm(ctx).Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"password_hash": hash, "password_changed_at": at}).Error, "user")
 }
 
 // SetUserDisabled enables or disables an account.
 func (db *DB) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return dbErr(db.gorm.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("disabled", disabled).Error, "user")
+	return dbErr(db.orm(ctx).Model(&User{}).Where("id = ?", userID).Update("disabled", disabled).Error, "user")
 }

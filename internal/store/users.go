@@ -2,27 +2,34 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
-// Roles of api.md.
+// Role is what an account may do (docs/openapi.yaml, schema Role).
+type Role string
+
+// The roles.
 const (
-	RoleEnterprise     = "enterprise"
-	RoleStreetOfficial = "street_official"
-	RoleParkManager    = "park_manager"
-	RoleDepartment     = "department"
-	RoleAdmin          = "admin"
+	RoleEnterprise     Role = "enterprise"
+	RoleStreetOfficial Role = "street_official"
+	RoleParkManager    Role = "park_manager"
+	RoleDepartment     Role = "department"
+	RoleAdmin          Role = "admin"
 )
 
 // Roles lists every role in a stable order.
-var Roles = []string{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin}
+var Roles = []Role{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // User is an account.
 type User struct {
 	ID                int64
 	Username          string
 	PasswordHash      string
-	Role              string
+	Role              Role
 	Street            string
 	EnterpriseID      *int64
 	Department        string
@@ -40,13 +47,13 @@ func (db *DB) CreateUser(ctx context.Context, u *User) error {
 	if u.PasswordChangedAt.IsZero() {
 		u.PasswordChangedAt = time.Now().UTC()
 	}
-	return dbErr(db.gorm.WithContext(ctx).Create(u).Error, "user "+u.Username)
+	return dbErr(db.orm(ctx).Create(u).Error, "user "+u.Username)
 }
 
 // UserByUsername returns the account named username, or apperror.NotFound.
 func (db *DB) UserByUsername(ctx context.Context, username string) (*User, error) {
 	var u User
-	err := db.gorm.WithContext(ctx).Where("username = ?", username).First(&u).Error
+	err := db.orm(ctx).Where("username = ?", username).First(&u).Error
 	if err != nil {
 		return nil, dbErr(err, "user")
 	}
@@ -56,7 +63,7 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*User, error
 // UserByID returns the account id, or apperror.NotFound.
 func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	if err := db.gorm.WithContext(ctx).First(&u, "id = ?", id).Error; err != nil {
+	if err := db.orm(ctx).First(&u, "id = ?", id).Error; err != nil {
 		return nil, dbErr(err, "user")
 	}
 	return &u, nil
@@ -65,6 +72,6 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
 // CountUsers returns how many accounts exist.
 func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.gorm.WithContext(ctx).Model(&User{}).Count(&n).Error
+	err := db.orm(ctx).Model(&User{}).Count(&n).Error
 	return n, dbErr(err, "users")
 }
