@@ -10,12 +10,14 @@ export GOTOOLCHAIN ?= go1.27.3
 .SHELLFLAGS := -eo pipefail -c
 GO ?= go
 BIN := bin/fugong
+# The version `fugong version` and GET /api/v1/version report (internal/buildinfo).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 PKGS := ./...
 
 .PHONY: run build test test-short test-ui vet vulncheck bench services-start services-stop clean
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/fugong
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X fugong/internal/buildinfo.version=$(VERSION)" -o $(BIN) ./cmd/fugong
 
 run: build
 	./$(BIN) seed demo

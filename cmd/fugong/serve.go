@@ -9,6 +9,7 @@ import (
 
 	"fugong/frontend"
 	"fugong/internal/auth"
+	"fugong/internal/buildinfo"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
@@ -84,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
-	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())
+	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())
 
 	select {
 	case err := <-errc:
