@@ -263,6 +263,10 @@ func TestServeJSONLogs(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] })
 	}()
 	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 10*time.Second)
+	// A request that is logged at info (probes log at debug).
+	if code, body := get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/version", port)); code != 200 {
+		t.Fatalf("GET /api/v1/version: %d %s", code, body)
+	}
 	cancel()
 	<-done
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")

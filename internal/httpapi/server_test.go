@@ -110,7 +110,8 @@ func TestScenarios(t *testing.T) {
 
 func TestRequestIDPropagatesToLogs(t *testing.T) {
 	ts := mustServer(t, nil)
-	req := httptest.NewRequest("GET", "/healthz", nil)
+	// Not a probe: /healthz and /metrics log at debug, below the test's level.
+	req := httptest.NewRequest("GET", "/api/v1/version", nil)
 	req.Header.Set("X-Request-Id", "lb-abcdef123456")
 	resp, _ := do(t, ts.srv.App(), req)
 	if got := resp.Header.Get("X-Request-Id"); got != "lb-abcdef123456" {
