@@ -8,6 +8,7 @@ import (
 )
 
 func TestEmbeddedEqualsConfig(t *testing.T) {
+	t.Parallel()
 	want, err := os.ReadFile("../../configs/areas.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -21,6 +22,7 @@ func TestEmbeddedEqualsConfig(t *testing.T) {
 }
 
 func TestDefault(t *testing.T) {
+	t.Parallel()
 	a := Default()
 	if len(a.Zones) != 3 || len(a.Streets()) != 16 {
 		t.Fatalf("%d zones, %d streets; want 3 and 16", len(a.Zones), len(a.Streets()))
@@ -35,6 +37,7 @@ func TestDefault(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	a := Default()
 	tests := []struct {
 		in, code, zone string
@@ -72,6 +75,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"empty":            "zones: []",
 		"no streets":       "zones:\n  - {code: a, name: 甲, traditional: 甲}",

@@ -27,7 +27,10 @@ func openTestDB(tb testing.TB, driver string) *gorm.DB {
 func eachDriver(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 	t.Helper()
 	for _, d := range storetest.Drivers {
-		t.Run(d, func(t *testing.T) { fn(t, openTestDB(t, d)) })
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, openTestDB(t, d))
+		})
 	}
 }
 
@@ -56,6 +59,7 @@ func revisions(ms []Match) []int64 {
 }
 
 func TestCopiedPlanMatchesWithPassages(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
@@ -107,6 +111,7 @@ func TestCopiedPlanMatchesWithPassages(t *testing.T) {
 }
 
 func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
@@ -146,6 +151,7 @@ func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
 }
 
 func TestFrequentShinglesAreBoilerplate(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{MinFrequentPlans: 5, FrequentShare: 0.3})
@@ -186,6 +192,7 @@ func countRows(tb testing.TB, db *gorm.DB, model any, rev int64) int64 {
 }
 
 func TestRemoveAndReplaceKeepIndexExact(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})

@@ -74,6 +74,7 @@ func checkRegistry(t *testing.T, db *store.DB, res demo.Result) {
 }
 
 func TestRegistryCodesAreValid(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, e := range demo.Registry(areas.Default()) {
 		if err := registry.CheckCreditCode(e.CreditCode); err != nil {

@@ -65,6 +65,7 @@ func do(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, []byte
 }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, func(c *config.Config) { c.HTTP.BodyLimitMB = 1; c.Uploads.PlanMaxMB = 0; c.Uploads.RosterMaxMB = 0 })
 	cases := []struct {
 		name       string
@@ -109,6 +110,7 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestRequestIDPropagatesToLogs(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
 	// Not a probe: /healthz and /metrics log at debug, below the test's level.
 	req := httptest.NewRequest("GET", "/api/v1/version", nil)
@@ -129,6 +131,7 @@ func TestRequestIDPropagatesToLogs(t *testing.T) {
 }
 
 func TestPanicIsInternalErrorWithoutDetails(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	var logBuf bytes.Buffer
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.NewJSONHandler(&logBuf, nil))})
@@ -148,6 +151,7 @@ func TestPanicIsInternalErrorWithoutDetails(t *testing.T) {
 }
 
 func TestReadyzNamesFailingPart(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
 	// Break the object store for real: remove its root.
 	root := t.TempDir()
@@ -172,6 +176,7 @@ func TestReadyzNamesFailingPart(t *testing.T) {
 }
 
 func TestMetricsCountRoutes(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
 	for i := 0; i < 3; i++ {
 		do(t, ts.srv.App(), httptest.NewRequest("GET", "/healthz", nil))
