@@ -70,7 +70,7 @@ bench:
 bench-check:
 	cd bench && $(GO) vet ./... && $(GO) test -count=1 ./...
 
-# govulncheck offline, as security.md describes: 0 reachable findings is the goal.
+# govulncheck offline, as docs/security.md §10 describes: 0 reachable findings is the goal.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 vulncheck:
 	@dir=$$(GOFLAGS=-mod=mod $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.HTTP.Addr != ":8080" || c.Database.Driver != "sqlite" || c.Database.DSN != "data/fugong.db" ||
 		c.Blob.Backend != "local" || c.Blob.LocalRoot != "uploads" || c.Rules.Dir != "rules" {
-		t.Fatalf("defaults differ from design.md §6: %+v", c)
+		t.Fatalf("defaults differ from docs/design.md §6: %+v", c)
 	}
 }
 

@@ -85,7 +85,7 @@ func TestChooseBanding(t *testing.T) {
 			t.Errorf("chosen %+v catches a pair at the threshold with %.3f < %g", got, got.CandidateProbability(tt.t), tt.target)
 		}
 	}
-	// The figures quoted in pitfalls.md.
+	// The figures quoted in docs/design.md §5 (near-duplicate detection).
 	for _, c := range []struct {
 		bd   Banding
 		j, p float64

@@ -10,7 +10,7 @@ import (
 	"fugong/internal/store"
 )
 
-// checkRegistry checks the denominators of design.md §4 by counting what the
+// checkRegistry checks the denominators of docs/design.md §4 by counting what the
 // seed wrote (called by TestVolumeSeedShowsTheArticle, which seeds once per
 // database).
 func checkRegistry(t *testing.T, db *store.DB, res demo.Result) {

@@ -10,7 +10,7 @@ import (
 	"fugong/internal/store"
 )
 
-// View is a filing as api.md shows it.
+// View is a filing as docs/api.md §5 shows it.
 type View struct {
 	ID                int64            `json:"id"`
 	EnterpriseID      int64            `json:"enterprise_id"`

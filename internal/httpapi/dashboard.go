@@ -13,7 +13,7 @@ import (
 	"fugong/internal/store"
 )
 
-// dashboards serves the dashboards and department reports of api.md
+// dashboards serves the dashboards and department reports of docs/api.md §8
 // ("Dashboards and reports"); the figures come from internal/report.
 type dashboards struct {
 	s   *Server
@@ -125,7 +125,7 @@ func (h *dashboards) listReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The list shape of api.md; a handful of views, so one page holds them.
+	// The list shape of docs/api.md §1; a handful of views, so one page holds them.
 	p := pageOf(c)
 	total := int64(len(views))
 	start := min(p.Offset(), len(views))

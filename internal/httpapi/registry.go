@@ -83,7 +83,7 @@ func (s *Server) activationCodes(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	// Exactly the columns of api.md; the expiry goes in a header instead.
+	// Exactly the columns of docs/api.md §4; the expiry goes in a header instead.
 	w.Write([]string{"credit_code", "name", "activation_code"})
 	for _, code := range codes {
 		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code})

@@ -71,7 +71,7 @@ func pageOf(c *fiber.Ctx) store.Page {
 	return store.NormalPage(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
 }
 
-// listBody is the list shape of api.md.
+// listBody is the list shape of docs/api.md §1.
 func listBody[T any](items []T, total int64, p store.Page) fiber.Map {
 	if items == nil {
 		items = []T{}

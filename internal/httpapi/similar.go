@@ -195,7 +195,7 @@ func (s *Server) addPlanTemplate(c *fiber.Ctx) error {
 }
 
 // listPlanTemplates answers GET /api/v1/plan-templates: every template,
-// oldest first, with its text, in the list shape of api.md.
+// oldest first, with its text, in the list shape of docs/api.md §1.
 func (s *Server) listPlanTemplates(c *fiber.Ctx) error {
 	ts, err := s.deps.Dedup.ListTemplates(c.UserContext())
 	if err != nil {

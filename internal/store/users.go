@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Roles of api.md.
+// Roles of docs/api.md §2.
 const (
 	RoleEnterprise     = "enterprise"
 	RoleStreetOfficial = "street_official"
