@@ -12,7 +12,9 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=frontend /frontend/dist ./frontend/dist
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/fugong ./cmd/fugong
+# docker build --build-arg VERSION=$(git describe --tags --always --dirty) .
+ARG VERSION=
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X fugong/internal/buildinfo.version=${VERSION}" -o /out/fugong ./cmd/fugong
 
 # 3. a small runtime image, non-root
 FROM alpine:3.20

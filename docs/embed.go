@@ -6,8 +6,7 @@ package docs
 import _ "embed"
 
 // OpenAPI is docs/openapi.yaml: the OpenAPI 3 document of every route the
-// server registers. /work/shared/api.md is the stable contract; where the two
-// differ, api.md wins.
+// server registers; docs/api.md is the same contract written for people.
 //
 //go:embed openapi.yaml
 var OpenAPI []byte

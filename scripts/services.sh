@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provision and run the real services fugong's tests use, on loopback:
 #   MariaDB (Debian's mariadb-server) and MinIO (built once from the Go module
-#   proxy at the version design.md §7 pins, cached outside the repo).
+#   proxy at the version docs/design.md §7 pins, cached outside the repo).
 #
 #   scripts/services.sh start   install if missing, start both, write the env file
 #   scripts/services.sh stop    stop what start started (by pid)

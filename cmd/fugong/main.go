@@ -18,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"fugong/internal/buildinfo"
 )
 
 func main() {
@@ -78,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "plans":
 		err = cmdPlans(ctx, rest, stdout, stderr, getenv)
 	case "version":
-		fmt.Fprintln(stdout, "fugong", buildVersion())
+		fmt.Fprintln(stdout, "fugong", buildinfo.Version())
 	default:
 		fmt.Fprintf(stderr, "fugong: unknown command %q\n\n%s", cmd, usage)
 		return 2

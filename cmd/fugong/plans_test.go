@@ -22,6 +22,7 @@ func runWith(env map[string]string, args ...string) (int, string, string) {
 }
 
 func TestPlansUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
 	file := filepath.Join(dir, "t.txt")
@@ -57,8 +58,10 @@ func TestPlansUsageErrors(t *testing.T) {
 // database of each driver and checks their effect through a dedup index on
 // the same database.
 func TestPlansTemplateAddAndRefresh(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			cfg := storetest.Config(t, driver)
 			env := map[string]string{"FUGONG_DATABASE_DRIVER": driver, "FUGONG_DATABASE_DSN": cfg.DSN, "LANG": "en_US.UTF-8"}

@@ -37,6 +37,7 @@ func writeRulesFile(t *testing.T, path, content string) {
 }
 
 func TestRulesCheckShipped(t *testing.T) {
+	t.Parallel()
 	set, err := rules.Check(shippedRulesPath)
 	if err != nil {
 		t.Fatalf("shipped rules do not load: %v", err)
@@ -53,6 +54,7 @@ func TestRulesCheckShipped(t *testing.T) {
 var rulesSummaryLine = regexp.MustCompile(`(?m)^rules: (\d+) passed, (\d+) failed\n\z`)
 
 func TestRulesTestShipped(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runRules(t, nil, "rules", "test", "--dir", shippedRulesPath)
 	if code != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -72,6 +74,7 @@ func TestRulesTestShipped(t *testing.T) {
 // TestRulesDirFromEnvironment: without --dir the directory comes from the
 // configuration (FUGONG_RULES_DIR), and no database is needed.
 func TestRulesDirFromEnvironment(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"FUGONG_RULES_DIR": shippedRulesPath}
 	if code, out, errOut := runRules(t, env, "rules", "check"); code != 0 || !strings.Contains(out, shippedRulesPath) {
 		t.Fatalf("check: exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -94,6 +97,7 @@ const rulesGoodRule = `rules:
 `
 
 func TestRulesCheckBroken(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeRulesFile(t, filepath.Join(dir, "a_good.yaml"), rulesGoodRule)
 	writeRulesFile(t, filepath.Join(dir, "b_bad.yaml"), `# 第 1 行 / line 1
@@ -134,6 +138,7 @@ rules:
 }
 
 func TestRulesTestWrongExpectation(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeRulesFile(t, filepath.Join(dir, "staff.yaml"), rulesGoodRule)
 	writeRulesFile(t, filepath.Join(dir, "testdata", "cases.yaml"), `base:
@@ -170,6 +175,7 @@ cases:
 }
 
 func TestRulesTestNoCases(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runRules(t, english, "rules", "test", "--dir", shippedRulesPath, "--testdata", t.TempDir())
 	if code != 1 || !strings.Contains(errOut, "no test cases") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 1 and a message", code, out, errOut)
@@ -177,6 +183,7 @@ func TestRulesTestNoCases(t *testing.T) {
 }
 
 func TestRulesTestBadCaseFile(t *testing.T) {
+	t.Parallel()
 	td := t.TempDir()
 	writeRulesFile(t, filepath.Join(td, "cases.yaml"), "cases:\n  - name: typo\n    input: {filing: {staff_totl: 3}}\n    expect: []\n")
 	code, _, errOut := runRules(t, nil, "rules", "test", "--dir", shippedRulesPath, "--testdata", td)
@@ -186,6 +193,7 @@ func TestRulesTestBadCaseFile(t *testing.T) {
 }
 
 func TestRulesUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"rules"},
 		{"rules", "lint"},

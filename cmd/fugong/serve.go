@@ -9,6 +9,7 @@ import (
 
 	"fugong/frontend"
 	"fugong/internal/auth"
+	"fugong/internal/buildinfo"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
@@ -79,7 +80,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Filings: filings, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now)})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
-	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())
+	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())
 
 	select {
 	case err := <-errc:

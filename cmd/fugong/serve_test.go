@@ -93,6 +93,7 @@ func waitStatus(t *testing.T, url string, want int, within time.Duration) string
 }
 
 func TestServeEmbeddedDefaults(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, logs, stop := serveInProcess(t, map[string]string{
 		"FUGONG_DATABASE_DSN": filepath.Join(dir, "data", "fugong.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "uploads"),
@@ -137,6 +138,7 @@ func startMinIO(t *testing.T, dataDir string, port int) (endpoint string, kill f
 }
 
 func TestServeMySQLAndMinIOReadiness(t *testing.T) {
+	t.Parallel()
 	dbcfg := storetest.Config(t, "mysql")
 	minioData := t.TempDir()
 	minioPort := freePort(t)
@@ -167,6 +169,7 @@ func TestServeMySQLAndMinIOReadiness(t *testing.T) {
 }
 
 func TestBadConfigStopsStartup(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, io.Discard, &stderr, func(k string) string {
 		return map[string]string{"FUGONG_DATABASE_DRIVER": "oracle"}[k]
@@ -178,6 +181,7 @@ func TestBadConfigStopsStartup(t *testing.T) {
 }
 
 func TestUserCreate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db")}
 	getenv := func(k string) string { return env[k] }
@@ -218,6 +222,7 @@ func TestUserCreate(t *testing.T) {
 // TestSeedDemoSkipsAFilledDatabase: seed demo never adds to a database that
 // holds data (fast; the full seed is TestVolumeSeedDemo).
 func TestSeedDemoSkipsAFilledDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
@@ -252,6 +257,7 @@ func TestVolumeSeedDemo(t *testing.T) {
 }
 
 func TestServeJSONLogs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	port := freePort(t)
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
@@ -263,6 +269,10 @@ func TestServeJSONLogs(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] })
 	}()
 	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 10*time.Second)
+	// A request that is logged at info (probes log at debug).
+	if code, body := get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/version", port)); code != 200 {
+		t.Fatalf("GET /api/v1/version: %d %s", code, body)
+	}
 	cancel()
 	<-done
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
@@ -282,6 +292,7 @@ func TestServeJSONLogs(t *testing.T) {
 }
 
 func TestRegistryImportCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
@@ -310,6 +321,7 @@ func TestRegistryImportCommand(t *testing.T) {
 // TestOneGigabyteUploadRefused: a client announcing a 1 GB upload gets 413
 // at once, before the server reads the body.
 func TestOneGigabyteUploadRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, _, _ := serveInProcess(t, map[string]string{
 		"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
@@ -335,6 +347,7 @@ func TestOneGigabyteUploadRefused(t *testing.T) {
 }
 
 func TestBadReportsFileStopsStartup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "reports.yaml")
 	os.WriteFile(bad, []byte("views:\n  - id: x\n    department: jingji\n    columns: [no_such_column]\n"), 0o600)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"fugong/internal/areas"
@@ -16,20 +15,6 @@ import (
 	"fugong/internal/pii"
 	"fugong/internal/store"
 )
-
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return s.Value[:12]
-			}
-		}
-		if bi.Main.Version != "" {
-			return bi.Main.Version
-		}
-	}
-	return "devel"
-}
 
 // parseFlags parses fs over args, accepting the global flags anywhere.
 func parseFlags(fs *flag.FlagSet, g *globalFlags, args []string, stderr io.Writer) error {

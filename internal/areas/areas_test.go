@@ -6,12 +6,14 @@ import (
 )
 
 func TestEmbeddedEqualsConfig(t *testing.T) {
+	t.Parallel()
 	if _, err := Load("../../configs/areas.yaml"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestDefault(t *testing.T) {
+	t.Parallel()
 	a := Default()
 	if len(a.Zones) != 3 || len(a.Streets()) != 16 {
 		t.Fatalf("%d zones, %d streets; want 3 and 16", len(a.Zones), len(a.Streets()))
@@ -26,6 +28,7 @@ func TestDefault(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
+	t.Parallel()
 	a := Default()
 	tests := []struct {
 		in, code, zone string
@@ -63,6 +66,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"empty":            "zones: []",
 		"no streets":       "zones:\n  - {code: a, name: 甲, traditional: 甲}",

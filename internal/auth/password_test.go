@@ -8,6 +8,7 @@ import (
 )
 
 func TestPasswordRoundTrip(t *testing.T) {
+	t.Parallel()
 	h, err := HashPassword("正确的密码-correct")
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestPasswordRoundTrip(t *testing.T) {
 }
 
 func TestPasswordRejects(t *testing.T) {
+	t.Parallel()
 	if _, err := HashPassword("short"); apperror.CodeOf(err) != apperror.Invalid {
 		t.Fatalf("short password: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 // TestContract runs the same expectations against every backend.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	blobtest.Each(t, func(t *testing.T, s blob.Store) {
 		ctx := context.Background()
 		data := make([]byte, 3<<20+17)
@@ -166,6 +167,7 @@ func TestContract(t *testing.T) {
 }
 
 func TestMinIODownIsUnavailable(t *testing.T) {
+	t.Parallel()
 	cfg := blobtest.MinIOConfig(t)
 	cfg.Endpoint = "127.0.0.1:1" // nothing listens on port 1
 	s, err := blob.NewMinIO(cfg)
@@ -182,6 +184,7 @@ func TestMinIODownIsUnavailable(t *testing.T) {
 }
 
 func TestValidKey(t *testing.T) {
+	t.Parallel()
 	for k, want := range map[string]bool{
 		"sha256/ab/cd": true, "a": true, "a-b_c.d": true,
 		"..": false, "a/..": false, "../a": false, "/a": false, "a b": false, "键": false,

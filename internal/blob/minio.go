@@ -28,7 +28,7 @@ type MinIO struct {
 
 // partSize bounds minio-go's buffering: with a known size up to this, it
 // sends one streaming PUT; above it, multipart with one reused buffer of
-// this size (pitfalls.md: never pass size -1, which assumes 5 TiB).
+// this size (docs/design.md §5: never pass size -1, which assumes 5 TiB).
 const partSize = 16 << 20
 
 // maxSinglePut is S3's largest single PUT.

@@ -11,17 +11,19 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := Load("", env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.HTTP.Addr != ":8080" || c.Database.Driver != "sqlite" || c.Database.DSN != "data/fugong.db" ||
 		c.Blob.Backend != "local" || c.Blob.LocalRoot != "uploads" || c.Rules.Dir != "rules" {
-		t.Fatalf("defaults differ from design.md §6: %+v", c)
+		t.Fatalf("defaults differ from docs/design.md §6: %+v", c)
 	}
 }
 
 func TestEnvOverridesFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.yaml")
 	os.WriteFile(path, []byte("http:\n  addr: \":9000\"\ndatabase:\n  max_open_conns: 7\n  max_idle_conns: 3\n"), 0o600)
@@ -48,6 +50,7 @@ func TestEnvOverridesFile(t *testing.T) {
 }
 
 func TestBadConfigNamesTheSetting(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	typo := filepath.Join(dir, "typo.yaml")
 	os.WriteFile(typo, []byte("http:\n  adr: \":1\"\n"), 0o600)
@@ -82,6 +85,7 @@ func TestBadConfigNamesTheSetting(t *testing.T) {
 
 // TestEveryEnvVarDocumented keeps configs/fugong.yaml the one place operators read.
 func TestEveryEnvVarDocumented(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../configs/fugong.yaml")
 	if err != nil {
 		t.Fatal(err)

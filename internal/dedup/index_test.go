@@ -25,7 +25,10 @@ func openTestDB(tb testing.TB, driver string) *store.DB {
 func eachDriver(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, d := range storetest.Drivers {
-		t.Run(d, func(t *testing.T) { fn(t, openTestDB(t, d)) })
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, openTestDB(t, d))
+		})
 	}
 }
 
@@ -54,6 +57,7 @@ func revisions(ms []Match) []int64 {
 }
 
 func TestCopiedPlanMatchesWithPassages(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
@@ -105,6 +109,7 @@ func TestCopiedPlanMatchesWithPassages(t *testing.T) {
 }
 
 func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})
@@ -144,6 +149,7 @@ func TestTemplateOnlyOverlapNeverMatches(t *testing.T) {
 }
 
 func TestFrequentShinglesAreBoilerplate(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{MinFrequentPlans: 5, FrequentShare: 0.3})
@@ -184,6 +190,7 @@ func countRows(tb testing.TB, db *store.DB, model any, rev int64) int64 {
 }
 
 func TestRemoveAndReplaceKeepIndexExact(t *testing.T) {
+	t.Parallel()
 	eachDriver(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		x := newTestIndex(t, db, Options{})

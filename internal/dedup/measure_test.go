@@ -235,6 +235,7 @@ func TestVolumeRecallPrecisionAgainstBruteForce(t *testing.T) {
 // sections possibly reordered, template removed) against that of unrelated
 // plans. k = 5 must separate them with a wide margin around 0.7.
 func TestShingleSizeSeparation(t *testing.T) {
+	t.Parallel()
 	c := plangen.NewCorpus(2020, plangen.CorpusOptions{})
 	const n = 400
 	docs := make([]plangen.Doc, n)

@@ -31,6 +31,7 @@ func setsWithJaccard(r *rand.Rand, shared, onlyA, onlyB int) ([]uint64, []uint64
 // every pair, and that over many pairs the errors are centred and sized as
 // Broder's analysis says (mean |z| ≈ 0.8 for a normal error).
 func TestMinHashWithinBroderBound(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{128, 256} {
 		m := newMinHasher(n, 42)
@@ -59,6 +60,7 @@ func TestMinHashWithinBroderBound(t *testing.T) {
 }
 
 func TestChooseBanding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		n         int
 		t, target float64
@@ -83,7 +85,7 @@ func TestChooseBanding(t *testing.T) {
 			t.Errorf("chosen %+v catches a pair at the threshold with %.3f < %g", got, got.CandidateProbability(tt.t), tt.target)
 		}
 	}
-	// The figures quoted in pitfalls.md.
+	// The figures quoted in docs/design.md §5 (near-duplicate detection).
 	for _, c := range []struct {
 		bd   Banding
 		j, p float64
@@ -97,6 +99,7 @@ func TestChooseBanding(t *testing.T) {
 }
 
 func TestBandHashesAndEncoding(t *testing.T) {
+	t.Parallel()
 	m := newMinHasher(128, 1)
 	bd := Banding{Bands: 25, Rows: 5}
 	r := rand.New(rand.NewPCG(3, 4))

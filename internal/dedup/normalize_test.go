@@ -10,6 +10,7 @@ import (
 )
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -32,6 +33,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestNormalizeOffsets(t *testing.T) {
+	t.Parallel()
 	in := "甲，Ｂ c"
 	n := Normalize(in)
 	want := []string{"甲", "Ｂ", "c"}
@@ -46,6 +48,7 @@ func TestNormalizeOffsets(t *testing.T) {
 }
 
 func TestShinglesAndJaccard(t *testing.T) {
+	t.Parallel()
 	r := func(s string) []rune { return []rune(s) }
 	if got := len(Shingles(r("abcdefg"), 5)); got != 3 {
 		t.Errorf("7 characters give %d 5-shingles, want 3", got)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestSharedPassages(t *testing.T) {
+	t.Parallel()
 	shared := "每日对办公区域生产车间食堂宿舍电梯卫生间等公共区域进行消毒并做好消毒记录"
 	q := "甲公司方案：" + shared + "。其余内容各不相同，甲方自行编写。"
 	// The copy has punctuation and a full-width digit inside the passage.

@@ -1,5 +1,5 @@
 // Package demo owns the demo data set `fugong seed demo` loads into an empty
-// database: a registry whose denominators are the article's (design.md §4)
+// database: a registry whose denominators are the article's (docs/design.md §4)
 // and one account per role. Later layers (filings, decisions) extend it.
 package demo
 
@@ -17,7 +17,7 @@ import (
 // into an empty database, and the seed prints it.
 const Password = "fugong-demo-2020"
 
-// The article's denominators (design.md §4).
+// The article's denominators (docs/design.md §4).
 const (
 	Industrial              = 1234
 	IndustrialAboveScale    = 354
@@ -61,7 +61,7 @@ func name(sectorKey string, n int) string {
 	return fmt.Sprintf("%s%s%s（%05d）", p, c, suf[n%len(suf)], n)
 }
 
-// Registry returns the demo registry: every enterprise of design.md §4,
+// Registry returns the demo registry: every enterprise of docs/design.md §4,
 // spread over the streets of a (sites by the zones the article counts them in).
 func Registry(a *areas.Areas) []store.Enterprise {
 	var south, west, east, all []areas.Street

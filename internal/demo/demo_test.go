@@ -10,7 +10,7 @@ import (
 	"fugong/internal/store"
 )
 
-// checkRegistry checks the denominators of design.md §4 by counting what the
+// checkRegistry checks the denominators of docs/design.md §4 by counting what the
 // seed wrote (called by TestVolumeSeedShowsTheArticle, which seeds once per
 // database).
 func checkRegistry(t *testing.T, db *store.DB, res demo.Result) {
@@ -74,6 +74,7 @@ func checkRegistry(t *testing.T, db *store.DB, res demo.Result) {
 }
 
 func TestRegistryCodesAreValid(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, e := range demo.Registry(areas.Default()) {
 		if err := registry.CheckCreditCode(e.CreditCode); err != nil {

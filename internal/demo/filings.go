@@ -13,7 +13,7 @@ import (
 	"fugong/internal/store"
 )
 
-// The article's numerators as of 2020-02-28 (design.md §4). SeedFilings
+// The article's numerators as of 2020-02-28 (docs/design.md §4). SeedFilings
 // writes filings and problems so that the sector dashboard as of AsOf shows
 // exactly these.
 const (

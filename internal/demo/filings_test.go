@@ -22,7 +22,7 @@ import (
 )
 
 // TestVolumeSeedShowsTheArticle seeds the demo once per database and checks
-// the registry's denominators and every figure of design.md §4 through the
+// the registry's denominators and every figure of docs/design.md §4 through the
 // report package, and the above-scale rate through the HTTP API, on SQLite
 // and MariaDB.
 func TestVolumeSeedShowsTheArticle(t *testing.T) {

@@ -63,6 +63,7 @@ func gbk(t testing.TB, s string) []byte {
 }
 
 func TestDetect(t *testing.T) {
+	t.Parallel()
 	many := make([]string, 50)
 	manyContent := map[string]string{}
 	for i := range many {
@@ -131,6 +132,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestAllowed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		purpose string
 		kind    Kind
@@ -165,6 +167,7 @@ func TestAllowed(t *testing.T) {
 }
 
 func TestContentType(t *testing.T) {
+	t.Parallel()
 	tests := map[Kind]string{
 		PDF:     "application/pdf",
 		DOCX:    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

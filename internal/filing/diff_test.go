@@ -6,6 +6,7 @@ import (
 )
 
 func TestDiffLines(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a, b []string
 		want []LineOp
@@ -25,6 +26,7 @@ func TestDiffLines(t *testing.T) {
 }
 
 func TestSplitLinesCaps(t *testing.T) {
+	t.Parallel()
 	long := make([]byte, 0, 3*maxDiffLines)
 	for i := 0; i < maxDiffLines+10; i++ {
 		long = append(long, 'x', '\n')

@@ -131,8 +131,10 @@ func matrix(a *api) map[string]access {
 }
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			m := matrix(a)
 

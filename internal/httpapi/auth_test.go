@@ -15,8 +15,10 @@ import (
 )
 
 func TestLoginAndSessions(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 
 			// Unknown user and wrong password: the same 401, body for body.
@@ -110,6 +112,7 @@ func TestLoginAndSessions(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	for i := 0; i < a.cfg.Auth.LoginMaxFailures; i++ {
 		if r := a.do(nil, "POST", "/api/v1/auth/login", `{"username":"park","password":"nope-nope-nope"}`); r.status != 401 {
@@ -150,6 +153,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestAPITokenNeedsNoCSRF(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	s := a.login("dept")
 	r := a.do(s, "POST", "/api/v1/auth/tokens", `{"name":"经济运行局系统"}`)
@@ -175,8 +179,10 @@ func TestAPITokenNeedsNoCSRF(t *testing.T) {
 }
 
 func TestActivation(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			official := a.login("street-guixi")
 			r := a.do(official, "POST", "/api/v1/streets/guixi/activation-codes", nil)
@@ -224,6 +230,7 @@ func TestActivation(t *testing.T) {
 }
 
 func TestActivationCodeExpires(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	official := a.login("street-guixi")
 	r := a.do(official, "POST", "/api/v1/streets/guixi/activation-codes", nil)
@@ -236,8 +243,10 @@ func TestActivationCodeExpires(t *testing.T) {
 }
 
 func TestStreetOfficialSeesExactlyItsStreet(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			s := a.login("street-guixi")
 			var list struct {

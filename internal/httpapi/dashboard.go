@@ -119,7 +119,7 @@ func (h *dashboards) listReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The list shape of api.md; a handful of views, so one page holds them.
+	// The list shape of docs/api.md §1; a handful of views, so one page holds them.
 	p := pageOf(c)
 	total := int64(len(views))
 	start := min(p.Offset(), len(views))

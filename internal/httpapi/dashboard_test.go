@@ -45,8 +45,10 @@ func seedDashboard(t *testing.T, a *api) {
 }
 
 func TestDashboardHTTP(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			seedDashboard(t, a)
 			park, street, dept := a.login("park"), a.login("street-guixi"), a.login("dept")

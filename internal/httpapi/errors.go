@@ -42,7 +42,7 @@ var codeOfStatus = map[int]apperror.Code{
 	http.StatusServiceUnavailable:    apperror.Unavailable,
 }
 
-// errorBody is the JSON error shape of api.md.
+// errorBody is the JSON error shape of docs/api.md §1.
 type errorBody struct {
 	Error errorPayload `json:"error"`
 }
@@ -63,7 +63,7 @@ var fiberMessages = map[int]msg.Message{
 }
 
 // errorHandler maps every error a handler or middleware returns to the JSON
-// shape and status of api.md. Internal errors are logged with the request id
+// shape and status of docs/api.md §1. Internal errors are logged with the request id
 // and shown only as "internal error".
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	status := http.StatusInternalServerError

@@ -77,8 +77,10 @@ func objectCount(t *testing.T, bs blob.Store) int {
 // TestFilingLifecycle creates a filing, uploads a plan and a roster, and
 // submits it, on SQLite + local store and on MariaDB + MinIO.
 func TestFilingLifecycle(t *testing.T) {
+	t.Parallel()
 	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
 		t.Run(env.driver+"+"+env.backend, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, env.driver)
 			a.build(blobtest.MustOpen(t, env.backend))
 			ent := a.login("ent-guixi")
@@ -192,6 +194,7 @@ func TestFilingLifecycle(t *testing.T) {
 // TestBadUploads: each bad file gets its clear answer and leaves no object
 // and no row behind.
 func TestBadUploads(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	a.cfg.Uploads.RosterMaxMB = 2
 	a.build(blobtest.MustOpen(t, "local"))
@@ -278,6 +281,7 @@ func TestVolumeRosterOf100kRows(t *testing.T) {
 }
 
 func TestSweeperRemovesOrphans(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	a.clock.mu.Lock()
 	a.clock.t = time.Now() // object times are real file times

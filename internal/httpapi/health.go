@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"fugong/internal/buildinfo"
 	"fugong/internal/msg"
 )
 
@@ -69,11 +69,8 @@ func failingDetails(parts []string, l msg.Lang) []fiber.Map {
 	return out
 }
 
-// version reports the build.
+// version reports the build, as `fugong version` does (one source:
+// internal/buildinfo).
 func (s *Server) version(c *fiber.Ctx) error {
-	v := "devel"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		v = bi.Main.Version
-	}
-	return c.JSON(fiber.Map{"name": "fugong", "version": v})
+	return c.JSON(fiber.Map{"name": "fugong", "version": buildinfo.Version()})
 }

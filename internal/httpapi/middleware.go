@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"time"
@@ -91,7 +92,18 @@ func (s *Server) observeAndLog(c *fiber.Ctx) error {
 	elapsed := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
-	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "route", route,
+	s.log.Log(c.UserContext(), requestLogLevel(route, status), "request", "request_id", requestID(c), "method", c.Method(), "route", route,
 		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", c.IP())
 	return nil
+}
+
+// requestLogLevel keeps probes out of the info log: a load balancer's
+// /healthz and Prometheus's /metrics scrape every few seconds and would
+// drown the lines that matter. They still log at debug, and at info when
+// they fail.
+func requestLogLevel(route string, status int) slog.Level {
+	if (route == "/healthz" || route == "/metrics") && status < fiber.StatusInternalServerError {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
 }

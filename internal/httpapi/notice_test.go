@@ -10,8 +10,10 @@ import (
 )
 
 func TestNoticeAndDiff(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			ent, off := a.login("ent-guixi"), a.login("street-guixi")
 			var f filingResp

@@ -131,6 +131,7 @@ var pathParamRE = regexp.MustCompile(`\{([^}]+)\}`)
 // every signed-in /api/v1 operation documents 401, and every mutating one
 // accepts cookie+CSRF or a bearer token.
 func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
 	doc := openAPIDoc(t)
 	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.") {
 		t.Errorf("openapi = %q, want 3.x", v)
@@ -248,6 +249,7 @@ func registeredRoutes(app *fiber.App) map[string]bool {
 // every other answers 401 to an anonymous caller, and that
 // GET /api/openapi.yaml serves the embedded bytes.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	app := a.srv.App()
 	registered := registeredRoutes(app)

@@ -25,8 +25,10 @@ type importResult struct {
 }
 
 func TestRegistryImport(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			park := a.login("park")
 			ctx := context.Background()
@@ -152,6 +154,7 @@ func TestRegistryImport(t *testing.T) {
 }
 
 func TestRegistryImportTooLarge(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	park := a.login("park")
 	big := make([]byte, 70<<20)

@@ -62,8 +62,10 @@ func countBy(ps []filing.ProblemView, source, status string) int {
 // returned with a problem → fix → resubmit → approved → resumed, checking
 // status, problems, notifications and audit at each step.
 func TestReviewEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			ent, off := a.login("ent-guixi"), a.login("street-guixi")
 			body := newFilingBody(10)
@@ -192,8 +194,10 @@ func TestReviewEndToEnd(t *testing.T) {
 // TestRacingDecisions: two officials decide on one filing at the same time;
 // exactly one wins, the other gets 409.
 func TestRacingDecisions(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			off1, off2 := a.login("street-guixi"), a.login("street-guixi")
 			for round := 0; round < 5; round++ {
@@ -233,8 +237,10 @@ func TestRacingDecisions(t *testing.T) {
 // TestIdempotentCreate: ten concurrent requests with one Idempotency-Key
 // create exactly one filing; the same key with another body is 422.
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			ent := a.login("ent-guixi")
 			var wg sync.WaitGroup
@@ -268,6 +274,7 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestQueueCarriesEnterpriseNames(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	a.seedFiling(a.ents["guixiA"], "submitted")
 	a.seedFiling(a.ents["guixiB"], "submitted")

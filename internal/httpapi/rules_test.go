@@ -160,8 +160,10 @@ type rulesBody struct {
 }
 
 func TestRulesReadAndEvaluate(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			park, admin := a.login("park"), a.login("admin")
 			set := a.rules.Current()
@@ -275,8 +277,10 @@ func TestRulesReadAndEvaluate(t *testing.T) {
 }
 
 func TestRulesReloadAndVersions(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			dir := copyRulesDir(t)
 			a.withRulesDir(dir)
@@ -415,6 +419,7 @@ func TestRulesReloadAndVersions(t *testing.T) {
 // TestRuleVersionFallsBackToRunningSet: a running set whose record was never
 // written (the database was down at load) is still explained.
 func TestRuleVersionFallsBackToRunningSet(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite") // the harness engine records nothing
 	set := a.rules.Current()
 	var rec store.RuleVersionRecord
@@ -428,6 +433,7 @@ func TestRuleVersionFallsBackToRunningSet(t *testing.T) {
 // TestRuleVersionRecorderLogsFailure: a write that fails is logged and does
 // not stop the set from loading.
 func TestRuleVersionRecorderLogsFailure(t *testing.T) {
+	t.Parallel()
 	db := storetest.MustOpen(t, "sqlite")
 	db.Close()
 	var logs bytes.Buffer
@@ -502,8 +508,10 @@ type backtestBody struct {
 }
 
 func TestRulesBacktest(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			ctx := context.Background()
 			park := a.login("park")
@@ -613,6 +621,7 @@ func TestRulesBacktest(t *testing.T) {
 // TestRulesBacktestCapsList: past 200 changed filings the list is cut, the
 // totals are not.
 func TestRulesBacktestCapsList(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	current := a.rules.Current()
 	in := cleanInput(t)
@@ -639,6 +648,7 @@ func TestRulesBacktestCapsList(t *testing.T) {
 // TestRulesWatchSeesEdit: a rule file edited while the server runs changes
 // what POST /rules/evaluate answers, without a restart or a reload call.
 func TestRulesWatchSeesEdit(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	dir := copyRulesDir(t)
 	a.withRulesDir(dir)

@@ -65,6 +65,7 @@ func do(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, []byte
 }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, func(c *config.Config) { c.HTTP.BodyLimitMB = 1; c.Uploads.PlanMaxMB = 0; c.Uploads.RosterMaxMB = 0 })
 	cases := []struct {
 		name       string
@@ -109,8 +110,10 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestRequestIDPropagatesToLogs(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
-	req := httptest.NewRequest("GET", "/healthz", nil)
+	// Not a probe: /healthz and /metrics log at debug, below the test's level.
+	req := httptest.NewRequest("GET", "/api/v1/version", nil)
 	req.Header.Set("X-Request-Id", "lb-abcdef123456")
 	resp, _ := do(t, ts.srv.App(), req)
 	if got := resp.Header.Get("X-Request-Id"); got != "lb-abcdef123456" {
@@ -128,6 +131,7 @@ func TestRequestIDPropagatesToLogs(t *testing.T) {
 }
 
 func TestPanicIsInternalErrorWithoutDetails(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	var logBuf bytes.Buffer
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: slog.New(slog.NewJSONHandler(&logBuf, nil))})
@@ -147,6 +151,7 @@ func TestPanicIsInternalErrorWithoutDetails(t *testing.T) {
 }
 
 func TestReadyzNamesFailingPart(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
 	// Break the object store for real: remove its root.
 	root := t.TempDir()
@@ -171,6 +176,7 @@ func TestReadyzNamesFailingPart(t *testing.T) {
 }
 
 func TestMetricsCountRoutes(t *testing.T) {
+	t.Parallel()
 	ts := mustServer(t, nil)
 	for i := 0; i < 3; i++ {
 		do(t, ts.srv.App(), httptest.NewRequest("GET", "/healthz", nil))

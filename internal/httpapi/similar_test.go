@@ -108,8 +108,10 @@ func (a *api) similar(s *session, filingID int64) []similarEntry {
 // lightly edited copy and is flagged; officials in scope see the first
 // enterprise's filing with the shared passages, nobody else does.
 func TestSimilarPlansThroughAPI(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			gB, hA := a.ents["guixiB"].ID, a.ents["hezuoA"].ID
 			a.addUser(store.User{Username: "ent-guixi-b", Role: store.RoleEnterprise, EnterpriseID: &gB, Street: "guixi"})
@@ -201,8 +203,10 @@ func TestSimilarPlansThroughAPI(t *testing.T) {
 // neither is flagged nor listed as similar, although without the template
 // registered the two plans are near-duplicates.
 func TestTemplateTextIsNotSimilarity(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			gB := a.ents["guixiB"].ID
 			a.addUser(store.User{Username: "ent-guixi-b", Role: store.RoleEnterprise, EnterpriseID: &gB, Street: "guixi"})
@@ -290,8 +294,10 @@ func multipartFields(fields map[string]string, filename string, content []byte) 
 
 // TestAddPlanTemplateInputs: JSON and file uploads, and every refusal.
 func TestAddPlanTemplateInputs(t *testing.T) {
+	t.Parallel()
 	for _, driver := range storetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
 			a := mustAPI(t, driver)
 			admin := a.login("admin")
 			text := "一、组织领导\n成立疫情防控工作领导小组，由总经理任组长，负责复工期间的统筹协调。"

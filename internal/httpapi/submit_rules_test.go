@@ -25,9 +25,10 @@ func rosterWith(rows int, special ...[4]string) []byte {
 	return []byte(b.String())
 }
 
-// TestSubmitFlagsEachProblem: every problem of design.md §1 and §3 is
+// TestSubmitFlagsEachProblem: every problem of docs/design.md §1 and §3 is
 // flagged by the API at submit, and a clean filing raises nothing.
 func TestSubmitFlagsEachProblem(t *testing.T) {
+	t.Parallel()
 	a := mustAPI(t, "sqlite")
 	ent := a.login("ent-guixi")
 	cases := []struct {

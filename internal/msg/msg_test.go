@@ -3,6 +3,7 @@ package msg
 import "testing"
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		header string
 		want   Lang
@@ -23,6 +24,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestRenderNested(t *testing.T) {
+	t.Parallel()
 	col := New("test.col_name", "姓名", "name")
 	missing := New("test.missing", "缺少必填列：%s", "missing required columns: %s")
 	row := New("test.row", "第 %d 行：%s", "row %d: %s")
@@ -39,6 +41,7 @@ func TestRenderNested(t *testing.T) {
 }
 
 func TestNewPanicsOnMissingLanguage(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Fatal("New without English did not panic")

@@ -32,6 +32,7 @@ func mustRing(t testing.TB, s string) *Keyring {
 }
 
 func TestParseKeyring(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		in      string
@@ -81,6 +82,7 @@ func TestParseKeyring(t *testing.T) {
 }
 
 func TestEncryptDecrypt(t *testing.T) {
+	t.Parallel()
 	old := mustRing(t, key(1))
 	rotated := mustRing(t, "k2:"+key(2)+","+BareKeyID+":"+key(1))
 	otherSameID := mustRing(t, key(7)) // id "0" but another key
@@ -157,6 +159,7 @@ func TestEncryptDecrypt(t *testing.T) {
 }
 
 func TestEncryptEmptyPlaintext(t *testing.T) {
+	t.Parallel()
 	k := mustRing(t, key(3))
 	ct, err := k.Encrypt(nil, nil)
 	if err != nil {
@@ -169,6 +172,7 @@ func TestEncryptEmptyPlaintext(t *testing.T) {
 }
 
 func TestBlindIndex(t *testing.T) {
+	t.Parallel()
 	first := mustRing(t, key(1))
 	rotated := mustRing(t, "k2:"+key(2)+",0:"+key(1))
 	explicit := mustRing(t, "k3:"+key(3)+",index:"+key(1))
@@ -202,6 +206,7 @@ func TestBlindIndex(t *testing.T) {
 }
 
 func TestGenerateKey(t *testing.T) {
+	t.Parallel()
 	a, b := GenerateKey(), GenerateKey()
 	if a == b {
 		t.Fatal("two generated keys are equal")
@@ -216,6 +221,7 @@ func TestGenerateKey(t *testing.T) {
 }
 
 func TestLoadOrCreateKeyFile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "keys")
 	path := filepath.Join(dir, "data.key")
 
@@ -251,6 +257,7 @@ func TestLoadOrCreateKeyFile(t *testing.T) {
 }
 
 func TestLoadOrCreateKeyFileConcurrent(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "k", "data.key")
 	const n = 8
 	keys := make([]string, n)
@@ -285,6 +292,7 @@ func TestLoadOrCreateKeyFileConcurrent(t *testing.T) {
 }
 
 func TestMaskID(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"510104199003071234", "510***********1234"},
 		{"51010419900307123X", "510***********123X"},
@@ -304,6 +312,7 @@ func TestMaskID(t *testing.T) {
 }
 
 func TestMaskPhone(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"13812345678", "138****5678"},
 		{"028-85551234", "028*****1234"},
@@ -320,6 +329,7 @@ func TestMaskPhone(t *testing.T) {
 }
 
 func TestMaskName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"张三", "张*"},
 		{"张三丰", "张**"},
@@ -354,6 +364,7 @@ func FuzzMask(f *testing.F) {
 }
 
 func TestSecretNeverPrinted(t *testing.T) {
+	t.Parallel()
 	const raw = "51010419900307123X"
 	const phone = "13812345678"
 	type row struct {

@@ -19,6 +19,7 @@ import (
 )
 
 func TestCheckCreditCode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code string
 		want error
@@ -48,6 +49,7 @@ func TestCheckCreditCode(t *testing.T) {
 }
 
 func TestMakeCreditCode(t *testing.T) {
+	t.Parallel()
 	seen := map[string]int{}
 	for n := 0; n < 200_000; n++ {
 		c := MakeCreditCode(n)
@@ -74,6 +76,7 @@ func writeFile(t testing.TB, name string, data []byte) string {
 }
 
 func TestParseGood(t *testing.T) {
+	t.Parallel()
 	c1, c2, c3 := MakeCreditCode(1), MakeCreditCode(2), MakeCreditCode(3)
 	simplified := "统一社会信用代码,企业名称,行业,规上,房地产,片区,街道,纳入监管,备注\n" +
 		c1 + ",成都甲工业有限公司,工业,是,,南区,桂溪街道,,x\n" +
@@ -123,6 +126,7 @@ func TestParseGood(t *testing.T) {
 }
 
 func TestParseBadRows(t *testing.T) {
+	t.Parallel()
 	c1 := MakeCreditCode(1)
 	bad := []byte(c1[:17] + string(rune(c1[17]+1)))
 	if c1[17] == 'Y' {
@@ -167,6 +171,7 @@ func TestParseBadRows(t *testing.T) {
 }
 
 func TestParseRefusals(t *testing.T) {
+	t.Parallel()
 	formula := filepath.Join(t.TempDir(), "f.xlsx")
 	if err := sheettest.WriteXLSXRows(formula, [][]any{
 		{"credit_code", "name", "sector", "street"},

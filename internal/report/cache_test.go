@@ -6,10 +6,20 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
+// The cache tests run in a synctest bubble: synctest.Wait returns once every
+// goroutine is blocked, so "all readers are waiting" is a condition the test
+// waits on, not a sleep, and the bubble's clock makes deadlines exact.
+
 func TestFiguresCacheSharesOneComputation(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, testFiguresCacheSharesOneComputation)
+}
+
+func testFiguresCacheSharesOneComputation(t *testing.T) {
 	c := newFiguresCache(time.Minute)
 	var calls atomic.Int32
 	release := make(chan struct{})
@@ -31,7 +41,10 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(50 * time.Millisecond)
+	synctest.Wait() // one reader computing, 49 waiting for it
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("50 concurrent readers started %d computations, want 1", n)
+	}
 	close(release)
 	wg.Wait()
 	if n := calls.Load(); n != 1 {
@@ -54,6 +67,7 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 }
 
 func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
+	t.Parallel()
 	c := newFiguresCache(time.Minute)
 	boom := errors.New("database down")
 	var calls int
@@ -74,11 +88,16 @@ func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
 }
 
 func TestFiguresCacheWaiterHonoursContext(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, testFiguresCacheWaiterHonoursContext)
+}
+
+func testFiguresCacheWaiterHonoursContext(t *testing.T) {
 	c := newFiguresCache(time.Minute)
 	release := make(chan struct{})
 	k := figuresKey{"2020-02-28", ""}
 	go c.get(context.Background(), k, time.Now(), func() (figures, error) { <-release; return figures{}, nil })
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait() // the first reader is computing
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := c.get(ctx, k, time.Now(), func() (figures, error) { return figures{}, nil }); !errors.Is(err, context.DeadlineExceeded) {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestEmbeddedEqualsConfig(t *testing.T) {
+	t.Parallel()
 	c, err := Load("../../configs/reports.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -22,6 +23,7 @@ func TestEmbeddedEqualsConfig(t *testing.T) {
 }
 
 func TestConfigErrorsNameFileAndLine(t *testing.T) {
+	t.Parallel()
 	base := "dashboard: {on_time_deadline: \"2020-02-28\", forms_before: 35}\ndepartments:\n  - {key: jingji, name: 经济运行局}\nviews:\n  - id: v1\n    department: jingji\n    title: T\n"
 	tests := []struct{ name, yaml, want string }{
 		{"unknown column", base + "    columns:\n      - {field: enterprise.name, title: A}\n      - {field: filing.contact_phone, title: B}\n", `r.yaml:10: view "v1" column 2: unknown column field "filing.contact_phone"`},
@@ -47,6 +49,7 @@ func TestConfigErrorsNameFileAndLine(t *testing.T) {
 }
 
 func TestPercentRoundsHalfUp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		num, den int64
 		want     float64
@@ -62,6 +65,7 @@ func TestPercentRoundsHalfUp(t *testing.T) {
 }
 
 func TestNeutralize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+86": "'+86", "-2": "'-2", "@SUM": "'@SUM", "\tx": "'\tx", "桂溪": "桂溪", "": ""} {
 		if got := Neutralize(in); got != want {
 			t.Errorf("Neutralize(%q) = %q, want %q", in, got, want)

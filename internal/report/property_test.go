@@ -195,6 +195,7 @@ func bruteProblems(w *world, street, asOf string) report.ProblemFigures {
 // and dates, every dashboard figure equals a count computed in Go over the
 // same rows, on SQLite and MariaDB.
 func TestDashboardMatchesBruteForce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := areas.Default()

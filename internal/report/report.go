@@ -1,5 +1,5 @@
 // Package report owns fugong's dashboards and department reports: the
-// sector dashboard of design.md §4 (who filed, who was approved, who
+// sector dashboard of docs/design.md §4 (who filed, who was approved, who
 // resumed, per population), its per-street and per-day tables, the problem
 // rectification rate, and the department report views declared in
 // configs/reports.yaml ("fill once, share many": views over the one filing,

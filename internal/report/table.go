@@ -53,7 +53,7 @@ func (t *Table) Objects() []map[string]any {
 
 // Neutralize stops spreadsheet formula injection: a cell beginning with
 // = + - @ (or a tab / carriage return) is prefixed with a quote
-// (security.md: exports). Numbers are written as numbers and need none.
+// (docs/security.md §6: exports). Numbers are written as numbers and need none.
 func Neutralize(s string) string { return export.Cell(s) }
 
 func cellText(v any) string {

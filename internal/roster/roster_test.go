@@ -28,6 +28,7 @@ func writeFile(t testing.TB, name string, data []byte) string {
 }
 
 func TestCheckIDNumber(t *testing.T) {
+	t.Parallel()
 	asOf := resume
 	good := MakeIDNumber(123)
 	tests := []struct {
@@ -64,6 +65,7 @@ func TestCheckIDNumber(t *testing.T) {
 }
 
 func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"13800138000": "13800138000", "+86 138-0013-8000": "13800138000", "8613800138000": "13800138000",
 		"028-85551234": "028-85551234", "(028)85551234": "028-85551234", "02885551234": "028-85551234",
@@ -78,6 +80,7 @@ func TestNormalizePhone(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	d := time.Date(2020, 2, 15, 0, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		in    string
@@ -109,6 +112,7 @@ func goodRoster() string {
 }
 
 func TestParseGood(t *testing.T) {
+	t.Parallel()
 	want := Summary{Rows: 5, Fever: 2, HealthCodeRed: 1, HealthCodeYellow: 1, Hubei14d: 2, InQuarantine: 2}
 	gbk, _ := simplifiedchinese.GBK.NewEncoder().String(goodRoster())
 	trad := strings.Replace(goodRoster(), "身份证号,手机号,部门,体温,健康码", "身份證號,手機號,部門,體溫,健康碼", 1)
@@ -147,6 +151,7 @@ func TestParseGood(t *testing.T) {
 }
 
 func TestParseBadRows(t *testing.T) {
+	t.Parallel()
 	id := MakeIDNumber(9)
 	wrongCheck := id[:17] + map[bool]string{true: "0", false: "1"}[id[17] == '1']
 	data := "姓名,身份证号,手机号,体温,健康码,近14日旅居史,返回日期\n" +
@@ -183,6 +188,7 @@ func TestParseBadRows(t *testing.T) {
 }
 
 func TestParseRefusals(t *testing.T) {
+	t.Parallel()
 	for name, tt := range map[string]struct {
 		data string
 		opts Options

@@ -17,6 +17,7 @@ func shippedFiles(t *testing.T) []File {
 }
 
 func TestLoadFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	shipped := shippedFiles(t)
 	tempDirs := func() int {

@@ -20,6 +20,7 @@ const shippedRules = "../../rules"
 // TestShippedRules runs every case in rules/testdata against rules/*.yaml
 // and checks that each shipped rule is triggered by some case.
 func TestShippedRules(t *testing.T) {
+	t.Parallel()
 	rep, err := RunTests(context.Background(), shippedRules, filepath.Join(shippedRules, "testdata"))
 	if err != nil {
 		t.Fatalf("RunTests: %v", err)
@@ -70,6 +71,7 @@ func TestShippedRules(t *testing.T) {
 
 // TestMessagesShowValues checks that a flag tells the enterprise the numbers.
 func TestMessagesShowValues(t *testing.T) {
+	t.Parallel()
 	set := mustLoad(t, shippedRules)
 	in := cleanInput(t)
 	in.Filing.Supplies.Masks = 500
@@ -132,6 +134,7 @@ const okRule = `rules:
 // TestLoadErrors checks that each kind of mistake is reported with its file,
 // rule id and position, and that nothing loads.
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		files  map[string]string
@@ -292,6 +295,7 @@ func TestLoadErrors(t *testing.T) {
 
 // TestEvaluateOddInput checks evaluation never panics and fails visibly.
 func TestEvaluateOddInput(t *testing.T) {
+	t.Parallel()
 	shipped := mustLoad(t, shippedRules)
 	odd := []Input{
 		{},
@@ -322,7 +326,9 @@ func TestEvaluateOddInput(t *testing.T) {
     message: m / m
 `})
 	set := mustLoad(t, dir)
-	start := time.Now()
+	// Unbounded, "huge" would evaluate to true and raise a block with its own
+	// message; a warn saying it could not be evaluated proves the budget
+	// stopped it (how fast is a benchmark's question).
 	flags := Evaluate(set, Input{})
 	if len(flags) != 2 {
 		t.Fatalf("flags = %+v", flags)
@@ -332,12 +338,10 @@ func TestEvaluateOddInput(t *testing.T) {
 			t.Errorf("a failing rule should raise a warn saying so, got %+v", f)
 		}
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("memory budget did not stop the huge rule quickly: %v", d)
-	}
 }
 
 func TestVersionAndFiles(t *testing.T) {
+	t.Parallel()
 	a := mustLoad(t, writeFiles(t, map[string]string{"a.yaml": okRule}))
 	b := mustLoad(t, writeFiles(t, map[string]string{"a.yaml": okRule}))
 	c := mustLoad(t, writeFiles(t, map[string]string{"b.yaml": okRule}))
@@ -353,6 +357,7 @@ func TestVersionAndFiles(t *testing.T) {
 }
 
 func TestDaysBetweenAndFormat(t *testing.T) {
+	t.Parallel()
 	sh := time.FixedZone("CST", 8*3600)
 	tests := []struct {
 		a, b time.Time
@@ -380,6 +385,7 @@ func TestDaysBetweenAndFormat(t *testing.T) {
 }
 
 func TestBacktest(t *testing.T) {
+	t.Parallel()
 	current := mustLoad(t, shippedRules)
 	dir := copyRules(t)
 	replaceInFile(t, filepath.Join(dir, "plan.yaml"), "threshold: 0.7", "threshold: 0.5")
@@ -448,6 +454,7 @@ func replaceInFile(t testing.TB, name, old, new string) {
 }
 
 func TestEngineReload(t *testing.T) {
+	t.Parallel()
 	dir := copyRules(t)
 	var loaded []string
 	e := NewEngine(dir, func(s *Set) { loaded = append(loaded, s.Version) })
@@ -481,6 +488,7 @@ func TestEngineReload(t *testing.T) {
 // TestConcurrentEvaluateDuringReload is meant for -race: evaluations run
 // while the set is swapped and must each see one whole set.
 func TestConcurrentEvaluateDuringReload(t *testing.T) {
+	t.Parallel()
 	dir := copyRules(t)
 	e := NewEngine(dir, nil)
 	if _, err := e.Reload(context.Background()); err != nil {
@@ -521,6 +529,7 @@ func TestConcurrentEvaluateDuringReload(t *testing.T) {
 // TestWatch edits the rules under a running watcher: a good edit takes effect
 // without restart, a bad one keeps the running set and names the problem.
 func TestWatch(t *testing.T) {
+	t.Parallel()
 	dir := copyRules(t)
 	e := NewEngine(dir, nil)
 	if _, err := e.Reload(context.Background()); err != nil {
@@ -536,7 +545,19 @@ func TestWatch(t *testing.T) {
 			t.Errorf("Watch: %v", err)
 		}
 	}()
-	time.Sleep(100 * time.Millisecond) // let the watcher register
+	// The watcher is ready once rewriting a rule file (same bytes) reloads
+	// the set; rewrite until it does, rather than sleeping and hoping.
+	supplies := filepath.Join(dir, "supplies.yaml")
+	same, err := os.ReadFile(supplies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the watcher to notice a write", func() bool {
+		if err := os.WriteFile(supplies, same, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return eventually(time.Second, func() bool { return strings.Contains(logs.String(), "rules reloaded") })
+	})
 
 	in := cleanInput(t)
 	if flags := e.Evaluate(in); len(flags) != 0 {
@@ -581,14 +602,25 @@ func detailMessages(err error) []string {
 	return out
 }
 
+// waitFor polls cond until it holds, failing the test after 10 s (a bound
+// for a hung watcher, not a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	if !eventually(10*time.Second, cond) {
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// eventually reports whether cond held within d, polling it.
+func eventually(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for {
 		if cond() {
-			return
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }

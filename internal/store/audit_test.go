@@ -16,6 +16,7 @@ import (
 )
 
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		var wg sync.WaitGroup
@@ -45,6 +46,7 @@ func TestAuditChain(t *testing.T) {
 // TestAuditHasNoUpdateOrDeletePath proves the audit log is append-only in
 // code: no Go file outside tests issues an UPDATE or DELETE against it.
 func TestAuditHasNoUpdateOrDeletePath(t *testing.T) {
+	t.Parallel()
 	root := "../.."
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {

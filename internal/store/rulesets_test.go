@@ -14,6 +14,7 @@ import (
 )
 
 func TestRuleVersions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)
@@ -94,6 +95,7 @@ func TestRuleVersions(t *testing.T) {
 // Replicas loading the same files at once both record the version; neither
 // fails on the duplicate key.
 func TestSaveRuleVersionConcurrent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)

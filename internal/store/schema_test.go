@@ -13,6 +13,7 @@ import (
 // frozen migration shapes in step: every column a model reads or writes must
 // exist after Migrate, on both databases.
 func TestModelsMatchMigratedSchema(t *testing.T) {
+	t.Parallel()
 	models := []any{
 		&store.User{}, &store.Enterprise{}, &store.Session{}, &store.APIToken{}, &store.ActivationCode{},
 		&store.AuditEntry{}, &store.LoginFailure{}, &store.Filing{}, &store.FilingRevision{}, &store.Attachment{},

@@ -9,27 +9,35 @@ import (
 	"fugong/internal/store/storetest"
 )
 
+// TestMigrateIsIdempotent migrates from empty (not from the template every
+// other test copies) and again.
 func TestMigrateIsIdempotent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		v, err := db.SchemaVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v != store.LatestSchemaVersion() {
-			t.Fatalf("schema version %d, want %d", v, store.LatestSchemaVersion())
-		}
-		again, err := db.Migrate(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(again) != 0 {
-			t.Fatalf("second migrate applied %v", again)
-		}
-	})
+	t.Parallel()
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.MustMigrate(t, driver)
+			ctx := context.Background()
+			v, err := db.SchemaVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v != store.LatestSchemaVersion() {
+				t.Fatalf("schema version %d, want %d", v, store.LatestSchemaVersion())
+			}
+			again, err := db.Migrate(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again) != 0 {
+				t.Fatalf("second migrate applied %v", again)
+			}
+		})
+	}
 }
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		u := &store.User{Username: "芳草街-官员", PasswordHash: "x", Role: store.RoleStreetOfficial, Street: "fangcaojie"}

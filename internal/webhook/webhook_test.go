@@ -113,6 +113,7 @@ func newDispatcher(db *store.DB, clk *clock, opts webhook.Options, subs ...confi
 }
 
 func TestDeliveredOnceWithValidSignature(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		sub := newSubscriber(t, always(http.StatusNoContent))
@@ -155,6 +156,7 @@ func TestDeliveredOnceWithValidSignature(t *testing.T) {
 }
 
 func TestRetriedUntil2xx(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		codes := []int{500, 500, 200}
@@ -216,6 +218,7 @@ func TestRetriedUntil2xx(t *testing.T) {
 // Every kind of failure counts as one failed attempt, is logged without the
 // secret, URL or payload, and schedules a retry.
 func TestFailures(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		cases := []struct {
 			name      string
@@ -282,6 +285,7 @@ func TestFailures(t *testing.T) {
 
 // Two replicas passing at the same time send each row exactly once.
 func TestTwoReplicasDeliverEachRowOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := newSubscriber(t, always(200))
@@ -336,6 +340,7 @@ func TestTwoReplicasDeliverEachRowOnce(t *testing.T) {
 // Rows of a subscriber no longer configured are kept, parked, and do not
 // hold up the others.
 func TestRemovedSubscriberSkipped(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		sub := newSubscriber(t, always(200))
@@ -373,6 +378,7 @@ func TestRemovedSubscriberSkipped(t *testing.T) {
 }
 
 func TestRunStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sub := newSubscriber(t, always(200))
 		enqueue(t, db, "jingji", 1)
@@ -398,6 +404,7 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"event":"filing.approved","filing_id":7}`)
 	ts := "1772352000"
 	good := webhook.Sign(secret, ts, body)
@@ -426,6 +433,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	base, limit := 5*time.Second, time.Hour
 	cases := []struct {
 		n    int

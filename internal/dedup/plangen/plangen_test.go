@@ -7,6 +7,7 @@ import (
 )
 
 func TestCorpusDeterministicAndShaped(t *testing.T) {
+	t.Parallel()
 	a, b := NewCorpus(7, CorpusOptions{}), NewCorpus(7, CorpusOptions{})
 	copies, templates := 0, 0
 	const n = 400
@@ -43,6 +44,7 @@ func TestCorpusDeterministicAndShaped(t *testing.T) {
 }
 
 func TestCopyEditsAndRenames(t *testing.T) {
+	t.Parallel()
 	g := NewGenerator(1)
 	src := g.Plan("甲公司", false, 2000, 2000)
 	same := g.Copy(src, "乙公司", 0, false)
