@@ -93,6 +93,9 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err
 		}
+		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
+			return err
+		}
 		var created []store.Problem
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
@@ -216,7 +219,13 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 		return nil, apperror.New(apperror.Conflict, "%s", msgResumedWithoutApproval)
 	}
 	f.ResumedDate = in.Date
-	if err := s.db.UpdateFiling(ctx, f); err != nil {
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.MarkTimeline(ctx, f.EnterpriseID) // the dashboards' timeline, in the same transaction
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.view(ctx, p, f)

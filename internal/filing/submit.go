@@ -96,11 +96,15 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 			return err
 		}
 		f.Revision = rev.Number
-		if !blocked {
-			f.Status = store.StatusSubmitted
-			f.SubmittedAt = &now
+		if blocked {
+			return tx.UpdateFiling(ctx, f)
 		}
-		return tx.UpdateFiling(ctx, f)
+		f.Status = store.StatusSubmitted
+		f.SubmittedAt = &now
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.MarkTimeline(ctx, f.EnterpriseID) // the dashboards' timeline, in the same transaction
 	})
 	if err != nil {
 		return nil, err

@@ -32,6 +32,9 @@ func seedDashboard(t *testing.T, a *api) {
 	if err := a.db.CreateFiling(ctx, f); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.db.MarkTimeline(ctx, f.EnterpriseID); err != nil { // written past the filing service
+		t.Fatal(err)
+	}
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: "roster", Filename: "台账.csv", Size: 1,
 		SHA256: strings.Repeat("a", 64), ContentType: "text/csv", ObjectKey: "k", CreatedBy: 1, RosterRows: 3,
 		RosterSummary: `{"rows":3,"fever":1,"health_code_red":0,"health_code_yellow":1,"hubei_14d":2,"in_quarantine":1}`}

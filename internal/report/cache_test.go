@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"fugong/internal/store"
 )
 
 func TestFiguresCacheSharesOneComputation(t *testing.T) {
@@ -16,7 +18,7 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 	compute := func() (figures, error) {
 		calls.Add(1)
 		<-release
-		return figures{probs: map[string]ProblemFigures{"x": {Found: 3}}}, nil
+		return figures{probs: []store.ProblemCount{{Street: "x", Found: 3}}}, nil
 	}
 	k := figuresKey{"2020-02-28", ""}
 	now := time.Now()
@@ -26,7 +28,7 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			f, err := c.get(context.Background(), k, now, compute)
-			if err != nil || f.probs["x"].Found != 3 {
+			if err != nil || len(f.probs) != 1 || f.probs[0].Found != 3 {
 				t.Errorf("got %+v %v", f, err)
 			}
 		}()
