@@ -16,8 +16,9 @@ type figures struct {
 }
 
 type figuresKey struct {
-	asOf   string
-	street string
+	asOf         string
+	street       string
+	byPopulation bool // problems per population (streets) or in total (sectors)
 }
 
 type figuresEntry struct {

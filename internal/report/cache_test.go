@@ -20,7 +20,7 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 		<-release
 		return figures{probs: []store.ProblemCount{{Street: "x", Found: 3}}}, nil
 	}
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	now := time.Now()
 	var wg sync.WaitGroup
 	for range 50 {
@@ -49,7 +49,7 @@ func TestFiguresCacheSharesOneComputation(t *testing.T) {
 		t.Fatal("not recomputed after the TTL")
 	}
 	// Another key is its own entry.
-	c.get(context.Background(), figuresKey{"2020-02-28", "guixi"}, now, compute)
+	c.get(context.Background(), figuresKey{"2020-02-28", "guixi", false}, now, compute)
 	if calls.Load() != 3 {
 		t.Fatal("keys share an entry")
 	}
@@ -66,7 +66,7 @@ func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
 		}
 		return figures{}, nil
 	}
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	if _, err := c.get(context.Background(), k, time.Now(), compute); !errors.Is(err, boom) {
 		t.Fatalf("first: %v", err)
 	}
@@ -78,7 +78,7 @@ func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
 func TestFiguresCacheWaiterHonoursContext(t *testing.T) {
 	c := newFiguresCache(time.Minute)
 	release := make(chan struct{})
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	go c.get(context.Background(), k, time.Now(), func() (figures, error) { <-release; return figures{}, nil })
 	time.Sleep(20 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)

@@ -14,13 +14,13 @@ const MaxTrendDays = 366
 
 // SectorRow is one population's figures as of a day.
 type SectorRow struct {
-	Key         string  `json:"key"`
-	Name        string  `json:"name"`
-	Total       int64   `json:"total"`
-	Submitted   int64   `json:"submitted"`
-	Approved    int64   `json:"approved"`
-	Returned    int64   `json:"returned"`
-	Resumed     int64   `json:"resumed"`
+	Key         string   `json:"key"`
+	Name        string   `json:"name"`
+	Total       int64    `json:"total"`
+	Submitted   int64    `json:"submitted"`
+	Approved    int64    `json:"approved"`
+	Returned    int64    `json:"returned"`
+	Resumed     int64    `json:"resumed"`
 	Rate        *float64 `json:"rate"`         // null when Total is 0
 	ResumedRate *float64 `json:"resumed_rate"` // null when Total is 0
 	OnTimeRate  *float64 `json:"on_time_rate"` // null when Total is 0
@@ -181,8 +181,9 @@ func (r *SectorRow) finish() {
 
 // counts reads the figures as of asOf for street ("" = all): the registry
 // of the day per group of attributes with the timeline's states, and the
-// problems per street and group (two queries, in package store).
-func (s *Service) counts(ctx context.Context, asOf time.Time, street string) (figures, error) {
+// problems per street, per group of their enterprise's attributes when
+// byPopulation (two queries, in package store).
+func (s *Service) counts(ctx context.Context, asOf time.Time, street string, byPopulation bool) (figures, error) {
 	end := endOf(asOf)
 	onTimeEnd := s.cfg.deadline // approved by the deadline, and known by the end of asOf
 	if end.Before(onTimeEnd) {
@@ -193,7 +194,12 @@ func (s *Service) counts(ctx context.Context, asOf time.Time, street string) (fi
 	if err != nil {
 		return figures{}, err
 	}
-	probs, err := s.db.ProblemCounts(ctx, day, end, street)
+	var probs []store.ProblemCount
+	if byPopulation {
+		probs, err = s.db.ProblemCounts(ctx, day, end, street)
+	} else {
+		probs, err = s.db.ProblemTotals(ctx, end, street)
+	}
 	return figures{groups, probs}, err
 }
 
@@ -229,7 +235,7 @@ func (s *Service) Sectors(ctx context.Context, scope store.Scope, p Params) (*Se
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.figures(ctx, asOf, street)
+	f, err := s.figures(ctx, asOf, street, false)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +281,7 @@ func (s *Service) Streets(ctx context.Context, scope store.Scope, p Params) (*St
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.figures(ctx, asOf, street)
+	f, err := s.figures(ctx, asOf, street, true)
 	if err != nil {
 		return nil, err
 	}
@@ -357,11 +363,11 @@ func (s *Service) Trend(ctx context.Context, scope store.Scope, p Params) (*Tren
 
 // figures returns the counts and problem figures as of asOf for street ("" =
 // all), through the short-lived shared cache.
-func (s *Service) figures(ctx context.Context, asOf time.Time, street string) (figures, error) {
-	return s.cache.get(ctx, figuresKey{asOf.Format(time.DateOnly), street}, time.Now(), func() (figures, error) {
+func (s *Service) figures(ctx context.Context, asOf time.Time, street string, byPopulation bool) (figures, error) {
+	return s.cache.get(ctx, figuresKey{asOf.Format(time.DateOnly), street, byPopulation}, time.Now(), func() (figures, error) {
 		// Detached from the first caller's context: other readers wait on it.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		return s.counts(cctx, asOf, street)
+		return s.counts(cctx, asOf, street, byPopulation)
 	})
 }

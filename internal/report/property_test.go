@@ -79,9 +79,53 @@ func play(t *testing.T, db *store.DB, r *rand.Rand, a *areas.Areas, iter int) *h
 	ctx := context.Background()
 	streets := a.Streets()
 	h := &history{listings: map[string][]listing{}, ids: map[string]int64{}}
+	// file gives filings to some enterprises listed so far, so later
+	// imports rewrite versions of enterprises that already have a timeline.
+	file := func(imports int) {
+		ents, err := db.AllEnterprises(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			h.ids[e.CreditCode] = e.ID
+		}
+		for _, code := range h.codes {
+			if r.IntN(imports) != 0 {
+				continue // each enterprise files after about one import in imports
+			}
+			ls := h.listings[code]
+			cur := ls[len(ls)-1].attrs
+			for k := r.IntN(4); k > 0; k-- {
+				f := store.Filing{EnterpriseID: h.ids[code], Street: cur.Street, Sector: cur.Sector, CreatedBy: 1, Version: 1,
+					Status: []string{"draft", "submitted", "approved", "returned", "rejected"}[r.IntN(5)]}
+				if f.Status != "draft" {
+					s := randomTime(r)
+					f.SubmittedAt = &s
+				}
+				if f.Status == "approved" || f.Status == "returned" || f.Status == "rejected" {
+					d := randomTime(r)
+					f.DecidedAt = &d
+					if f.Status == "approved" {
+						f.ApprovedAt = &d
+						if r.IntN(2) == 0 {
+							f.ResumedDate = randomTime(r).In(sh).Format(time.DateOnly)
+						}
+					}
+				}
+				if err := db.CreateFiling(ctx, &f); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.MarkTimeline(ctx, f.EnterpriseID); err != nil {
+					t.Fatal(err)
+				}
+				h.filings = append(h.filings, f)
+			}
+		}
+	}
 	closed := map[string]bool{}
 	day := 0
-	for imp := 3 + r.IntN(3); imp > 0; imp-- {
+	imports := 3 + r.IntN(3)
+	for imp := imports; imp > 0; imp-- {
 		day += 1 + r.IntN(9)
 		T := dayN(day)
 		var rows []store.Enterprise
@@ -135,42 +179,7 @@ func play(t *testing.T, db *store.DB, r *rand.Rand, a *areas.Areas, iter int) *h
 		if _, err := db.UpsertEnterprisesOn(ctx, rows, T, false); err != nil {
 			t.Fatal(err)
 		}
-	}
-	ents, err := db.AllEnterprises(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		h.ids[e.CreditCode] = e.ID
-	}
-	for _, code := range h.codes {
-		ls := h.listings[code]
-		cur := ls[len(ls)-1].attrs
-		for k := r.IntN(4); k > 0; k-- {
-			f := store.Filing{EnterpriseID: h.ids[code], Street: cur.Street, Sector: cur.Sector, CreatedBy: 1, Version: 1,
-				Status: []string{"draft", "submitted", "approved", "returned", "rejected"}[r.IntN(5)]}
-			if f.Status != "draft" {
-				s := randomTime(r)
-				f.SubmittedAt = &s
-			}
-			if f.Status == "approved" || f.Status == "returned" || f.Status == "rejected" {
-				d := randomTime(r)
-				f.DecidedAt = &d
-				if f.Status == "approved" {
-					f.ApprovedAt = &d
-					if r.IntN(2) == 0 {
-						f.ResumedDate = randomTime(r).In(sh).Format(time.DateOnly)
-					}
-				}
-			}
-			if err := db.CreateFiling(ctx, &f); err != nil {
-				t.Fatal(err)
-			}
-			if err := db.MarkTimeline(ctx, f.EnterpriseID); err != nil {
-				t.Fatal(err)
-			}
-			h.filings = append(h.filings, f)
-		}
+		file(imports)
 	}
 	for j := r.IntN(25); j > 0; j-- {
 		p := store.Problem{Source: "inspection", Title: "问题", Status: "open", CreatedBy: 1, CreatedAt: randomTime(r)}

@@ -31,6 +31,13 @@ type EnterpriseVersion struct {
 	Supervised   bool   `json:"supervised"`
 	Zone         string `json:"zone"`
 	Street       string `json:"street"`
+	// The enterprise's timeline, copied here by MarkTimeline (the
+	// dashboards read it with the attributes, in one index).
+	SubmittedAt *time.Time `json:"-"`
+	ApprovedAt  *time.Time `json:"-"`
+	ReturnedAt  *time.Time `json:"-"`
+	RejectedAt  *time.Time `json:"-"`
+	ResumedDate *string    `json:"-"`
 }
 
 // TableName maps EnterpriseVersion to enterprise_versions.
@@ -153,8 +160,8 @@ func sameVersions(a, b []EnterpriseVersion) bool {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		x.ID, y.ID, x.EnterpriseID, y.EnterpriseID = 0, 0, 0, 0
-		if x != y {
+		if x.ValidFrom != y.ValidFrom || x.ValidTo != y.ValidTo || !sameAttrs(x, Enterprise{Sector: y.Sector, AboveScale: y.AboveScale,
+			RealEstate: y.RealEstate, Supervised: y.Supervised, Zone: y.Zone, Street: y.Street}) {
 			return false
 		}
 	}
@@ -267,7 +274,14 @@ func (db *DB) UpsertEnterprisesOn(ctx context.Context, rows []Enterprise, day st
 			}
 		}
 		if len(writeVersions) > 0 {
-			return dbErr(tx.CreateInBatches(&writeVersions, db.insertBatch()).Error, "enterprise versions")
+			if err := tx.CreateInBatches(&writeVersions, db.insertBatch()).Error; err != nil {
+				return dbErr(err, "enterprise versions")
+			}
+		}
+		for start := 0; start < len(rewritten); start += 500 { // new enterprises have no timeline yet
+			if err := tx.Exec(versionsTimelineCopy+" WHERE enterprise_id IN ?", rewritten[start:min(start+500, len(rewritten))]).Error; err != nil {
+				return dbErr(err, "enterprise versions")
+			}
 		}
 		return nil
 	})
