@@ -278,8 +278,8 @@ func (db *DB) UpsertEnterprisesOn(ctx context.Context, rows []Enterprise, day st
 				return dbErr(err, "enterprise versions")
 			}
 		}
-		for start := 0; start < len(rewritten); start += 500 { // new enterprises have no timeline yet
-			if err := tx.Exec(versionsTimelineCopy+" WHERE enterprise_id IN ?", rewritten[start:min(start+500, len(rewritten))]).Error; err != nil {
+		for start := 0; start < len(rewritten); start += 500 { // new enterprises have no filings yet
+			if err := tx.Exec(timelineUpdate+" WHERE enterprise_id IN ?", rewritten[start:min(start+500, len(rewritten))]).Error; err != nil {
 				return dbErr(err, "enterprise versions")
 			}
 		}

@@ -101,11 +101,11 @@ func randomHex(n int) string {
 }
 
 // Wipe empties the registry and everything the dashboards count (problems,
-// filings, the timeline, registry versions, enterprises), so a test can play
+// filings, registry versions with their timeline, enterprises), so a test can play
 // several histories on one database.
 func Wipe(tb testing.TB, db *store.DB) {
 	tb.Helper()
-	for _, tbl := range []string{"problems", "filings", "enterprise_timeline", "enterprise_versions", "enterprises"} {
+	for _, tbl := range []string{"problems", "filings", "enterprise_versions", "enterprises"} {
 		if err := db.Gorm().Exec("DELETE FROM " + tbl).Error; err != nil {
 			tb.Fatal(err)
 		}
