@@ -29,11 +29,11 @@
 //     (problems without an enterprise belong to no population).
 //
 // The numerators come from the status timeline (store.Timeline), kept by
-// the filing service in the same transaction as each change. Each dashboard
-// is one GROUP BY query over the registry of the day joined to the timeline
-// plus one over problems; the number of queries never depends on the number
-// of enterprises, and their cost never on the number of filings. All SQL is
-// in package store.
+// the filing service in the same transaction as each change and carried on
+// the registry versions. Each dashboard is one GROUP BY over the registry
+// of the day (one covering index, no join) plus one over problems; the
+// number of queries never depends on the number of enterprises, and their
+// cost never on the number of filings. All SQL is in package store.
 package report
 
 import (
