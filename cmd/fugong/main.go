@@ -4,6 +4,7 @@
 //	fugong migrate
 //	fugong seed demo
 //	fugong registry import FILE [--dry-run]
+//	fugong report rebuild
 //	fugong rules check|test, fugong plans template add|refresh
 //	fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
 //	fugong version
@@ -45,6 +46,7 @@ usage:
   fugong migrate [--config FILE]                            apply database migrations
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
   fugong registry import FILE [--dry-run]                   import the enterprise registry (CSV or XLSX)
+  fugong report rebuild [--config FILE]                     recompute the dashboards' status timeline from the filings
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
   fugong user disable|enable --username U                   revoke (every session ends) or restore an account
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "registry":
 		err = cmdRegistry(ctx, rest, stdout, stderr, getenv)
+	case "report":
+		err = cmdReport(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		err = cmdUser(ctx, rest, stdout, stderr, getenv)
 	case "rules":

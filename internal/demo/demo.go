@@ -61,8 +61,15 @@ func name(sectorKey string, n int) string {
 	return fmt.Sprintf("%s%s%s（%05d）", p, c, suf[n%len(suf)], n)
 }
 
+// RegistryFrom is the day the demo registry is dated from: every demo
+// enterprise is in the registry since then, so the article's figures as of
+// AsOf hold whatever is imported later (an import dated today changes today
+// and after only).
+const RegistryFrom = "2020-01-01"
+
 // Registry returns the demo registry: every enterprise of docs/design.md §4,
-// spread over the streets of a (sites by the zones the article counts them in).
+// spread over the streets of a (sites by the zones the article counts them
+// in), each entered on RegistryFrom.
 func Registry(a *areas.Areas) []store.Enterprise {
 	var south, west, east, all []areas.Street
 	for _, st := range a.Streets() {
@@ -82,7 +89,7 @@ func Registry(a *areas.Areas) []store.Enterprise {
 	add := func(sector, nameKey string, streets []areas.Street, i int, mutate func(*store.Enterprise)) {
 		st := streets[i%len(streets)]
 		e := store.Enterprise{CreditCode: registry.MakeCreditCode(n), Name: name(nameKey, n), Sector: sector,
-			Zone: st.Zone, Street: st.Code, Supervised: true}
+			Zone: st.Zone, Street: st.Code, Supervised: true, ValidFrom: RegistryFrom}
 		if mutate != nil {
 			mutate(&e)
 		}
@@ -131,7 +138,7 @@ func Seed(ctx context.Context, db *store.DB, a *areas.Areas) (Result, error) {
 	reg := Registry(a)
 	var res Result
 	err = db.Tx(ctx, func(tx *store.DB) error {
-		up, err := tx.UpsertEnterprises(ctx, reg, false)
+		up, err := tx.UpsertEnterprisesOn(ctx, reg, RegistryFrom, false)
 		if err != nil {
 			return err
 		}

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
-
-	"gorm.io/gorm"
 
 	"fugong/internal/parktime"
 	"fugong/internal/store"
@@ -29,25 +26,6 @@ const (
 	realEstateApprovedShare = 2  // 1 in 2 real-estate firms approved; never counted
 )
 
-// demoProblem is a row of the problems table as the seed writes it.
-type demoProblem struct {
-	ID           int64
-	FilingID     *int64
-	EnterpriseID *int64
-	Street       string
-	Sector       string
-	Source       string
-	RuleID       string
-	Title        string
-	Detail       string
-	Status       string
-	CreatedBy    int64
-	CreatedAt    time.Time
-	RectifiedAt  *time.Time
-}
-
-func (demoProblem) TableName() string { return "problems" }
-
 // category is a population the seed fills to an exact numerator.
 type category struct {
 	ents    []store.Enterprise
@@ -67,8 +45,8 @@ func feb(day, hour, minute int) time.Time {
 // carry an earlier rejected filing (an enterprise is counted once). It
 // returns the number of filings written, or the database error.
 func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error) {
-	var ents []store.Enterprise
-	if err := db.Gorm().WithContext(ctx).Order("id").Find(&ents).Error; err != nil {
+	ents, err := db.AllEnterprises(ctx)
+	if err != nil {
 		return 0, fmt.Errorf("demo filings: read registry: %w", err)
 	}
 	var aboveScale, industrial, service, realEstate, sw, east, eastOutside []store.Enterprise
@@ -161,18 +139,13 @@ func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error
 			filings = append(filings, f)
 		}
 	}
-	g := db.Gorm().WithContext(ctx)
-	if err := insertFilings(ctx, g, filings); err != nil {
+	if err := db.InsertFilingsBulk(ctx, filings); err != nil {
 		return 0, fmt.Errorf("demo filings: %w", err)
 	}
 	// The ids of the filings problems hang off: one query, not one per row.
-	var ids []struct{ ID, EnterpriseID int64 }
-	if err := g.Raw("SELECT id, enterprise_id FROM filings WHERE status IN ('approved', 'returned') ORDER BY id").Scan(&ids).Error; err != nil {
+	idOf, err := db.LatestFilingIDs(ctx, []store.Status{store.StatusApproved, store.StatusReturned})
+	if err != nil {
 		return 0, fmt.Errorf("demo filings: %w", err)
-	}
-	idOf := make(map[int64]int64, len(ids))
-	for _, r := range ids {
-		idOf[r.EnterpriseID] = r.ID
 	}
 	for i := range filings {
 		filings[i].ID = idOf[filings[i].EnterpriseID]
@@ -187,12 +160,12 @@ func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error
 		{"inspection", "", "现场检查：未按方案测温登记"},
 	}
 	pool := append(append([]int{}, returnedIdx...), approvedIdx...)
-	problems := make([]demoProblem, 0, ProblemsFound)
+	problems := make([]store.Problem, 0, ProblemsFound)
 	for i := 0; i < ProblemsFound; i++ {
 		f := &filings[pool[(i*131)%len(pool)]]
 		s := sources[i%len(sources)]
 		created := feb(5+i%21, 9+i%8, i%60)
-		p := demoProblem{FilingID: &f.ID, EnterpriseID: &f.EnterpriseID, Street: f.Street, Sector: f.Sector,
+		p := store.Problem{FilingID: &f.ID, EnterpriseID: &f.EnterpriseID, Street: f.Street, Sector: f.Sector,
 			Source: s.source, RuleID: s.rule, Title: s.title, Status: "open", CreatedBy: createdBy, CreatedAt: created}
 		// (i*31) mod 267 is a permutation (31 and 267 are coprime): exactly
 		// 15 problems stay open, spread over the list.
@@ -202,52 +175,15 @@ func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error
 		}
 		problems = append(problems, p)
 	}
-	if err := g.CreateInBatches(&problems, 200).Error; err != nil {
+	if err := db.CreateProblems(ctx, problems); err != nil {
 		return 0, fmt.Errorf("demo problems: %w", err)
+	}
+	// The filings were written in bulk, past the filing service: derive the
+	// dashboards' timeline from them.
+	if _, err := db.RebuildTimeline(ctx); err != nil {
+		return 0, fmt.Errorf("demo timeline: %w", err)
 	}
 	return len(filings), nil
 }
 
 var shanghai = parktime.Location
-
-// filingColumns are the columns the seed writes; the rest take their defaults.
-var filingColumns = []string{"enterprise_id", "street", "sector", "status", "version", "revision", "planned_resume_date",
-	"staff_total", "staff_onsite", "masks", "thermometers", "disinfectant_liters", "isolation_room", "contact_name",
-	"submitted_at", "approved_at", "decided_at", "resumed_date", "created_by", "created_at", "updated_at"}
-
-func timeOrNil(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
-// insertFilings writes fs in multi-row INSERTs of 100 rows (2,100
-// placeholders: far below SQLite's 32,766 and MySQL's 65,535) straight on
-// the connection (the transaction, inside Seed). GORM's reflection per row
-// made this 20× slower under -race.
-func insertFilings(ctx context.Context, g *gorm.DB, fs []store.Filing) error {
-	const batch = 100
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(filingColumns)), ",") + ")"
-	head := "INSERT INTO filings (" + strings.Join(filingColumns, ", ") + ") VALUES "
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	args := make([]any, 0, batch*len(filingColumns))
-	for start := 0; start < len(fs); start += batch {
-		end := min(start+batch, len(fs))
-		args = args[:0]
-		for _, f := range fs[start:end] {
-			created := now
-			if f.SubmittedAt != nil {
-				created = f.SubmittedAt.Add(-time.Hour)
-			}
-			args = append(args, f.EnterpriseID, f.Street, f.Sector, f.Status, f.Version, f.Revision, f.PlannedResumeDate,
-				f.StaffTotal, f.StaffOnsite, f.Masks, f.Thermometers, f.DisinfectantLiters, f.IsolationRoom, f.ContactName,
-				timeOrNil(f.SubmittedAt), timeOrNil(f.ApprovedAt), timeOrNil(f.DecidedAt), f.ResumedDate, f.CreatedBy, created, now)
-		}
-		q := head + strings.TrimSuffix(strings.Repeat(row+",", end-start), ",")
-		if _, err := g.Statement.ConnPool.ExecContext(ctx, q, args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -15,6 +15,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/demo"
 	"fugong/internal/httpapi"
+	"fugong/internal/registry"
 	"fugong/internal/report"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
@@ -64,14 +65,14 @@ func TestVolumeSeedShowsTheArticle(t *testing.T) {
 			if c.countResumed {
 				num, rate = r.Resumed, r.ResumedRate
 			}
-			if r.Total != c.total || num != c.num || rate != c.rate {
+			if r.Total != c.total || num != c.num || rate == nil || *rate != c.rate {
 				t.Errorf("%s: %d/%d = %v, want %d/%d = %v (%+v)", c.key, num, r.Total, rate, c.num, c.total, c.rate, r)
 			}
 			if r.Submitted < r.Approved || r.Submitted > r.Total || r.Returned == 0 {
 				t.Errorf("%s: implausible mix %+v", c.key, r)
 			}
 		}
-		if p := d.Problems; p.Found != 267 || p.Rectified != 252 || p.Rate != 94.38 {
+		if p := d.Problems; p.Found != 267 || p.Rectified != 252 || p.Rate == nil || *p.Rate != 94.38 {
 			t.Errorf("problems %+v, want 267 / 252 / 94.38", p)
 		}
 		if rf := d.ReportForms; rf.Before != 35 || rf.After != 8 || rf.CutRate != 77.14 {
@@ -84,6 +85,33 @@ func TestVolumeSeedShowsTheArticle(t *testing.T) {
 		}
 		if later.Sectors[0].Approved <= 737 {
 			t.Errorf("no approvals after 2020-02-28: %+v", later.Sectors[0])
+		}
+
+		// The registry is dated: importing today (3 new enterprises, one
+		// moved and made above-scale, one closed) leaves 2020-02-28 as it was.
+		ents, err := db.AllEnterprises(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, closed := ents[400], ents[401] // industrial, not above scale
+		moved.Street, moved.Zone, moved.AboveScale = "hezuo", "west", true
+		closed.ValidTo = time.Now().Format(time.DateOnly)
+		today := []store.Enterprise{moved, closed}
+		for i := 0; i < 3; i++ {
+			today = append(today, store.Enterprise{CreditCode: registry.MakeCreditCode(900000 + i), Name: "新企业", Sector: "industrial",
+				AboveScale: true, Zone: "south", Street: "guixi"})
+		}
+		if _, err := db.UpsertEnterprisesOn(ctx, today, time.Now().Format(time.DateOnly), false); err != nil {
+			t.Fatal(err)
+		}
+		again, err := svc.WithoutCache().Sectors(ctx, store.Scope{Role: store.RoleParkManager}, report.Params{AsOf: demo.AsOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range d.Sectors {
+			if a, b := again.Sectors[i], d.Sectors[i]; a.Total != b.Total || a.Approved != b.Approved || *a.Rate != *b.Rate {
+				t.Errorf("%s as of %s changed after today's import: %+v, was %+v", a.Key, demo.AsOf, a, b)
+			}
 		}
 
 		// One figure through the HTTP API, as the park manager.

@@ -93,6 +93,9 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err
 		}
+		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
+			return err
+		}
 		var created []store.Problem
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
@@ -219,6 +222,9 @@ func (s *Service) Resume(ctx context.Context, p *auth.Principal, id int64, in Re
 	f.ResumedDate = in.Date
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("filing_resumed", fmt.Sprintf("filing:%d", f.ID), "date="+in.Date))

@@ -104,6 +104,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err
 		}
+		if !blocked {
+			if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
+				return err
+			}
+		}
 		return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
 			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, f.Status, len(flags))))
 	})

@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/page"
 	"fugong/internal/report"
 )
 
@@ -27,6 +28,7 @@ func (s *Server) dashboardRoutes(api fiber.Router) {
 	api.Get("/dashboard/sectors", need(viewers...), h.sectors)
 	api.Get("/dashboard/streets", need(viewers...), h.streets)
 	api.Get("/dashboard/trend", need(viewers...), h.trend)
+	api.Get("/dashboard/enterprises", need(viewers...), h.enterprises)
 	api.Get("/reports", need(readers...), h.listReports)
 	api.Get("/reports/:id", need(readers...), h.getReport)
 }
@@ -112,6 +114,29 @@ func (h *dashboards) trend(c *fiber.Ctx) error {
 		return sendTable(c, report.TrendTable(t), f, "审批趋势-"+t.Sector+"-"+t.From+"-"+t.To)
 	}
 	return c.JSON(t)
+}
+
+// enterprises is the drill-down behind every dashboard number: a page of
+// JSON, or every matching row as CSV / XLSX.
+func (h *dashboards) enterprises(c *fiber.Ctx) error {
+	f, err := format(c)
+	if err != nil {
+		return err
+	}
+	p := report.DrillParams{AsOf: utils.CopyString(c.Query("as_of")), Sector: utils.CopyString(c.Query("sector")),
+		Street: utils.CopyString(c.Query("street")), State: utils.CopyString(c.Query("state")), Q: utils.CopyString(c.Query("q")),
+		Page: pageOf(c)}
+	if f != "json" {
+		p.Page = page.Page{} // an export holds every row
+	}
+	d, err := h.rep.Enterprises(c.UserContext(), principal(c).Scope(), p)
+	if err != nil {
+		return err
+	}
+	if f != "json" {
+		return sendTable(c, h.rep.DrillTable(d), f, "企业明细-"+d.AsOf)
+	}
+	return c.JSON(d)
 }
 
 func (h *dashboards) listReports(c *fiber.Ctx) error {

@@ -32,6 +32,9 @@ func seedDashboard(t *testing.T, a *api) {
 	if err := a.db.CreateFiling(ctx, f); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.db.MarkTimeline(ctx, f.EnterpriseID); err != nil { // written past the filing service
+		t.Fatal(err)
+	}
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: "roster", Filename: "台账.csv", Size: 1,
 		SHA256: strings.Repeat("a", 64), ContentType: "text/csv", ObjectKey: "k", CreatedBy: 1, RosterRows: 3,
 		RosterSummary: `{"rows":3,"fever":1,"health_code_red":0,"health_code_yellow":1,"hubei_14d":2,"in_quarantine":1}`}
@@ -153,6 +156,104 @@ func TestDashboardHTTP(t *testing.T) {
 				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28&format=csv", nil)
 				if !strings.Contains(string(r.body), "industrial,工业企业,2,1,1,0,1,50,50,50") {
 					t.Errorf("sector CSV: %s", r.body)
+				}
+			})
+
+			t.Run("a rate over an empty population is null in JSON and empty in CSV and XLSX", func(t *testing.T) {
+				r := a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28", nil)
+				if !strings.Contains(string(r.body), `"key":"industrial_above_scale","name":"规上工业企业","total":0,"submitted":0,"approved":0,"returned":0,"resumed":0,"rate":null,"resumed_rate":null,"on_time_rate":null`) {
+					t.Errorf("JSON: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28&format=csv", nil)
+				if !strings.Contains(string(r.body), "industrial_above_scale,规上工业企业,0,0,0,0,0,,,\n") {
+					t.Errorf("CSV: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/sectors?as_of=2020-02-28&format=xlsx", nil)
+				f, err := excelize.OpenReader(bytes.NewReader(r.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if v, err := f.GetCellValue(f.GetSheetName(0), "H3"); err != nil || v != "" {
+					t.Errorf("XLSX H3 (above-scale rate) = %q %v, want empty", v, err)
+				}
+			})
+
+			t.Run("drill-down: the enterprises behind a number, scoped, searchable, exportable", func(t *testing.T) {
+				var page struct {
+					Items []struct {
+						ID          int64   `json:"id"`
+						CreditCode  string  `json:"credit_code"`
+						Name        string  `json:"name"`
+						Sector      string  `json:"sector"`
+						Street      string  `json:"street"`
+						Zone        string  `json:"zone"`
+						State       string  `json:"state"`
+						SubmittedAt *string `json:"submitted_at"`
+						ApprovedAt  *string `json:"approved_at"`
+						ResumedAt   *string `json:"resumed_at"`
+					} `json:"items"`
+					Total    int64 `json:"total"`
+					Page     int   `json:"page"`
+					PageSize int   `json:"page_size"`
+				}
+				r := a.do(park, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-28&sector=industrial&state=approved", nil)
+				r.json(t, &page)
+				if r.status != 200 || page.Total != 1 || len(page.Items) != 1 || page.Page != 1 || page.PageSize != 50 {
+					t.Fatalf("approved industrial: %d %s", r.status, r.body)
+				}
+				if it := page.Items[0]; it.ID != a.ents["guixiA"].ID || it.State != "resumed" || it.Street != "guixi" || it.Zone != "south" ||
+					it.Sector != "industrial" || it.SubmittedAt == nil || it.ApprovedAt == nil || it.ResumedAt == nil || *it.ResumedAt != "2020-02-13" {
+					t.Errorf("item %+v", it)
+				}
+				var keys map[string]any
+				r.json(t, &keys)
+				if len(keys) != 4 {
+					t.Errorf("keys %v, want items, total, page, page_size", keys)
+				}
+				// As of the day before the approval: submitted, not approved, dates after it hidden.
+				r = a.do(park, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-11&sector=industrial", nil)
+				page.Items = nil
+				r.json(t, &page)
+				if page.Total != 2 || page.Items[0].State != "submitted" || page.Items[0].ApprovedAt != nil || page.Items[1].State != "not_filed" {
+					t.Errorf("as of 2020-02-11: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-28&state=not_filed&q=乙", nil)
+				page.Items = nil
+				r.json(t, &page)
+				if page.Total != 1 || page.Items[0].ID != a.ents["guixiB"].ID {
+					t.Errorf("q=乙: %s", r.body)
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-28&q="+a.ents["hezuoA"].CreditCode[4:12], nil)
+				page.Items = nil
+				r.json(t, &page)
+				if page.Total != 1 || page.Items[0].ID != a.ents["hezuoA"].ID {
+					t.Errorf("q=part of a credit code: %s", r.body)
+				}
+				r = a.do(street, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-28", nil)
+				page.Items = nil
+				r.json(t, &page)
+				for _, it := range page.Items {
+					if it.Street != "guixi" {
+						t.Errorf("a guixi official sees %+v", it)
+					}
+				}
+				if page.Total != 3 { // guixiA, guixiB and the construction site
+					t.Errorf("guixi official: %s", r.body)
+				}
+				for _, bad := range []string{"state=done", "sector=mining", "as_of=2020-13-01"} {
+					if r := a.do(park, "GET", "/api/v1/dashboard/enterprises?"+bad, nil); r.status != 422 {
+						t.Errorf("%s: %d %s", bad, r.status, r.body)
+					}
+				}
+				r = a.do(park, "GET", "/api/v1/dashboard/enterprises?as_of=2020-02-28&format=csv", nil)
+				body := string(r.body)
+				if r.status != 200 || !strings.HasPrefix(body, "\uFEFF统一社会信用代码,企业名称") || strings.Count(body, "\n") != 5 ||
+					!strings.Contains(body, "桂溪甲公司,工业,桂溪街道,南区,已复工,2020-02-10,2020-02-12,2020-02-13") || !strings.Contains(body, ",\"'=HYPERLINK") {
+					t.Errorf("CSV: %d %s", r.status, body)
+				}
+				if r := a.do(park, "GET", "/api/v1/dashboard/enterprises?format=xlsx", nil); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
+					t.Errorf("XLSX: %d %s", r.status, r.header)
 				}
 			})
 

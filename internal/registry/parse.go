@@ -32,6 +32,8 @@ type Row struct {
 	Zone       string `json:"zone"`   // zone code: south | west | east
 	Street     string `json:"street"` // street code, e.g. guixi
 	Supervised bool   `json:"supervised"`
+	EnteredOn  string `json:"entered_on,omitempty"` // 成立/注册日期 as written; importer.go reads it
+	LeftOn     string `json:"left_on,omitempty"`    // 注销/迁出日期 as written; importer.go reads it
 }
 
 // Options tunes Parse. The zero value reads at most sheet.DefaultMaxRows
@@ -49,6 +51,8 @@ var columns = []sheet.Column{
 	{Key: "zone", Aliases: []string{"片区"}},
 	{Key: "street", Aliases: []string{"街道"}, Required: true},
 	{Key: "supervised", Aliases: []string{"纳入监管"}},
+	{Key: "entered_on", Aliases: []string{"成立/注册日期", "成立日期", "注册日期"}},
+	{Key: "left_on", Aliases: []string{"注销/迁出日期", "注销日期", "迁出日期"}},
 }
 
 var sectors = map[string]string{
@@ -127,7 +131,7 @@ func parseRow(sr sheet.Row, h sheet.Header, a *areas.Areas, seen map[string]int)
 	add := func(key, msg string) {
 		bad = append(bad, apperror.Detail{Row: sr.Number, Column: h.Name(key), Message: msg})
 	}
-	row := Row{Line: sr.Number}
+	row := Row{Line: sr.Number, EnteredOn: h.Get(sr, "entered_on"), LeftOn: h.Get(sr, "left_on")}
 
 	row.CreditCode = NormalizeCreditCode(h.Get(sr, "credit_code"))
 	switch {

@@ -8,6 +8,7 @@ import (
 	"fugong/internal/areas"
 	"fugong/internal/auth"
 	"fugong/internal/page"
+	"fugong/internal/parktime"
 	"fugong/internal/store"
 )
 
@@ -32,18 +33,35 @@ func New(db *store.DB, a *areas.Areas) *Registry {
 // transaction, on behalf of p. Any invalid row makes it write nothing and
 // return the apperror.Invalid from Parse with every bad row; with dryRun it
 // only reports what would change (and audits nothing).
+//
+// The import is dated today (Asia/Shanghai): see ImportOn.
 func (s *Registry) Import(ctx context.Context, p *auth.Principal, path, filename string, dryRun bool) (store.UpsertResult, error) {
+	return s.ImportOn(ctx, p, path, filename, time.Now(), dryRun)
+}
+
+// ImportOn is Import as of the day of at (Asia/Shanghai): the registry as
+// of any earlier day stays as it was, unless a row states an earlier date.
+// A row's optional 成立/注册日期 is the first day it is in the registry (else
+// the import's day, for an enterprise new to the registry); its optional
+// 注销/迁出日期 is the last day it is in. A bad date is apperror.Invalid
+// listing every bad cell, and nothing is written.
+func (s *Registry) ImportOn(ctx context.Context, p *auth.Principal, path, filename string, at time.Time, dryRun bool) (store.UpsertResult, error) {
 	rows, err := Parse(ctx, path, s.areas, Options{})
 	if err != nil {
 		return store.UpsertResult{}, err
 	}
+	ents, err := Dated(rows)
+	if err != nil {
+		return store.UpsertResult{}, err
+	}
+	day := at.In(parktime.Location).Format(time.DateOnly)
 	if dryRun {
-		return s.db.UpsertEnterprises(ctx, ToEnterprises(rows), true)
+		return s.db.UpsertEnterprisesOn(ctx, ents, day, true)
 	}
 	var res store.UpsertResult
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		var err error
-		if res, err = tx.UpsertEnterprises(ctx, ToEnterprises(rows), false); err != nil {
+		if res, err = tx.UpsertEnterprisesOn(ctx, ents, day, false); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("registry_import", "registry",

@@ -4,18 +4,21 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"fugong/internal/store"
 )
 
 // figures is what one dashboard read costs the database: the counts per
 // population group and the problem figures per street, as of a day.
 type figures struct {
-	groups []groupCounts
-	probs  map[string]ProblemFigures
+	groups []store.GroupCount
+	probs  []store.ProblemCount
 }
 
 type figuresKey struct {
-	asOf   string
-	street string
+	asOf         string
+	street       string
+	byPopulation bool // problems per population (streets) or in total (sectors)
 }
 
 type figuresEntry struct {

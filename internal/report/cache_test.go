@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"fugong/internal/store"
 )
 
 // The cache tests run in a synctest bubble: synctest.Wait returns once every
@@ -26,9 +28,9 @@ func testFiguresCacheSharesOneComputation(t *testing.T) {
 	compute := func() (figures, error) {
 		calls.Add(1)
 		<-release
-		return figures{probs: map[string]ProblemFigures{"x": {Found: 3}}}, nil
+		return figures{probs: []store.ProblemCount{{Street: "x", Found: 3}}}, nil
 	}
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	now := time.Now()
 	var wg sync.WaitGroup
 	for range 50 {
@@ -36,7 +38,7 @@ func testFiguresCacheSharesOneComputation(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			f, err := c.get(context.Background(), k, now, compute)
-			if err != nil || f.probs["x"].Found != 3 {
+			if err != nil || len(f.probs) != 1 || f.probs[0].Found != 3 {
 				t.Errorf("got %+v %v", f, err)
 			}
 		}()
@@ -60,7 +62,7 @@ func testFiguresCacheSharesOneComputation(t *testing.T) {
 		t.Fatal("not recomputed after the TTL")
 	}
 	// Another key is its own entry.
-	c.get(context.Background(), figuresKey{"2020-02-28", "guixi"}, now, compute)
+	c.get(context.Background(), figuresKey{"2020-02-28", "guixi", false}, now, compute)
 	if calls.Load() != 3 {
 		t.Fatal("keys share an entry")
 	}
@@ -78,7 +80,7 @@ func TestFiguresCacheNeverKeepsErrors(t *testing.T) {
 		}
 		return figures{}, nil
 	}
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	if _, err := c.get(context.Background(), k, time.Now(), compute); !errors.Is(err, boom) {
 		t.Fatalf("first: %v", err)
 	}
@@ -95,7 +97,7 @@ func TestFiguresCacheWaiterHonoursContext(t *testing.T) {
 func testFiguresCacheWaiterHonoursContext(t *testing.T) {
 	c := newFiguresCache(time.Minute)
 	release := make(chan struct{})
-	k := figuresKey{"2020-02-28", ""}
+	k := figuresKey{"2020-02-28", "", false}
 	go c.get(context.Background(), k, time.Now(), func() (figures, error) { <-release; return figures{}, nil })
 	synctest.Wait() // the first reader is computing
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)

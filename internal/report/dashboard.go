@@ -2,11 +2,7 @@ package report
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"fugong/internal/apperror"
@@ -18,24 +14,24 @@ const MaxTrendDays = 366
 
 // SectorRow is one population's figures as of a day.
 type SectorRow struct {
-	Key         string  `json:"key"`
-	Name        string  `json:"name"`
-	Total       int64   `json:"total"`
-	Submitted   int64   `json:"submitted"`
-	Approved    int64   `json:"approved"`
-	Returned    int64   `json:"returned"`
-	Resumed     int64   `json:"resumed"`
-	Rate        float64 `json:"rate"`
-	ResumedRate float64 `json:"resumed_rate"`
-	OnTimeRate  float64 `json:"on_time_rate"`
+	Key         string   `json:"key"`
+	Name        string   `json:"name"`
+	Total       int64    `json:"total"`
+	Submitted   int64    `json:"submitted"`
+	Approved    int64    `json:"approved"`
+	Returned    int64    `json:"returned"`
+	Resumed     int64    `json:"resumed"`
+	Rate        *float64 `json:"rate"`         // null when Total is 0
+	ResumedRate *float64 `json:"resumed_rate"` // null when Total is 0
+	OnTimeRate  *float64 `json:"on_time_rate"` // null when Total is 0
 	onTime      int64
 }
 
 // ProblemFigures are the problem ledger's figures as of a day.
 type ProblemFigures struct {
-	Found     int64   `json:"found"`
-	Rectified int64   `json:"rectified"`
-	Rate      float64 `json:"rate"`
+	Found     int64    `json:"found"`
+	Rectified int64    `json:"rectified"`
+	Rate      *float64 `json:"rate"` // null when Found is 0
 }
 
 // ReportForms compares the forms streets filled before the reform with the
@@ -73,11 +69,13 @@ type StreetDashboard struct {
 	Streets []StreetRow `json:"streets"`
 }
 
-// TrendPoint is one day of a trend: enterprises approved by the end of it.
+// TrendPoint is one day of a trend: the population in the registry that
+// day, and how many of it were approved by the end of it.
 type TrendPoint struct {
-	Date     string  `json:"date"`
-	Approved int64   `json:"approved"`
-	Rate     float64 `json:"rate"`
+	Date     string   `json:"date"`
+	Approved int64    `json:"approved"`
+	Total    int64    `json:"total"`
+	Rate     *float64 `json:"rate"` // null when Total is 0
 }
 
 // Trend is the answer of GET /dashboard/trend.
@@ -86,7 +84,7 @@ type Trend struct {
 	Street string       `json:"street,omitempty"`
 	From   string       `json:"from"`
 	To     string       `json:"to"`
-	Total  int64        `json:"total"`
+	Total  int64        `json:"total"` // the population on To
 	Points []TrendPoint `json:"points"`
 }
 
@@ -166,146 +164,60 @@ func population(key string) (Population, error) {
 	return p, nil
 }
 
-// groupCounts are the figures of one (sector, flags, zone, street) group.
-type groupCounts struct {
-	e                                                     store.Enterprise
-	total, submitted, approved, returned, resumed, onTime int64
-}
-
-func (g groupCounts) addTo(r *SectorRow) {
-	r.Total += g.total
-	r.Submitted += g.submitted
-	r.Approved += g.approved
-	r.Returned += g.returned
-	r.Resumed += g.resumed
-	r.onTime += g.onTime
+func addTo(r *SectorRow, g store.GroupCount) {
+	r.Total += g.Total
+	r.Submitted += g.Submitted
+	r.Approved += g.Approved
+	r.Returned += g.Returned
+	r.Resumed += g.Resumed
+	r.onTime += g.OnTime
 }
 
 func (r *SectorRow) finish() {
-	r.Rate = Percent(r.Approved, r.Total)
-	r.ResumedRate = Percent(r.Resumed, r.Total)
-	r.OnTimeRate = Percent(r.onTime, r.Total)
+	r.Rate = Rate(r.Approved, r.Total)
+	r.ResumedRate = Rate(r.Resumed, r.Total)
+	r.OnTimeRate = Rate(r.onTime, r.Total)
 }
 
-// totalsQuery counts the registry per group of enterprise attributes (the
-// denominators); countsQuery reduces filings to one row per enterprise (did
-// any of its filings reach each state by the end of the day), looks each up
-// by primary key, and counts per the same groups (the numerators). Two
-// queries whatever the number of enterprises; driving the join from the
-// filings aggregate lets both databases use the primary key instead of
-// materialising and probing a derived table.
-const totalsQuery = `SELECT e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street, COUNT(*)
-FROM enterprises e %s
-GROUP BY e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street`
-
-const countsQuery = `SELECT e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street,
-  SUM(f.sub), SUM(f.appr), SUM(f.ret), SUM(f.res), SUM(f.ontime)
-FROM (SELECT enterprise_id,
-    MAX(CASE WHEN submitted_at < ? THEN 1 ELSE 0 END) AS sub,
-    MAX(CASE WHEN approved_at < ? THEN 1 ELSE 0 END) AS appr,
-    MAX(CASE WHEN status = 'returned' AND decided_at < ? THEN 1 ELSE 0 END) AS ret,
-    MAX(CASE WHEN resumed_date <> '' AND resumed_date <= ? THEN 1 ELSE 0 END) AS res,
-    MAX(CASE WHEN approved_at < ? THEN 1 ELSE 0 END) AS ontime
-  FROM filings GROUP BY enterprise_id) f
-JOIN enterprises e ON e.id = f.enterprise_id %s
-GROUP BY e.sector, e.above_scale, e.real_estate, e.supervised, e.zone, e.street`
-
-type groupAttrs struct {
-	sector                             string
-	aboveScale, realEstate, supervised bool
-	zone, street                       string
-}
-
-func (s *Service) counts(ctx context.Context, asOf time.Time, street string) ([]groupCounts, error) {
+// counts reads the figures as of asOf for street ("" = all): the registry
+// of the day per group of attributes with the timeline's states, and the
+// problems per street, per group of their enterprise's attributes when
+// byPopulation (two queries, in package store).
+func (s *Service) counts(ctx context.Context, asOf time.Time, street string, byPopulation bool) (figures, error) {
 	end := endOf(asOf)
 	onTimeEnd := s.cfg.deadline // approved by the deadline, and known by the end of asOf
 	if end.Before(onTimeEnd) {
 		onTimeEnd = end
 	}
-	args := []any{end, end, end, asOf.Format(time.DateOnly), onTimeEnd}
-	eWhere, fWhere := "", ""
-	var sargs []any
-	if street != "" {
-		// on the enterprise, never the filing's copy: the population is the registry's
-		eWhere, fWhere = "WHERE e.street = ?", "WHERE e.street = ?"
-		sargs = []any{street}
-	}
-	g := s.db.Gorm().WithContext(ctx)
-	idx := map[groupAttrs]int{}
-	var out []groupCounts
-	rows, err := g.Raw(fmt.Sprintf(totalsQuery, eWhere), sargs...).Rows()
+	day := asOf.Format(time.DateOnly)
+	groups, err := s.db.StatusCounts(ctx, day, end, onTimeEnd, street)
 	if err != nil {
-		return nil, dbErr(err)
+		return figures{}, err
 	}
-	for rows.Next() {
-		var c groupCounts
-		if err := rows.Scan(&c.e.Sector, &c.e.AboveScale, &c.e.RealEstate, &c.e.Supervised, &c.e.Zone, &c.e.Street, &c.total); err != nil {
-			rows.Close()
-			return nil, dbErr(err)
-		}
-		idx[groupAttrs{c.e.Sector, c.e.AboveScale, c.e.RealEstate, c.e.Supervised, c.e.Zone, c.e.Street}] = len(out)
-		out = append(out, c)
+	var probs []store.ProblemCount
+	if byPopulation {
+		probs, err = s.db.ProblemCounts(ctx, day, end, street)
+	} else {
+		probs, err = s.db.ProblemTotals(ctx, end, street)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err)
-	}
-	rows, err = g.Raw(fmt.Sprintf(countsQuery, fWhere), append(args, sargs...)...).Rows()
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c groupCounts
-		if err := rows.Scan(&c.e.Sector, &c.e.AboveScale, &c.e.RealEstate, &c.e.Supervised, &c.e.Zone, &c.e.Street,
-			&c.submitted, &c.approved, &c.returned, &c.resumed, &c.onTime); err != nil {
-			return nil, dbErr(err)
-		}
-		k := groupAttrs{c.e.Sector, c.e.AboveScale, c.e.RealEstate, c.e.Supervised, c.e.Zone, c.e.Street}
-		i, ok := idx[k]
-		if !ok { // cannot happen: every joined enterprise was counted above
+	return figures{groups, probs}, err
+}
+
+// problemFigures sums the problem counts of street ("" = every street)
+// whose enterprise is in pop (nil = every problem).
+func problemFigures(probs []store.ProblemCount, street string, pop *Population) ProblemFigures {
+	var p ProblemFigures
+	for _, c := range probs {
+		if street != "" && c.Street != street {
 			continue
 		}
-		o := &out[i]
-		o.submitted, o.approved, o.returned, o.resumed, o.onTime = c.submitted, c.approved, c.returned, c.resumed, c.onTime
-	}
-	return out, dbErr(rows.Err())
-}
-
-// problems returns the problem figures per street as of the end of asOf.
-func (s *Service) problems(ctx context.Context, asOf time.Time, street string) (map[string]ProblemFigures, error) {
-	end := endOf(asOf)
-	q := `SELECT street, COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN rectified_at < ? THEN 1 ELSE 0 END), 0) FROM problems`
-	args := []any{end, end}
-	if street != "" {
-		q += " WHERE street = ?"
-		args = append(args, street)
-	}
-	rows, err := s.db.Gorm().WithContext(ctx).Raw(q+" GROUP BY street", args...).Rows()
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	defer rows.Close()
-	out := map[string]ProblemFigures{}
-	for rows.Next() {
-		var st string
-		var p ProblemFigures
-		if err := rows.Scan(&st, &p.Found, &p.Rectified); err != nil {
-			return nil, dbErr(err)
+		if pop != nil && (!c.InRegistry || !pop.matches(c.Attrs)) {
+			continue
 		}
-		out[st] = p
+		p.Found += c.Found
+		p.Rectified += c.Rectified
 	}
-	return out, dbErr(rows.Err())
-}
-
-func sumProblems(m map[string]ProblemFigures) ProblemFigures {
-	var p ProblemFigures
-	for _, v := range m {
-		p.Found += v.Found
-		p.Rectified += v.Rectified
-	}
-	p.Rate = Percent(p.Rectified, p.Found)
+	p.Rate = Rate(p.Rectified, p.Found)
 	return p
 }
 
@@ -323,16 +235,16 @@ func (s *Service) Sectors(ctx context.Context, scope store.Scope, p Params) (*Se
 	if err != nil {
 		return nil, err
 	}
-	groups, probs, err := s.figures(ctx, asOf, street)
+	f, err := s.figures(ctx, asOf, street, false)
 	if err != nil {
 		return nil, err
 	}
-	d := &SectorDashboard{AsOf: asOf.Format(time.DateOnly), Street: street, Problems: sumProblems(probs), ReportForms: s.ReportForms()}
+	d := &SectorDashboard{AsOf: asOf.Format(time.DateOnly), Street: street, Problems: problemFigures(f.probs, "", nil), ReportForms: s.ReportForms()}
 	for _, pop := range populations {
 		row := SectorRow{Key: pop.Key, Name: pop.Name}
-		for _, g := range groups {
-			if pop.match(g.e) {
-				g.addTo(&row)
+		for _, g := range f.groups {
+			if pop.matches(g.RegistryAttrs) {
+				addTo(&row, g)
 			}
 		}
 		row.finish()
@@ -369,7 +281,7 @@ func (s *Service) Streets(ctx context.Context, scope store.Scope, p Params) (*St
 	if err != nil {
 		return nil, err
 	}
-	groups, probs, err := s.figures(ctx, asOf, street)
+	f, err := s.figures(ctx, asOf, street, true)
 	if err != nil {
 		return nil, err
 	}
@@ -379,15 +291,13 @@ func (s *Service) Streets(ctx context.Context, scope store.Scope, p Params) (*St
 			continue
 		}
 		row := StreetRow{Street: st.Code, Name: st.Name, Zone: st.Zone, SectorRow: SectorRow{Key: pop.Key, Name: pop.Name}}
-		for _, g := range groups {
-			if g.e.Street == st.Code && pop.match(g.e) {
-				g.addTo(&row.SectorRow)
+		for _, g := range f.groups {
+			if g.Street == st.Code && pop.matches(g.RegistryAttrs) {
+				addTo(&row.SectorRow, g)
 			}
 		}
 		row.finish()
-		pf := probs[st.Code]
-		pf.Rate = Percent(pf.Rectified, pf.Found)
-		row.Problems = pf
+		row.Problems = problemFigures(f.probs, st.Code, &pop)
 		d.Streets = append(d.Streets, row)
 	}
 	return d, nil
@@ -421,99 +331,43 @@ func (s *Service) Trend(ctx context.Context, scope store.Scope, p Params) (*Tren
 	if err != nil {
 		return nil, err
 	}
-	perDay, total, err := s.approvalsByDay(ctx, pop, endOf(to), street)
+	spans, err := s.db.ApprovalSpans(ctx, pop.filter, from.Format(time.DateOnly), to.Format(time.DateOnly), endOf(to), street)
 	if err != nil {
 		return nil, err
 	}
-	t := &Trend{Sector: pop.Key, Street: street, From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Total: total}
-	first := from.Format(time.DateOnly)
-	var cum int64
-	for d, c := range perDay {
-		if d < first {
-			cum += c
+	t := &Trend{Sector: pop.Key, Street: street, From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Points: make([]TrendPoint, n)}
+	days := make([]string, n)
+	for i := range days {
+		days[i] = from.AddDate(0, 0, i).Format(time.DateOnly)
+		t.Points[i].Date = days[i]
+	}
+	// Each span adds its enterprises to the days it covers (and to the
+	// approved of those on or after its approval day): a few hundred spans
+	// times n days, not enterprises times days.
+	for _, sp := range spans {
+		for i, d := range days {
+			if sp.ValidFrom <= d && d < sp.ValidTo {
+				t.Points[i].Total += sp.N
+				if sp.ApprovedDay != "" && sp.ApprovedDay <= d {
+					t.Points[i].Approved += sp.N
+				}
+			}
 		}
 	}
-	for i := 0; i < n; i++ {
-		ds := from.AddDate(0, 0, i).Format(time.DateOnly)
-		cum += perDay[ds]
-		t.Points = append(t.Points, TrendPoint{Date: ds, Approved: cum, Rate: Percent(cum, total)})
+	for i := range t.Points {
+		t.Points[i].Rate = Rate(t.Points[i].Approved, t.Points[i].Total)
 	}
+	t.Total = t.Points[n-1].Total
 	return t, nil
-}
-
-// approvalsByDay returns, for enterprises of pop (in street, if set), how
-// many were first approved on each day (Asia/Shanghai) before end, and the
-// population's total. One query.
-func (s *Service) approvalsByDay(ctx context.Context, pop Population, end time.Time, street string) (map[string]int64, int64, error) {
-	// The day (Asia/Shanghai) of an enterprise's first approval. SQLite
-	// reads the stored "+00:00" offset but rounds fractional seconds to
-	// milliseconds (15:59:59.9999 would become the next day), so the
-	// fraction is cut off first; a day boundary is a whole second.
-	dayExpr := "date(substr(f.first, 1, 19) || substr(f.first, -6), '+8 hours')"
-	if s.db.Driver() == "mysql" {
-		dayExpr = "DATE_FORMAT(DATE_ADD(f.first, INTERVAL 8 HOUR), '%Y-%m-%d')"
-	}
-	q := `SELECT ` + dayExpr + ` AS day, COUNT(*) FROM enterprises e
-LEFT JOIN (SELECT enterprise_id, MIN(approved_at) AS first FROM filings
-  WHERE approved_at IS NOT NULL AND approved_at < ? GROUP BY enterprise_id) f ON f.enterprise_id = e.id
-WHERE ` + pop.where
-	args := append([]any{end}, pop.whereArgs()...)
-	if street != "" {
-		q += " AND e.street = ?"
-		args = append(args, street)
-	}
-	rows, err := s.db.Gorm().WithContext(ctx).Raw(q+" GROUP BY day", args...).Rows()
-	if err != nil {
-		return nil, 0, dbErr(err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	var total int64
-	for rows.Next() {
-		var d sql.NullString
-		var c int64
-		if err := rows.Scan(&d, &c); err != nil {
-			return nil, 0, dbErr(err)
-		}
-		total += c
-		if d.Valid {
-			out[d.String] += c
-		}
-	}
-	return out, total, dbErr(rows.Err())
-}
-
-// dbErr maps a database failure: a dead connection or deadline is
-// apperror.Unavailable, anything else an internal error.
-func dbErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) {
-		return apperror.Wrap(err, apperror.Unavailable, "数据库不可用 / database unavailable")
-	}
-	msg := err.Error()
-	for _, m := range []string{"connection refused", "bad connection", "broken pipe", "i/o timeout", "connection reset", "invalid connection"} {
-		if strings.Contains(msg, m) {
-			return apperror.Wrap(err, apperror.Unavailable, "数据库不可用 / database unavailable")
-		}
-	}
-	return fmt.Errorf("report: %w", err)
 }
 
 // figures returns the counts and problem figures as of asOf for street ("" =
 // all), through the short-lived shared cache.
-func (s *Service) figures(ctx context.Context, asOf time.Time, street string) ([]groupCounts, map[string]ProblemFigures, error) {
-	f, err := s.cache.get(ctx, figuresKey{asOf.Format(time.DateOnly), street}, time.Now(), func() (figures, error) {
+func (s *Service) figures(ctx context.Context, asOf time.Time, street string, byPopulation bool) (figures, error) {
+	return s.cache.get(ctx, figuresKey{asOf.Format(time.DateOnly), street, byPopulation}, time.Now(), func() (figures, error) {
 		// Detached from the first caller's context: other readers wait on it.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		groups, err := s.counts(cctx, asOf, street)
-		if err != nil {
-			return figures{}, err
-		}
-		probs, err := s.problems(cctx, asOf, street)
-		return figures{groups, probs}, err
+		return s.counts(cctx, asOf, street, byPopulation)
 	})
-	return f.groups, f.probs, err
 }

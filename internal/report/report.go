@@ -19,11 +19,21 @@
 //     a filing returned before D and resubmitted since is not counted).
 //   - Problems: found = created_at as of D; rectified = rectified_at as of D.
 //   - Rates are percentages rounded half-up to 2 decimals, computed in
-//     integers (basis points); 0 when the total is 0.
+//     integers (basis points); null (unknown) when the total is 0.
+//   - The registry is dated: "as of D" counts the enterprises in the
+//     registry on D with the attributes (sector, street, flags) they had on
+//     D (store.EnterpriseVersion), so a later import never changes a past
+//     day unless its file states earlier dates.
+//   - Problems are counted in the street they were found in; a sector or
+//     population filter counts those whose enterprise belonged to it on D
+//     (problems without an enterprise belong to no population).
 //
-// Each dashboard is one GROUP BY query over enterprises (with filings
-// aggregated per enterprise in a subquery) plus one over problems; the number
-// of queries never depends on the number of enterprises.
+// The numerators come from the status timeline (store.Timeline), kept by
+// the filing service in the same transaction as each change and carried on
+// the registry versions. Each dashboard is one GROUP BY over the registry
+// of the day (one covering index, no join) plus one over problems; the
+// number of queries never depends on the number of enterprises, and their
+// cost never on the number of filings. All SQL is in package store.
 package report
 
 import (
@@ -77,53 +87,36 @@ func Percent(num, den int64) float64 {
 	return float64(bp) / 100
 }
 
+// Rate is Percent, or nil when den ≤ 0: a rate over an empty population is
+// unknown, not 0 (null in JSON, an empty cell in CSV and XLSX).
+func Rate(num, den int64) *float64 {
+	if den <= 0 {
+		return nil
+	}
+	p := Percent(num, den)
+	return &p
+}
+
 // Population is a set of registry enterprises a rate is computed over.
 type Population struct {
-	Key  string `json:"key"`
-	Name string `json:"name"`
-	// where is a constant SQL condition on enterprises aliased e (never
-	// built from input: keys are looked up in this allow-list).
-	where string
-	// match is the same condition in Go.
-	match func(e store.Enterprise) bool
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	filter store.PopulationFilter
 }
+
+func yes() *bool { t := true; return &t }
+func no() *bool  { f := false; return &f }
 
 // Populations are the dashboard's rows, in display order.
 var populations = []Population{
-	{Key: "industrial", Name: "工业企业",
-		where: "e.sector = 'industrial'",
-		match: func(e store.Enterprise) bool { return e.Sector == store.SectorIndustrial }},
-	{Key: "industrial_above_scale", Name: "规上工业企业",
-		where: "e.sector = 'industrial' AND e.above_scale = ?", // true bound as a parameter: booleans differ by dialect
-		match: func(e store.Enterprise) bool { return e.Sector == store.SectorIndustrial && e.AboveScale }},
-	{Key: "service", Name: "服务业企业（不含房地产）",
-		where: "e.sector = 'service' AND e.real_estate = ?",
-		match: func(e store.Enterprise) bool { return e.Sector == store.SectorService && !e.RealEstate }},
-	{Key: "construction", Name: "建筑工地（纳入监管）",
-		where: "e.sector = 'construction' AND e.supervised = ?",
-		match: func(e store.Enterprise) bool { return e.Sector == store.SectorConstruction && e.Supervised }},
+	{Key: "industrial", Name: "工业企业", filter: store.PopulationFilter{Sector: store.SectorIndustrial}},
+	{Key: "industrial_above_scale", Name: "规上工业企业", filter: store.PopulationFilter{Sector: store.SectorIndustrial, AboveScale: yes()}},
+	{Key: "service", Name: "服务业企业（不含房地产）", filter: store.PopulationFilter{Sector: store.SectorService, RealEstate: no()}},
+	{Key: "construction", Name: "建筑工地（纳入监管）", filter: store.PopulationFilter{Sector: store.SectorConstruction, Supervised: yes()}},
 	{Key: "construction_south_west", Name: "建筑工地（南区、西区）",
-		where: "e.sector = 'construction' AND e.supervised = ? AND e.zone IN ('south','west')",
-		match: func(e store.Enterprise) bool {
-			return e.Sector == store.SectorConstruction && e.Supervised && (e.Zone == "south" || e.Zone == "west")
-		}},
+		filter: store.PopulationFilter{Sector: store.SectorConstruction, Supervised: yes(), Zones: []string{"south", "west"}}},
 	{Key: "construction_east", Name: "建筑工地（东区，纳入监管）",
-		where: "e.sector = 'construction' AND e.supervised = ? AND e.zone = 'east'",
-		match: func(e store.Enterprise) bool {
-			return e.Sector == store.SectorConstruction && e.Supervised && e.Zone == "east"
-		}},
-}
-
-// whereArgs are the parameters of a population's where clause.
-func (p Population) whereArgs() []any {
-	switch p.Key {
-	case "industrial":
-		return nil
-	case "service":
-		return []any{false}
-	default:
-		return []any{true}
-	}
+		filter: store.PopulationFilter{Sector: store.SectorConstruction, Supervised: yes(), Zones: []string{"east"}}},
 }
 
 // Populations returns the dashboard populations in display order.
@@ -138,8 +131,11 @@ func populationByKey(key string) (Population, bool) {
 	return Population{}, false
 }
 
-// Matches reports whether enterprise e belongs to the population.
-func (p Population) Matches(e store.Enterprise) bool { return p.match(e) }
+// Matches reports whether enterprise e (its attributes) belongs to the
+// population.
+func (p Population) Matches(e store.Enterprise) bool { return p.filter.Matches(e.Attrs()) }
+
+func (p Population) matches(a store.RegistryAttrs) bool { return p.filter.Matches(a) }
 
 var sectorNames = map[string]string{
 	store.SectorIndustrial:   "工业",

@@ -31,7 +31,8 @@ type TableColumn struct {
 }
 
 // Table is a report or dashboard table ready for export: values are
-// string, int64, float64 or bool, in column order.
+// string, int64, float64, bool or *float64 (a rate; nil when unknown, an
+// empty cell), in column order.
 type Table struct {
 	Title   string
 	Columns []TableColumn
@@ -60,6 +61,11 @@ func cellText(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case *float64: // a rate: nil is unknown, an empty cell
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
 	case string:
 		return Neutralize(x)
 	case int64:
@@ -164,7 +170,14 @@ func (t *Table) WriteXLSX(w io.Writer) error {
 	}
 	for n, r := range t.Rows {
 		for i, c := range t.Columns {
-			switch v := r[i].(type) {
+			v := r[i]
+			if p, ok := v.(*float64); ok { // a rate: nil is unknown, an empty cell
+				v = nil
+				if p != nil {
+					v = *p
+				}
+			}
+			switch v := v.(type) {
 			case string:
 				row[i] = Neutralize(v)
 			case float64:
@@ -260,7 +273,7 @@ func TrendTable(tr *Trend) *Table {
 	t := &Table{Title: "审批趋势 " + tr.Sector, Columns: []TableColumn{{"date", "日期", KindDate},
 		{"approved", "累计审批", KindInt}, {"total", "企业总数", KindInt}, {"rate", "审批率", KindPercent}}}
 	for _, p := range tr.Points {
-		t.Rows = append(t.Rows, []any{p.Date, p.Approved, tr.Total, p.Rate})
+		t.Rows = append(t.Rows, []any{p.Date, p.Approved, p.Total, p.Rate})
 	}
 	return t
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"fugong/internal/apperror"
@@ -23,21 +22,12 @@ const (
 	kindDate
 )
 
-// entRow is one enterprise with its latest filing, that filing's roster
-// summary and its problem counts: everything a view may show. It holds no
-// personal data (no contact, no roster rows).
+// entRow is one enterprise of the registry of the day with its latest
+// filing, that filing's roster summary and its problem counts: everything a
+// view may show. It holds no personal data (no contact, no roster rows).
 type entRow struct {
-	e                            store.Enterprise
-	status                       sql.NullString
-	submittedAt, approvedAt      sql.NullTime
-	planned, resumed             sql.NullString
-	staffTotal, staffOnsite      sql.NullInt64
-	masks, thermometers          sql.NullInt64
-	disinfectant                 sql.NullFloat64
-	isolation                    sql.NullBool
-	rosterJSON                   sql.NullString
-	found, rectified, openProbls sql.NullInt64
-	roster                       roster.Summary
+	store.ReportRow
+	roster roster.Summary
 }
 
 type fieldDef struct {
@@ -58,59 +48,59 @@ func i64(n sql.NullInt64) int64 { return n.Int64 }
 // them). Contact names and phones, ID numbers and roster rows are absent by
 // design: reports carry aggregates and enterprise-level facts only.
 var fields = map[string]fieldDef{
-	"enterprise.name":        {kindText, func(_ *Service, r *entRow) any { return r.e.Name }},
-	"enterprise.credit_code": {kindText, func(_ *Service, r *entRow) any { return r.e.CreditCode }},
+	"enterprise.name":        {kindText, func(_ *Service, r *entRow) any { return r.E.Name }},
+	"enterprise.credit_code": {kindText, func(_ *Service, r *entRow) any { return r.E.CreditCode }},
 	"enterprise.street": {kindText, func(s *Service, r *entRow) any {
-		if st, ok := s.areas.Street(r.e.Street); ok {
+		if st, ok := s.areas.Street(r.E.Street); ok {
 			return st.Name
 		}
-		return r.e.Street
+		return r.E.Street
 	}},
 	"enterprise.zone": {kindText, func(s *Service, r *entRow) any {
-		if z, ok := s.areas.Zone(r.e.Zone); ok {
+		if z, ok := s.areas.Zone(r.E.Zone); ok {
 			return z.Name
 		}
-		return r.e.Zone
+		return r.E.Zone
 	}},
 	"enterprise.sector": {kindText, func(_ *Service, r *entRow) any {
-		if n, ok := sectorNames[r.e.Sector]; ok {
+		if n, ok := sectorNames[r.E.Sector]; ok {
 			return n
 		}
-		return r.e.Sector
+		return r.E.Sector
 	}},
-	"enterprise.above_scale": {kindBool, func(_ *Service, r *entRow) any { return r.e.AboveScale }},
+	"enterprise.above_scale": {kindBool, func(_ *Service, r *entRow) any { return r.E.AboveScale }},
 	"filing.status": {kindText, func(_ *Service, r *entRow) any {
-		if !r.status.Valid {
+		if !r.Status.Valid {
 			return "未备案"
 		}
-		if n, ok := statusNames[store.Status(r.status.String)]; ok {
+		if n, ok := statusNames[store.Status(r.Status.String)]; ok {
 			return n
 		}
-		return r.status.String
+		return r.Status.String
 	}},
-	"filing.submitted_date":        {kindDate, func(_ *Service, r *entRow) any { return shDate(r.submittedAt) }},
-	"filing.approved_date":         {kindDate, func(_ *Service, r *entRow) any { return shDate(r.approvedAt) }},
-	"filing.planned_resume_date":   {kindDate, func(_ *Service, r *entRow) any { return r.planned.String }},
-	"filing.resumed_date":          {kindDate, func(_ *Service, r *entRow) any { return r.resumed.String }},
-	"filing.staff_total":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.staffTotal) }},
-	"filing.staff_onsite":          {kindInt, func(_ *Service, r *entRow) any { return i64(r.staffOnsite) }},
-	"filing.filed":                 {kindBool, func(_ *Service, r *entRow) any { return r.submittedAt.Valid }},
-	"filing.approved":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.status.String) == store.StatusApproved }},
-	"filing.returned":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.status.String) == store.StatusReturned }},
-	"filing.resumed":               {kindBool, func(_ *Service, r *entRow) any { return r.resumed.String != "" }},
-	"supplies.masks":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.masks) }},
-	"supplies.thermometers":        {kindInt, func(_ *Service, r *entRow) any { return i64(r.thermometers) }},
-	"supplies.disinfectant_liters": {kindFloat, func(_ *Service, r *entRow) any { return r.disinfectant.Float64 }},
-	"supplies.isolation_room":      {kindBool, func(_ *Service, r *entRow) any { return r.isolation.Bool }},
+	"filing.submitted_date":        {kindDate, func(_ *Service, r *entRow) any { return shDate(r.SubmittedAt) }},
+	"filing.approved_date":         {kindDate, func(_ *Service, r *entRow) any { return shDate(r.ApprovedAt) }},
+	"filing.planned_resume_date":   {kindDate, func(_ *Service, r *entRow) any { return r.Planned.String }},
+	"filing.resumed_date":          {kindDate, func(_ *Service, r *entRow) any { return r.Resumed.String }},
+	"filing.staff_total":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.StaffTotal) }},
+	"filing.staff_onsite":          {kindInt, func(_ *Service, r *entRow) any { return i64(r.StaffOnsite) }},
+	"filing.filed":                 {kindBool, func(_ *Service, r *entRow) any { return r.SubmittedAt.Valid }},
+	"filing.approved":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.Status.String) == store.StatusApproved }},
+	"filing.returned":              {kindBool, func(_ *Service, r *entRow) any { return store.Status(r.Status.String) == store.StatusReturned }},
+	"filing.resumed":               {kindBool, func(_ *Service, r *entRow) any { return r.Resumed.String != "" }},
+	"supplies.masks":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.Masks) }},
+	"supplies.thermometers":        {kindInt, func(_ *Service, r *entRow) any { return i64(r.Thermometers) }},
+	"supplies.disinfectant_liters": {kindFloat, func(_ *Service, r *entRow) any { return r.Disinfectant.Float64 }},
+	"supplies.isolation_room":      {kindBool, func(_ *Service, r *entRow) any { return r.Isolation.Bool }},
 	"roster.rows":                  {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.Rows) }},
 	"roster.fever":                 {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.Fever) }},
 	"roster.health_code_red":       {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.HealthCodeRed) }},
 	"roster.health_code_yellow":    {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.HealthCodeYellow) }},
 	"roster.hubei_14d":             {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.Hubei14d) }},
 	"roster.in_quarantine":         {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.InQuarantine) }},
-	"problems.found":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.found) }},
-	"problems.rectified":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.rectified) }},
-	"problems.open":                {kindInt, func(_ *Service, r *entRow) any { return i64(r.openProbls) }},
+	"problems.found":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.Found) }},
+	"problems.rectified":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.Rectified) }},
+	"problems.open":                {kindInt, func(_ *Service, r *entRow) any { return i64(r.OpenProbls) }},
 }
 
 var kindOf = map[kind]Kind{kindText: KindText, kindInt: KindInt, kindFloat: KindNumber, kindBool: KindText, kindDate: KindDate}
@@ -160,22 +150,6 @@ func (s *Service) info(v *View) ViewInfo {
 	return ViewInfo{ID: v.ID, Title: v.Title, Department: v.Department, DepartmentName: s.cfg.DepartmentName(v.Department), GroupBy: v.GroupBy}
 }
 
-// viewQuery reads every enterprise of a view with its latest filing (highest
-// id), that filing's roster summary and its problem counts: one query,
-// whatever the number of enterprises.
-const viewQuery = `SELECT e.id, e.credit_code, e.name, e.sector, e.above_scale, e.real_estate, e.zone, e.street, e.supervised,
-  f.status, f.submitted_at, f.approved_at, f.planned_resume_date, f.resumed_date, f.staff_total, f.staff_onsite,
-  f.masks, f.thermometers, f.disinfectant_liters, f.isolation_room, a.roster_summary,
-  p.found, p.rectified, p.open_n
-FROM enterprises e
-LEFT JOIN (SELECT enterprise_id, MAX(id) AS id FROM filings GROUP BY enterprise_id) lf ON lf.enterprise_id = e.id
-LEFT JOIN filings f ON f.id = lf.id
-LEFT JOIN attachments a ON a.id = f.roster_attachment_id
-LEFT JOIN (SELECT enterprise_id, COUNT(*) AS found,
-    SUM(CASE WHEN status = 'rectified' THEN 1 ELSE 0 END) AS rectified,
-    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_n
-  FROM problems WHERE enterprise_id IS NOT NULL GROUP BY enterprise_id) p ON p.enterprise_id = e.id`
-
 // Build returns view id for scope. A view of another department, or none
 // with that id, is apperror.NotFound; a role without reports is
 // apperror.Forbidden; a database failure apperror.Unavailable or internal.
@@ -200,44 +174,39 @@ func (s *Service) Build(ctx context.Context, scope store.Scope, id string) (*Rep
 	return rep, nil
 }
 
+// viewRows reads the registry as it stands today with each enterprise's
+// latest filing (store.ReportRows) and keeps those the view's filter
+// selects.
 func (s *Service) viewRows(ctx context.Context, v *View) ([]entRow, error) {
-	var where []string
-	var args []any
-	if v.Filter.Population != "" {
-		pop, _ := populationByKey(v.Filter.Population) // validated at load
-		where = append(where, pop.where)
-		args = append(args, pop.whereArgs()...)
-	}
-	if len(v.Filter.Status) > 0 {
-		where = append(where, "f.status IN ?")
-		args = append(args, v.Filter.Status)
-	}
-	q := viewQuery
-	if len(where) > 0 {
-		q += "\nWHERE " + strings.Join(where, " AND ")
-	}
-	q += "\nORDER BY e.street, e.id"
-	rows, err := s.db.Gorm().WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.db.ReportRows(ctx, s.today().Format(time.DateOnly))
 	if err != nil {
-		return nil, dbErr(err)
+		return nil, err
 	}
-	defer rows.Close()
+	var pop *Population
+	if v.Filter.Population != "" {
+		p, _ := populationByKey(v.Filter.Population) // validated at load
+		pop = &p
+	}
+	status := map[string]bool{}
+	for _, st := range v.Filter.Status {
+		status[st] = true
+	}
 	var out []entRow
-	for rows.Next() {
-		var r entRow
-		if err := rows.Scan(&r.e.ID, &r.e.CreditCode, &r.e.Name, &r.e.Sector, &r.e.AboveScale, &r.e.RealEstate, &r.e.Zone, &r.e.Street, &r.e.Supervised,
-			&r.status, &r.submittedAt, &r.approvedAt, &r.planned, &r.resumed, &r.staffTotal, &r.staffOnsite,
-			&r.masks, &r.thermometers, &r.disinfectant, &r.isolation, &r.rosterJSON,
-			&r.found, &r.rectified, &r.openProbls); err != nil {
-			return nil, dbErr(err)
+	for _, r := range rows {
+		if pop != nil && !pop.Matches(r.E) {
+			continue
 		}
-		if r.rosterJSON.Valid && r.rosterJSON.String != "" {
+		if len(status) > 0 && (!r.Status.Valid || !status[r.Status.String]) {
+			continue
+		}
+		er := entRow{ReportRow: r}
+		if r.RosterJSON.Valid && r.RosterJSON.String != "" {
 			// A summary that does not parse counts as no roster: reports never fail on one bad row.
-			_ = json.Unmarshal([]byte(r.rosterJSON.String), &r.roster)
+			_ = json.Unmarshal([]byte(r.RosterJSON.String), &er.roster)
 		}
-		out = append(out, r)
+		out = append(out, er)
 	}
-	return out, dbErr(rows.Err())
+	return out, nil
 }
 
 func columnKey(c Column) string {
@@ -337,7 +306,7 @@ func (s *Service) groupTable(v *View, rows []entRow) *Table {
 	total := newGroup("合计")
 	for i := range rows {
 		r := &rows[i]
-		k := groupKey(v.GroupBy, r.e)
+		k := groupKey(v.GroupBy, r.E)
 		g, ok := byKey[k]
 		if !ok { // a value outside the configured areas: shown under its code
 			g = newGroup(k)
@@ -374,7 +343,7 @@ func (s *Service) groupTable(v *View, rows []entRow) *Table {
 			case c.Agg == "count":
 				cells[j] = g.count[j]
 			case c.Agg == "rate":
-				cells[j] = Percent(g.count[j], g.n)
+				cells[j] = Rate(g.count[j], g.n) // nil (an empty cell) for an empty group
 			case c.Agg == "sum" && fields[c.Field].kind == kindFloat:
 				cells[j] = float64(int64(g.sum[j]*100+0.5)) / 100
 			default:

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Sectors of the registry.
@@ -27,8 +25,13 @@ type Enterprise struct {
 	Zone       string
 	Street     string
 	Supervised bool
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// ValidFrom is the first day in the registry and ValidTo the first day
+	// out of it (YYYY-MM-DD; OpenEnded while in). On input to
+	// UpsertEnterprisesOn they are the dates the file states, or empty.
+	ValidFrom string
+	ValidTo   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName maps Enterprise to enterprises.
@@ -114,62 +117,6 @@ type UpsertResult struct {
 	Created   int `json:"created"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
-}
-
-// UpsertEnterprises inserts new credit codes and updates changed rows, all in
-// one transaction; with dryRun it only counts. Existing rows are read in
-// batches of 500 codes and new rows written in batches of insertBatch().
-func (db *DB) UpsertEnterprises(ctx context.Context, rows []Enterprise, dryRun bool) (UpsertResult, error) {
-	var res UpsertResult
-	err := db.orm(ctx).Transaction(func(tx *gorm.DB) error {
-		existing := make(map[string]Enterprise, len(rows))
-		for start := 0; start < len(rows); start += 500 {
-			end := min(start+500, len(rows))
-			codes := make([]string, 0, end-start)
-			for _, r := range rows[start:end] {
-				codes = append(codes, r.CreditCode)
-			}
-			var found []Enterprise
-			if err := tx.Where("credit_code IN ?", codes).Find(&found).Error; err != nil {
-				return dbErr(err, "enterprises")
-			}
-			for _, e := range found {
-				existing[e.CreditCode] = e
-			}
-		}
-		var create []Enterprise
-		now := time.Now().UTC()
-		for _, r := range rows {
-			old, ok := existing[r.CreditCode]
-			if !ok {
-				r.ID, r.CreatedAt, r.UpdatedAt = 0, now, now
-				create = append(create, r)
-				continue
-			}
-			if old.Name == r.Name && old.Sector == r.Sector && old.AboveScale == r.AboveScale && old.RealEstate == r.RealEstate &&
-				old.Zone == r.Zone && old.Street == r.Street && old.Supervised == r.Supervised {
-				res.Unchanged++
-				continue
-			}
-			res.Updated++
-			if dryRun {
-				continue
-			}
-			err := tx.Model(&Enterprise{}).Where("id = ?", old.ID).Updates(map[string]any{
-				"name": r.Name, "sector": r.Sector, "above_scale": r.AboveScale, "real_estate": r.RealEstate,
-				"zone": r.Zone, "street": r.Street, "supervised": r.Supervised, "updated_at": now,
-			}).Error
-			if err != nil {
-				return dbErr(err, "enterprise "+r.CreditCode)
-			}
-		}
-		res.Created = len(create)
-		if dryRun || len(create) == 0 {
-			return nil
-		}
-		return dbErr(tx.CreateInBatches(&create, db.insertBatch()).Error, "enterprises")
-	})
-	return res, err
 }
 
 func escapeLike(s string) string {

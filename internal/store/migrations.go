@@ -25,6 +25,7 @@ var migrations = []migration{
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
 	{5, "audit chain head, locked by appends inside the change's transaction", migrate5},
+	{6, "dated registry (enterprise versions) and per-enterprise status timeline", migrate6},
 }
 
 // schemaMigration records an applied step.

@@ -394,3 +394,15 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return strings.ToLower(hex.EncodeToString(b))
 }
+
+// Wipe empties the registry and everything the dashboards count (problems,
+// filings, registry versions with their timeline, enterprises), so a test can play
+// several histories on one database.
+func Wipe(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	for _, tbl := range []string{"problems", "filings", "enterprise_versions", "enterprises"} {
+		if err := db.Gorm().Exec("DELETE FROM " + tbl).Error; err != nil {
+			tb.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Timeline is one enterprise's status timeline: the earliest time any of
+// its filings reached each state, as the dashboards count them (report's
+// package comment states the rules). It is derived from the filings and
+// kept on the enterprise's registry versions (enterprise_versions), where
+// the dashboards read it with the attributes in one covering index: written
+// by the filing service in the same transaction as each change
+// (MarkTimeline), recomputable at any time (RebuildTimeline); the two
+// always agree.
+type Timeline struct {
+	EnterpriseID int64      `json:"enterprise_id"`
+	SubmittedAt  *time.Time `json:"submitted_at"` // first filing submitted (its latest submission)
+	ApprovedAt   *time.Time `json:"approved_at"`  // first approval
+	ReturnedAt   *time.Time `json:"returned_at"`  // a filing currently returned, decided then
+	RejectedAt   *time.Time `json:"rejected_at"`  // a filing currently rejected, decided then
+	ResumedDate  *string    `json:"resumed_date"` // YYYY-MM-DD, the earliest resumption reported
+}
+
+// timelineUpdate computes the timeline from the filings onto registry
+// versions (a WHERE clause may follow). One statement serves the
+// maintained path, the rebuild, re-imports and the migration's backfill, so
+// they cannot drift apart; each subquery reads the covering index
+// idx_filings_dashboard (migration 4) of one enterprise.
+const timelineUpdate = `UPDATE enterprise_versions SET
+  submitted_at = (SELECT MIN(f.submitted_at) FROM filings f WHERE f.enterprise_id = enterprise_versions.enterprise_id),
+  approved_at = (SELECT MIN(f.approved_at) FROM filings f WHERE f.enterprise_id = enterprise_versions.enterprise_id),
+  returned_at = (SELECT MIN(f.decided_at) FROM filings f WHERE f.enterprise_id = enterprise_versions.enterprise_id AND f.status = 'returned'),
+  rejected_at = (SELECT MIN(f.decided_at) FROM filings f WHERE f.enterprise_id = enterprise_versions.enterprise_id AND f.status = 'rejected'),
+  resumed_date = (SELECT MIN(f.resumed_date) FROM filings f WHERE f.enterprise_id = enterprise_versions.enterprise_id AND f.resumed_date <> '')`
+
+// MarkTimeline recomputes the timeline of enterprise enterpriseID from its
+// filings: one statement, meant to run in the transaction that changed a
+// filing (submit, decision, resumption), so the dashboards never see one
+// without the other. Errors are the database's (apperror.Unavailable when
+// it is down).
+func (db *DB) MarkTimeline(ctx context.Context, enterpriseID int64) error {
+	return dbErr(db.orm(ctx).Exec(timelineUpdate+" WHERE enterprise_id = ?", enterpriseID).Error, "timeline")
+}
+
+// RebuildTimeline recomputes every enterprise's timeline from the filings in
+// one statement (`fugong report rebuild`; also after bulk loads that write
+// filings directly, like the demo seed). It returns the number of registry
+// versions written.
+func (db *DB) RebuildTimeline(ctx context.Context) (int64, error) {
+	res := db.orm(ctx).Exec(timelineUpdate)
+	return res.RowsAffected, dbErr(res.Error, "timeline")
+}
+
+// Timelines returns every enterprise's timeline, by enterprise id (tests
+// compare the maintained and the rebuilt timeline with it). An enterprise
+// whose versions disagreed would appear twice.
+func (db *DB) Timelines(ctx context.Context) ([]Timeline, error) {
+	var out []Timeline
+	err := db.orm(ctx).Model(&EnterpriseVersion{}).
+		Distinct("enterprise_id", "submitted_at", "approved_at", "returned_at", "rejected_at", "resumed_date").
+		Order("enterprise_id").Scan(&out).Error
+	return out, dbErr(err, "timeline")
+}
