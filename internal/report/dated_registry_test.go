@@ -1,9 +1,9 @@
 package report_test
 
 import (
-	"fugong/internal/auth"
 	"context"
 	"encoding/json"
+	"fugong/internal/auth"
 	"os"
 	"path/filepath"
 	"strconv"
