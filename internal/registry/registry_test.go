@@ -181,7 +181,7 @@ func TestParseRefusals(t *testing.T) {
 		detail     string
 	}{
 		{"formula", formula, apperror.Invalid, "3 name 单元格是公式"},
-		{"missing header", writeFile(t, "h.csv", []byte("企业名称,行业,街道\n甲,工业,guixi\n")), apperror.Invalid, "1 credit_code 缺少必填列“统一社会信用代码 / credit_code”"},
+		{"missing header", writeFile(t, "h.csv", []byte("企业名称,行业,街道\n甲,工业,guixi\n")), apperror.Invalid, "1 credit_code 缺少必填列“统一社会信用代码”"},
 		{"header only", writeFile(t, "o.csv", []byte("credit_code,name,sector,street\n")), apperror.Invalid, ""},
 		{"empty", writeFile(t, "e.csv", nil), apperror.Invalid, ""},
 		{"pdf", writeFile(t, "p.csv", []byte("%PDF-1.4 ...")), apperror.Unsupported, ""},
