@@ -20,6 +20,7 @@ import (
 	"fugong/internal/pii"
 	"fugong/internal/plans"
 	"fugong/internal/roster"
+	"fugong/internal/sheet"
 	"fugong/internal/store"
 )
 
@@ -47,6 +48,9 @@ type UploadResult struct {
 	store.Attachment
 	Rows    int             `json:"rows,omitempty"`
 	Summary *roster.Summary `json:"summary,omitempty"`
+	// Columns says how a roster was read: sheet, header row, the columns
+	// used and ignored, rows skipped as totals or footers.
+	Columns *sheet.Layout `json:"columns,omitempty"`
 }
 
 // rosterAAD binds encrypted roster rows to the object they came from.
@@ -138,7 +142,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		}
 		sum, _ := json.Marshal(r.Summary)
 		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
-		res.Rows, res.Summary = len(r.Rows), &r.Summary
+		res.Rows, res.Summary, res.Columns = len(r.Rows), &r.Summary, &r.Layout
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)

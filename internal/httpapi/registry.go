@@ -24,14 +24,15 @@ func (s *Server) importRegistry(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Remove()
-	res, err := registry.Import(c.UserContext(), s.deps.Store, f.Path, s.deps.Areas, dryRun)
+	res, layout, err := registry.ImportFile(c.UserContext(), s.deps.Store, f.Path, s.deps.Areas, dryRun)
 	if err != nil {
 		return err
 	}
 	if !dryRun {
 		s.audit(c, "registry_import", "registry", fmt.Sprintf("file=%s created=%d updated=%d unchanged=%d", f.Filename, res.Created, res.Updated, res.Unchanged))
 	}
-	return c.JSON(fiber.Map{"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "errors": []any{}, "dry_run": dryRun})
+	return c.JSON(fiber.Map{"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "errors": []any{}, "dry_run": dryRun,
+		"columns": layout})
 }
 
 func (s *Server) listEnterprises(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"fugong/internal/areas"
+	"fugong/internal/sheet"
 	"fugong/internal/store"
 )
 
@@ -12,11 +13,19 @@ import (
 // the apperror.Invalid from Parse with every bad row; with dryRun it only
 // reports what would change.
 func Import(ctx context.Context, db *store.DB, path string, a *areas.Areas, dryRun bool) (store.UpsertResult, error) {
-	rows, err := Parse(ctx, path, a, Options{})
+	res, _, err := ImportFile(ctx, db, path, a, dryRun)
+	return res, err
+}
+
+// ImportFile is Import that also returns how the file was read (sheet,
+// header row, used and ignored columns, skipped rows) for the answer.
+func ImportFile(ctx context.Context, db *store.DB, path string, a *areas.Areas, dryRun bool) (store.UpsertResult, sheet.Layout, error) {
+	p, err := ParseFile(ctx, path, a, Options{})
 	if err != nil {
-		return store.UpsertResult{}, err
+		return store.UpsertResult{}, sheet.Layout{}, err
 	}
-	return db.UpsertEnterprises(ctx, ToEnterprises(rows), dryRun)
+	res, err := db.UpsertEnterprises(ctx, ToEnterprises(p.Rows), dryRun)
+	return res, p.Layout, err
 }
 
 // ToEnterprises converts parsed rows to store rows.
