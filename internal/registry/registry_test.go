@@ -13,8 +13,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
-	"fugong/internal/msg"
 	"fugong/internal/areas"
+	"fugong/internal/msg"
 	"fugong/internal/sheet"
 	"fugong/internal/sheet/sheettest"
 )

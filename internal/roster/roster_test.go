@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"reflect"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -306,7 +306,7 @@ func TestExcelIdentifiers(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("姓名,身份证号\n")
 	for i := 0; i < 30; i++ {
-		b.WriteString("员工," + MakeIDNumber(i*1000)[:15] + "000\n")
+		b.WriteString("员工," + MakeIDNumber(i * 1000)[:15] + "000\n")
 	}
 	_, err = Parse(context.Background(), writeFile(t, "zeros.csv", []byte(b.String())), resume, Options{})
 	e := apperror.As(err)

@@ -210,7 +210,7 @@ func (l *lineCap) Read(p []byte) (int, error) {
 		}
 		if l.run++; l.run > l.max {
 			return 0, apperror.WithText(apperror.Invalid, msgLineTooLong.With(l.line+1, l.max>>10),
-				[]apperror.Detail{Detail(l.line + 1, "", msgLineTooLong.With(l.line+1, l.max>>10))})
+				[]apperror.Detail{Detail(l.line+1, "", msgLineTooLong.With(l.line+1, l.max>>10))})
 		}
 	}
 	return n, err

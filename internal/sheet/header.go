@@ -1,7 +1,6 @@
 package sheet
 
 import (
-
 	"fugong/internal/apperror"
 	"fugong/internal/msg"
 )
@@ -251,4 +250,3 @@ func (h Header) Name(key string) string {
 	}
 	return key
 }
-
