@@ -100,11 +100,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if err != nil {
 		return nil, err
 	}
-	if kind == KindRoster && ft == filetype.TXT {
-		// A one-column or header-only CSV has no delimiter to recognise it
-		// by; let the roster parser judge it (it answers 422 with the row).
-		ft = filetype.CSV
-	}
+	// A text file is a TXT plan or a CSV roster, whatever it holds.
+	ft = filetype.ForPurpose(kind, ft)
 	if err := filetype.Allowed(kind, ft); err != nil {
 		return nil, err
 	}
