@@ -328,3 +328,10 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeRadicals(t *testing.T) {
+	// What Chromium/Skia PDFs with Noto CJK fonts give for "一人口车" and "消毒".
+	if got := Normalize("⼀⼈⼝⻋ 消毒\uF900"); got != "一人口车 消毒\u8C48" {
+		t.Fatalf("Normalize = %q", got)
+	}
+}
