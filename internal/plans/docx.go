@@ -42,13 +42,15 @@ func extractDOCX(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Te
 	}
 	var doc *zip.File
 	var headers, footers []*zip.File
-	var numbering *zip.File
+	var numbering, styles *zip.File
 	for _, f := range zr.File {
 		switch name := f.Name; {
 		case name == "word/document.xml":
 			doc = f
 		case name == "word/numbering.xml":
 			numbering = f
+		case name == "word/styles.xml":
+			styles = f
 		case strings.HasPrefix(name, "word/header") && strings.HasSuffix(name, ".xml"):
 			headers = append(headers, f)
 		case strings.HasPrefix(name, "word/footer") && strings.HasSuffix(name, ".xml"):
@@ -64,13 +66,18 @@ func extractDOCX(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Te
 		if w.lists, err = readNumbering(numbering, budget); err != nil {
 			return Text{}, err
 		}
+		if styles != nil {
+			if w.styles, err = readStyleNumbering(styles, budget); err != nil {
+				return Text{}, err
+			}
+		}
 	}
 	sort.Slice(headers, func(i, j int) bool { return headers[i].Name < headers[j].Name })
 	sort.Slice(footers, func(i, j int) bool { return footers[i].Name < footers[j].Name })
 	seen := map[string]bool{} // first-page and even-page headers often repeat the default one
 	part := func(f *zip.File, mark string) error {
 		var b strings.Builder
-		pw := &docxWriter{ctx: ctx, maxText: lim.MaxText, lists: w.lists, counters: map[string][]int{}, out: &b}
+		pw := &docxWriter{ctx: ctx, maxText: lim.MaxText, lists: w.lists, styles: w.styles, counters: map[string][]int{}, out: &b}
 		if err := pw.part(f, budget); err != nil {
 			return err
 		}
@@ -119,8 +126,15 @@ type docxWriter struct {
 	ctx      context.Context
 	maxText  int
 	out      *strings.Builder
-	lists    map[string]docxList  // numId → levels
-	counters map[string][]int     // numId → current number per level
+	lists    map[string]docxList // numId → levels
+	styles   map[string]styleNum // paragraph style → its numbering ("List Number")
+	counters map[string][]int    // numId → current number per level
+}
+
+// styleNum is the numbering a paragraph style carries.
+type styleNum struct {
+	numID string
+	ilvl  int
 }
 
 func (w *docxWriter) text() *strings.Builder {
@@ -141,7 +155,7 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 	b := w.text()
 	dec := xml.NewDecoder(cr)
 	inText, fallback := false, 0
-	numID, ilvl, inNumPr := "", 0, false
+	numID, ilvl, inNumPr, style := "", 0, false, ""
 	paraStart := b.Len()
 	for n := 0; ; n++ {
 		if n%ctxCheckEvery == 0 {
@@ -172,7 +186,9 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 			switch t.Name.Local {
 			case "p":
 				paraStart = b.Len()
-				numID, ilvl = "", 0
+				numID, ilvl, style = "", 0, ""
+			case "pStyle":
+				style = xmlAttr(t, "val")
 			case "numPr":
 				inNumPr = true
 			case "ilvl":
@@ -204,6 +220,12 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 			case "numPr":
 				inNumPr = false
 			case "pPr":
+				if sn, ok := w.styles[style]; ok && numID == "" {
+					numID = sn.numID
+					if !inNumPr && ilvl == 0 {
+						ilvl = sn.ilvl
+					}
+				}
 				if numID != "" && numID != "0" {
 					if m := w.marker(numID, ilvl); m != "" {
 						b.WriteString(m)
@@ -405,4 +427,48 @@ func roman(n int) string {
 		}
 	}
 	return b.String()
+}
+
+// readStyleNumbering reads the numbering paragraph styles carry in
+// word/styles.xml (python-docx's and Word's "List Number", "List Bullet").
+func readStyleNumbering(f *zip.File, budget *capBudget) (map[string]styleNum, error) {
+	rc, cr, err := budget.open(f)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	defer budget.charge(cr)
+	out := map[string]styleNum{}
+	dec := xml.NewDecoder(cr)
+	cur := ""
+	var sn styleNum
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, errInflateCap) {
+				return nil, inflateTooLarge(budget.max)
+			}
+			return out, nil // styles are a nicety: keep what was read
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "style":
+				cur, sn = xmlAttr(t, "styleId"), styleNum{}
+			case "numId":
+				sn.numID = xmlAttr(t, "val")
+			case "ilvl":
+				sn.ilvl, _ = strconv.Atoi(xmlAttr(t, "val"))
+			}
+		case xml.EndElement:
+			if t.Name.Local == "style" && cur != "" && sn.numID != "" {
+				out[cur] = sn
+				cur = ""
+			}
+		}
+	}
+	return out, nil
 }

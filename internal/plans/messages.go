@@ -17,12 +17,12 @@ var (
 	msgInflate       = msg.New("plans.inflate", "文件解压后超过 %d 字节（疑似压缩炸弹）", "the file inflates to more than %d bytes (possible decompression bomb)")
 
 	// Notes on an accepted plan (stored with the attachment, see noteText).
-	noteNoPDFText  = msg.New("plans.note.no_pdf_text", "PDF 中未能提取文字（可能是扫描件），审核人须阅读原件", "No text could be extracted from this PDF (it may be a scan): the reviewer must read the file")
+	noteNoPDFText  = msg.New("plans.note.no_pdf_text", "PDF 中未能提取文字（可能是扫描件）", "No text could be extracted from this PDF (it may be a scan)")
 	noteNoText     = msg.New("plans.note.no_text", "文件中没有文字", "The file contains no text")
 	noteTruncated  = msg.New("plans.note.truncated", "文字过长，仅保留开头部分", "The text is very long; only its beginning was kept")
 	notePDFPartial = msg.New("plans.note.pdf_partial", "PDF 中部分文字使用了无法解码的字体，已略过", "Part of this PDF uses fonts whose text cannot be decoded; it was skipped")
-	notePDFLocked  = msg.New("plans.note.pdf_locked", "PDF 设有打开密码，无法读取文字，审核人须向企业索取密码或未加密的文件", "This PDF needs a password to open, so its text cannot be read: the reviewer must ask for the password or an unprotected file")
-	notePDFActive  = msg.New("plans.note.pdf_active", "注意：此 PDF 含有打开时自动执行的动作或脚本（OpenAction/JavaScript），请勿在允许脚本的阅读器中打开", "Caution: this PDF runs an action or script when opened (OpenAction/JavaScript); do not open it in a viewer that allows scripts")
+	notePDFLocked  = msg.New("plans.note.pdf_locked", "PDF 设有打开密码，无法读取文字", "This PDF needs a password to open; its text cannot be read")
+	notePDFActive  = msg.New("plans.note.pdf_active", "注意：此 PDF 打开时会运行脚本或动作（JavaScript/OpenAction）", "Caution: this PDF runs a script or action when opened (JavaScript/OpenAction)")
 )
 
 // noteText renders a note for storage with the attachment: the note is

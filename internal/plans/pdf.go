@@ -31,10 +31,10 @@ var objHeader = regexp.MustCompile(`(\d+)[\x00\t\n\f\r ]+(\d+)[\x00\t\n\f\r ]+ob
 
 type pdfObject struct {
 	num, gen int // -1 for an object read from an object stream (not encrypted on its own)
-	val     any
-	raw     []byte // stream bytes as stored, nil if not a stream
-	decoded []byte
-	done    bool // decoded was attempted
+	val      any
+	raw      []byte // stream bytes as stored, nil if not a stream
+	decoded  []byte
+	done     bool // decoded was attempted
 }
 
 type pdfDoc struct {
@@ -372,30 +372,41 @@ func (d *pdfDoc) setupCrypt() {
 	d.crypt = c
 }
 
-// hasActiveContent reports whether the document asks a viewer to do
-// something by itself: an /OpenAction or additional actions (/AA) on the
-// catalog or a page, document JavaScript (/Names /JavaScript), or any
-// JavaScript, Launch, SubmitForm or ImportData action anywhere.
+// hasActiveContent reports whether the document asks a viewer to run
+// something by itself: document JavaScript (/Names /JavaScript), or a
+// JavaScript, Launch, SubmitForm or ImportData action anywhere (an
+// /OpenAction, a page's or the catalog's /AA, a link). An /OpenAction that
+// only opens a page (a destination array, what most writers put) is not.
 func (d *pdfDoc) hasActiveContent() bool {
-	if root := d.findRoot(); root != nil {
-		if root["OpenAction"] != nil || root["AA"] != nil || d.dict(root["Names"])["JavaScript"] != nil {
-			return true
-		}
+	if root := d.findRoot(); root != nil && d.dict(root["Names"])["JavaScript"] != nil {
+		return true
 	}
 	for _, o := range d.objs {
 		dd, ok := o.val.(pdfDict)
 		if !ok {
 			continue
 		}
-		if dd["JS"] != nil || (dd["Type"] == pdfName("Page") && dd["AA"] != nil) {
+		if dd["JS"] != nil {
 			return true
 		}
-		switch dd["S"] {
-		case pdfName("JavaScript"), pdfName("Launch"), pdfName("SubmitForm"), pdfName("ImportData"):
+		if dangerousAction(dd) || dangerousAction(d.dict(dd["OpenAction"])) {
 			return true
+		}
+		for _, v := range d.dict(dd["AA"]) {
+			if dangerousAction(d.dict(v)) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+func dangerousAction(a pdfDict) bool {
+	switch a["S"] {
+	case pdfName("JavaScript"), pdfName("Launch"), pdfName("SubmitForm"), pdfName("ImportData"):
+		return true
+	}
+	return a["JS"] != nil
 }
 
 func (d *pdfDoc) findRoot() pdfDict {

@@ -127,6 +127,7 @@ func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size
 	if t.Active {
 		t.Note = joinNotes(NotePDFActive, t.Note)
 	}
+	t.Note = capNote(t.Note)
 	return t, nil
 }
 
@@ -135,6 +136,27 @@ func ctxError(err error) error {
 		return apperror.WrapMsg(err, apperror.TooLarge, msgTimeout)
 	}
 	return apperror.WrapMsg(err, apperror.Internal, msgCancelled)
+}
+
+// MaxNoteBytes is the most a note may hold: the attachments table keeps
+// 255 bytes on MariaDB.
+const MaxNoteBytes = 255
+
+// capNote keeps whole notes from the first (the most important) while they
+// fit MaxNoteBytes.
+func capNote(n string) string {
+	if len(n) <= MaxNoteBytes {
+		return n
+	}
+	parts := strings.Split(n, "；")
+	out := parts[0]
+	for _, p := range parts[1:] {
+		if len(out)+len("；")+len(p) > MaxNoteBytes {
+			break
+		}
+		out += "；" + p
+	}
+	return truncateUTF8(out, MaxNoteBytes)
 }
 
 func joinNotes(a, b string) string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fugong/internal/apperror"
 	"fugong/internal/filetype"
@@ -333,5 +334,14 @@ func TestNormalizeRadicals(t *testing.T) {
 	// What Chromium/Skia PDFs with Noto CJK fonts give for "一人口车" and "消毒".
 	if got := Normalize("⼀⼈⼝⻋ 消毒\uF900"); got != "一人口车 消毒\u8C48" {
 		t.Fatalf("Normalize = %q", got)
+	}
+}
+
+func TestNotesFitTheColumn(t *testing.T) {
+	for _, n := range []string{NoteNoPDFText, NoteNoText, NoteTruncated, NotePDFPartial, NotePDFLocked, NotePDFActive,
+		capNote(joinNotes(joinNotes(NotePDFActive, NoteNoPDFText), NoteTruncated))} {
+		if len(n) > MaxNoteBytes || !utf8.ValidString(n) || n == "" {
+			t.Errorf("note %q: %d bytes", n, len(n))
+		}
 	}
 }

@@ -55,18 +55,48 @@ func NormalizeIDNumber(s string) string {
 }
 
 // LostDigits reports whether a normalised ID number is a number Excel
-// wrote in scientific notation (5.10107E+17): its last digits are gone.
+// wrote in scientific notation (5.10107E+17) with fewer than 18
+// significant digits: its last digits are gone. ExactNumber reads one that
+// kept them all.
 func LostDigits(s string) bool {
+	mant, exp, ok := scientific(s)
+	return ok && !(exp == 17 && len(mant) == 18)
+}
+
+// ExactNumber returns the 18 digits of a number cell written in scientific
+// notation that holds all of them ("5.10107198503120118E+17"), ok false
+// otherwise.
+func ExactNumber(s string) (string, bool) {
+	mant, exp, ok := scientific(s)
+	if !ok || exp != 17 || len(mant) != 18 {
+		return "", false
+	}
+	return mant, true
+}
+
+// scientific splits d.ddddE+xx into its significant digits (trailing zeros
+// of the fraction kept) and exponent.
+func scientific(s string) (string, int, bool) {
 	i := strings.IndexAny(s, "eE")
 	if i <= 0 || i == len(s)-1 {
-		return false
+		return "", 0, false
 	}
 	mant, exp := s[:i], strings.TrimPrefix(s[i+1:], "+")
-	if !allDigits(exp) {
-		return false
+	if !allDigits(exp) || len(exp) > 3 {
+		return "", 0, false
+	}
+	if d := strings.IndexByte(mant, '.'); d >= 0 && d != 1 {
+		return "", 0, false
 	}
 	mant = strings.Replace(mant, ".", "", 1)
-	return allDigits(mant)
+	if !allDigits(mant) {
+		return "", 0, false
+	}
+	e := 0
+	for _, c := range exp {
+		e = e*10 + int(c-'0')
+	}
+	return mant, e, true
 }
 
 // CheckIDNumber validates a normalised resident ID number (GB 11643): 18

@@ -315,6 +315,9 @@ func (p *rowParser) parse(sr sheet.Row) (Row, []apperror.Detail, *suspect) {
 	}
 	raw := p.h.Get(sr, "id_number")
 	row.IDNumber = NormalizeIDNumber(raw)
+	if exact, ok := ExactNumber(row.IDNumber); ok {
+		row.IDNumber = exact
+	}
 	switch {
 	case row.IDNumber == "":
 		add("id_number", msgIDEmpty.With())

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
@@ -352,5 +354,33 @@ func TestDate1904(t *testing.T) {
 	}
 	if _, ok := ParseDateIn("2月1日", false, false, 0); ok {
 		t.Error("a date without year accepted without a filing year")
+	}
+}
+
+// TestExactNumberCells: a number cell that holds all 18 digits (excelize
+// SetCellInt, or scientific notation with 18 significant digits) is
+// accepted; 16 significant digits are not.
+func TestExactNumberCells(t *testing.T) {
+	id := MakeIDNumber(7)
+	for id[17] == 'X' {
+		t.Skip("needs a numeric check digit")
+	}
+	p := filepath.Join(t.TempDir(), "n.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "身份证号"})
+	n, _ := strconv.ParseInt(id, 10, 64)
+	f.SetCellValue("Sheet1", "A2", "甲")
+	f.SetCellInt("Sheet1", "B2", n)
+	f.SetCellValue("Sheet1", "A3", "乙")
+	f.SetCellValue("Sheet1", "B3", MakeIDNumber(8)[:1]+"."+MakeIDNumber(8)[1:]+"E+17")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse(context.Background(), p, resume, Options{})
+	if err != nil || res.Rows[0].IDNumber != id || res.Rows[1].IDNumber != MakeIDNumber(8) {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if !LostDigits("5.101071985031201e+17") || LostDigits(id) {
+		t.Fatal("LostDigits")
 	}
 }

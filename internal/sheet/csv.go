@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
 	"fugong/internal/apperror"
@@ -106,6 +107,11 @@ func openCSV(path string) (source, Encoding, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
+	}
+	var head [2]byte
+	n, _ := f.ReadAt(head[:], 0)
+	if n == 2 && (head == [2]byte{0xFF, 0xFE} || head == [2]byte{0xFE, 0xFF}) {
+		return openUTF16(f)
 	}
 	enc, err := detectEncoding(f)
 	if err != nil {
@@ -214,4 +220,25 @@ func (l *lineCap) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// openUTF16 reads what Excel's "Unicode text" and Notepad's "Unicode" save:
+// UTF-16 with a BOM, usually tab-separated.
+func openUTF16(f *os.File) (source, Encoding, error) {
+	dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	var head [16 << 10]byte
+	n, _ := f.ReadAt(head[:], 0)
+	sample, _ := dec.Bytes(head[:n&^1])
+	comma := ','
+	if bytes.Count(sample, []byte{'\t'}) > bytes.Count(sample, []byte{','}) {
+		comma = '\t'
+	}
+	dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	in := &lineCap{r: transform.NewReader(bufio.NewReaderSize(f, 64<<10), dec), max: MaxLineBytes}
+	r := csv.NewReader(in)
+	r.Comma = comma
+	r.LazyQuotes = comma == '\t'
+	r.ReuseRecord = true
+	r.FieldsPerRecord = -1
+	return &csvSource{f: f, r: r, enc: UTF16}, UTF16, nil
 }

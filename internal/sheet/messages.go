@@ -11,7 +11,6 @@ var (
 	msgCannotRead      = msg.New("sheet.cannot_read", "无法读取上传文件", "cannot read the uploaded file")
 	msgUnsupported     = msg.New("sheet.unsupported", "不支持的文件类型（%s），请上传 CSV 或 XLSX", "unsupported file type (%s); upload CSV or XLSX")
 	msgKindXLS         = msg.New("sheet.kind_xls", "旧版 Excel (.xls) 或加密的工作簿，请在 Excel/WPS 中另存为 XLSX", "legacy .xls or encrypted workbook; save it as XLSX in Excel/WPS")
-	msgKindUTF16       = msg.New("sheet.kind_utf16", "UTF-16 文本，请另存为“CSV UTF-8”", "UTF-16 text; save it as \"CSV UTF-8\"")
 	msgEmpty           = msg.New("sheet.empty", "文件为空，缺少表头", "the file is empty: no header row")
 	msgTooManyCols     = msg.New("sheet.too_many_columns", "行的列数过多", "a row has too many columns")
 	msgTooManyColsRow  = msg.New("sheet.too_many_columns_row", "本行超过 %d 列", "this row has more than %d columns")

@@ -51,6 +51,7 @@ const (
 	UTF8    Encoding = "utf-8"
 	UTF8BOM Encoding = "utf-8-bom"
 	GB18030 Encoding = "gb18030" // also covers GBK and GB2312, its subsets
+	UTF16   Encoding = "utf-16"  // with a BOM, either byte order: Excel's "Unicode text"
 )
 
 // Defaults for Options fields left zero.
@@ -293,8 +294,6 @@ func sniffBinary(b []byte) error {
 		{"\x1F\x8B", "gzip"},
 		{"Rar!", "RAR"},
 		{"7z\xBC\xAF", "7z"},
-		{"\xFF\xFE", msgKindUTF16},
-		{"\xFE\xFF", msgKindUTF16},
 	}
 	for _, k := range kinds {
 		if bytes.HasPrefix(b, []byte(k.magic)) {

@@ -132,7 +132,6 @@ func TestBadUploads(t *testing.T) {
 		{"nul byte", []byte("name\nab\x00c\n"), apperror.Invalid, "NUL"},
 		{"pdf renamed csv", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), apperror.Unsupported, "PDF"},
 		{"legacy xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), apperror.Unsupported, ".xls"},
-		{"utf16", []byte("\xFF\xFEn\x00a\x00"), apperror.Unsupported, "UTF-16"},
 		{"unbalanced quote", []byte("name\n\"abc\n"), apperror.Invalid, "CSV"},
 		{"truncated xlsx", goodBytes[:len(goodBytes)/2], apperror.Invalid, "损坏"},
 		{"zip not workbook", zipOf(t, "readme.txt", "hello"), apperror.Unsupported, "工作簿"},
