@@ -94,7 +94,7 @@ func TestCorpus(t *testing.T) {
 					}
 					f := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
 					patch := map[string]any{"planned_resume_date": m.PlannedResumeDate, "staff_total": 12, "staff_onsite": 12,
-						"supplies": map[string]any{"masks": 400, "thermometers": 5, "disinfectant_liters": 50, "isolation_room": true},
+						"supplies":  map[string]any{"masks": 400, "thermometers": 5, "disinfectant_liters": 50, "isolation_room": true},
 						"plan_text": "", "contact": map[string]any{"name": "王经理", "phone": "13812345678"}}
 					if e.Kind == "roster" {
 						patch["plan_text"] = goodPlan

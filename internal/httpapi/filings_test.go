@@ -243,7 +243,7 @@ func TestBadUploads(t *testing.T) {
 			if tc.status != 0 && r.status != tc.status || tc.status == 0 && (r.status < 400 || r.status >= 500) {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
 			}
-			if r.errorCode() == "" || !strings.Contains(string(r.body), "/") {
+			if r.errorCode() == "" || strings.Contains(string(r.body), `"message":""`) {
 				t.Fatalf("no clear error: %s", r.body)
 			}
 			if tc.inBody != "" && !strings.Contains(string(r.body), tc.inBody) {
