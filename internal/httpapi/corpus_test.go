@@ -12,6 +12,8 @@ import (
 	"unicode"
 
 	"fugong/internal/blob/blobtest"
+	"fugong/internal/plans"
+	"fugong/internal/rules"
 	"fugong/internal/store"
 )
 
@@ -212,6 +214,22 @@ func checkPlan(t *testing.T, e corpusEntry, text, note, source string) {
 	if e.Recall > 0 {
 		if r := recall(source, text); r < e.Recall {
 			t.Errorf("%s (%s): recall %.3f, want ≥ %.2f; text:\n%s", e.File, e.Producer, r, e.Recall, text)
+		}
+		// What the rules read: every phrase of the source (a run of
+		// ideographs between punctuation) is found whole once line breaks
+		// inside CJK text are ignored: a keyword wrapped across two PDF
+		// lines is still the word.
+		// Lines are rebuilt from the page: at least one per source paragraph.
+		if n, want := len(strings.Split(strings.TrimSpace(text), "\n")), len(strings.Split(source, "\n")); n < want {
+			t.Errorf("%s (%s): %d lines, want at least %d", e.File, e.Producer, n, want)
+		}
+		joined := rules.JoinCJKLines(text)
+		phrases := strings.FieldsFunc(plans.Normalize(source), func(r rune) bool { return !unicode.Is(unicode.Han, r) })
+		for _, p := range phrases {
+			if !strings.Contains(joined, p) {
+				t.Errorf("%s (%s): phrase %q not found in\n%s", e.File, e.Producer, p, joined)
+				break
+			}
 		}
 	}
 	for _, c := range e.Contains {

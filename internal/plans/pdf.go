@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -582,16 +583,18 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 		case "T*":
 			d.newline()
 		case "Tm":
+			// Lines are rebuilt from baselines: runs set on one baseline
+			// (LibreOffice writes one BT…ET per run) are one line, and a new
+			// line starts where the baseline moves (Chromium/Skia writes one
+			// BT…ET per line), whatever the text objects.
 			if len(operands) >= 6 {
 				if y, ok := operands[5].(float64); ok {
-					if haveY && y != lastY {
+					if haveY && math.Abs(y-lastY) > 0.01 {
 						d.newline()
 					}
 					lastY, haveY = y, true
 				}
 			}
-		case "BT":
-			haveY = false
 		case "BI":
 			l.skipInlineImage()
 		case "Do":
