@@ -101,6 +101,11 @@ type csvSource struct {
 	r   *csv.Reader
 	enc Encoding
 	row int
+	// encoding/csv skips empty lines; they are handed out as blank rows so
+	// row numbers stay those a spreadsheet shows.
+	blanks  int      // blank rows still to hand out before held
+	held    []string // the record read after them
+	endLine int      // the file line the last record ended on
 }
 
 func openCSV(path string) (source, Encoding, error) {
@@ -142,9 +147,35 @@ func openCSV(path string) (source, Encoding, error) {
 }
 
 func (s *csvSource) next() ([]string, error) {
+	if s.blanks > 0 {
+		s.blanks--
+		s.row++
+		return nil, nil
+	}
+	if s.held != nil {
+		rec := s.held
+		s.held = nil
+		s.row++
+		return rec, nil
+	}
 	rec, err := s.r.Read()
 	if err == io.EOF {
 		return nil, io.EOF
+	}
+	if err == nil && len(rec) > 0 {
+		start, _ := s.r.FieldPos(0)
+		last, _ := s.r.FieldPos(len(rec) - 1)
+		prevEnd := s.endLine
+		s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+		if gap := start - prevEnd - 1; gap > 0 && prevEnd > 0 || prevEnd == 0 && start > 1 {
+			if prevEnd == 0 {
+				gap = start - 1
+			}
+			s.held = append([]string(nil), rec...)
+			s.blanks = gap - 1
+			s.row++
+			return nil, nil
+		}
 	}
 	s.row++
 	if err != nil {

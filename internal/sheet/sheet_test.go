@@ -76,7 +76,8 @@ func TestCSVEncodings(t *testing.T) {
 			if strings.Join(header, ",") != "姓名,部门" {
 				t.Errorf("header %q", header)
 			}
-			want := []string{"2:张三|生产部", "3:李四|行政,后勤"}
+			// The empty line is row 3 in a spreadsheet: 李四 is on row 4.
+			want := []string{"2:张三|生产部", "4:李四|行政,后勤"}
 			if strings.Join(rows, ";") != strings.Join(want, ";") {
 				t.Errorf("rows %q, want %q", rows, want)
 			}
