@@ -400,22 +400,30 @@ func ParseDate(s string, excelSerial bool) (time.Time, bool) {
 	return ParseDateIn(s, excelSerial, false, 0)
 }
 
+// minSerial is 2000-01-01 as an Excel serial (1900 system).
+const minSerial = 36526
+
 // ParseDateIn reads a date as clerks write it: 2020-02-01, 2020/2/1,
 // 2020.2.1, 2020年2月1日, 20200201, and, when year is not 0, 2月1日 or
-// 2-1 (that year). A time after a space or T is ignored. With excelSerial,
-// a number is an Excel date serial, as XLSX date cells hold, counted from
-// 1904 when date1904. ok is false for anything else or a date outside
-// 1900–2100.
+// 2-1 (that year). A time after a space or T is ignored. A whole number
+// from 36526 to 73050 is an Excel date serial (2000–2100), as XLSX date
+// cells hold, counted from 1904 when date1904; with excelSerial a fraction
+// (a date with a time) is read too. ok is false for anything else or a
+// date outside 1900–2100.
 func ParseDateIn(s string, excelSerial, date1904 bool, year int) (time.Time, bool) {
 	s = strings.TrimSpace(norm.NFKC.String(s))
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
-	if excelSerial {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f < 100000 {
-			if f < 1 || f > 73051 { // 1900-01-01 … 2100-01-01
-				return time.Time{}, false
-			}
+	// A date serial is read only in the range of this century: a text cell
+	// and a number cell look alike once read, and a small number ("138")
+	// is a typo, not 1900-05-17. CSV exports of a date column that lost its
+	// format hold serials too.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f < 100000 && (excelSerial || !strings.Contains(s, ".")) && len(s) != 8 {
+		if f < minSerial || f > 73050 { // 2000-01-01 … 2100-01-01
+			return time.Time{}, false
+		}
+		{
 			t, err := excelize.ExcelDateToTime(math.Floor(f), date1904)
 			if err != nil {
 				return time.Time{}, false

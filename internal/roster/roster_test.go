@@ -89,7 +89,7 @@ func TestParseDate(t *testing.T) {
 		wantD time.Time
 	}{
 		{"2020-02-15", false, true, d}, {"2020/2/15", false, true, d}, {"2020-02-15 08:00", false, true, d},
-		{"43876", true, true, d}, {"43876.5", true, true, d}, {"43876", false, false, time.Time{}},
+		{"43876", true, true, d}, {"43876.5", true, true, d}, {"43876", false, true, d}, {"43876.5", false, false, time.Time{}}, {"138", true, false, time.Time{}},
 		{"2020-02-30", false, false, time.Time{}}, {"15/02/2020", false, false, time.Time{}}, {"2020-13-01", false, false, time.Time{}},
 		{"0", true, false, time.Time{}},
 	} {
