@@ -94,6 +94,8 @@ type Options struct {
 	// MaxSharedStrings bounds the XLSX shared-string table; 0 →
 	// DefaultMaxSharedStrings.
 	MaxSharedStrings int
+	// Gate bounds concurrent parses; nil → the process-wide gate.
+	Gate *Gate
 }
 
 func (o Options) withDefaults() Options {
@@ -105,6 +107,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.UnzipXMLSizeLimit <= 0 {
 		o.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
+	}
+	if o.Gate == nil {
+		o.Gate = processGate
 	}
 	if o.MaxSharedStrings <= 0 {
 		o.MaxSharedStrings = DefaultMaxSharedStrings
@@ -160,6 +165,7 @@ type Reader struct {
 	headerRow int
 	formulas  []Cell
 	skipped   []Skipped
+	release   func() // gives back the Gate slot
 	row       Row
 	rowNum    int
 	data      int
@@ -193,10 +199,20 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	n, _ := io.ReadFull(f, head[:])
 	f.Close()
 	magic := head[:n]
-	r := &Reader{ctx: ctx, opts: opts}
 	if err := sniffBinary(magic); err != nil {
 		return nil, err
 	}
+	release, err := opts.Gate.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{ctx: ctx, opts: opts, release: release}
+	ok := false
+	defer func() {
+		if !ok {
+			r.Close()
+		}
+	}()
 	if bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")) {
 		r.format = XLSX
 		src, err := openXLSX(ctx, path, opts)
@@ -206,7 +222,6 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		r.xlsx, r.src = src, src
 		r.table = src.sheetName()
 		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts); err != nil {
-			src.close()
 			return nil, err
 		}
 	} else {
@@ -218,16 +233,15 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		r.src, r.encoding = src, enc
 	}
 	if err := r.fill(); err != nil {
-		r.Close()
 		return nil, err
 	}
 	// A workbook whose first sheet is empty may hold its table on the next
 	// one; Bind looks there.
 	if r.firstNonBlank() < 0 && (r.xlsx == nil || !r.xlsx.hasNext()) {
-		r.Close()
 		return nil, apperror.Msg(apperror.Invalid, msgEmpty)
 	}
 	r.setHeader(r.firstNonBlank())
+	ok = true
 	return r, nil
 }
 
@@ -426,6 +440,10 @@ func (r *Reader) Err() error { return r.err }
 
 // Close releases the file and any temporary files excelize made.
 func (r *Reader) Close() error {
+	if r.release != nil {
+		r.release()
+		r.release = nil
+	}
 	if r.src == nil {
 		return nil
 	}

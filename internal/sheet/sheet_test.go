@@ -468,3 +468,45 @@ func TestHostileSizes(t *testing.T) {
 		t.Fatalf("shared strings: %v", err)
 	}
 }
+
+// TestGate: with every slot and the queue taken, Open answers 503 at once
+// with a BusyError (Retry-After); a slot comes back on Close.
+func TestGate(t *testing.T) {
+	p := write(t, "g.csv", []byte("姓名,身份证号\n甲,1\n"))
+	g := sheet.NewGate(1, 1, time.Second)
+	opts := sheet.Options{Gate: g}
+	r1, err := sheet.Open(context.Background(), p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A waiter fills the queue until it times out; meanwhile a third is refused.
+	waited := make(chan error, 1)
+	go func() {
+		r, err := sheet.Open(context.Background(), p, opts)
+		if err == nil {
+			r.Close()
+		}
+		waited <- err
+	}()
+	var busy error
+	for i := 0; i < 1000 && busy == nil; i++ {
+		if r, err := sheet.Open(context.Background(), p, opts); err != nil {
+			busy = err
+		} else {
+			r.Close()
+		}
+	}
+	var be *sheet.BusyError
+	if apperror.CodeOf(busy) != apperror.Unavailable || !errors.As(busy, &be) || be.RetryAfterSeconds() < 1 {
+		t.Fatalf("third open: %v", busy)
+	}
+	r1.Close()
+	if err := <-waited; err != nil && apperror.CodeOf(err) != apperror.Unavailable {
+		t.Fatalf("waiter: %v", err)
+	}
+	r3, err := sheet.Open(context.Background(), p, opts)
+	if err != nil {
+		t.Fatalf("after close: %v", err)
+	}
+	r3.Close()
+}
