@@ -51,3 +51,5 @@ var (
 func Detail(row int, column string, t msg.Text) apperror.Detail {
 	return apperror.Detail{Row: row, Column: column, Text: t, Message: t.In(msg.ZH), Code: t.Code()}
 }
+
+func msgCellTooLongErr() error { return apperror.Msg(apperror.Invalid, msgCellTooLong, MaxCellBytes/3) }

@@ -41,8 +41,11 @@ func guard(fn func() error) (err error) {
 // (Bind moves on when a sheet holds no header).
 type xlsxSource struct {
 	path     string
+	opts     Options
 	f        *excelize.File
-	rows     *excelize.Rows
+	zr       *zip.ReadCloser
+	sst      []string
+	rows     *sheetRows
 	sheets   []string // visible sheets, workbook order
 	indexes  []int    // their positions among all sheets
 	cur      int
@@ -75,7 +78,7 @@ func openXLSX(ctx context.Context, filePath string, opts Options) (*xlsxSource, 
 		}
 		return nil, damaged(err)
 	}
-	src := &xlsxSource{path: filePath, f: f}
+	src := &xlsxSource{path: filePath, f: f, opts: opts}
 	err = guard(func() error {
 		all := f.GetSheetList()
 		for i, name := range all {
@@ -94,9 +97,7 @@ func openXLSX(ctx context.Context, filePath string, opts Options) (*xlsxSource, 
 		if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 			src.date1904 = *p.Date1904
 		}
-		var err error
-		src.rows, err = f.Rows(src.sheets[0])
-		return err
+		return src.openRows()
 	})
 	if err != nil {
 		src.close()
@@ -114,29 +115,51 @@ func (s *xlsxSource) hasNext() bool { return s.cur+1 < len(s.sheets) }
 
 // nextSheet moves to the next visible sheet.
 func (s *xlsxSource) nextSheet() error {
-	return guard(func() error {
-		if s.rows != nil {
-			s.rows.Close()
-		}
-		s.cur++
-		var err error
-		s.rows, err = s.f.Rows(s.sheets[s.cur])
+	if s.rows != nil {
+		s.rows.close()
+		s.rows = nil
+	}
+	s.cur++
+	return s.openRows()
+}
+
+// openRows opens the current sheet's worksheet part for scanning, reading
+// the shared strings first when the workbook has them.
+func (s *xlsxSource) openRows() error {
+	if s.zr == nil {
+		zr, err := zip.OpenReader(s.path)
 		if err != nil {
 			return damaged(err)
 		}
-		return nil
-	})
+		s.zr = zr
+		if zf := findPart(&zr.Reader, "xl/sharedStrings.xml"); zf != nil {
+			if s.sst, err = readSharedStrings(zf, s.opts.UnzipSizeLimit, s.opts.MaxSharedStrings); err != nil {
+				return err
+			}
+		}
+	}
+	part := s.part()
+	zf := findPart(&s.zr.Reader, part)
+	if part == "" || zf == nil {
+		return damaged(fmt.Errorf("worksheet part %q missing", part))
+	}
+	rows, err := openSheetRows(zf, s.opts.UnzipSizeLimit, s.sst)
+	if err != nil {
+		return err
+	}
+	s.rows = rows
+	return nil
 }
 
 // part returns the zip path of the current sheet's worksheet.
 func (s *xlsxSource) part() string {
 	if s.parts == nil {
-		zr, err := zip.OpenReader(s.path)
-		if err != nil {
-			return ""
+		if s.zr != nil {
+			s.parts, _ = sheetParts(&s.zr.Reader)
+		} else if zr, err := zip.OpenReader(s.path); err == nil {
+			s.parts, _ = sheetParts(&zr.Reader)
+			zr.Close()
 		}
-		defer zr.Close()
-		s.parts, _ = sheetParts(&zr.Reader)
 	}
 	if i := s.indexes[s.cur]; i < len(s.parts) {
 		return s.parts[i]
@@ -144,37 +167,30 @@ func (s *xlsxSource) part() string {
 	return ""
 }
 
-func (s *xlsxSource) next() (cells []string, err error) {
-	err = guard(func() error {
-		if !s.rows.Next() {
-			if err := s.rows.Error(); err != nil {
-				return damaged(err)
-			}
-			return io.EOF
+func (s *xlsxSource) next() ([]string, error) {
+	cells, err := s.rows.row()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		if len(c) > MaxCellBytes {
+			return nil, msgCellTooLongErr()
 		}
-		var err error
-		// Raw values: a date cell comes back as its serial number (roster
-		// converts it), a long number is not reformatted ("1.38E+10").
-		cells, err = s.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return damaged(err)
-		}
-		for _, c := range cells {
-			if len(c) > MaxCellBytes {
-				return apperror.Msg(apperror.Invalid, msgCellTooLong, MaxCellBytes/3)
-			}
-		}
-		return nil
-	})
-	return cells, err
+	}
+	return cells, nil
 }
 
 func (s *xlsxSource) close() error {
 	var err error
-	_ = guard(func() error {
-		if s.rows != nil {
-			err = s.rows.Close()
+	if s.rows != nil {
+		err = s.rows.close()
+	}
+	if s.zr != nil {
+		if cerr := s.zr.Close(); err == nil {
+			err = cerr
 		}
+	}
+	_ = guard(func() error {
 		if cerr := s.f.Close(); err == nil {
 			err = cerr
 		}
