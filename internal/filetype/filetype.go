@@ -377,7 +377,7 @@ func Allowed(purpose string, kind Kind) error {
 	for i, k := range kinds {
 		names[i] = strings.ToUpper(string(k))
 	}
-	saveAs := "DOCX / PDF"
+	var saveAs any = labelSaveAsPlan
 	if purpose == PurposeRoster {
 		saveAs = "XLSX"
 	}

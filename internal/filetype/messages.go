@@ -16,6 +16,7 @@ var (
 	msgPurpose       = msg.New("filetype.purpose", "未知的附件用途 %q（应为 plan 或 roster）", "unknown attachment purpose %q (want plan or roster)")
 	msgUnsupported   = msg.New("filetype.unsupported", "不支持的文件类型：检测到 %s，%s只接受 %s", "unsupported file type: detected %s; %s accepts %s")
 	msgLegacy        = msg.New("filetype.legacy", "不支持的文件类型：检测到%s。请在 %s 中打开后“另存为” %s 再上传", "unsupported file type: detected %s. Open it in %s and \"Save As\" %s, then upload that file")
+	labelSaveAsPlan  = msg.New("filetype.save_as_plan", "DOCX 或 PDF", "DOCX or PDF")
 	labelPlan        = msg.New("filetype.purpose_plan", "复工方案", "a resumption plan")
 	labelRoster      = msg.New("filetype.purpose_roster", "员工健康台账", "a staff health roster")
 	labelUnknown     = msg.New("filetype.kind_unknown", "无法识别的格式", "an unrecognised format")

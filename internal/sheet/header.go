@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"strings"
+
 	"fugong/internal/apperror"
 	"fugong/internal/msg"
 )
@@ -117,8 +119,26 @@ func (r *Reader) Bind(cols []Column) (Header, error) {
 		for i, rr := range r.buf {
 			n, ok := m.score(rr.cells)
 			if ok {
+				// A sub-header row below (体温, 健康码 under a merged
+				// 健康情况) names more columns when merged with this one.
+				if i+1 < len(r.buf) {
+					both := mergeDown(rr.cells, r.buf[i+1].cells)
+					if n2, _ := m.score(both); n2 > n {
+						r.useMerged(i+1, both)
+						return r.bind(m)
+					}
+				}
 				r.setHeader(i)
 				return r.bind(m)
+			}
+			// A two-row header: cells merged down over both rows hold
+			// their text in the upper row only ("姓名" over rows 3–4,
+			// "健康情况" over 体温 and 健康码 on row 4).
+			if i > 0 && !blank(r.buf[i-1].cells) {
+				if both := mergeDown(r.buf[i-1].cells, rr.cells); func() bool { _, ok := m.score(both); return ok }() {
+					r.useMerged(i, both)
+					return r.bind(m)
+				}
 			}
 			if n > best.score {
 				best = candidate{sheet: r.table, row: rr.number, score: n, cells: rr.cells}
@@ -249,4 +269,26 @@ func (h Header) Name(key string) string {
 		return w
 	}
 	return key
+}
+
+// mergeDown fills the empty cells of lower with the cells above them.
+func mergeDown(upper, lower []string) []string {
+	out := make([]string, max(len(upper), len(lower)))
+	for j := range out {
+		if j < len(lower) && strings.TrimSpace(lower[j]) != "" {
+			out[j] = lower[j]
+		} else if j < len(upper) {
+			out[j] = upper[j]
+		}
+	}
+	return out
+}
+
+// useMerged makes buffered row i the header row with the merged cells.
+func (r *Reader) useMerged(i int, cells []string) {
+	r.setHeader(i)
+	r.header = make([]string, len(cells))
+	for j, c := range cells {
+		r.header[j] = strings.TrimSpace(strings.TrimPrefix(c, "\uFEFF"))
+	}
 }
