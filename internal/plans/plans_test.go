@@ -400,3 +400,11 @@ func TestEncryptedPDFs(t *testing.T) {
 		t.Errorf("javascript: %+v", got)
 	}
 }
+
+func TestODT(t *testing.T) {
+	data := odtOf(t, `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`)
+	txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
+	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
+		t.Fatalf("%q %v", txt.Text, err)
+	}
+}
