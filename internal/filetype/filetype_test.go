@@ -213,12 +213,17 @@ func FuzzDetect(f *testing.F) {
 			if !bytes.HasPrefix(data, []byte("%PDF-")) {
 				t.Fatal("pdf without magic")
 			}
-		case DOCX, XLSX:
+		case DOCX, XLSX, ODT, ODS:
 			if !bytes.HasPrefix(data, []byte("PK")) {
 				t.Fatal("zip kind without magic")
 			}
+		case DOC, XLS, PPT, Encrypted:
+			if !bytes.HasPrefix(data, oleMagic) {
+				t.Fatal("compound-file kind without magic")
+			}
 		case TXT, CSV:
-			if bytes.IndexByte(data, 0) >= 0 && bytes.IndexByte(data[:min(len(data), 512)], 0) >= 0 {
+			utf16 := bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF"))
+			if !utf16 && bytes.IndexByte(data[:min(len(data), 512)], 0) >= 0 {
 				t.Fatal("text with NUL in the sniffed head")
 			}
 		case Unknown:
