@@ -49,7 +49,7 @@ func cmdRegistry(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return err
 	}
 	defer rt.db.Close()
-	res, err := registry.New(rt.db, rt.zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
+	res, _, err := registry.New(rt.db, rt.zones).Import(ctx, auth.CLI(), file, filepath.Base(file), dryRun)
 	if err != nil {
 		l := langOf(ctx)
 		if ae := apperror.As(err); ae != nil && len(ae.Details) > 0 {

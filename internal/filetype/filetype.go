@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 )
 
 // Kind is a detected file type.
@@ -20,12 +21,20 @@ type Kind string
 
 // The kinds Detect returns.
 const (
-	PDF     Kind = "pdf"
-	DOCX    Kind = "docx"
-	XLSX    Kind = "xlsx"
-	CSV     Kind = "csv"
-	TXT     Kind = "txt"
-	Unknown Kind = "unknown"
+	PDF  Kind = "pdf"
+	DOCX Kind = "docx"
+	XLSX Kind = "xlsx"
+	CSV  Kind = "csv"
+	TXT  Kind = "txt"
+	ODT  Kind = "odt"
+	// Kinds Detect names so that Allowed can say what they are and how to
+	// convert them; no purpose accepts them.
+	DOC       Kind = "doc" // legacy Word (also WPS .wps)
+	XLS       Kind = "xls" // legacy Excel (also WPS .et)
+	PPT       Kind = "ppt"
+	ODS       Kind = "ods"
+	Encrypted Kind = "encrypted-office" // an OOXML file with an open password
+	Unknown   Kind = "unknown"
 )
 
 // Upload purposes, as in `?kind=plan|roster`.
@@ -91,19 +100,26 @@ func Detect(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 	lim = lim.withDefaults()
 	switch {
 	case size <= 0:
-		return Unknown, apperror.New(apperror.Invalid, "文件为空 / the file is empty")
+		return Unknown, apperror.Msg(apperror.Invalid, msgEmpty)
 	case size > lim.MaxSize:
-		return Unknown, apperror.New(apperror.TooLarge, "文件过大：%d 字节，上限 %d 字节 / file too large: %d bytes, limit %d", size, lim.MaxSize, size, lim.MaxSize)
+		return Unknown, apperror.Msg(apperror.TooLarge, msgTooLarge, size, lim.MaxSize)
 	}
 	head := make([]byte, min(int64(lim.SniffBytes), size))
 	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
-		return Unknown, apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the upload")
+		return Unknown, apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("%PDF-")):
 		return detectPDF(r, size)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return detectZip(r, size, lim)
+	case bytes.HasPrefix(head, oleMagic):
+		return detectOLE(r, size), nil
+	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
+		if utf16Text(head) {
+			return TXT, nil
+		}
+		return Unknown, nil
 	}
 	if enc := textEncoding(head, int64(len(head)) < size); enc != "" {
 		if looksLikeCSV(head, int64(len(head)) < size) {
@@ -118,10 +134,10 @@ func detectPDF(r io.ReaderAt, size int64) (Kind, error) {
 	n := min(size, pdfTail)
 	tail := make([]byte, n)
 	if _, err := r.ReadAt(tail, size-n); err != nil && !errors.Is(err, io.EOF) {
-		return Unknown, apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the upload")
+		return Unknown, apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	if !bytes.Contains(tail, []byte("%%EOF")) {
-		return Unknown, apperror.New(apperror.Invalid, "PDF 文件不完整（缺少 %%%%EOF），可能上传中断 / the PDF is incomplete (no %%%%EOF); the upload may have been cut off")
+		return Unknown, apperror.Msg(apperror.Invalid, msgPDFIncomplete)
 	}
 	return PDF, nil
 }
@@ -129,7 +145,7 @@ func detectPDF(r io.ReaderAt, size int64) (Kind, error) {
 func detectZip(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return Unknown, apperror.Wrap(err, apperror.Invalid, "ZIP/Office 文件已损坏或不完整 / the ZIP/Office file is corrupt or incomplete")
+		return Unknown, apperror.WrapMsg(err, apperror.Invalid, msgZipCorrupt)
 	}
 	if err := CheckZip(zr, lim); err != nil {
 		return Unknown, err
@@ -137,6 +153,13 @@ func detectZip(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 	var word, xl, macro bool
 	for _, f := range zr.File {
 		switch name := f.Name; {
+		case name == "mimetype" && f.UncompressedSize64 < 100:
+			switch odfMimetype(f) {
+			case "application/vnd.oasis.opendocument.text":
+				return ODT, nil
+			case "application/vnd.oasis.opendocument.spreadsheet":
+				return ODS, nil
+			}
 		case name == "word/document.xml":
 			word = true
 		case name == "xl/workbook.xml":
@@ -146,7 +169,7 @@ func detectZip(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 		}
 	}
 	if macro && (word || xl) {
-		return Unknown, apperror.New(apperror.Unsupported, "不接受含宏的 Office 文件（docm/xlsm），请另存为 docx/xlsx / macro-enabled Office files (docm/xlsm) are not accepted; save as docx/xlsx")
+		return Unknown, apperror.Msg(apperror.Unsupported, msgMacro)
 	}
 	switch {
 	case word && !xl:
@@ -165,16 +188,16 @@ func detectZip(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 func CheckZip(zr *zip.Reader, lim Limits) error {
 	lim = lim.withDefaults()
 	if len(zr.File) > lim.MaxZipEntries {
-		return apperror.New(apperror.TooLarge, "压缩包内文件过多：%d 个，上限 %d（疑似 ZIP 炸弹） / too many entries in the archive: %d, limit %d (possible zip bomb)", len(zr.File), lim.MaxZipEntries, len(zr.File), lim.MaxZipEntries)
+		return apperror.Msg(apperror.TooLarge, msgZipEntries, len(zr.File), lim.MaxZipEntries)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		if f.UncompressedSize64 > lim.MaxEntryInflated {
-			return apperror.New(apperror.TooLarge, "压缩包内 %q 解压后 %d 字节，上限 %d（疑似 ZIP 炸弹） / entry %q inflates to %d bytes, limit %d (possible zip bomb)", f.Name, f.UncompressedSize64, lim.MaxEntryInflated, f.Name, f.UncompressedSize64, lim.MaxEntryInflated)
+			return apperror.Msg(apperror.TooLarge, msgZipEntry, f.Name, f.UncompressedSize64, lim.MaxEntryInflated)
 		}
 		total += f.UncompressedSize64
 		if total > lim.MaxZipInflated {
-			return apperror.New(apperror.TooLarge, "压缩包解压后超过 %d 字节（疑似 ZIP 炸弹） / the archive inflates to more than %d bytes (possible zip bomb)", lim.MaxZipInflated, lim.MaxZipInflated)
+			return apperror.Msg(apperror.TooLarge, msgZipTotal, lim.MaxZipInflated)
 		}
 	}
 	return nil
@@ -312,42 +335,73 @@ func looksLikeCSV(b []byte, truncated bool) bool {
 func accepted(purpose string) ([]Kind, bool) {
 	switch purpose {
 	case PurposePlan:
-		return []Kind{PDF, DOCX, TXT}, true
+		return []Kind{PDF, DOCX, ODT, TXT}, true
 	case PurposeRoster:
 		return []Kind{CSV, XLSX}, true
 	}
 	return nil, false
 }
 
+// ForPurpose adjusts a detected text kind to the purpose of the upload: for
+// a plan, any text file is a TXT plan (a plan may hold a table pasted with
+// tabs or commas); for a roster, a text file is a CSV (a one-column or
+// header-only CSV has no delimiter to recognise it by, and the roster
+// parser answers it with the row at fault). Other kinds pass unchanged.
+func ForPurpose(purpose string, kind Kind) Kind {
+	switch {
+	case purpose == PurposePlan && kind == CSV:
+		return TXT
+	case purpose == PurposeRoster && kind == TXT:
+		return CSV
+	}
+	return kind
+}
+
 // Allowed reports whether an upload of kind may be stored for purpose
-// ("plan": pdf, docx, txt; "roster": csv, xlsx). It returns nil, or an
-// *apperror.Error with code Unsupported whose message (Chinese, then
-// English) names the detected kind and the accepted ones, or code Invalid
-// for an unknown purpose.
+// ("plan": pdf, docx, odt, txt; "roster": csv, xlsx). It returns nil, or
+// an *apperror.Error with code Unsupported whose message names the
+// detected kind and the accepted ones — for a legacy Office or WPS format
+// also the program to open it in and the format to save it as — or code
+// Invalid for an unknown purpose.
 func Allowed(purpose string, kind Kind) error {
 	kinds, ok := accepted(purpose)
 	if !ok {
-		return apperror.New(apperror.Invalid, "未知的附件用途 %q（应为 plan 或 roster） / unknown attachment purpose %q (want plan or roster)", purpose, purpose)
+		return apperror.Msg(apperror.Invalid, msgPurpose, purpose)
 	}
 	for _, k := range kinds {
 		if k == kind {
 			return nil
 		}
 	}
-	names := make([]string, len(kinds))
+	names := make(msg.List, len(kinds))
 	for i, k := range kinds {
 		names[i] = strings.ToUpper(string(k))
 	}
-	what, whatEN := "复工方案", "a resumption plan"
+	var saveAs any = labelSaveAsPlan
 	if purpose == PurposeRoster {
-		what, whatEN = "员工健康台账", "a staff health roster"
+		saveAs = "XLSX"
 	}
-	detected, detectedEN := strings.ToUpper(string(kind)), strings.ToUpper(string(kind))
+	switch kind {
+	case DOC:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelDOC, labelWordApp, saveAs)
+	case XLS:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelXLS, labelExcelApp, saveAs)
+	case PPT:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelPPT, labelPPTApp, saveAs)
+	case ODS:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelODS, labelCalcApp, saveAs)
+	case Encrypted:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelEncrypted, labelOfficeApp, saveAs)
+	}
+	what := labelPlan
+	if purpose == PurposeRoster {
+		what = labelRoster
+	}
+	var detected any = strings.ToUpper(string(kind))
 	if kind == Unknown || kind == "" {
-		detected, detectedEN = "无法识别的格式", "an unrecognised format"
+		detected = labelUnknown
 	}
-	return apperror.New(apperror.Unsupported, "不支持的文件类型：检测到 %s，%s只接受 %s / unsupported file type: detected %s; %s accepts %s",
-		detected, what, strings.Join(names, "、"), detectedEN, whatEN, strings.Join(names, ", "))
+	return apperror.Msg(apperror.Unsupported, msgUnsupported, detected, what, names)
 }
 
 // ContentType returns the MIME type to store and serve for kind;
@@ -359,6 +413,8 @@ func ContentType(kind Kind) string {
 		return "application/pdf"
 	case DOCX:
 		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	case ODT:
+		return "application/vnd.oasis.opendocument.text"
 	case XLSX:
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	case CSV:

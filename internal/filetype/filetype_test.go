@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -110,7 +112,10 @@ func TestDetect(t *testing.T) {
 		{"nul byte", []byte("abc\x00def"), Limits{}, Unknown, ""},
 		{"control byte", []byte("abc\x01def"), Limits{}, Unknown, ""},
 		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Limits{}, Unknown, ""},
-		{"ole doc", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), Limits{}, Unknown, ""},
+		{"ole unknown", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), Limits{}, Unknown, ""},
+		{"ole doc", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), utf16le("WordDocument\x00")...), Limits{}, DOC, ""},
+		{"ole xls", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), utf16le("Workbook\x00")...), Limits{}, XLS, ""},
+		{"utf16 text", append([]byte("\xFF\xFE"), utf16le("复工方案\r\n一、组织")...), Limits{}, TXT, ""},
 		{"invalid utf8 and gbk", []byte("abc\xff\xfe"), Limits{}, Unknown, ""},
 		{"empty", nil, Limits{}, Unknown, apperror.Invalid},
 		{"too large", []byte("0123456789"), Limits{MaxSize: 5}, Unknown, apperror.TooLarge},
@@ -124,8 +129,8 @@ func TestDetect(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("kind = %q, want %q", got, tt.want)
 			}
-			if err != nil && !strings.Contains(apperror.As(err).Message, " / ") {
-				t.Errorf("message is not bilingual: %q", apperror.As(err).Message)
+			if e := apperror.As(err); err != nil && (e.Text.IsZero() || e.Text.In(msg.EN) == e.Message) {
+				t.Errorf("message is not a catalog message with English: %q", e.Message)
 			}
 		})
 	}
@@ -142,7 +147,10 @@ func TestAllowed(t *testing.T) {
 		{PurposePlan, PDF, "", nil},
 		{PurposePlan, DOCX, "", nil},
 		{PurposePlan, TXT, "", nil},
-		{PurposePlan, CSV, apperror.Unsupported, []string{"检测到 CSV", "PDF、DOCX、TXT", "detected CSV", "PDF, DOCX, TXT"}},
+		{PurposePlan, CSV, apperror.Unsupported, []string{"检测到 CSV", "PDF、DOCX、ODT、TXT", "detected CSV", "PDF, DOCX, ODT, TXT"}},
+		{PurposePlan, ODT, "", nil},
+		{PurposePlan, DOC, apperror.Unsupported, []string{"旧版 Word", "另存为", "DOCX"}},
+		{PurposeRoster, XLS, apperror.Unsupported, []string{"旧版 Excel", "XLSX"}},
 		{PurposePlan, XLSX, apperror.Unsupported, []string{"XLSX", "复工方案"}},
 		{PurposePlan, Unknown, apperror.Unsupported, []string{"无法识别", "unrecognised"}},
 		{PurposeRoster, CSV, "", nil},
@@ -159,7 +167,8 @@ func TestAllowed(t *testing.T) {
 			continue
 		}
 		for _, m := range tt.mention {
-			if !strings.Contains(err.Error(), m) {
+			e := apperror.As(err)
+			if !strings.Contains(e.MessageIn(msg.ZH)+e.MessageIn(msg.EN), m) {
 				t.Errorf("Allowed(%s, %s) message %q lacks %q", tt.purpose, tt.kind, err, m)
 			}
 		}
@@ -207,12 +216,17 @@ func FuzzDetect(f *testing.F) {
 			if !bytes.HasPrefix(data, []byte("%PDF-")) {
 				t.Fatal("pdf without magic")
 			}
-		case DOCX, XLSX:
+		case DOCX, XLSX, ODT, ODS:
 			if !bytes.HasPrefix(data, []byte("PK")) {
 				t.Fatal("zip kind without magic")
 			}
+		case DOC, XLS, PPT, Encrypted:
+			if !bytes.HasPrefix(data, oleMagic) {
+				t.Fatal("compound-file kind without magic")
+			}
 		case TXT, CSV:
-			if bytes.IndexByte(data, 0) >= 0 && bytes.IndexByte(data[:min(len(data), 512)], 0) >= 0 {
+			utf16 := bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF"))
+			if !utf16 && bytes.IndexByte(data[:min(len(data), 512)], 0) >= 0 {
 				t.Fatal("text with NUL in the sniffed head")
 			}
 		case Unknown:
@@ -220,4 +234,18 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("unexpected kind %q", kind)
 		}
 	})
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+func TestForPurpose(t *testing.T) {
+	if ForPurpose(PurposePlan, CSV) != TXT || ForPurpose(PurposeRoster, TXT) != CSV || ForPurpose(PurposePlan, PDF) != PDF {
+		t.Fatal("ForPurpose")
+	}
 }

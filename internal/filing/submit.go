@@ -166,7 +166,8 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 				// Hubei arrivals are judged against the planned date as it is
 				// now, not as it was when the roster was uploaded.
 				in.Roster = rules.Roster{Present: true, Rows: sum.Rows, Fever: sum.Fever, HealthCodeRed: sum.HealthCodeRed,
-					HealthCodeYellow: sum.HealthCodeYellow, Hubei14d: sum.Hubei14d, InQuarantine: sum.InQuarantine}
+					HealthCodeYellow: sum.HealthCodeYellow, Hubei14d: sum.Hubei14d, InQuarantine: sum.InQuarantine,
+					Unknown: sum.Unknown}
 				rosterSummary = a.RosterSummary
 			}
 		}
@@ -175,7 +176,10 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 		}
 	}
 	planText := strings.TrimSpace(strings.TrimSpace(fl.PlanText) + "\n" + planFile)
-	in.Plan = rules.Plan{Present: planText != "", Text: planText}
+	// An uploaded plan is present even when no text could be read from it
+	// (a scan): plan_text_unreadable asks the reviewer to read the file,
+	// where plan_missing would wrongly say there is no plan.
+	in.Plan = rules.Plan{Present: planText != "" || f.PlanAttachmentID != nil, Text: planText}
 	return in, rosterSummary, planText, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"fugong/internal/pii"
 	"fugong/internal/plans"
 	"fugong/internal/roster"
+	"fugong/internal/sheet"
 	"fugong/internal/store"
 )
 
@@ -46,6 +47,9 @@ func (s *Service) MaxUploadBytes(kind string) int64 {
 type UploadResult struct {
 	AttachmentView
 	Summary *roster.Summary `json:"summary,omitempty"`
+	// Columns says how a roster was read: sheet, header row, the columns
+	// used and ignored, rows skipped as totals or footers.
+	Columns *sheet.Layout `json:"columns,omitempty"`
 }
 
 // rosterAAD binds encrypted roster rows to the object they came from.
@@ -106,11 +110,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if err != nil {
 		return nil, err
 	}
-	if kind == KindRoster && ft == filetype.TXT {
-		// A one-column or header-only CSV has no delimiter to recognise it
-		// by; let the roster parser judge it (it answers 422 with the row).
-		ft = filetype.CSV
-	}
+	// A text file is a TXT plan or a CSV roster, whatever it holds.
+	ft = filetype.ForPurpose(kind, ft)
 	if err := filetype.Allowed(kind, ft); err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		}
 		sum, _ := json.Marshal(r.Summary)
 		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
-		res.Summary = &r.Summary
+		res.Summary, res.Columns = &r.Summary, &r.Layout
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)

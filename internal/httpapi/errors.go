@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -74,6 +75,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if ae := apperror.As(err); ae != nil {
 		if st, ok := statusOf[ae.Code]; ok {
 			status = st
+		}
+		// A busy parser (or any cause that knows) says when to come back.
+		var ra interface{ RetryAfterSeconds() int }
+		if errors.As(err, &ra) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra.RetryAfterSeconds()))
 		}
 		if ae.Code != apperror.Internal {
 			body = errorPayload{Code: ae.Code, Message: ae.MessageIn(l), Details: ae.DetailsIn(l)}

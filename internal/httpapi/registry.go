@@ -23,11 +23,12 @@ func (s *Server) importRegistry(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Remove()
-	res, err := s.deps.Registry.Import(c.UserContext(), principal(c), f.Path, f.Filename, dryRun)
+	res, layout, err := s.deps.Registry.Import(c.UserContext(), principal(c), f.Path, f.Filename, dryRun)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "errors": []any{}, "dry_run": dryRun})
+	return c.JSON(fiber.Map{"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "errors": []any{}, "dry_run": dryRun,
+		"columns": layout})
 }
 
 func (s *Server) listEnterprises(c *fiber.Ctx) error {

@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"strings"
@@ -79,4 +80,30 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzExtractODT(f *testing.F) {
+	f.Add(odtOf(f, `<text:p>复工方案</text:p><text:h>一、组织<text:s text:c="2"/>领导</text:h>`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzExtract(t, filetype.ODT, data) })
+}
+
+// odtOf builds a minimal ODT whose office:text holds body.
+func odtOf(t testing.TB, body string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct{ name, content string }{
+		{"mimetype", "application/vnd.oasis.opendocument.text"},
+		{"content.xml", `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>` + body + `</office:text></office:body></office:document-content>`},
+	} {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f.content))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

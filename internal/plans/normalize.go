@@ -11,7 +11,9 @@ import (
 // space, lines are trimmed, blank lines vanish (so paragraphs are separated
 // by exactly one newline), and the result is trimmed. So "，" (U+FF0C)
 // becomes ","; "。" "、" (U+3002, U+3001) are outside that range and stay.
-// Zero-width spaces and BOMs are dropped. It cannot fail.
+// Zero-width spaces and BOMs are dropped. CJK radicals and compatibility
+// ideographs become the unified ideographs they stand for (see
+// unifyIdeograph). It cannot fail.
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -22,6 +24,8 @@ func Normalize(s string) string {
 			r -= 0xFEE0
 		case r == 0x3000:
 			r = ' '
+		case r >= 0x2E80 && r <= 0x2FDF || r >= 0xF900 && r <= 0xFAFF || r >= 0x2F800 && r <= 0x2FA1F:
+			r = unifyIdeograph(r)
 		case r == '\r' || r == '\u2028' || r == '\u2029' || r == '\v' || r == '\f' || r == 0x85:
 			r = '\n'
 		}

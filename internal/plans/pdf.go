@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -30,10 +31,11 @@ import (
 var objHeader = regexp.MustCompile(`(\d+)[\x00\t\n\f\r ]+(\d+)[\x00\t\n\f\r ]+obj\b`)
 
 type pdfObject struct {
-	val     any
-	raw     []byte // stream bytes as stored, nil if not a stream
-	decoded []byte
-	done    bool // decoded was attempted
+	num, gen int // -1 for an object read from an object stream (not encrypted on its own)
+	val      any
+	raw      []byte // stream bytes as stored, nil if not a stream
+	decoded  []byte
+	done     bool // decoded was attempted
 }
 
 type pdfDoc struct {
@@ -48,18 +50,30 @@ type pdfDoc struct {
 	maxOut   int
 	skipped  int // strings in undecodable fonts
 	ops      int
+	crypt    *pdfCrypt
+	objStms  []*pdfObject
+	locked   bool // encrypted with a password we do not have
+	active   bool // the file asks to run an action or JavaScript when opened
 }
 
 func extractPDF(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Text, error) {
 	data, err := io.ReadAll(io.NewSectionReader(r, 0, size))
 	if err != nil {
-		return Text{}, apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the upload")
+		return Text{}, apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	d := &pdfDoc{ctx: ctx, data: data, objs: map[int]*pdfObject{}, budget: lim.MaxInflated,
 		maxInfl: lim.MaxInflated, fonts: map[int]*pdfFont{}, maxOut: lim.MaxText + 1}
 	d.scanObjects()
+	d.setupCrypt()
+	for _, s := range d.objStms {
+		d.readObjStm(s)
+	}
 	if err := ctx.Err(); err != nil {
 		return Text{}, err
+	}
+	d.active = d.hasActiveContent()
+	if d.locked {
+		return Text{Note: NotePDFLocked, Active: d.active}, nil
 	}
 	pages := d.pages()
 	if len(pages) > 0 {
@@ -74,7 +88,7 @@ func extractPDF(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Tex
 	if d.overflow {
 		return Text{}, inflateTooLarge(d.maxInfl)
 	}
-	t := Text{Text: d.out.String()}
+	t := Text{Text: d.out.String(), Active: d.active}
 	switch {
 	case strings.TrimSpace(t.Text) == "":
 		t.Text, t.Note = "", NoteNoPDFText
@@ -88,16 +102,16 @@ func extractPDF(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Tex
 // incremental update) replaces an earlier one. Objects inside object streams
 // fill in numbers not defined at top level.
 func (d *pdfDoc) scanObjects() {
-	var objStms []*pdfObject
 	for pos := 0; pos < len(d.data); {
 		loc := objHeader.FindSubmatchIndex(d.data[pos:])
 		if loc == nil {
 			break
 		}
 		num := atoi(d.data[pos+loc[2] : pos+loc[3]])
+		gen := atoi(d.data[pos+loc[4] : pos+loc[5]])
 		l := &pdfLexer{b: d.data, pos: pos + loc[1]}
 		val, _ := l.object(0)
-		o := &pdfObject{val: val}
+		o := &pdfObject{num: num, gen: gen, val: val}
 		next := l.pos
 		if dict, ok := val.(pdfDict); ok {
 			save := l.pos
@@ -107,16 +121,13 @@ func (d *pdfDoc) scanObjects() {
 				l.pos = save
 			}
 			if dict["Type"] == pdfName("ObjStm") {
-				objStms = append(objStms, o)
+				d.objStms = append(d.objStms, o)
 			}
 		}
 		if num >= 0 {
 			d.objs[num] = o
 		}
 		pos = max(next, pos+loc[1])
-	}
-	for _, s := range objStms {
-		d.readObjStm(s)
 	}
 }
 
@@ -170,7 +181,7 @@ func (d *pdfDoc) readObjStm(s *pdfObject) {
 		}
 		ol := &pdfLexer{b: data, pos: start}
 		v, _ := ol.object(0)
-		d.objs[int(num)] = &pdfObject{val: v}
+		d.objs[int(num)] = &pdfObject{num: -1, val: v}
 	}
 }
 
@@ -224,6 +235,11 @@ func (d *pdfDoc) streamData(o *pdfObject) []byte {
 		filters = f
 	}
 	data := o.raw
+	if d.crypt != nil && d.crypt.streams && o.num >= 0 && dict["Type"] != pdfName("XRef") {
+		if data = d.crypt.decrypt(o.num, o.gen, data); data == nil {
+			return nil
+		}
+	}
 	for _, f := range filters {
 		if d.overflow || d.ctx.Err() != nil {
 			return nil
@@ -308,17 +324,96 @@ func (d *pdfDoc) pages() []pdfPage {
 	return out
 }
 
-func (d *pdfDoc) findRoot() pdfDict {
-	// The last trailer wins (incremental updates); cross-reference streams
-	// carry the trailer keys in their own dictionary.
-	var root any
+// trailer returns the last trailer dictionary that names the root (an
+// incremental update's wins) or, for a file with cross-reference streams,
+// the dictionary of the last such stream; nil if there is none.
+func (d *pdfDoc) trailer() pdfDict {
+	var tr pdfDict
 	for _, i := range indexAll(d.data, []byte("trailer")) {
 		l := &pdfLexer{b: d.data, pos: i + len("trailer")}
 		if t, ok := l.object(0); ok {
 			if td, ok := t.(pdfDict); ok && td["Root"] != nil {
-				root = td["Root"]
+				tr = td
 			}
 		}
+	}
+	if tr != nil {
+		return tr
+	}
+	best := -1
+	for n, o := range d.objs {
+		if od, ok := o.val.(pdfDict); ok && od["Type"] == pdfName("XRef") && od["Root"] != nil && n > best {
+			tr, best = od, n
+		}
+	}
+	return tr
+}
+
+// setupCrypt prepares decryption when the trailer names /Encrypt; a file
+// that does not open with the empty password is marked locked.
+func (d *pdfDoc) setupCrypt() {
+	tr := d.trailer()
+	if tr == nil || tr["Encrypt"] == nil {
+		return
+	}
+	enc := d.dict(tr["Encrypt"])
+	if enc == nil {
+		return
+	}
+	var id0 []byte
+	if ids, ok := d.resolve(tr["ID"]).([]any); ok && len(ids) > 0 {
+		s, _ := d.resolve(ids[0]).(pdfString)
+		id0 = []byte(s)
+	}
+	c, err := newPDFCrypt(d, enc, id0)
+	if err != nil {
+		d.locked = true
+		return
+	}
+	d.crypt = c
+}
+
+// hasActiveContent reports whether the document asks a viewer to run
+// something by itself: document JavaScript (/Names /JavaScript), or a
+// JavaScript, Launch, SubmitForm or ImportData action anywhere (an
+// /OpenAction, a page's or the catalog's /AA, a link). An /OpenAction that
+// only opens a page (a destination array, what most writers put) is not.
+func (d *pdfDoc) hasActiveContent() bool {
+	if root := d.findRoot(); root != nil && d.dict(root["Names"])["JavaScript"] != nil {
+		return true
+	}
+	for _, o := range d.objs {
+		dd, ok := o.val.(pdfDict)
+		if !ok {
+			continue
+		}
+		if dd["JS"] != nil {
+			return true
+		}
+		if dangerousAction(dd) || dangerousAction(d.dict(dd["OpenAction"])) {
+			return true
+		}
+		for _, v := range d.dict(dd["AA"]) {
+			if dangerousAction(d.dict(v)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func dangerousAction(a pdfDict) bool {
+	switch a["S"] {
+	case pdfName("JavaScript"), pdfName("Launch"), pdfName("SubmitForm"), pdfName("ImportData"):
+		return true
+	}
+	return a["JS"] != nil
+}
+
+func (d *pdfDoc) findRoot() pdfDict {
+	var root any
+	if tr := d.trailer(); tr != nil {
+		root = tr["Root"]
 	}
 	if root == nil {
 		nums := make([]int, 0, len(d.objs))
@@ -488,16 +583,18 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 		case "T*":
 			d.newline()
 		case "Tm":
+			// Lines are rebuilt from baselines: runs set on one baseline
+			// (LibreOffice writes one BT…ET per run) are one line, and a new
+			// line starts where the baseline moves (Chromium/Skia writes one
+			// BT…ET per line), whatever the text objects.
 			if len(operands) >= 6 {
 				if y, ok := operands[5].(float64); ok {
-					if haveY && y != lastY {
+					if haveY && math.Abs(y-lastY) > 0.01 {
 						d.newline()
 					}
 					lastY, haveY = y, true
 				}
 			}
-		case "BT":
-			haveY = false
 		case "BI":
 			l.skipInlineImage()
 		case "Do":

@@ -23,14 +23,22 @@ import (
 type Text struct {
 	Text string // the plan's text, paragraphs as lines
 	Note string // a remark for the enterprise and reviewers, "" if none
+	// Active is set for a PDF that asks the viewer to run something when
+	// opened (OpenAction, JavaScript, Launch): Note then warns reviewers.
+	Active bool
 }
 
 // Notes that Extract may attach; the file is accepted in each case.
+var (
+	NoteNoPDFText  = noteText(noteNoPDFText)
+	NoteNoText     = noteText(noteNoText)
+	NoteTruncated  = noteText(noteTruncated)
+	NotePDFPartial = noteText(notePDFPartial)
+	NotePDFLocked  = noteText(notePDFLocked)
+	NotePDFActive  = noteText(notePDFActive)
+)
+
 const (
-	NoteNoPDFText   = "PDF 中未能提取文字（可能是扫描件） / No text could be extracted from this PDF (it may be a scan)"
-	NoteNoText      = "文件中没有文字 / The file contains no text"
-	NoteTruncated   = "文字过长，仅保留开头部分 / The text is very long; only its beginning was kept"
-	NotePDFPartial  = "PDF 中部分文字使用了无法解码的字体，已略过 / Part of this PDF uses fonts whose text cannot be decoded; it was skipped"
 	defaultMaxText  = 4 << 20
 	defaultMaxSize  = 20 << 20
 	defaultInflated = 64 << 20
@@ -79,26 +87,28 @@ func Extract(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64)
 func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64, lim Limits) (t Text, err error) {
 	lim = lim.withDefaults()
 	if size > lim.MaxSize {
-		return Text{}, apperror.New(apperror.TooLarge, "文件过大：%d 字节，上限 %d 字节 / file too large: %d bytes, limit %d", size, lim.MaxSize, size, lim.MaxSize)
+		return Text{}, apperror.Msg(apperror.TooLarge, msgTooLarge, size, lim.MaxSize)
 	}
 	if err := ctx.Err(); err != nil {
 		return Text{}, ctxError(err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			t, err = Text{}, apperror.Wrap(fmt.Errorf("panic: %v", p), apperror.Invalid, "无法解析文件（格式异常） / the file could not be parsed (malformed)")
+			t, err = Text{}, apperror.WrapMsg(fmt.Errorf("panic: %v", p), apperror.Invalid, msgMalformed)
 		}
 	}()
 	cr := ctxReaderAt{ctx: ctx, r: r}
 	switch kind {
 	case filetype.DOCX:
 		t, err = extractDOCX(ctx, cr, size, lim)
+	case filetype.ODT:
+		t, err = extractODT(ctx, cr, size, lim)
 	case filetype.TXT:
 		t, err = extractTXT(cr, size, lim.MaxText)
 	case filetype.PDF:
 		t, err = extractPDF(ctx, cr, size, lim)
 	default:
-		return Text{}, apperror.New(apperror.Unsupported, "无法从 %s 文件提取方案文字，只支持 PDF、DOCX、TXT / cannot extract plan text from a %s file; PDF, DOCX and TXT are supported", kind, kind)
+		return Text{}, apperror.Msg(apperror.Unsupported, msgKind, kind)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -114,14 +124,39 @@ func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size
 	if t.Text == "" && t.Note == "" {
 		t.Note = NoteNoText
 	}
+	if t.Active {
+		t.Note = joinNotes(NotePDFActive, t.Note)
+	}
+	t.Note = capNote(t.Note)
 	return t, nil
 }
 
 func ctxError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return apperror.Wrap(err, apperror.TooLarge, "文件解析超时，文件可能过于复杂 / parsing the file took too long; it may be too complex")
+		return apperror.WrapMsg(err, apperror.TooLarge, msgTimeout)
 	}
-	return apperror.Wrap(err, apperror.Internal, "解析已取消 / parsing was cancelled")
+	return apperror.WrapMsg(err, apperror.Internal, msgCancelled)
+}
+
+// MaxNoteBytes is the most a note may hold: the attachments table keeps
+// 255 bytes on MariaDB.
+const MaxNoteBytes = 255
+
+// capNote keeps whole notes from the first (the most important) while they
+// fit MaxNoteBytes.
+func capNote(n string) string {
+	if len(n) <= MaxNoteBytes {
+		return n
+	}
+	parts := strings.Split(n, "；")
+	out := parts[0]
+	for _, p := range parts[1:] {
+		if len(out)+len("；")+len(p) > MaxNoteBytes {
+			break
+		}
+		out += "；" + p
+	}
+	return truncateUTF8(out, MaxNoteBytes)
 }
 
 func joinNotes(a, b string) string {
@@ -185,7 +220,7 @@ func (c *capReader) Read(p []byte) (int, error) {
 }
 
 func inflateTooLarge(limit int64) error {
-	return apperror.Wrap(errInflateCap, apperror.TooLarge, "文件解压后超过 %d 字节（疑似压缩炸弹） / the file inflates to more than %d bytes (possible decompression bomb)", limit, limit)
+	return apperror.WrapMsg(errInflateCap, apperror.TooLarge, msgInflate, limit)
 }
 
 // FromFile returns the normalised text of the plan file at path, checked as
@@ -206,6 +241,7 @@ func FromFile(ctx context.Context, path string, max int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	kind = filetype.ForPurpose(filetype.PurposePlan, kind)
 	if err := filetype.Allowed(filetype.PurposePlan, kind); err != nil {
 		return "", err
 	}

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fugong/internal/apperror"
 	"fugong/internal/filetype"
@@ -341,5 +343,83 @@ func TestNormalize(t *testing.T) {
 		if got := Normalize(tt.in); got != tt.want {
 			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestNormalizeRadicals(t *testing.T) {
+	// What Chromium/Skia PDFs with Noto CJK fonts give for "一人口车" and "消毒".
+	if got := Normalize("⼀⼈⼝⻋ 消毒\uF900"); got != "一人口车 消毒\u8C48" {
+		t.Fatalf("Normalize = %q", got)
+	}
+}
+
+func TestNotesFitTheColumn(t *testing.T) {
+	for _, n := range []string{NoteNoPDFText, NoteNoText, NoteTruncated, NotePDFPartial, NotePDFLocked, NotePDFActive,
+		capNote(joinNotes(joinNotes(NotePDFActive, NoteNoPDFText), NoteTruncated))} {
+		if len(n) > MaxNoteBytes || !utf8.ValidString(n) || n == "" {
+			t.Errorf("note %q: %d bytes", n, len(n))
+		}
+	}
+}
+
+// TestDOCXTextBoxOnce: Word writes a text box twice, as the DrawingML
+// choice and a VML fallback; its text is kept once.
+func TestDOCXTextBoxOnce(t *testing.T) {
+	box := `<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">` +
+		`<mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>` + para("应急联系人：王经理") + `</w:txbxContent></wps:txbx></w:drawing></mc:Choice>` +
+		`<mc:Fallback><w:pict><v:textbox><w:txbxContent>` + para("应急联系人：王经理") + `</w:txbxContent></v:textbox></w:pict></mc:Fallback>` +
+		`</mc:AlternateContent></w:r></w:p>`
+	data := docxOf(t, para("复工方案")+box)
+	txt, err := Extract(context.Background(), filetype.DOCX, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(txt.Text, "应急联系人"); n != 1 || !strings.Contains(txt.Text, "复工方案") {
+		t.Fatalf("text box %d times: %q", n, txt.Text)
+	}
+}
+
+// TestEncryptedPDFs: PDFs that open without a password (qpdf's RC4 40 and
+// 128, AES-128, AES-256 with and without object streams) give the text of
+// the unencrypted file; one that needs a password says so. Files from
+// testdata/corpus (scripts/make-corpus.sh).
+func TestEncryptedPDFs(t *testing.T) {
+	read := func(name string) Text {
+		t.Helper()
+		data, err := os.ReadFile("../../testdata/corpus/plan/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt, err := Extract(context.Background(), filetype.PDF, bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return txt
+	}
+	plain := read("lo-writer.pdf").Text
+	if !strings.Contains(plain, "领导小组") {
+		t.Fatalf("plain text: %q", plain)
+	}
+	for _, name := range []string{"qpdf-rc4-40.pdf", "qpdf-rc4-128.pdf", "qpdf-aes-128.pdf", "qpdf-aes-256.pdf"} {
+		if got := read(name); got.Text != plain || got.Active {
+			t.Errorf("%s: %q (note %q)", name, got.Text, got.Note)
+		}
+	}
+	if got := read("qpdf-objstm-aes-256.pdf"); !strings.Contains(got.Text, "领导小组") {
+		t.Errorf("object streams: %q", got.Text)
+	}
+	if got := read("qpdf-user-password.pdf"); got.Text != "" || got.Note != NotePDFLocked {
+		t.Errorf("user password: %q %q", got.Text, got.Note)
+	}
+	if got := read("openaction-javascript.pdf"); !got.Active || !strings.Contains(got.Note, "JavaScript") {
+		t.Errorf("javascript: %+v", got)
+	}
+}
+
+func TestODT(t *testing.T) {
+	data := odtOf(t, `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`)
+	txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
+	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
+		t.Fatalf("%q %v", txt.Text, err)
 	}
 }

@@ -28,7 +28,7 @@ func extractTXT(r io.ReaderAt, size int64, maxText int) (Text, error) {
 	}
 	raw, err := io.ReadAll(io.NewSectionReader(r, 0, n))
 	if err != nil {
-		return Text{}, apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the upload")
+		return Text{}, apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	if truncated {
 		// Drop a UTF-8 character cut in half, so the prefix still reads as

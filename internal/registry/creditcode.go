@@ -1,8 +1,10 @@
 package registry
 
 import (
-	"errors"
 	"strings"
+	"unicode"
+
+	"fugong/internal/msg"
 )
 
 // creditAlphabet is the character set of GB 32100-2015: digits and capital
@@ -15,20 +17,39 @@ var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 
 // GB 11714 weights for the 8 body characters of an organisation code.
 var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 
-// Errors of CheckCreditCode; their text is shown to clerks.
+// CodeError is an error of CheckCreditCode; Text is its catalog message,
+// shown to clerks.
+type CodeError struct{ m msg.Message }
+
+// Error returns the English text (for logs).
+func (e *CodeError) Error() string { return e.m.In(msg.EN) }
+
+// Text returns the catalog message of e.
+func (e *CodeError) Text() msg.Text { return e.m.With() }
+
+// Errors of CheckCreditCode.
 var (
-	ErrCreditLength   = errors.New("统一社会信用代码应为 18 位 / the unified social credit code must have 18 characters")
-	ErrCreditChar     = errors.New("统一社会信用代码含有非法字符（不可含 I、O、S、V、Z）/ the credit code holds an invalid character (I, O, S, V, Z are not used)")
-	ErrCreditDivision = errors.New("统一社会信用代码第 3–8 位应为行政区划代码（数字）/ characters 3–8 of the credit code must be a division code (digits)")
-	ErrOrgCheck       = errors.New("统一社会信用代码中组织机构代码（第 9–17 位）的校验位错误 / the organisation code inside the credit code (characters 9–17) has a wrong check character")
-	ErrCreditCheck    = errors.New("统一社会信用代码校验位（第 18 位）错误 / the check character (18th) of the credit code is wrong")
+	ErrCreditLength   = &CodeError{msgCreditLength}
+	ErrCreditChar     = &CodeError{msgCreditChar}
+	ErrCreditDivision = &CodeError{msgCreditDivision}
+	ErrOrgCheck       = &CodeError{msgOrgCheck}
+	ErrCreditCheck    = &CodeError{msgCreditCheck}
 )
 
-// NormalizeCreditCode trims the code, uppercases it and turns full-width
+// NormalizeCreditCode removes spaces anywhere (also NBSP, U+3000 and tabs),
+// a leading apostrophe and a ="…" wrapper (what Excel and clerks add to
+// keep a code as text), uppercases the code and turns full-width
 // characters (typed with a Chinese IME) into ASCII. It never fails.
 func NormalizeCreditCode(s string) string {
 	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "=\"") && strings.HasSuffix(s, "\"") && len(s) >= 3 {
+		s = s[2 : len(s)-1]
+	}
+	s = strings.TrimLeft(s, "'‘’`")
 	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
 		if r >= '０' && r <= '９' {
 			return r - '０' + '0'
 		}

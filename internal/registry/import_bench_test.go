@@ -82,7 +82,7 @@ func BenchmarkImport(b *testing.B) {
 									b.Fatalf("parse: %d rows, %v", len(rows), err)
 								}
 							} else {
-								res, err := New(db, a).Import(ctx, auth.CLI(), f.path, "bench", false)
+								res, _, err := New(db, a).Import(ctx, auth.CLI(), f.path, "bench", false)
 								if err != nil || res.Created != n {
 									b.Fatalf("import: %+v, %v", res, err)
 								}

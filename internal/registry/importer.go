@@ -1,11 +1,11 @@
 package registry
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 	"fugong/internal/roster"
 	"fugong/internal/store"
 )
@@ -21,33 +21,28 @@ func Dated(rows []Row) ([]store.Enterprise, error) {
 		if r.EnteredOn != "" {
 			d, ok := parseDay(r.EnteredOn)
 			if !ok {
-				bad = append(bad, apperror.Detail{Row: r.Line, Column: "成立/注册日期", Message: badDate(r.EnteredOn)})
+				bad = append(bad, apperror.Detail{Row: r.Line, Column: "成立/注册日期", Text: msgBadDate.With(r.EnteredOn), Message: msgBadDate.In(msg.ZH, r.EnteredOn)})
 			}
 			out[i].ValidFrom = d
 		}
 		if r.LeftOn != "" {
 			d, ok := parseDay(r.LeftOn)
 			if !ok {
-				bad = append(bad, apperror.Detail{Row: r.Line, Column: "注销/迁出日期", Message: badDate(r.LeftOn)})
+				bad = append(bad, apperror.Detail{Row: r.Line, Column: "注销/迁出日期", Text: msgBadDate.With(r.LeftOn), Message: msgBadDate.In(msg.ZH, r.LeftOn)})
 				continue
 			}
 			t, _ := time.Parse(time.DateOnly, d)
 			out[i].ValidTo = t.AddDate(0, 0, 1).Format(time.DateOnly)
 			if out[i].ValidFrom != "" && d < out[i].ValidFrom {
 				bad = append(bad, apperror.Detail{Row: r.Line, Column: "注销/迁出日期",
-					Message: "注销/迁出日期早于成立/注册日期 / the closing date is before the entry date"})
+					Text: msgClosedBeforeEntered.With(), Message: msgClosedBeforeEntered.In(msg.ZH)})
 			}
 		}
 	}
 	if len(bad) > 0 {
-		return nil, apperror.WithDetails(apperror.Invalid,
-			fmt.Sprintf("企业名录有 %d 处日期错误，未导入任何数据 / the registry has %d bad dates; nothing was imported", len(bad), len(bad)), bad)
+		return nil, apperror.WithText(apperror.Invalid, msgBadDates.With(len(bad)), bad)
 	}
 	return out, nil
-}
-
-func badDate(s string) string {
-	return "日期“" + s + "”格式错误，应为 YYYY-MM-DD / the date \"" + s + "\" must be YYYY-MM-DD"
 }
 
 // parseDay reads a registry date: YYYY-MM-DD, YYYY/M/D, YYYY.M.D,

@@ -6,11 +6,13 @@ package registry
 
 import (
 	"context"
-	"fmt"
-	"strconv"
+	"errors"
+	"sort"
+	"strings"
 
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
+	"fugong/internal/msg"
 	"fugong/internal/sheet"
 )
 
@@ -42,50 +44,79 @@ type Options struct {
 	Sheet sheet.Options
 }
 
+// columns are the fields of a registry and the headers clerks give them
+// (simplified; traditional spellings, width, spaces, "*" and "（必填）"
+// match through sheet.FoldHeader).
 var columns = []sheet.Column{
-	{Key: "credit_code", Aliases: []string{"统一社会信用代码", "信用代码"}, Required: true},
-	{Key: "name", Aliases: []string{"企业名称", "名称"}, Required: true},
-	{Key: "sector", Aliases: []string{"行业"}, Required: true},
-	{Key: "above_scale", Aliases: []string{"规上", "规上企业"}},
-	{Key: "real_estate", Aliases: []string{"房地产"}},
-	{Key: "zone", Aliases: []string{"片区"}},
-	{Key: "street", Aliases: []string{"街道"}, Required: true},
-	{Key: "supervised", Aliases: []string{"纳入监管"}},
-	{Key: "entered_on", Aliases: []string{"成立/注册日期", "成立日期", "注册日期"}},
-	{Key: "left_on", Aliases: []string{"注销/迁出日期", "注销日期", "迁出日期"}},
+	{Key: "credit_code", Label: labelCreditCode, Required: true, Aliases: []string{"统一社会信用代码", "信用代码", "社会信用代码",
+		"统一信用代码", "统一代码", "统一社会信用代码(注册号)", "credit code", "uscc", "unified social credit code"}},
+	{Key: "name", Label: labelName, Required: true, Aliases: []string{"企业名称", "名称", "单位名称", "企业全称", "公司名称",
+		"企业(单位)名称", "企业名", "enterprise name", "company name", "company", "enterprise"}},
+	{Key: "sector", Label: labelSector, Required: true, Aliases: []string{"行业", "行业类别", "行业分类", "所属行业", "行业类型",
+		"企业类别", "类别", "industry"}},
+	{Key: "above_scale", Label: labelAboveScale, Aliases: []string{"规上", "规上企业", "是否规上", "是否规上企业", "规模以上",
+		"是否规模以上", "是否规模以上企业", "规模以上企业", "above scale"}},
+	{Key: "real_estate", Label: labelRealEstate, Aliases: []string{"房地产", "是否房地产", "是否房地产企业", "房地产企业",
+		"是否房地产项目", "房地产项目"}},
+	{Key: "zone", Label: labelZone, Aliases: []string{"片区", "所属片区", "区域", "所属区域", "园区片区"}},
+	{Key: "street", Label: labelStreet, Required: true, Aliases: []string{"街道", "所属街道", "街道(镇)", "街道办", "属地街道",
+		"镇街", "街道名称", "所在街道"}},
+	{Key: "supervised", Label: labelSupervised, Aliases: []string{"纳入监管", "是否纳入监管", "监管", "是否监管", "纳入监管范围",
+		"是否纳入监管范围"}},
+	{Key: "entered_on", Label: labelEnteredOn, Aliases: []string{"成立/注册日期", "成立日期", "注册日期", "成立时间", "注册时间", "date of establishment"}},
+	{Key: "left_on", Label: labelLeftOn, Aliases: []string{"注销/迁出日期", "注销日期", "迁出日期", "注销时间", "迁出时间", "date closed"}},
 }
 
 var sectors = map[string]string{
-	"industrial": Industrial, "工业": Industrial,
-	"service": Service, "服务业": Service,
-	"construction": Construction, "建筑工地": Construction, "建筑": Construction,
+	"industrial": Industrial, "工业": Industrial, "工业企业": Industrial, "industry": Industrial,
+	"service": Service, "服务业": Service, "服务业企业": Service, "services": Service,
+	"construction": Construction, "建筑工地": Construction, "建筑": Construction, "建筑业": Construction, "在建工地": Construction,
+	"工地": Construction,
 }
 
-// ParseBool reads a registry boolean: true/false, 1/0, 是/否 (also
-// traditional, and yes/no, y/n). Empty gives def. ok is false for anything
-// else.
+// ParseBool reads a registry boolean: 是/否, √/×, Y/N, yes/no, true/false,
+// 1/0, 有/无 (any width or case, traditional characters). Empty gives def.
+// ok is false for anything else.
 func ParseBool(s string, def bool) (v, ok bool) {
-	switch sheet.Fold(s) {
+	switch sheet.FoldHeader(s) {
 	case "":
 		return def, true
-	case "true", "1", "是", "yes", "y":
+	case "true", "1", "是", "yes", "y", "√", "✓", "✔", "有", "t":
 		return true, true
-	case "false", "0", "否", "no", "n":
+	case "false", "0", "否", "no", "n", "×", "✗", "✘", "x", "无", "f":
 		return false, true
 	}
 	return false, false
 }
 
-// Parse reads the registry file at path (CSV in UTF-8, UTF-8 with BOM or
-// GBK/GB18030, or XLSX; detected by content) and validates every row
-// against a. It returns all rows, or an error: sheet.Open's errors
-// (Unsupported, TooLarge, Invalid for an unreadable file), or an
-// *apperror.Error code Invalid whose Details list every bad cell of every
-// bad row (row as a spreadsheet shows it, column as written in the file)
-// — including formula cells, which a registry refuses. Empty booleans are
+// Parsed is a parsed registry and how its file was read.
+type Parsed struct {
+	Rows   []Row
+	Layout sheet.Layout
+}
+
+// Parse reads the registry file at path; see ParseFile.
+func Parse(ctx context.Context, path string, a *areas.Areas, opts Options) ([]Row, error) {
+	p, err := ParseFile(ctx, path, a, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Rows, nil
+}
+
+// ParseFile reads the registry file at path (CSV in UTF-8, UTF-8 with BOM
+// or GBK/GB18030, comma or tab separated, or XLSX; detected by content;
+// the header found below title rows on the first visible sheet that has
+// one, totals and footers skipped) and validates every row against a. It
+// returns all rows and the layout (used and ignored columns), or an error:
+// sheet.Open's and Bind's errors (Unsupported, TooLarge, Invalid for an
+// unreadable file or header), or an *apperror.Error code Invalid whose
+// Details list every bad cell of every bad row (row as a spreadsheet shows
+// it, column as written in the file) — including formula cells, which a
+// registry refuses, and codes Excel stored as numbers. Empty booleans are
 // false, except supervised, which is true for construction sites (most
 // sites are supervised; only the exceptions need saying).
-func Parse(ctx context.Context, path string, a *areas.Areas, opts Options) ([]Row, error) {
+func ParseFile(ctx context.Context, path string, a *areas.Areas, opts Options) (*Parsed, error) {
 	so := opts.Sheet
 	so.DetectFormulas = true
 	r, err := sheet.Open(ctx, path, so)
@@ -99,13 +130,21 @@ func Parse(ctx context.Context, path string, a *areas.Areas, opts Options) ([]Ro
 	}
 	var details []apperror.Detail
 	for _, c := range r.Formulas() {
-		details = append(details, apperror.Detail{Row: c.Row, Column: r.ColumnName(c.Col),
-			Message: "单元格是公式，请粘贴为数值 / the cell is a formula; paste it as a value"})
+		details = append(details, sheet.Detail(c.Row, r.ColumnName(c.Col), msgFormula.With()))
 	}
 	var rows []Row
+	var zeros []zeroCode
 	seen := make(map[string]int)
+	total := 0
 	for r.Next() {
-		row, bad := parseRow(r.Row(), h, a, seen)
+		total++
+		row, bad, zero := parseRow(r.Row(), h, a, seen)
+		if zero {
+			zeros = append(zeros, zeroCode{line: row.Line, row: len(rows)})
+			if len(bad) > 0 {
+				zeros[len(zeros)-1].row = -1
+			}
+		}
 		if len(bad) > 0 {
 			details = append(details, bad...)
 			continue
@@ -115,49 +154,95 @@ func Parse(ctx context.Context, path string, a *areas.Areas, opts Options) ([]Ro
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
+	// Digit-only codes ending in 000 in numbers far beyond chance: Excel
+	// stored the column as numbers (15 significant digits).
+	if len(zeros) >= 2 && len(zeros)*20 >= total || len(zeros) > 0 && len(zeros) == total {
+		drop := map[int]bool{}
+		for _, z := range zeros {
+			details = append(details, sheet.Detail(z.line, h.Name("credit_code"), msgCodeExcelZeros.With(len(zeros))))
+			drop[z.row] = true
+		}
+		kept := rows[:0]
+		for i, row := range rows {
+			if !drop[i] {
+				kept = append(kept, row)
+			}
+		}
+		rows = kept
+	}
 	if len(details) > 0 {
-		return nil, apperror.WithDetails(apperror.Invalid,
-			fmt.Sprintf("企业名录有 %d 处错误，未导入任何数据 / the registry has %d errors; nothing was imported", len(details), len(details)),
-			details)
+		sort.SliceStable(details, func(i, j int) bool { return details[i].Row < details[j].Row })
+		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(len(details)), details)
 	}
 	if len(rows) == 0 {
-		return nil, apperror.New(apperror.Invalid, "企业名录没有数据行 / the registry has no data rows")
+		return nil, apperror.Msg(apperror.Invalid, msgNoRows)
 	}
-	return rows, nil
+	return &Parsed{Rows: rows, Layout: r.Layout(h)}, nil
 }
 
-func parseRow(sr sheet.Row, h sheet.Header, a *areas.Areas, seen map[string]int) (Row, []apperror.Detail) {
+type zeroCode struct {
+	line int
+	row  int // index in rows, -1 when refused anyway
+}
+
+// lostDigits reports whether a code is a number Excel wrote in scientific
+// notation (9.15101E+17).
+func lostDigits(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	mant, exp := strings.Replace(s[:i], ".", "", 1), strings.TrimPrefix(s[i+1:], "+")
+	return digits(mant) && digits(exp)
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func parseRow(sr sheet.Row, h sheet.Header, a *areas.Areas, seen map[string]int) (Row, []apperror.Detail, bool) {
 	var bad []apperror.Detail
-	add := func(key, msg string) {
-		bad = append(bad, apperror.Detail{Row: sr.Number, Column: h.Name(key), Message: msg})
+	add := func(key string, t msg.Text) {
+		bad = append(bad, sheet.Detail(sr.Number, h.Name(key), t))
 	}
 	row := Row{Line: sr.Number, EnteredOn: h.Get(sr, "entered_on"), LeftOn: h.Get(sr, "left_on")}
+	zero := false
 
-	row.CreditCode = NormalizeCreditCode(h.Get(sr, "credit_code"))
+	raw := h.Get(sr, "credit_code")
+	row.CreditCode = NormalizeCreditCode(raw)
 	switch {
 	case row.CreditCode == "":
-		add("credit_code", "统一社会信用代码为空 / the credit code is empty")
+		add("credit_code", msgCodeEmpty.With())
+	case lostDigits(row.CreditCode):
+		add("credit_code", msgCodeExcelNumber.With(raw))
 	default:
-		if err := CheckCreditCode(row.CreditCode); err != nil {
-			add("credit_code", err.Error())
+		zero = len(row.CreditCode) == 18 && digits(row.CreditCode) && strings.HasSuffix(row.CreditCode, "000")
+		var ce *CodeError
+		if err := CheckCreditCode(row.CreditCode); errors.As(err, &ce) {
+			add("credit_code", ce.Text())
 		} else if prev, dup := seen[row.CreditCode]; dup {
-			add("credit_code", "统一社会信用代码与第 "+strconv.Itoa(prev)+" 行重复 / the credit code duplicates row "+strconv.Itoa(prev))
+			add("credit_code", msgCodeDuplicate.With(prev))
 		} else {
 			seen[row.CreditCode] = sr.Number
 		}
 	}
 
 	if row.Name = h.Get(sr, "name"); row.Name == "" {
-		add("name", "企业名称为空 / the enterprise name is empty")
+		add("name", msgNameEmpty.With())
 	}
 
 	sector := h.Get(sr, "sector")
-	if s, ok := sectors[sheet.Fold(sector)]; ok {
+	if s, ok := sectors[sheet.FoldHeader(sector)]; ok {
 		row.Sector = s
 	} else if sector == "" {
-		add("sector", "行业为空，应为 工业、服务业 或 建筑工地 / the sector is empty: use industrial, service or construction")
+		add("sector", msgSectorEmpty.With())
 	} else {
-		add("sector", "行业“"+sector+"”无法识别，应为 工业、服务业 或 建筑工地 / unknown sector \""+sector+"\": use industrial, service or construction")
+		add("sector", msgSectorUnknown.With(sector))
 	}
 
 	streetText := h.Get(sr, "street")
@@ -165,11 +250,14 @@ func parseRow(sr sheet.Row, h sheet.Header, a *areas.Areas, seen map[string]int)
 	if !streetOK {
 		st, streetOK = a.Street(streetText)
 	}
+	if !streetOK {
+		st, streetOK = a.Street(sheet.FoldHeader(streetText))
+	}
 	switch {
 	case streetText == "":
-		add("street", "街道为空 / the street is empty")
+		add("street", msgStreetEmpty.With())
 	case !streetOK:
-		add("street", "街道“"+streetText+"”不在本园区 / unknown street \""+streetText+"\"")
+		add("street", msgStreetUnknown.With(streetText))
 	default:
 		row.Street = st.Code
 	}
@@ -177,28 +265,30 @@ func parseRow(sr sheet.Row, h sheet.Header, a *areas.Areas, seen map[string]int)
 	if zoneText == "" {
 		row.Zone = st.Zone // taken from the street
 	} else if z, ok := a.Zone(sheet.Fold(zoneText)); !ok {
-		add("zone", "片区“"+zoneText+"”无法识别，应为 南区、西区 或 东区 / unknown zone \""+zoneText+"\": use south, west or east")
+		add("zone", msgZoneUnknown.With(zoneText))
 	} else {
 		row.Zone = z.Code
 		if streetOK && st.Zone != z.Code {
-			add("street", "街道“"+streetText+"”不属于"+z.Name+" / street \""+streetText+"\" is not in zone "+z.Code)
+			add("street", msgStreetNotInZone.With(streetText, z.Name))
 		}
 	}
 
 	for _, b := range []struct {
-		key, zh string
-		dst     *bool
-		def     bool
+		key   string
+		label msg.Message
+		dst   *bool
+		def   bool
 	}{
-		{"above_scale", "规上", &row.AboveScale, false},
-		{"real_estate", "房地产", &row.RealEstate, false},
-		{"supervised", "纳入监管", &row.Supervised, row.Sector == Construction},
+		{"above_scale", labelAboveScale, &row.AboveScale, false},
+		{"real_estate", labelRealEstate, &row.RealEstate, false},
+		{"supervised", labelSupervised, &row.Supervised, row.Sector == Construction},
 	} {
-		v, ok := ParseBool(h.Get(sr, b.key), b.def)
+		text := h.Get(sr, b.key)
+		v, ok := ParseBool(text, b.def)
 		if !ok {
-			add(b.key, b.zh+"应填 是 或 否 / "+b.key+" must be yes or no (是/否, true/false, 1/0)")
+			add(b.key, msgBool.With(b.label, text))
 		}
 		*b.dst = v
 	}
-	return row, bad
+	return row, bad, zero
 }

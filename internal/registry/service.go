@@ -9,6 +9,7 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/page"
 	"fugong/internal/parktime"
+	"fugong/internal/sheet"
 	"fugong/internal/store"
 )
 
@@ -32,10 +33,12 @@ func New(db *store.DB, a *areas.Areas) *Registry {
 // log) and upserts every row by credit code, with its audit entry, in one
 // transaction, on behalf of p. Any invalid row makes it write nothing and
 // return the apperror.Invalid from Parse with every bad row; with dryRun it
-// only reports what would change (and audits nothing).
+// only reports what would change (and audits nothing). It also returns
+// how the file was read (sheet, header row, columns used and ignored, rows
+// skipped as totals or footers).
 //
 // The import is dated today (Asia/Shanghai): see ImportOn.
-func (s *Registry) Import(ctx context.Context, p *auth.Principal, path, filename string, dryRun bool) (store.UpsertResult, error) {
+func (s *Registry) Import(ctx context.Context, p *auth.Principal, path, filename string, dryRun bool) (store.UpsertResult, sheet.Layout, error) {
 	return s.ImportOn(ctx, p, path, filename, time.Now(), dryRun)
 }
 
@@ -45,18 +48,19 @@ func (s *Registry) Import(ctx context.Context, p *auth.Principal, path, filename
 // the import's day, for an enterprise new to the registry); its optional
 // 注销/迁出日期 is the last day it is in. A bad date is apperror.Invalid
 // listing every bad cell, and nothing is written.
-func (s *Registry) ImportOn(ctx context.Context, p *auth.Principal, path, filename string, at time.Time, dryRun bool) (store.UpsertResult, error) {
-	rows, err := Parse(ctx, path, s.areas, Options{})
+func (s *Registry) ImportOn(ctx context.Context, p *auth.Principal, path, filename string, at time.Time, dryRun bool) (store.UpsertResult, sheet.Layout, error) {
+	parsed, err := ParseFile(ctx, path, s.areas, Options{})
 	if err != nil {
-		return store.UpsertResult{}, err
+		return store.UpsertResult{}, sheet.Layout{}, err
 	}
-	ents, err := Dated(rows)
+	ents, err := Dated(parsed.Rows)
 	if err != nil {
-		return store.UpsertResult{}, err
+		return store.UpsertResult{}, sheet.Layout{}, err
 	}
 	day := at.In(parktime.Location).Format(time.DateOnly)
 	if dryRun {
-		return s.db.UpsertEnterprisesOn(ctx, ents, day, true)
+		res, err := s.db.UpsertEnterprisesOn(ctx, ents, day, true)
+		return res, parsed.Layout, err
 	}
 	var res store.UpsertResult
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
@@ -67,7 +71,7 @@ func (s *Registry) ImportOn(ctx context.Context, p *auth.Principal, path, filena
 		return tx.AppendAudit(ctx, p.Entry("registry_import", "registry",
 			fmt.Sprintf("file=%s created=%d updated=%d unchanged=%d", filename, res.Created, res.Updated, res.Unchanged)))
 	})
-	return res, err
+	return res, parsed.Layout, err
 }
 
 // Query selects registry rows as a caller sends it.

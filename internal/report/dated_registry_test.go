@@ -28,7 +28,7 @@ func importCSV(t *testing.T, db *store.DB, a *areas.Areas, day string, lines ...
 		t.Fatal(err)
 	}
 	at, _ := time.ParseInLocation(time.DateOnly, day, sh)
-	res, err := registry.New(db, a).ImportOn(context.Background(), auth.CLI(), path, "registry.csv", at.Add(10*time.Hour), false)
+	res, _, err := registry.New(db, a).ImportOn(context.Background(), auth.CLI(), path, "registry.csv", at.Add(10*time.Hour), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestDatedImports(t *testing.T) {
 		// parse, is refused with the row and column.
 		path := filepath.Join(t.TempDir(), "bad.csv")
 		os.WriteFile(path, []byte(head+"\n"+c(8)+",辛,工业,否,guixi,2020-02-01,2020-01-01\n"+c(9)+",壬,工业,否,guixi,去年,\n"), 0o600)
-		_, err = registry.New(db, a).ImportOn(ctx, auth.CLI(), path, "registry.csv", time.Now(), false)
+		_, _, err = registry.New(db, a).ImportOn(ctx, auth.CLI(), path, "registry.csv", time.Now(), false)
 		if ae := asApp(err); ae == nil || len(ae) != 2 || ae[0] != "注销/迁出日期@2" || ae[1] != "成立/注册日期@3" {
 			t.Fatalf("bad dates: %v (%v)", err, ae)
 		}

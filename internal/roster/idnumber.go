@@ -1,37 +1,102 @@
 package roster
 
 import (
-	"errors"
 	"strings"
 	"time"
+	"unicode"
+
+	"fugong/internal/msg"
 )
 
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const idCheckChars = "10X98765432"
 
-// Errors of CheckIDNumber; their text is shown to clerks.
+// IDError is an error of CheckIDNumber; Text is its catalog message, shown
+// to clerks.
+type IDError struct{ m msg.Message }
+
+// Error returns the English text (for logs).
+func (e *IDError) Error() string { return e.m.In(msg.EN) }
+
+// Text returns the catalog message of e.
+func (e *IDError) Text() msg.Text { return e.m.With() }
+
+// Errors of CheckIDNumber.
 var (
-	ErrIDLength = errors.New("身份证号应为 18 位 / the ID number must have 18 characters")
-	ErrIDChar   = errors.New("身份证号前 17 位应为数字，末位为数字或 X / the ID number must be 17 digits and a digit or X")
-	ErrIDRegion = errors.New("身份证号地区码无效 / the ID number's region code is invalid")
-	ErrIDBirth  = errors.New("身份证号中的出生日期不合理 / the birth date inside the ID number is not plausible")
-	ErrIDCheck  = errors.New("身份证号校验位错误 / ID number check digit is wrong")
+	ErrIDLength = &IDError{msgIDLength}
+	ErrIDChar   = &IDError{msgIDChar}
+	ErrIDRegion = &IDError{msgIDRegion}
+	ErrIDBirth  = &IDError{msgIDBirth}
+	ErrIDCheck  = &IDError{msgIDCheck}
 )
 
-// NormalizeIDNumber trims, uppercases x and turns full-width digits into
-// ASCII. It never fails.
+// NormalizeIDNumber removes what spreadsheets and clerks put around an ID
+// number: spaces anywhere (also NBSP and U+3000), tabs, a leading
+// apostrophe (Excel's "store as text" mark), a ="…" formula wrapper; it
+// uppercases x and turns full-width digits into ASCII. It never fails.
 func NormalizeIDNumber(s string) string {
 	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "=\"") && strings.HasSuffix(s, "\"") && len(s) >= 3 {
+		s = s[2 : len(s)-1]
+	}
+	s = strings.TrimLeft(s, "'‘’`")
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '０' && r <= '９':
 			return r - '０' + '0'
 		case r == 'x' || r == 'ｘ' || r == 'Ｘ':
 			return 'X'
+		case unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff':
+			return -1
 		}
 		return r
 	}, s)
+}
+
+// LostDigits reports whether a normalised ID number is a number Excel
+// wrote in scientific notation (5.10107E+17) with fewer than 18
+// significant digits: its last digits are gone. ExactNumber reads one that
+// kept them all.
+func LostDigits(s string) bool {
+	mant, exp, ok := scientific(s)
+	return ok && !(exp == 17 && len(mant) == 18)
+}
+
+// ExactNumber returns the 18 digits of a number cell written in scientific
+// notation that holds all of them ("5.10107198503120118E+17"), ok false
+// otherwise.
+func ExactNumber(s string) (string, bool) {
+	mant, exp, ok := scientific(s)
+	if !ok || exp != 17 || len(mant) != 18 {
+		return "", false
+	}
+	return mant, true
+}
+
+// scientific splits d.ddddE+xx into its significant digits (trailing zeros
+// of the fraction kept) and exponent.
+func scientific(s string) (string, int, bool) {
+	i := strings.IndexAny(s, "eE")
+	if i <= 0 || i == len(s)-1 {
+		return "", 0, false
+	}
+	mant, exp := s[:i], strings.TrimPrefix(s[i+1:], "+")
+	if !allDigits(exp) || len(exp) > 3 {
+		return "", 0, false
+	}
+	if d := strings.IndexByte(mant, '.'); d >= 0 && d != 1 {
+		return "", 0, false
+	}
+	mant = strings.Replace(mant, ".", "", 1)
+	if !allDigits(mant) {
+		return "", 0, false
+	}
+	e := 0
+	for _, c := range exp {
+		e = e*10 + int(c-'0')
+	}
+	return mant, e, true
 }
 
 // CheckIDNumber validates a normalised resident ID number (GB 11643): 18

@@ -6,14 +6,18 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 	"fugong/internal/sheet"
 )
 
@@ -46,19 +50,24 @@ type Row struct {
 }
 
 // Summary is what the rule engine sees of a roster (roster.rows, …).
+// Unknown lists the health fields the file has no column for
+// ("temperature", "health_code", "travel_14d"): their counts are not zero
+// but unknown, and the rules flag them.
 type Summary struct {
-	Rows             int `json:"rows"`
-	Fever            int `json:"fever"`
-	HealthCodeRed    int `json:"health_code_red"`
-	HealthCodeYellow int `json:"health_code_yellow"`
-	Hubei14d         int `json:"hubei_14d"`
-	InQuarantine     int `json:"in_quarantine"`
+	Rows             int      `json:"rows"`
+	Fever            int      `json:"fever"`
+	HealthCodeRed    int      `json:"health_code_red"`
+	HealthCodeYellow int      `json:"health_code_yellow"`
+	Hubei14d         int      `json:"hubei_14d"`
+	InQuarantine     int      `json:"in_quarantine"`
+	Unknown          []string `json:"unknown,omitempty"`
 }
 
 // Result is a parsed roster.
 type Result struct {
-	Rows    []Row   `json:"rows"`
-	Summary Summary `json:"summary"`
+	Rows    []Row        `json:"rows"`
+	Summary Summary      `json:"summary"`
+	Layout  sheet.Layout `json:"columns"` // sheet, header row, used/ignored columns, skipped rows
 }
 
 // Options tunes Parse. The zero value caps rows at DefaultMaxRows.
@@ -66,26 +75,44 @@ type Options struct {
 	Sheet sheet.Options
 }
 
+// HealthFields are the summary fields whose column may be absent; a
+// missing one is reported in Summary.Unknown.
+var HealthFields = []string{"temperature", "health_code", "travel_14d"}
+
+// columns are the fields of a roster and the headers clerks give them
+// (simplified; traditional spellings match through sheet.Fold, width,
+// spaces, "*" and "（必填）" through sheet.FoldHeader).
 var columns = []sheet.Column{
-	{Key: "name", Aliases: []string{"姓名"}, Required: true},
-	{Key: "id_number", Aliases: []string{"身份证号", "身份证号码", "身份证"}, Required: true},
-	{Key: "phone", Aliases: []string{"手机号", "手机号码", "联系电话", "电话"}},
-	{Key: "department", Aliases: []string{"部门"}},
-	{Key: "temperature", Aliases: []string{"体温"}},
-	{Key: "health_code", Aliases: []string{"健康码"}},
-	{Key: "travel_14d", Aliases: []string{"近14日旅居史", "旅居史"}},
-	{Key: "return_date", Aliases: []string{"返回日期", "返蓉日期"}},
-	{Key: "quarantine_end", Aliases: []string{"隔离结束日期"}},
+	{Key: "name", Label: labelName, Required: true, Aliases: []string{"姓名", "员工姓名", "职工姓名", "人员姓名", "名字",
+		"full name", "employee name", "staff name"}},
+	{Key: "id_number", Label: labelIDNumber, Required: true, Aliases: []string{"身份证号", "身份证号码", "身份证", "证件号码",
+		"证件号", "公民身份号码", "居民身份证号码", "身份证件号码", "身份证编号", "id", "id number", "id no", "id card", "id card number"}},
+	{Key: "phone", Label: labelPhone, Aliases: []string{"手机号", "手机号码", "联系电话", "电话", "手机", "联系方式", "电话号码",
+		"移动电话", "联系手机", "mobile", "tel", "telephone", "phone number"}},
+	{Key: "department", Label: labelDepartment, Aliases: []string{"部门", "所在部门", "科室", "班组", "车间", "工作部门", "所属部门",
+		"dept"}},
+	{Key: "temperature", Label: labelTemperature, Aliases: []string{"体温", "今日体温", "当日体温", "测量体温", "测温", "晨检体温",
+		"体温测量", "体温情况", "体温检测", "temp", "body temperature"}},
+	{Key: "health_code", Label: labelHealthCode, Aliases: []string{"健康码", "健康码状态", "健康码颜色", "健康码情况", "天府健康通",
+		"健康通", "健康码类型", "health code", "health code colour", "health code color"}},
+	{Key: "travel_14d", Label: labelTravel, Aliases: []string{"近14日旅居史", "近14天旅居史", "14天内旅居史", "14日内旅居史", "旅居史",
+		"近期旅居史", "旅行史", "近14天行程", "近14日行程", "14天内行程", "行程", "旅居地", "途经地", "近14天去过的地方",
+		"travel", "travel history", "travel 14d"}},
+	{Key: "return_date", Label: labelReturnDate, Aliases: []string{"返回日期", "返蓉日期", "返岗日期", "返城日期", "返回时间",
+		"抵蓉日期", "返工日期", "返厂日期", "到达日期", "返回本地日期", "return date", "returned"}},
+	{Key: "quarantine_end", Label: labelQuarantineEnd, Aliases: []string{"隔离结束日期", "隔离截止日期", "隔离期满日期", "隔离到期日",
+		"隔离结束时间", "解除隔离日期", "隔离期至", "隔离截止", "quarantine end", "quarantine until"}},
 }
 
 var healthCodes = map[string]string{
-	"green": Green, "绿码": Green, "绿": Green,
-	"yellow": Yellow, "黄码": Yellow, "黄": Yellow,
-	"red": Red, "红码": Red, "红": Red,
+	"green": Green, "绿码": Green, "绿": Green, "绿色": Green, "绿色码": Green, "g": Green,
+	"yellow": Yellow, "黄码": Yellow, "黄": Yellow, "黄色": Yellow, "黄色码": Yellow, "y": Yellow,
+	"red": Red, "红码": Red, "红": Red, "红色": Red, "红色码": Red, "r": Red,
 }
 
 // noTravel are the ways clerks write "no travel".
-var noTravel = map[string]bool{"": true, "无": true, "没有": true, "否": true, "none": true, "no": true, "-": true, "/": true, "—": true}
+var noTravel = map[string]bool{"": true, "无": true, "没有": true, "否": true, "none": true, "no": true, "-": true, "/": true,
+	"—": true, "无旅居史": true, "未外出": true, "本地": true, "n/a": true, "×": true}
 
 // hubeiPlaces are Hubei and its prefecture-level divisions, in simplified
 // characters (values are folded first) and pinyin for the common two.
@@ -105,14 +132,18 @@ func IsHubei(travel string) bool {
 }
 
 // Parse reads the roster at path (CSV in UTF-8, UTF-8 with BOM or
-// GBK/GB18030, or XLSX) and validates every row. plannedResume is the
-// filing's planned resumption date: hubei_14d counts rows whose travel
-// mentions Hubei and whose return date is less than 14 days before it (or
-// later); in_quarantine counts those of them whose quarantine ends after
-// it. It returns the rows and summary, or sheet.Open's errors
-// (Unsupported, TooLarge, Invalid), or an *apperror.Error code Invalid
-// whose Details list every bad cell of every bad row (row as a
-// spreadsheet shows it, column as written).
+// GBK/GB18030, comma or tab separated, or XLSX) and validates every row.
+// The header is found as sheet.Reader.Bind describes (title rows skipped,
+// the first visible sheet with a header); totals and footers are skipped.
+// plannedResume is the filing's planned resumption date: hubei_14d counts
+// rows whose travel mentions Hubei and whose return date is less than 14
+// days before it (or later); in_quarantine counts those of them whose
+// quarantine ends after it; a date written without a year ("2月1日") takes
+// its year. It returns the rows, summary and layout, or sheet.Open's and
+// Bind's errors (Unsupported, TooLarge, Invalid), or an *apperror.Error
+// code Invalid whose Details list every bad cell of every bad row (row as a
+// spreadsheet shows it, column as written), including ID numbers Excel
+// stored as numbers (the cause and the fix in one sentence).
 func Parse(ctx context.Context, path string, plannedResume time.Time, opts Options) (*Result, error) {
 	so := opts.Sheet
 	if so.MaxRows <= 0 {
@@ -127,15 +158,23 @@ func Parse(ctx context.Context, path string, plannedResume time.Time, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	p := rowParser{h: h, xlsx: r.Format() == sheet.XLSX, seen: make(map[string]int),
+	p := rowParser{h: h, xlsx: r.Format() == sheet.XLSX, date1904: r.Date1904(), seen: make(map[string]int),
 		asOf: plannedResume}
 	if p.asOf.IsZero() {
 		p.asOf = time.Now()
 	}
 	res := &Result{}
 	var details []apperror.Detail
+	var zeros []suspect
 	for r.Next() {
-		row, bad := p.parse(r.Row())
+		row, bad, zero := p.parse(r.Row())
+		if zero != nil {
+			zero.row = len(res.Rows)
+			if len(bad) > 0 {
+				zero.row = -1
+			}
+			zeros = append(zeros, *zero)
+		}
 		if len(bad) > 0 {
 			details = append(details, bad...)
 			continue
@@ -145,16 +184,82 @@ func Parse(ctx context.Context, path string, plannedResume time.Time, opts Optio
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
+	var drop map[int]bool
+	details, drop = p.judgeZeros(zeros, len(res.Rows)+countRows(details), details)
+	if len(drop) > 0 {
+		kept := res.Rows[:0]
+		for i, row := range res.Rows {
+			if !drop[i] {
+				kept = append(kept, row)
+			}
+		}
+		res.Rows = kept
+	}
 	if len(details) > 0 {
-		n := strconv.Itoa(len(details))
-		return nil, apperror.WithDetails(apperror.Invalid,
-			"员工健康台账有 "+n+" 处错误 / the staff roster has "+n+" errors", details)
+		sortDetails(details)
+		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(len(details)), details)
 	}
 	if len(res.Rows) == 0 {
-		return nil, apperror.New(apperror.Invalid, "员工健康台账没有数据行 / the staff roster has no data rows")
+		return nil, apperror.Msg(apperror.Invalid, msgNoRows)
 	}
 	res.Summary = Summarize(res.Rows, p.asOf)
+	for _, f := range HealthFields {
+		if !h.Has(f) {
+			res.Summary.Unknown = append(res.Summary.Unknown, f)
+		}
+	}
+	res.Layout = r.Layout(h)
 	return res, nil
+}
+
+// suspect is a row whose ID number ends in 000, what Excel leaves of an ID
+// number stored as a number (15 significant digits). One such row in a
+// thousand is chance; many mean the column was damaged.
+type suspect struct {
+	line int
+	row  int  // index in the accepted rows, -1 when the row was refused anyway
+	bad  bool // the check digit fails as well
+}
+
+// judgeZeros decides whether the ID column was damaged by Excel: when at
+// least two rows and one in twenty (or every row) end in 000, every such
+// row is refused with the cause and the fix; otherwise such rows stand or
+// fall by their check digit, as any other.
+func (p *rowParser) judgeZeros(zeros []suspect, total int, details []apperror.Detail) ([]apperror.Detail, map[int]bool) {
+	if len(zeros) == 0 {
+		return details, nil
+	}
+	damaged := (len(zeros) >= 2 && len(zeros)*20 >= total) || len(zeros) == total
+	drop := map[int]bool{}
+	for _, z := range zeros {
+		switch {
+		case damaged:
+			details = append(details, sheet.Detail(z.line, p.h.Name("id_number"), msgIDExcelZeros.With(len(zeros))))
+			if z.row >= 0 {
+				drop[z.row] = true
+			}
+		case z.bad:
+			details = append(details, sheet.Detail(z.line, p.h.Name("id_number"), ErrIDCheck.Text()))
+			if z.row >= 0 {
+				drop[z.row] = true
+			}
+		}
+	}
+	return details, drop
+}
+
+// countRows counts the distinct rows of details.
+func countRows(details []apperror.Detail) int {
+	seen := map[int]bool{}
+	for _, d := range details {
+		seen[d.Row] = true
+	}
+	return len(seen)
+}
+
+// sortDetails orders details by row, keeping each row's order.
+func sortDetails(d []apperror.Detail) {
+	sort.SliceStable(d, func(i, j int) bool { return d[i].Row < d[j].Row })
 }
 
 // Summarize counts a roster's rows as Parse's doc describes. It never fails.
@@ -189,54 +294,73 @@ func truncDay(t time.Time) time.Time {
 }
 
 type rowParser struct {
-	h    sheet.Header
-	xlsx bool
-	seen map[string]int
-	asOf time.Time
+	h        sheet.Header
+	xlsx     bool
+	date1904 bool
+	seen     map[string]int
+	asOf     time.Time
 }
 
-func (p *rowParser) parse(sr sheet.Row) (Row, []apperror.Detail) {
+// parse validates one row; zero is set when the ID number ends in 000
+// (Parse judges those over the whole column).
+func (p *rowParser) parse(sr sheet.Row) (Row, []apperror.Detail, *suspect) {
 	var bad []apperror.Detail
-	add := func(key, msg string) {
-		bad = append(bad, apperror.Detail{Row: sr.Number, Column: p.h.Name(key), Message: msg})
+	add := func(key string, t msg.Text) {
+		bad = append(bad, sheet.Detail(sr.Number, p.h.Name(key), t))
 	}
+	var zero *suspect
 	row := Row{Line: sr.Number}
 	if row.Name = p.h.Get(sr, "name"); row.Name == "" {
-		add("name", "姓名为空 / the name is empty")
+		add("name", msgNameEmpty.With())
 	}
-	row.IDNumber = NormalizeIDNumber(p.h.Get(sr, "id_number"))
-	if row.IDNumber == "" {
-		add("id_number", "身份证号为空 / the ID number is empty")
-	} else if err := CheckIDNumber(row.IDNumber, p.asOf); err != nil {
-		add("id_number", err.Error())
-	} else if prev, dup := p.seen[row.IDNumber]; dup {
-		add("id_number", "身份证号与第 "+strconv.Itoa(prev)+" 行重复 / the ID number duplicates row "+strconv.Itoa(prev))
-	} else {
-		p.seen[row.IDNumber] = sr.Number
+	raw := p.h.Get(sr, "id_number")
+	row.IDNumber = NormalizeIDNumber(raw)
+	if exact, ok := ExactNumber(row.IDNumber); ok {
+		row.IDNumber = exact
+	}
+	switch {
+	case row.IDNumber == "":
+		add("id_number", msgIDEmpty.With())
+	case LostDigits(row.IDNumber):
+		add("id_number", msgIDExcelNumber.With(raw))
+	default:
+		err := CheckIDNumber(row.IDNumber, p.asOf)
+		if strings.HasSuffix(row.IDNumber, "000") && (err == nil || err == ErrIDCheck) {
+			zero = &suspect{line: sr.Number, bad: err != nil}
+			err = nil
+		}
+		var ie *IDError
+		if errors.As(err, &ie) {
+			add("id_number", ie.Text())
+		} else if prev, dup := p.seen[row.IDNumber]; dup {
+			add("id_number", msgIDDuplicate.With(prev))
+		} else {
+			p.seen[row.IDNumber] = sr.Number
+		}
 	}
 	if phone := p.h.Get(sr, "phone"); phone != "" {
 		if norm, ok := NormalizePhone(phone); ok {
 			row.Phone = norm
 		} else {
-			add("phone", "电话号码格式错误，应为 11 位手机号或带区号的座机 / the phone must be an 11-digit mobile number or a landline with area code")
+			add("phone", msgPhone.With())
 		}
 	}
 	row.Department = p.h.Get(sr, "department")
 	if t := p.h.Get(sr, "temperature"); t != "" {
 		v, ok := parseTemperature(t)
 		if !ok {
-			add("temperature", "体温“"+t+"”不是数字 / the temperature \""+t+"\" is not a number")
+			add("temperature", msgTempNotNumber.With(t))
 		} else if v < 34 || v > 43 {
-			add("temperature", "体温应在 34.0–43.0 ℃ 之间 / the temperature must be between 34.0 and 43.0 °C")
+			add("temperature", msgTempRange.With())
 		} else {
 			row.Temperature = v
 		}
 	}
 	if c := p.h.Get(sr, "health_code"); c != "" {
-		if v, ok := healthCodes[sheet.Fold(c)]; ok {
+		if v, ok := ParseHealthCode(c); ok {
 			row.HealthCode = v
 		} else {
-			add("health_code", "健康码应为 绿码、黄码 或 红码 / the health code must be green, yellow or red")
+			add("health_code", msgHealthCode.With(c))
 		}
 	}
 	if t := p.h.Get(sr, "travel_14d"); !noTravel[sheet.Fold(t)] {
@@ -245,48 +369,77 @@ func (p *rowParser) parse(sr sheet.Row) (Row, []apperror.Detail) {
 	row.ReturnDate = p.date(sr, "return_date", add)
 	row.QuarantineEnd = p.date(sr, "quarantine_end", add)
 	if row.Travel != "" && row.ReturnDate.IsZero() && p.h.Get(sr, "return_date") == "" {
-		add("return_date", "填写了旅居史，请填写返回日期 / travel is given: fill in the return date")
+		add("return_date", msgReturnMissing.With())
 	}
-	return row, bad
+	return row, bad, zero
 }
 
-func (p *rowParser) date(sr sheet.Row, key string, add func(key, msg string)) time.Time {
+// ParseHealthCode reads a health-code colour: 绿码/黄码/红码, 绿/黄/红,
+// 绿色/黄色/红色, green/yellow/red (any width, traditional characters).
+// ok is false for anything else.
+func ParseHealthCode(s string) (string, bool) {
+	v, ok := healthCodes[sheet.FoldHeader(s)]
+	return v, ok
+}
+
+func (p *rowParser) date(sr sheet.Row, key string, add func(key string, t msg.Text)) time.Time {
 	s := p.h.Get(sr, key)
 	if s == "" {
 		return time.Time{}
 	}
-	if t, ok := ParseDate(s, p.xlsx); ok {
+	if t, ok := ParseDateIn(s, p.xlsx, p.date1904, p.asOf.Year()); ok {
 		return t
 	}
-	add(key, "日期“"+s+"”格式错误，应为 YYYY-MM-DD / the date \""+s+"\" must be YYYY-MM-DD")
+	add(key, msgDate.With(s))
 	return time.Time{}
 }
 
-// ParseDate reads YYYY-MM-DD or YYYY/MM/DD (month and day may have one
-// digit; a time after a space or T is ignored). With excelSerial, a
-// number is an Excel date serial, as XLSX date cells hold. ok is false for
-// anything else or a date outside 1900–2100.
+// ParseDate is ParseDateIn for a 1900-system workbook and dates that carry
+// their year.
 func ParseDate(s string, excelSerial bool) (time.Time, bool) {
+	return ParseDateIn(s, excelSerial, false, 0)
+}
+
+// minSerial is 2000-01-01 as an Excel serial (1900 system).
+const minSerial = 36526
+
+// ParseDateIn reads a date as clerks write it: 2020-02-01, 2020/2/1,
+// 2020.2.1, 2020年2月1日, 20200201, and, when year is not 0, 2月1日 or
+// 2-1 (that year). A time after a space or T is ignored. A whole number
+// from 36526 to 73050 is an Excel date serial (2000–2100), as XLSX date
+// cells hold, counted from 1904 when date1904; with excelSerial a fraction
+// (a date with a time) is read too. ok is false for anything else or a
+// date outside 1900–2100.
+func ParseDateIn(s string, excelSerial, date1904 bool, year int) (time.Time, bool) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		s = s[:i]
 	}
-	if excelSerial {
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			if f < 1 || f > 73051 { // 1900-01-01 … 2100-01-01
-				return time.Time{}, false
-			}
-			t, err := excelize.ExcelDateToTime(math.Floor(f), false)
+	// A date serial is read only in the range of this century: a text cell
+	// and a number cell look alike once read, and a small number ("138")
+	// is a typo, not 1900-05-17. CSV exports of a date column that lost its
+	// format hold serials too.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f < 100000 && (excelSerial || !strings.Contains(s, ".")) && len(s) != 8 {
+		if f < minSerial || f > 73050 { // 2000-01-01 … 2100-01-01
+			return time.Time{}, false
+		}
+		{
+			t, err := excelize.ExcelDateToTime(math.Floor(f), date1904)
 			if err != nil {
 				return time.Time{}, false
 			}
 			return truncDay(t), true
 		}
 	}
-	sep := "-"
-	if strings.Contains(s, "/") {
-		sep = "/"
+	if len(s) == 8 && allDigits(s) {
+		s = s[:4] + "-" + s[4:6] + "-" + s[6:]
 	}
-	parts := strings.Split(s, sep)
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "日"), "号")
+	s = dateSeps.Replace(s)
+	parts := strings.Split(s, "-")
+	if len(parts) == 2 && year != 0 {
+		parts = append([]string{strconv.Itoa(year)}, parts...)
+	}
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
 		return time.Time{}, false
 	}
@@ -303,9 +456,12 @@ func ParseDate(s string, excelSerial bool) (time.Time, bool) {
 	return t, true
 }
 
+var dateSeps = strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-")
+
 func parseTemperature(s string) (float64, bool) {
-	for _, suf := range []string{"℃", "°C", "°c", "°", "度"} {
-		s = strings.TrimSuffix(s, suf)
+	s = norm.NFKC.String(s)
+	for _, suf := range []string{"°C", "°c", "℃", "°", "度", "c", "C"} {
+		s = strings.TrimSuffix(strings.TrimSpace(s), suf)
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	return v, err == nil && !math.IsNaN(v)
@@ -347,6 +503,9 @@ func NormalizePhone(s string) (string, bool) {
 		n := 4
 		if d[1] == '1' || d[1] == '2' {
 			n = 3
+		}
+		if len(d) <= n { // "000", "030": no number after the area code
+			return "", false
 		}
 		area, num = d[:n], d[n:]
 	default:

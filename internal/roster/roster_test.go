@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
@@ -89,7 +92,7 @@ func TestParseDate(t *testing.T) {
 		wantD time.Time
 	}{
 		{"2020-02-15", false, true, d}, {"2020/2/15", false, true, d}, {"2020-02-15 08:00", false, true, d},
-		{"43876", true, true, d}, {"43876.5", true, true, d}, {"43876", false, false, time.Time{}},
+		{"43876", true, true, d}, {"43876.5", true, true, d}, {"43876", false, true, d}, {"43876.5", false, false, time.Time{}}, {"138", true, false, time.Time{}},
 		{"2020-02-30", false, false, time.Time{}}, {"15/02/2020", false, false, time.Time{}}, {"2020-13-01", false, false, time.Time{}},
 		{"0", true, false, time.Time{}},
 	} {
@@ -139,7 +142,7 @@ func TestParseGood(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v %+v", err, apperror.As(err))
 			}
-			if res.Summary != want {
+			if !reflect.DeepEqual(res.Summary, want) {
 				t.Errorf("summary %+v, want %+v", res.Summary, want)
 			}
 			r := res.Rows[1]
@@ -168,10 +171,10 @@ func TestParseBadRows(t *testing.T) {
 	want := []string{
 		"3 身份证号 身份证号与第 2 行重复",
 		"4 姓名 姓名为空",
-		"4 身份证号 身份证号校验位错误 / ID number check digit is wrong",
+		"4 身份证号 身份证号校验位错误",
 		"4 手机号 电话号码格式错误",
 		"4 体温 体温应在 34.0–43.0",
-		"4 健康码 健康码应为",
+		"4 健康码 健康码“蓝码”无法识别",
 		"5 体温 体温“abc”不是数字",
 		"5 返回日期 填写了旅居史，请填写返回日期",
 		"6 返回日期 日期“2020-02-30”格式错误",
@@ -235,4 +238,155 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPhoneAreaCodeOnly is issue 18 #9: "000" and "030" made NormalizePhone
+// slice past the end (found by FuzzParse; the crasher is kept in
+// testdata/fuzz/FuzzParse).
+func TestPhoneAreaCodeOnly(t *testing.T) {
+	for _, s := range []string{"000", "030", "0", "01", "0288"} {
+		if _, ok := NormalizePhone(s); ok {
+			t.Errorf("NormalizePhone(%q) accepted", s)
+		}
+	}
+}
+
+// plainSummary parses data and returns the summary, or fails.
+func plainSummary(t *testing.T, name string, data []byte) *Result {
+	t.Helper()
+	res, err := Parse(context.Background(), writeFile(t, name, data), resume, Options{})
+	if err != nil {
+		t.Fatalf("%s: %v %+v", name, err, apperror.As(err))
+	}
+	return res
+}
+
+// TestRealLayouts: the same staff written as government templates and
+// office software write them give the same summary as the plain form.
+func TestRealLayouts(t *testing.T) {
+	want := plainSummary(t, "plain.csv", []byte(goodRoster())).Summary
+	body := strings.SplitN(goodRoster(), "\n", 2)[1]
+	for name, data := range map[string]string{
+		"title and unit rows": "某某公司员工健康台账\n填报单位：某某公司,,,,,,,,填报日期：2020年2月20日\n\n" + goodRoster(),
+		"totals and footer":   goodRoster() + "合计,5人,,,,,,,\n填表人：张三,,,审核人：李四,,,,,\n",
+		"alias headers":       "员工姓名,证件号码,联系电话,所在部门,今日体温,健康码颜色,近14天旅居史,返岗日期,隔离截止日期\n" + body,
+		"spaced headers":      "姓　名,*身份证号（必填）,手 机 号,部门,体温(℃),健康码状态,１４天内旅居史,返回日期,隔离结束日期\n" + body,
+		"tab separated":       strings.ReplaceAll(goodRoster(), ",", "\t"),
+		"date forms":          strings.NewReplacer("2020-02-20", "2020年2月20日", "2020-03-05", "3月5日", "2020/2/14", "2020.2.14").Replace(goodRoster()),
+		"colour words":        strings.NewReplacer("绿码", "绿色", "黄码", "黄", "红,", "红色,").Replace(goodRoster()),
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := plainSummary(t, "x.csv", []byte(data))
+			if !reflect.DeepEqual(res.Summary, want) {
+				t.Errorf("summary %+v, want %+v (layout %+v)", res.Summary, want, res.Layout)
+			}
+			if len(res.Layout.Used) != 9 {
+				t.Errorf("used %+v", res.Layout.Used)
+			}
+		})
+	}
+}
+
+func TestUnknownHealthColumns(t *testing.T) {
+	res := plainSummary(t, "u.csv", []byte("姓名,身份证号,发热\n甲,"+MakeIDNumber(1)+",是\n"))
+	if strings.Join(res.Summary.Unknown, ",") != "temperature,health_code,travel_14d" {
+		t.Fatalf("unknown %v", res.Summary.Unknown)
+	}
+	if len(res.Layout.Ignored) != 1 || res.Layout.Ignored[0].Column != "发热" || res.Layout.Ignored[0].Letter != "C" {
+		t.Fatalf("ignored %+v", res.Layout.Ignored)
+	}
+}
+
+func TestExcelIdentifiers(t *testing.T) {
+	id1, id2 := MakeIDNumber(1), MakeIDNumber(2)
+	// Forms Excel and clerks leave around a good ID number.
+	ok := "姓名,身份证号\n甲,'" + id1 + "\n乙,\"=\"\"" + id2 + "\"\"\"\n丙, " + MakeIDNumber(3)[:6] + " " + MakeIDNumber(3)[6:] + "\n丁,\t" + MakeIDNumber(4) + "\n"
+	if res := plainSummary(t, "ok.csv", []byte(ok)); res.Summary.Rows != 4 {
+		t.Fatalf("rows %d", res.Summary.Rows)
+	}
+	// Scientific notation: refused, naming cause and fix.
+	_, err := Parse(context.Background(), writeFile(t, "sci.csv", []byte("姓名,身份证号\n甲,5.10107E+17\n")), resume, Options{})
+	if e := apperror.As(err); e == nil || len(e.Details) != 1 || !strings.Contains(e.Details[0].Message, "文本") {
+		t.Fatalf("scientific: %v", err)
+	}
+	// A column of IDs whose last three digits became 000: every such row
+	// refused, even those whose check digit happens to pass.
+	var b strings.Builder
+	b.WriteString("姓名,身份证号\n")
+	for i := 0; i < 30; i++ {
+		b.WriteString("员工," + MakeIDNumber(i * 1000)[:15] + "000\n")
+	}
+	_, err = Parse(context.Background(), writeFile(t, "zeros.csv", []byte(b.String())), resume, Options{})
+	e := apperror.As(err)
+	if e == nil || len(e.Details) != 30 || !strings.Contains(e.Details[0].Message, "000") {
+		t.Fatalf("zeros: %v", err)
+	}
+	// One genuine ID ending in 000 among many is chance: accepted.
+	genuine := ""
+	for n := 0; genuine == ""; n++ {
+		if id := MakeIDNumber(n); strings.HasSuffix(id, "000") {
+			genuine = id
+		}
+	}
+	b.Reset()
+	b.WriteString("姓名,身份证号\n甲," + genuine + "\n")
+	for i := 1; i < 40; i++ {
+		b.WriteString("员工," + MakeIDNumber(i) + "\n")
+	}
+	if res := plainSummary(t, "one.csv", []byte(b.String())); res.Summary.Rows != 40 {
+		t.Fatalf("rows %d", res.Summary.Rows)
+	}
+}
+
+func TestDate1904(t *testing.T) {
+	for _, tt := range []struct {
+		in       string
+		xlsx, d4 bool
+		year     int
+		want     string
+	}{
+		{"43881", true, false, 0, "2020-02-20"},
+		{"42419", true, true, 0, "2020-02-20"},
+		{"2020年2月1日", false, false, 0, "2020-02-01"},
+		{"2020.2.1", false, false, 0, "2020-02-01"},
+		{"2月1日", false, false, 2020, "2020-02-01"},
+		{"20200201", false, false, 0, "2020-02-01"},
+		{"２０２０－０２－０１", false, false, 0, "2020-02-01"},
+	} {
+		got, ok := ParseDateIn(tt.in, tt.xlsx, tt.d4, tt.year)
+		if !ok || got.Format(time.DateOnly) != tt.want {
+			t.Errorf("ParseDateIn(%q) = %v %v, want %s", tt.in, got, ok, tt.want)
+		}
+	}
+	if _, ok := ParseDateIn("2月1日", false, false, 0); ok {
+		t.Error("a date without year accepted without a filing year")
+	}
+}
+
+// TestExactNumberCells: a number cell that holds all 18 digits (excelize
+// SetCellInt, or scientific notation with 18 significant digits) is
+// accepted; 16 significant digits are not.
+func TestExactNumberCells(t *testing.T) {
+	id := MakeIDNumber(7)
+	for id[17] == 'X' {
+		t.Skip("needs a numeric check digit")
+	}
+	p := filepath.Join(t.TempDir(), "n.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "身份证号"})
+	n, _ := strconv.ParseInt(id, 10, 64)
+	f.SetCellValue("Sheet1", "A2", "甲")
+	f.SetCellInt("Sheet1", "B2", n)
+	f.SetCellValue("Sheet1", "A3", "乙")
+	f.SetCellValue("Sheet1", "B3", MakeIDNumber(8)[:1]+"."+MakeIDNumber(8)[1:]+"E+17")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse(context.Background(), p, resume, Options{})
+	if err != nil || res.Rows[0].IDNumber != id || res.Rows[1].IDNumber != MakeIDNumber(8) {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if !LostDigits("5.101071985031201e+17") || LostDigits(id) {
+		t.Fatal("LostDigits")
+	}
 }

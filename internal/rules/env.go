@@ -80,6 +80,10 @@ type Roster struct {
 	HealthCodeYellow int  `expr:"health_code_yellow" json:"health_code_yellow" yaml:"health_code_yellow"`
 	Hubei14d         int  `expr:"hubei_14d" json:"hubei_14d" yaml:"hubei_14d"`
 	InQuarantine     int  `expr:"in_quarantine" json:"in_quarantine" yaml:"in_quarantine"`
+	// Unknown lists the health fields the roster file has no column for
+	// (temperature, health_code, travel_14d): their counts above are not
+	// zero but unknown.
+	Unknown []string `expr:"unknown" json:"unknown" yaml:"unknown"`
 }
 
 // Plan describes the filing's resumption plan. Text is the plan text rules

@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/expr-lang/expr"
 )
@@ -23,6 +24,7 @@ func functionOptions() []expr.Option {
 		expr.Function("contains_any",
 			func(params ...any) (any, error) {
 				text, _ := params[0].(string)
+				text = JoinCJKLines(text)
 				switch words := params[1].(type) {
 				case []string:
 					return containsAny(text, words), nil
@@ -54,6 +56,38 @@ func daysBetween(a, b time.Time) int {
 }
 
 // containsAny reports whether text contains any non-empty word.
+// JoinCJKLines removes the line breaks (and the spaces around them) that
+// fall between two Han characters: PDF text comes back in the lines of the
+// page, and a keyword wrapped across two lines ("通\n风") is still the
+// word. Breaks next to Latin text, digits or punctuation stay. It cannot
+// fail.
+func JoinCJKLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	rs := []rune(text)
+	out := make([]rune, 0, len(rs))
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == '\n' && len(out) > 0 {
+			j := i
+			for j < len(rs) && (rs[j] == '\n' || rs[j] == ' ' || rs[j] == '\r' || rs[j] == '\t') {
+				j++
+			}
+			k := len(out)
+			for k > 0 && (out[k-1] == ' ' || out[k-1] == '\t' || out[k-1] == '\r') {
+				k--
+			}
+			if k > 0 && j < len(rs) && unicode.Is(unicode.Han, out[k-1]) && unicode.Is(unicode.Han, rs[j]) && j-i < 3 {
+				out = out[:k]
+				i = j - 1
+				continue
+			}
+		}
+		out = append(out, rs[i])
+	}
+	return string(out)
+}
+
 func containsAny(text string, words []string) bool {
 	for _, w := range words {
 		if w != "" && strings.Contains(text, w) {

@@ -624,3 +624,17 @@ func eventually(d time.Duration, cond func() bool) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestJoinCJKLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"保持通\n风":       "保持通风",
+		"保持通 \r\n 风":   "保持通风",
+		"第一段。\n第二段":    "第一段。\n第二段",
+		"ABC\nDEF":     "ABC\nDEF",
+		"一、组织\n\n\n领导": "一、组织\n\n\n领导",
+	} {
+		if got := JoinCJKLines(in); got != want {
+			t.Errorf("JoinCJKLines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

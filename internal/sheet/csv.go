@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
 	"fugong/internal/apperror"
@@ -36,9 +37,8 @@ func detectEncoding(f *os.File) (Encoding, error) {
 		chunk := buf[:carry+n]
 		if i := bytes.IndexByte(chunk[carry:], 0); i >= 0 {
 			line += bytes.Count(chunk[:carry+i], []byte{'\n'})
-			return "", apperror.WithDetails(apperror.Invalid,
-				"文件含有空字节（NUL），不是文本 CSV / the file contains a NUL byte: not a text CSV",
-				[]apperror.Detail{{Row: line, Message: "第 " + itoa(line) + " 行含有空字节（NUL） / line " + itoa(line) + " contains a NUL byte"}})
+			return "", apperror.WithText(apperror.Invalid, msgNUL.With(),
+				[]apperror.Detail{Detail(line, "", msgNULLine.With(line))})
 		}
 		line += bytes.Count(chunk[carry:], []byte{'\n'})
 		end := len(chunk)
@@ -48,8 +48,7 @@ func detectEncoding(f *os.File) (Encoding, error) {
 		if valid && !utf8.Valid(chunk[:end]) {
 			valid = false
 			if hasBOM {
-				return "", apperror.New(apperror.Invalid,
-					"文件以 UTF-8 BOM 开头，但内容不是有效的 UTF-8（可能混入了 GBK 编码）；请在 Excel 中另存为“CSV UTF-8” / the file starts with a UTF-8 BOM but is not valid UTF-8 (GBK bytes mixed in?); save it again as \"CSV UTF-8\"")
+				return "", apperror.Msg(apperror.Invalid, msgBOMNotUTF8)
 			}
 		}
 		carry = copy(buf, chunk[end:])
@@ -57,7 +56,7 @@ func detectEncoding(f *os.File) (Encoding, error) {
 			break
 		}
 		if err != nil {
-			return "", apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the uploaded file")
+			return "", apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 		}
 	}
 	switch {
@@ -102,12 +101,22 @@ type csvSource struct {
 	r   *csv.Reader
 	enc Encoding
 	row int
+	// encoding/csv skips empty lines; they are handed out as blank rows so
+	// row numbers stay those a spreadsheet shows.
+	blanks  int      // blank rows still to hand out before held
+	held    []string // the record read after them
+	endLine int      // the file line the last record ended on
 }
 
 func openCSV(path string) (source, Encoding, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", apperror.Wrap(err, apperror.Internal, "无法打开上传文件 / cannot open the uploaded file")
+		return nil, "", apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
+	}
+	var head [2]byte
+	n, _ := f.ReadAt(head[:], 0)
+	if n == 2 && (head == [2]byte{0xFF, 0xFE} || head == [2]byte{0xFE, 0xFF}) {
+		return openUTF16(f)
 	}
 	enc, err := detectEncoding(f)
 	if err != nil {
@@ -116,7 +125,7 @@ func openCSV(path string) (source, Encoding, error) {
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
-		return nil, "", apperror.Wrap(err, apperror.Internal, "无法读取上传文件 / cannot read the uploaded file")
+		return nil, "", apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	var in io.Reader = bufio.NewReaderSize(f, 64<<10)
 	switch enc {
@@ -125,32 +134,69 @@ func openCSV(path string) (source, Encoding, error) {
 	case GB18030:
 		in = transform.NewReader(in, simplifiedchinese.GB18030.NewDecoder())
 	}
+	comma := sniffDelimiter(f)
+	in = &lineCap{r: in, max: MaxLineBytes}
 	r := csv.NewReader(in)
+	r.Comma = comma
+	// Tab-separated text is pasted from a spreadsheet: quotes in it are
+	// literal characters, not CSV quoting.
+	r.LazyQuotes = comma == '\t'
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1
 	return &csvSource{f: f, r: r, enc: enc}, enc, nil
 }
 
 func (s *csvSource) next() ([]string, error) {
+	if s.blanks > 0 {
+		s.blanks--
+		s.row++
+		return nil, nil
+	}
+	if s.held != nil {
+		rec := s.held
+		s.held = nil
+		s.row++
+		return rec, nil
+	}
 	rec, err := s.r.Read()
 	if err == io.EOF {
 		return nil, io.EOF
 	}
+	if err == nil && len(rec) > 0 {
+		start, _ := s.r.FieldPos(0)
+		last, _ := s.r.FieldPos(len(rec) - 1)
+		prevEnd := s.endLine
+		s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+		if gap := start - prevEnd - 1; gap > 0 && prevEnd > 0 || prevEnd == 0 && start > 1 {
+			if prevEnd == 0 {
+				gap = start - 1
+			}
+			s.held = append([]string(nil), rec...)
+			s.blanks = gap - 1
+			s.row++
+			return nil, nil
+		}
+	}
 	s.row++
 	if err != nil {
+		if ae := apperror.As(err); ae != nil {
+			return nil, ae
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, apperror.WithDetails(apperror.Invalid, "CSV 格式错误 / malformed CSV",
-				[]apperror.Detail{{Row: s.row, Message: "第 " + itoa(pe.Line) + " 行 CSV 格式错误（引号不匹配？）/ CSV syntax error on line " + itoa(pe.Line) + " (unbalanced quotes?): " + pe.Err.Error()}})
+			if ae := apperror.As(pe.Err); ae != nil {
+				return nil, ae
+			}
+			return nil, apperror.WithText(apperror.Invalid, msgMalformedCSV.With(),
+				[]apperror.Detail{Detail(s.row, "", msgMalformedCSVRow.With(pe.Line, pe.Err.Error()))})
 		}
-		return nil, apperror.Wrap(err, apperror.Invalid, "无法读取 CSV / cannot read the CSV")
+		return nil, apperror.WrapMsg(err, apperror.Invalid, msgCSVUnreadable)
 	}
 	if s.enc == GB18030 {
 		for _, c := range rec {
 			if strings.ContainsRune(c, utf8.RuneError) {
-				return nil, apperror.WithDetails(apperror.Invalid,
-					"文件编码无法识别，请另存为“CSV UTF-8” / unrecognised text encoding; save the file as \"CSV UTF-8\"",
-					[]apperror.Detail{{Row: s.row, Message: "本行含有无法识别的字符 / this row holds bytes that are neither UTF-8 nor GBK"}})
+				return nil, apperror.WithText(apperror.Invalid, msgBadEncoding.With(),
+					[]apperror.Detail{Detail(s.row, "", msgBadEncodingRow.With())})
 			}
 		}
 	}
@@ -158,3 +204,72 @@ func (s *csvSource) next() ([]string, error) {
 }
 
 func (s *csvSource) close() error { return s.f.Close() }
+
+// sniffDelimiter reads the first lines of f and returns '\t' when they are
+// tab-separated text (Excel's "Unicode text" or a paste into Notepad), ','
+// otherwise. Tabs and commas are ASCII in every encoding sheet reads.
+func sniffDelimiter(f *os.File) rune {
+	var head [16 << 10]byte
+	n, _ := f.ReadAt(head[:], 0)
+	tabs, commas, lines := 0, 0, 0
+	for _, line := range bytes.Split(head[:n], []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		tabs += bytes.Count(line, []byte{'\t'})
+		commas += bytes.Count(line, []byte{','})
+		if lines++; lines == 10 {
+			break
+		}
+	}
+	if tabs > commas {
+		return '\t'
+	}
+	return ','
+}
+
+// lineCap fails once a line grows past max bytes, before encoding/csv has
+// buffered it whole (one 20 MB line would cost hundreds of MB).
+type lineCap struct {
+	r    io.Reader
+	max  int
+	run  int
+	line int
+}
+
+func (l *lineCap) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, c := range p[:n] {
+		if c == '\n' {
+			l.run = 0
+			l.line++
+			continue
+		}
+		if l.run++; l.run > l.max {
+			return 0, apperror.WithText(apperror.Invalid, msgLineTooLong.With(l.line+1, l.max>>10),
+				[]apperror.Detail{Detail(l.line+1, "", msgLineTooLong.With(l.line+1, l.max>>10))})
+		}
+	}
+	return n, err
+}
+
+// openUTF16 reads what Excel's "Unicode text" and Notepad's "Unicode" save:
+// UTF-16 with a BOM, usually tab-separated.
+func openUTF16(f *os.File) (source, Encoding, error) {
+	dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	var head [16 << 10]byte
+	n, _ := f.ReadAt(head[:], 0)
+	sample, _ := dec.Bytes(head[:n&^1])
+	comma := ','
+	if bytes.Count(sample, []byte{'\t'}) > bytes.Count(sample, []byte{','}) {
+		comma = '\t'
+	}
+	dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	in := &lineCap{r: transform.NewReader(bufio.NewReaderSize(f, 64<<10), dec), max: MaxLineBytes}
+	r := csv.NewReader(in)
+	r.Comma = comma
+	r.LazyQuotes = comma == '\t'
+	r.ReuseRecord = true
+	r.FieldsPerRecord = -1
+	return &csvSource{f: f, r: r, enc: UTF16}, UTF16, nil
+}

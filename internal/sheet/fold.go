@@ -1,6 +1,11 @@
 package sheet
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // traditionalToSimplified maps the traditional characters that occur in the
 // headers and coded values fugong reads (column names, sectors, zones,
@@ -24,18 +29,27 @@ var traditionalToSimplified = strings.NewReplacer(
 	"鹹", "咸",
 )
 
-// Fold normalises a header or a coded value for comparison: it trims
-// surrounding space (including the full-width U+3000), drops a leading
-// BOM, lowercases Latin letters, maps traditional characters of fugong's
+// Fold normalises a header or a coded value for comparison: it applies
+// NFKC (full-width letters, digits and punctuation become ASCII, CJK
+// compatibility ideographs and Kangxi radicals become unified ideographs,
+// U+3000 becomes a space), trims surrounding space and a leading BOM,
+// lowercases Latin letters, maps traditional characters of fugong's
 // vocabulary to simplified ones, treats spaces and hyphens as underscores,
-// and removes required-field markers ("*姓名") and a trailing unit note in
-// parentheses ("体温(℃)", "体温（°C）"). It never fails.
+// and removes required-field markers ("*姓名", "姓名（必填）") and a trailing
+// unit note in parentheses ("体温(℃)", "体温（°C）"). It never fails.
 func Fold(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	s = strings.TrimSpace(s)
-	s = strings.Trim(s, "*＊")
-	if strings.HasSuffix(s, ")") || strings.HasSuffix(s, "）") {
-		if i := strings.LastIndexAny(s, "(（"); i > 0 {
+	for _, m := range requiredMarks {
+		s = strings.ReplaceAll(s, m, "")
+	}
+	s = strings.Trim(s, "*")
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndex(s, "("); i > 0 {
 			s = s[:i]
 		}
 	}
@@ -51,4 +65,32 @@ func Fold(s string) string {
 		}, s)
 	}
 	return s
+}
+
+// requiredMarks are the ways templates mark a required column, after NFKC.
+var requiredMarks = []string{"(必填)", "(必填项)", "(必选)", "(选填)", "(可选)"}
+
+// FoldHeader is Fold for header cells: it also removes every space,
+// underscore and hyphen, so "姓 名", "姓　名", "Return Date" and
+// "return_date" each compare equal to their column's key or alias.
+func FoldHeader(s string) string {
+	s = Fold(s)
+	if strings.ContainsAny(s, " _\t\r\n") || !isASCII(s) {
+		s = strings.Map(func(r rune) rune {
+			if r == '_' || unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

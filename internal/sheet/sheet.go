@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 )
 
 // Format is the detected format of an upload.
@@ -50,6 +51,7 @@ const (
 	UTF8    Encoding = "utf-8"
 	UTF8BOM Encoding = "utf-8-bom"
 	GB18030 Encoding = "gb18030" // also covers GBK and GB2312, its subsets
+	UTF16   Encoding = "utf-16"  // with a BOM, either byte order: Excel's "Unicode text"
 )
 
 // Defaults for Options fields left zero.
@@ -68,6 +70,15 @@ const (
 	// MaxColumns bounds the cells of one row; a wider row is a broken or
 	// hostile file, not a roster.
 	MaxColumns = 256
+	// MaxCellBytes bounds one cell: Excel's own limit is 32,767 characters,
+	// three bytes each for CJK in UTF-8.
+	MaxCellBytes = 32767 * 3
+	// MaxLineBytes bounds one CSV line (a record may span lines inside
+	// quotes): 256 cells of a normal length fit many times over.
+	MaxLineBytes = 1 << 20
+	// DefaultMaxSharedStrings bounds the distinct texts of an XLSX: one per
+	// cell of the largest table read (200,000 rows of ten text columns).
+	DefaultMaxSharedStrings = 2_000_000
 )
 
 // Options tunes a Reader. The zero value uses the defaults above.
@@ -80,6 +91,11 @@ type Options struct {
 	// more to verify it (a byte scan at memory speed); the XML is decoded a
 	// second time only when that scan sees a formula marker.
 	DetectFormulas bool
+	// MaxSharedStrings bounds the XLSX shared-string table; 0 →
+	// DefaultMaxSharedStrings.
+	MaxSharedStrings int
+	// Gate bounds concurrent parses; nil → the process-wide gate.
+	Gate *Gate
 }
 
 func (o Options) withDefaults() Options {
@@ -91,6 +107,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.UnzipXMLSizeLimit <= 0 {
 		o.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
+	}
+	if o.Gate == nil {
+		o.Gate = processGate
+	}
+	if o.MaxSharedStrings <= 0 {
+		o.MaxSharedStrings = DefaultMaxSharedStrings
 	}
 	if o.UnzipXMLSizeLimit > o.UnzipSizeLimit {
 		o.UnzipXMLSizeLimit = o.UnzipSizeLimit
@@ -130,26 +152,40 @@ type source interface {
 // Reader reads a tabular upload row by row. It is not safe for concurrent
 // use. Call Close when done.
 type Reader struct {
-	ctx      context.Context
-	opts     Options
-	format   Format
-	encoding Encoding
-	src      source
-	header   []string
-	formulas []Cell
-	row      Row
-	rowNum   int
-	data     int
-	err      error
+	ctx       context.Context
+	opts      Options
+	format    Format
+	encoding  Encoding
+	src       source
+	xlsx      *xlsxSource // src when the upload is an XLSX
+	table     string      // the sheet read ("" for CSV)
+	buf       []rawRow    // the top of the table, read ahead for the header search
+	pending   []rawRow    // buffered rows after the header, not yet returned by Next
+	header    []string
+	headerRow int
+	formulas  []Cell
+	skipped   []Skipped
+	release   func() // gives back the Gate slot
+	row       Row
+	rowNum    int
+	data      int
+	err       error
 }
 
-// Open detects the format of the file at path by its content and reads
-// its header row. Errors are *apperror.Error: Unsupported for a file that
-// is neither CSV text nor an XLSX workbook (PDF, images, legacy .xls,
-// UTF-16 text…), Invalid for an empty file, a file without a header row, a
-// CSV with a NUL byte or a BOM followed by non-UTF-8 bytes, or a damaged
-// XLSX, TooLarge for an XLSX that inflates beyond the limits or a context
-// that expires; a failure to open path is returned as Internal.
+// headerScanRows is how many rows at the top of a sheet are searched for
+// the header: government templates put a title (often merged across the
+// columns), a unit/date line and notes above it, rarely more than five rows.
+const headerScanRows = 30
+
+// Open detects the format of the file at path by its content and reads the
+// top of its first table (the first visible sheet of an XLSX); Bind then
+// finds the header row and, in an XLSX, the sheet that holds it. Errors are
+// *apperror.Error: Unsupported for a file that is neither CSV text nor an
+// XLSX workbook (PDF, images, legacy .xls, UTF-16 text…), Invalid for an
+// empty file, a CSV with a NUL byte, a line longer than MaxLineBytes or a
+// BOM followed by non-UTF-8 bytes, or a damaged XLSX, TooLarge for an XLSX
+// that inflates beyond the limits, holds more than MaxSharedStrings texts,
+// or a context that expires; a failure to open path is returned as Internal.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	opts = opts.withDefaults()
 	if err := ctx.Err(); err != nil {
@@ -157,23 +193,37 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, apperror.Wrap(err, apperror.Internal, "无法打开上传文件 / cannot open the uploaded file")
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
 	}
 	var head [8]byte
 	n, _ := io.ReadFull(f, head[:])
 	f.Close()
 	magic := head[:n]
-	r := &Reader{ctx: ctx, opts: opts}
 	if err := sniffBinary(magic); err != nil {
 		return nil, err
 	}
+	release, err := opts.Gate.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{ctx: ctx, opts: opts, release: release}
+	ok := false
+	defer func() {
+		if !ok {
+			r.Close()
+		}
+	}()
 	if bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")) {
 		r.format = XLSX
-		src, formulas, err := openXLSX(ctx, path, opts)
+		src, err := openXLSX(ctx, path, opts)
 		if err != nil {
 			return nil, err
 		}
-		r.src, r.formulas = src, formulas
+		r.xlsx, r.src = src, src
+		r.table = src.sheetName()
+		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts); err != nil {
+			return nil, err
+		}
 	} else {
 		r.format = CSV
 		src, enc, err := openCSV(path)
@@ -182,68 +232,89 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		}
 		r.src, r.encoding = src, enc
 	}
-	if err := r.readHeader(); err != nil {
-		r.Close()
+	if err := r.fill(); err != nil {
 		return nil, err
 	}
+	// A workbook whose first sheet is empty may hold its table on the next
+	// one; Bind looks there.
+	if r.firstNonBlank() < 0 && (r.xlsx == nil || !r.xlsx.hasNext()) {
+		return nil, apperror.Msg(apperror.Invalid, msgEmpty)
+	}
+	r.setHeader(r.firstNonBlank())
+	ok = true
 	return r, nil
+}
+
+// rawRow is a row read ahead while searching for the header.
+type rawRow struct {
+	number int
+	cells  []string
+}
+
+// fill reads the top of the current table into r.buf.
+func (r *Reader) fill() error {
+	r.buf = r.buf[:0]
+	r.rowNum = 0
+	for len(r.buf) < headerScanRows {
+		cells, err := r.src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		r.rowNum++
+		r.buf = append(r.buf, rawRow{number: r.rowNum, cells: append([]string(nil), cells...)})
+	}
+	return nil
+}
+
+func (r *Reader) firstNonBlank() int {
+	for i, rr := range r.buf {
+		if !blank(rr.cells) {
+			return i
+		}
+	}
+	return -1
+}
+
+// setHeader makes buffered row i the header (-1: none) and queues the rows
+// after it for Next.
+func (r *Reader) setHeader(i int) {
+	r.header, r.headerRow, r.pending = nil, 0, nil
+	if i < 0 {
+		return
+	}
+	r.headerRow = r.buf[i].number
+	r.header = make([]string, len(r.buf[i].cells))
+	for j, c := range r.buf[i].cells {
+		r.header[j] = strings.TrimSpace(strings.TrimPrefix(c, "\uFEFF"))
+	}
+	r.pending = r.buf[i+1:]
 }
 
 // sniffBinary refuses well-known non-tabular formats by their magic bytes,
 // so a PDF renamed .csv gets a message that names what it is.
 func sniffBinary(b []byte) error {
 	kinds := []struct {
-		magic, what string
+		magic string
+		what  any
 	}{
 		{"%PDF", "PDF"},
-		{"\xD0\xCF\x11\xE0", "旧版 Excel (.xls) 或加密的工作簿 / legacy .xls or encrypted workbook"},
+		{"\xD0\xCF\x11\xE0", msgKindXLS},
 		{"\x89PNG", "PNG"},
 		{"\xFF\xD8\xFF", "JPEG"},
 		{"GIF8", "GIF"},
 		{"\x1F\x8B", "gzip"},
 		{"Rar!", "RAR"},
 		{"7z\xBC\xAF", "7z"},
-		{"\xFF\xFE", "UTF-16 文本 / UTF-16 text"},
-		{"\xFE\xFF", "UTF-16 文本 / UTF-16 text"},
 	}
 	for _, k := range kinds {
 		if bytes.HasPrefix(b, []byte(k.magic)) {
-			return apperror.New(apperror.Unsupported,
-				"不支持的文件类型（%s），请上传 CSV 或 XLSX / unsupported file type (%s); upload CSV or XLSX", k.what, k.what)
+			return apperror.Msg(apperror.Unsupported, msgUnsupported, k.what)
 		}
 	}
 	return nil
-}
-
-func (r *Reader) readHeader() error {
-	for {
-		cells, err := r.src.next()
-		if err == io.EOF {
-			return apperror.New(apperror.Invalid, "文件为空，缺少表头 / the file is empty: no header row")
-		}
-		if err != nil {
-			return err
-		}
-		r.rowNum++
-		if blank(cells) {
-			if r.rowNum == 1 {
-				// The header must be row 1 so that row numbers match; a blank
-				// first row means the clerk's table starts lower.
-				continue
-			}
-			continue
-		}
-		if r.rowNum != 1 {
-			return apperror.WithDetails(apperror.Invalid,
-				"表头必须在第 1 行 / the header must be on row 1",
-				[]apperror.Detail{{Row: r.rowNum, Message: "表头必须在第 1 行，请删除上方空行 / the header must be on row 1; delete the blank rows above it"}})
-		}
-		r.header = make([]string, len(cells))
-		for i, c := range cells {
-			r.header[i] = strings.TrimSpace(strings.TrimPrefix(c, "\uFEFF"))
-		}
-		return nil
-	}
 }
 
 func blank(cells []string) bool {
@@ -264,9 +335,23 @@ func (r *Reader) Encoding() Encoding { return r.encoding }
 // Header returns the header cells as written in the file (trimmed).
 func (r *Reader) Header() []string { return r.header }
 
-// Formulas returns the formula cells of an XLSX opened with
-// Options.DetectFormulas (at most 1,000 of them), in sheet order; nil
-// otherwise.
+// HeaderRow returns the row number of the header as a spreadsheet shows it.
+func (r *Reader) HeaderRow() int { return r.headerRow }
+
+// SheetName returns the name of the sheet read ("" for a CSV).
+func (r *Reader) SheetName() string { return r.table }
+
+// Date1904 reports whether the workbook counts date serials from 1904 (the
+// old Mac Excel system); false for CSV.
+func (r *Reader) Date1904() bool { return r.xlsx != nil && r.xlsx.date1904 }
+
+// Skipped returns the rows Next passed over as not data (totals and
+// signature footers) so far.
+func (r *Reader) Skipped() []Skipped { return r.skipped }
+
+// Formulas returns the formula cells of the sheet read from an XLSX opened
+// with Options.DetectFormulas (at most 1,000 of them), in sheet order; nil
+// otherwise. Call it after Bind: the sheet is chosen there.
 func (r *Reader) Formulas() []Cell { return r.formulas }
 
 // ColumnName returns the header of column col as written, or its letter
@@ -289,17 +374,33 @@ func columnLetter(col int) string {
 	return string(b)
 }
 
-// Next advances to the next non-blank data row. It returns false at the
-// end of the table or on an error, which Err then reports.
+// nextRaw returns the next raw row: buffered ones first, then the source.
+func (r *Reader) nextRaw() ([]string, int, error) {
+	if len(r.pending) > 0 {
+		rr := r.pending[0]
+		r.pending = r.pending[1:]
+		return rr.cells, rr.number, nil
+	}
+	cells, err := r.src.next()
+	if err != nil {
+		return nil, 0, err
+	}
+	r.rowNum++
+	return cells, r.rowNum, nil
+}
+
+// Next advances to the next non-blank data row, passing over totals rows
+// and signature footers (see Skipped). It returns false at the end of the
+// table or on an error, which Err then reports.
 func (r *Reader) Next() bool {
-	for r.err == nil {
-		if r.rowNum%256 == 0 {
+	for n := 0; r.err == nil; n++ {
+		if n%256 == 0 {
 			if err := r.ctx.Err(); err != nil {
 				r.err = ctxError(err)
 				return false
 			}
 		}
-		cells, err := r.src.next()
+		cells, num, err := r.nextRaw()
 		if err == io.EOF {
 			return false
 		}
@@ -307,22 +408,24 @@ func (r *Reader) Next() bool {
 			r.err = err
 			return false
 		}
-		r.rowNum++
 		if blank(cells) {
 			continue
 		}
 		if len(cells) > MaxColumns {
-			r.err = apperror.WithDetails(apperror.Invalid, "行的列数过多 / a row has too many columns",
-				[]apperror.Detail{{Row: r.rowNum, Message: "本行超过 256 列 / this row has more than 256 columns"}})
+			r.err = apperror.WithText(apperror.Invalid, msgTooManyCols.With(),
+				[]apperror.Detail{Detail(num, "", msgTooManyColsRow.With(MaxColumns))})
 			return false
+		}
+		if why, ok := notData(cells); ok {
+			r.skipped = append(r.skipped, Skipped{Row: num, Code: why.Code(), Note: why.In(msg.ZH), Reason: why})
+			continue
 		}
 		r.data++
 		if r.data > r.opts.MaxRows {
-			r.err = apperror.New(apperror.TooLarge,
-				"数据行超过上限 %d 行 / more than %d data rows", r.opts.MaxRows, r.opts.MaxRows)
+			r.err = apperror.Msg(apperror.TooLarge, msgTooManyRows, r.opts.MaxRows)
 			return false
 		}
-		r.row = Row{Number: r.rowNum, Cells: cells}
+		r.row = Row{Number: num, Cells: cells}
 		return true
 	}
 	return false
@@ -337,6 +440,10 @@ func (r *Reader) Err() error { return r.err }
 
 // Close releases the file and any temporary files excelize made.
 func (r *Reader) Close() error {
+	if r.release != nil {
+		r.release()
+		r.release = nil
+	}
 	if r.src == nil {
 		return nil
 	}
@@ -347,7 +454,7 @@ func (r *Reader) Close() error {
 
 func ctxError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return apperror.Wrap(err, apperror.TooLarge, "文件处理超时，请拆分后上传 / the file took too long to process; split it and upload again")
+		return apperror.WrapMsg(err, apperror.TooLarge, msgTimeout)
 	}
-	return apperror.Wrap(err, apperror.Unavailable, "处理已取消 / processing was cancelled")
+	return apperror.WrapMsg(err, apperror.Unavailable, msgCancelled)
 }

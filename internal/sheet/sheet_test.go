@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
@@ -76,7 +77,8 @@ func TestCSVEncodings(t *testing.T) {
 			if strings.Join(header, ",") != "姓名,部门" {
 				t.Errorf("header %q", header)
 			}
-			want := []string{"2:张三|生产部", "3:李四|行政,后勤"}
+			// The empty line is row 3 in a spreadsheet: 李四 is on row 4.
+			want := []string{"2:张三|生产部", "4:李四|行政,后勤"}
 			if strings.Join(rows, ";") != strings.Join(want, ";") {
 				t.Errorf("rows %q, want %q", rows, want)
 			}
@@ -130,12 +132,10 @@ func TestBadUploads(t *testing.T) {
 		{"empty", nil, apperror.Invalid, "文件为空"},
 		{"only bom", []byte("\xEF\xBB\xBF"), apperror.Invalid, "文件为空"},
 		{"only blank lines", []byte("\n\n , \n"), apperror.Invalid, "文件为空"},
-		{"header not on row 1", []byte(",\n姓名\n张三\n"), apperror.Invalid, "第 1 行"},
 		{"bom then gbk", append([]byte("\xEF\xBB\xBF"), gbk(t, "姓名\n张三\n")...), apperror.Invalid, "BOM"},
 		{"nul byte", []byte("name\nab\x00c\n"), apperror.Invalid, "NUL"},
 		{"pdf renamed csv", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), apperror.Unsupported, "PDF"},
 		{"legacy xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), apperror.Unsupported, ".xls"},
-		{"utf16", []byte("\xFF\xFEn\x00a\x00"), apperror.Unsupported, "UTF-16"},
 		{"unbalanced quote", []byte("name\n\"abc\n"), apperror.Invalid, "CSV"},
 		{"truncated xlsx", goodBytes[:len(goodBytes)/2], apperror.Invalid, "损坏"},
 		{"zip not workbook", zipOf(t, "readme.txt", "hello"), apperror.Unsupported, "工作簿"},
@@ -153,8 +153,8 @@ func TestBadUploads(t *testing.T) {
 			if e.Code != tt.code || !strings.Contains(e.Message+detailText(e), tt.msg) {
 				t.Errorf("got %s %q %v, want %s containing %q", e.Code, e.Message, e.Details, tt.code, tt.msg)
 			}
-			if !strings.Contains(e.Message, " / ") {
-				t.Errorf("message %q lacks the Chinese / English pair", e.Message)
+			if e.Text.IsZero() || strings.Contains(e.Message, " / ") {
+				t.Errorf("message %q is not a catalog message", e.Message)
 			}
 		})
 	}
@@ -309,7 +309,8 @@ func TestBind(t *testing.T) {
 		{"english", "Credit Code,NAME,extra", "", map[string]string{"credit_code": "Credit Code", "name": "NAME", "zone": "zone"}},
 		{"traditional", " 統一社會信用代碼 ,企業名稱,片區", "", map[string]string{"credit_code": "統一社會信用代碼", "name": "企業名稱", "zone": "片區"}},
 		{"unit note and marker", "*统一社会信用代码,企业名称,体温（℃）", "", map[string]string{"temperature": "体温（℃）"}},
-		{"missing two", "片区,other", "缺少必填列：统一社会信用代码 / credit_code，企业名称 / name", nil},
+		{"spaces and required note", "统一社会信用代码（必填）,企 业　名 称,片区", "", map[string]string{"name": "企 业　名 称"}},
+		{"missing two", "片区,credit,other", "第 1 行：缺少必填列：统一社会信用代码、企业名称", nil},
 		{"duplicate", "credit_code,统一社会信用代码,name", "表头有误", nil},
 	}
 	for _, tt := range tests {
@@ -353,4 +354,166 @@ func TestFold(t *testing.T) {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+var layoutCols = []sheet.Column{
+	{Key: "name", Aliases: []string{"姓名"}, Required: true},
+	{Key: "id_number", Aliases: []string{"身份证号"}, Required: true},
+	{Key: "temperature", Aliases: []string{"体温", "今日体温"}},
+}
+
+// bound opens path, binds layoutCols and returns the data rows as
+// "number:name|id" and the layout.
+func bound(t *testing.T, path string) ([]string, sheet.Layout, error) {
+	t.Helper()
+	r, err := sheet.Open(context.Background(), path, sheet.Options{DetectFormulas: true})
+	if err != nil {
+		return nil, sheet.Layout{}, err
+	}
+	defer r.Close()
+	h, err := r.Bind(layoutCols)
+	if err != nil {
+		return nil, sheet.Layout{}, err
+	}
+	var rows []string
+	for r.Next() {
+		rows = append(rows, strconv.Itoa(r.Row().Number)+":"+h.Get(r.Row(), "name")+"|"+h.Get(r.Row(), "id_number"))
+	}
+	return rows, r.Layout(h), r.Err()
+}
+
+func TestLayouts(t *testing.T) {
+	tests := []struct {
+		name     string
+		csv      string
+		rows     string
+		header   int
+		ignored  string
+		skipped  int
+		used     int
+		errWants string
+	}{
+		{"plain", "姓名,身份证号\n张三,1\n", "2:张三|1", 1, "", 0, 2, ""},
+		{"title, unit and blank rows", "员工健康台账,,\n填报单位：某公司,,日期：2020-02-10\n,,\n序号,姓 名,身份证号,今日体温\n1,张三,1,36.5\n", "5:张三|1", 4, "序号", 0, 3, ""},
+		{"two-row header with merged cells", "员工健康台账\n姓名,身份证号,健康情况\n,,今日体温\n张三,1,36.5\n", "4:张三|1", 3, "", 0, 3, ""},
+		{"tab separated", "姓名\t身份证号\t备注\n张三\t1\t\"x\n", "2:张三|1", 1, "备注", 0, 2, ""},
+		{"totals and footer", "姓名,身份证号\n张三,1\n李四,2\n合计,2人\n填表人：王五,,审核人：赵六\n日期：2020年2月10日\n", "2:张三|1;3:李四|2", 1, "", 3, 2, ""},
+		{"missing column names row and file", "说明\n姓名,电话\n张三,1\n", "", 0, "", 0, 0, "第 2 行：缺少必填列：身份证号"},
+		{"no header at all", "a,b\n1,2\n", "", 0, "", 0, 0, "找不到表头"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, l, err := bound(t, write(t, "l.csv", []byte(tt.csv)))
+			if tt.errWants != "" {
+				if e := apperror.As(err); e == nil || !strings.Contains(e.Message, tt.errWants) {
+					t.Fatalf("err %v, want %q", err, tt.errWants)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ign []string
+			for _, c := range l.Ignored {
+				ign = append(ign, c.Column)
+			}
+			if got := strings.Join(rows, ";"); got != tt.rows || l.HeaderRow != tt.header || strings.Join(ign, ",") != tt.ignored ||
+				len(l.Skipped) != tt.skipped || len(l.Used) != tt.used {
+				t.Errorf("rows %q header %d ignored %q skipped %v used %v", got, l.HeaderRow, ign, l.Skipped, l.Used)
+			}
+		})
+	}
+}
+
+func TestSheetChoice(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "下拉选项")
+	f.SetSheetRow("下拉选项", "A1", &[]any{"绿码", "黄码", "红码"})
+	f.NewSheet("填表说明")
+	f.SetSheetRow("填表说明", "A1", &[]any{"请按要求填写姓名、身份证号"})
+	f.NewSheet("台账")
+	f.MergeCell("台账", "A1", "C1")
+	f.SetSheetRow("台账", "A1", &[]any{"某公司员工健康台账"})
+	f.SetSheetRow("台账", "A2", &[]any{"姓名", "身份证号", "今日体温"})
+	f.SetSheetRow("台账", "A3", &[]any{"张三", "110", 36.5})
+	f.SetSheetVisible("下拉选项", false)
+	f.SetActiveSheet(2)
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	rows, l, err := bound(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows, ";") != "3:张三|110" || l.Sheet != "台账" || l.HeaderRow != 2 {
+		t.Fatalf("rows %q layout %+v", rows, l)
+	}
+}
+
+func TestHostileSizes(t *testing.T) {
+	// A CSV with one 2 MiB line: refused before encoding/csv buffers it.
+	long := "姓名,身份证号\n" + strings.Repeat("x", 2<<20) + "\n"
+	if _, _, err := bound(t, write(t, "long.csv", []byte(long))); apperror.CodeOf(err) != apperror.Invalid {
+		t.Fatalf("long line: %v", err)
+	}
+	// An XLSX whose shared-string table is larger than the cap.
+	p := filepath.Join(t.TempDir(), "sst.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "身份证号"})
+	for i := 2; i < 300; i++ {
+		f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i), &[]any{"n" + strconv.Itoa(i), "i" + strconv.Itoa(i)})
+	}
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	r, err := sheet.Open(context.Background(), p, sheet.Options{MaxSharedStrings: 100})
+	if err == nil {
+		r.Close()
+	}
+	if apperror.CodeOf(err) != apperror.TooLarge {
+		t.Fatalf("shared strings: %v", err)
+	}
+}
+
+// TestGate: with every slot and the queue taken, Open answers 503 at once
+// with a BusyError (Retry-After); a slot comes back on Close.
+func TestGate(t *testing.T) {
+	p := write(t, "g.csv", []byte("姓名,身份证号\n甲,1\n"))
+	g := sheet.NewGate(1, 1, time.Second)
+	opts := sheet.Options{Gate: g}
+	r1, err := sheet.Open(context.Background(), p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A waiter fills the queue until it times out; meanwhile a third is refused.
+	waited := make(chan error, 1)
+	go func() {
+		r, err := sheet.Open(context.Background(), p, opts)
+		if err == nil {
+			r.Close()
+		}
+		waited <- err
+	}()
+	var busy error
+	for i := 0; i < 1000 && busy == nil; i++ {
+		if r, err := sheet.Open(context.Background(), p, opts); err != nil {
+			busy = err
+		} else {
+			r.Close()
+		}
+	}
+	var be *sheet.BusyError
+	if apperror.CodeOf(busy) != apperror.Unavailable || !errors.As(busy, &be) || be.RetryAfterSeconds() < 1 {
+		t.Fatalf("third open: %v", busy)
+	}
+	r1.Close()
+	if err := <-waited; err != nil && apperror.CodeOf(err) != apperror.Unavailable {
+		t.Fatalf("waiter: %v", err)
+	}
+	r3, err := sheet.Open(context.Background(), p, opts)
+	if err != nil {
+		t.Fatalf("after close: %v", err)
+	}
+	r3.Close()
 }

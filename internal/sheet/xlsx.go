@@ -22,7 +22,7 @@ import (
 const maxFormulaCells = 1000
 
 func damaged(err error) *apperror.Error {
-	return apperror.Wrap(err, apperror.Invalid, "XLSX 文件已损坏或不完整，请重新保存后上传 / the XLSX file is damaged or truncated; save it again and re-upload")
+	return apperror.WrapMsg(err, apperror.Invalid, msgXLSXDamaged)
 }
 
 // guard runs fn and turns a panic inside excelize into a damaged-file error:
@@ -37,14 +37,25 @@ func guard(fn func() error) (err error) {
 	return fn()
 }
 
+// xlsxSource reads the visible sheets of a workbook one after the other
+// (Bind moves on when a sheet holds no header).
 type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
+	path     string
+	opts     Options
+	f        *excelize.File
+	zr       *zip.ReadCloser
+	sst      []string
+	rows     *sheetRows
+	sheets   []string // visible sheets, workbook order
+	indexes  []int    // their positions among all sheets
+	cur      int
+	date1904 bool
+	parts    []string // worksheet part of every sheet, workbook order
 }
 
-func openXLSX(ctx context.Context, filePath string, opts Options) (source, []Cell, error) {
-	if err := checkPackage(filePath); err != nil {
-		return nil, nil, err
+func openXLSX(ctx context.Context, filePath string, opts Options) (*xlsxSource, error) {
+	if err := checkPackage(ctx, filePath, opts); err != nil {
+		return nil, err
 	}
 	var f *excelize.File
 	err := guard(func() error {
@@ -60,66 +71,126 @@ func openXLSX(ctx context.Context, filePath string, opts Options) (source, []Cel
 			f.Close()
 		}
 		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, nil, apperror.Wrap(err, apperror.TooLarge,
-				"XLSX 解压后超过 %d MiB 上限 / the XLSX inflates beyond the %d MiB limit", opts.UnzipSizeLimit>>20, opts.UnzipSizeLimit>>20)
+			return nil, apperror.WrapMsg(err, apperror.TooLarge, msgXLSXInflates, opts.UnzipSizeLimit>>20)
 		}
 		if apperror.As(err) != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, damaged(err)
+		return nil, damaged(err)
 	}
-	src := &xlsxSource{f: f}
-	var sheets []string
+	src := &xlsxSource{path: filePath, f: f, opts: opts}
 	err = guard(func() error {
-		sheets = f.GetSheetList()
-		if len(sheets) == 0 {
-			return apperror.New(apperror.Unsupported, "ZIP 文件不是 Excel 工作簿，请上传 CSV 或 XLSX / the ZIP file is not an Excel workbook; upload CSV or XLSX")
+		all := f.GetSheetList()
+		for i, name := range all {
+			if v, err := f.GetSheetVisible(name); err == nil && !v {
+				continue
+			}
+			src.sheets = append(src.sheets, name)
+			src.indexes = append(src.indexes, i)
 		}
-		var err error
-		src.rows, err = f.Rows(sheets[0])
-		return err
+		if len(src.sheets) == 0 && len(all) > 0 {
+			src.sheets, src.indexes = all[:1], []int{0}
+		}
+		if len(src.sheets) == 0 {
+			return apperror.Msg(apperror.Unsupported, msgNotWorkbook)
+		}
+		if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+			src.date1904 = *p.Date1904
+		}
+		return src.openRows()
 	})
 	if err != nil {
 		src.close()
 		if apperror.As(err) != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, damaged(err)
+		return nil, damaged(err)
 	}
-	formulas, err := scanFormulas(ctx, filePath, opts)
-	if err != nil {
-		src.close()
-		return nil, nil, err
-	}
-	return src, formulas, nil
+	return src, nil
 }
 
-func (s *xlsxSource) next() (cells []string, err error) {
-	err = guard(func() error {
-		if !s.rows.Next() {
-			if err := s.rows.Error(); err != nil {
-				return damaged(err)
-			}
-			return io.EOF
-		}
-		var err error
-		// Raw values: a date cell comes back as its serial number (roster
-		// converts it), a long number is not reformatted ("1.38E+10").
-		cells, err = s.rows.Columns(excelize.Options{RawCellValue: true})
+func (s *xlsxSource) sheetName() string { return s.sheets[s.cur] }
+
+func (s *xlsxSource) hasNext() bool { return s.cur+1 < len(s.sheets) }
+
+// nextSheet moves to the next visible sheet.
+func (s *xlsxSource) nextSheet() error {
+	if s.rows != nil {
+		s.rows.close()
+		s.rows = nil
+	}
+	s.cur++
+	return s.openRows()
+}
+
+// openRows opens the current sheet's worksheet part for scanning, reading
+// the shared strings first when the workbook has them.
+func (s *xlsxSource) openRows() error {
+	if s.zr == nil {
+		zr, err := zip.OpenReader(s.path)
 		if err != nil {
 			return damaged(err)
 		}
-		return nil
-	})
-	return cells, err
+		s.zr = zr
+		if zf := findPart(&zr.Reader, "xl/sharedStrings.xml"); zf != nil {
+			if s.sst, err = readSharedStrings(zf, s.opts.UnzipSizeLimit, s.opts.MaxSharedStrings); err != nil {
+				return err
+			}
+		}
+	}
+	part := s.part()
+	zf := findPart(&s.zr.Reader, part)
+	if part == "" || zf == nil {
+		return damaged(fmt.Errorf("worksheet part %q missing", part))
+	}
+	rows, err := openSheetRows(zf, s.opts.UnzipSizeLimit, s.sst)
+	if err != nil {
+		return err
+	}
+	s.rows = rows
+	return nil
+}
+
+// part returns the zip path of the current sheet's worksheet.
+func (s *xlsxSource) part() string {
+	if s.parts == nil {
+		if s.zr != nil {
+			s.parts, _ = sheetParts(&s.zr.Reader)
+		} else if zr, err := zip.OpenReader(s.path); err == nil {
+			s.parts, _ = sheetParts(&zr.Reader)
+			zr.Close()
+		}
+	}
+	if i := s.indexes[s.cur]; i < len(s.parts) {
+		return s.parts[i]
+	}
+	return ""
+}
+
+func (s *xlsxSource) next() ([]string, error) {
+	cells, err := s.rows.row()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		if len(c) > MaxCellBytes {
+			return nil, msgCellTooLongErr()
+		}
+	}
+	return cells, nil
 }
 
 func (s *xlsxSource) close() error {
 	var err error
-	_ = guard(func() error {
-		if s.rows != nil {
-			err = s.rows.Close()
+	if s.rows != nil {
+		err = s.rows.close()
+	}
+	if s.zr != nil {
+		if cerr := s.zr.Close(); err == nil {
+			err = cerr
 		}
+	}
+	_ = guard(func() error {
 		if cerr := s.f.Close(); err == nil {
 			err = cerr
 		}
@@ -128,18 +199,66 @@ func (s *xlsxSource) close() error {
 	return err
 }
 
-// checkPackage reads the ZIP directory (not the entries) and refuses a ZIP
-// that is not a workbook before excelize spends any effort on it.
-func checkPackage(filePath string) error {
+// checkPackage reads the ZIP directory and refuses a ZIP that is not a
+// workbook before excelize spends any effort on it; then it streams the
+// shared-string table (excelize decodes it whole, so a few hundred KiB of
+// compressed tiny strings could cost minutes and hundreds of MiB) and
+// refuses one with more than MaxSharedStrings entries or a string longer
+// than MaxCellBytes.
+func checkPackage(ctx context.Context, filePath string, opts Options) error {
 	zr, err := zip.OpenReader(filePath)
 	if err != nil {
 		return damaged(err)
 	}
 	defer zr.Close()
 	if findPart(&zr.Reader, "xl/workbook.xml") == nil {
-		return apperror.New(apperror.Unsupported, "ZIP 文件不是 Excel 工作簿，请上传 CSV 或 XLSX / the ZIP file is not an Excel workbook; upload CSV or XLSX")
+		return apperror.Msg(apperror.Unsupported, msgNotWorkbook)
 	}
-	return nil
+	sst := findPart(&zr.Reader, "xl/sharedStrings.xml")
+	if sst == nil {
+		return nil
+	}
+	rc, err := sst.Open()
+	if err != nil {
+		return damaged(err)
+	}
+	defer rc.Close()
+	return scanParts(ctx, io.LimitReader(rc, opts.UnzipSizeLimit), opts.MaxSharedStrings)
+}
+
+// scanParts counts <si> elements and the longest text between two tags.
+func scanParts(ctx context.Context, in io.Reader, maxStrings int) error {
+	buf := make([]byte, 256<<10)
+	count, run := 0, 0
+	var prev [3]byte
+	for i := 0; ; i++ {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return ctxError(err)
+			}
+		}
+		n, err := in.Read(buf)
+		for _, c := range buf[:n] {
+			if c == '<' {
+				run = 0
+			} else if run++; run > MaxCellBytes {
+				return apperror.Msg(apperror.Invalid, msgCellTooLong, MaxCellBytes/3)
+			}
+			// "<si>" or "<si " (a namespace prefix is not used for it in practice)
+			if (c == '>' || c == ' ') && prev == [3]byte{'<', 's', 'i'} {
+				if count++; count > maxStrings {
+					return apperror.Msg(apperror.TooLarge, msgSharedStrings, maxStrings)
+				}
+			}
+			prev = [3]byte{prev[1], prev[2], c}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return damaged(err)
+		}
+	}
 }
 
 // scanFormulas verifies the first worksheet part inflates cleanly (its ZIP
@@ -151,15 +270,14 @@ func checkPackage(filePath string) error {
 // locates the cells. excelize has already checked the declared sizes
 // against the limits; the reads here are capped again in case the ZIP
 // headers lie.
-func scanFormulas(ctx context.Context, filePath string, opts Options) ([]Cell, error) {
+func scanFormulas(ctx context.Context, filePath, part string, opts Options) ([]Cell, error) {
 	zr, err := zip.OpenReader(filePath)
 	if err != nil {
 		return nil, damaged(err)
 	}
 	defer zr.Close()
-	part, err := firstSheetPart(&zr.Reader)
-	if err != nil {
-		return nil, damaged(err)
+	if part == "" {
+		return nil, damaged(errors.New("worksheet part not found"))
 	}
 	zf := findPart(&zr.Reader, part)
 	if zf == nil {
@@ -281,19 +399,19 @@ func formulaMarker(b []byte) bool {
 	}
 }
 
-// firstSheetPart resolves the zip path of the first worksheet in workbook
-// order, the same one excelize's GetSheetList()[0] names.
-func firstSheetPart(zr *zip.Reader) (string, error) {
+// sheetParts resolves the zip path of every worksheet in workbook order,
+// the order of excelize's GetSheetList.
+func sheetParts(zr *zip.Reader) ([]string, error) {
 	var wb struct {
 		Sheets []struct {
 			ID string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	if err := decodePart(zr, "xl/workbook.xml", &wb); err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(wb.Sheets) == 0 {
-		return "", errors.New("workbook lists no sheet")
+		return nil, errors.New("workbook lists no sheet")
 	}
 	var rels struct {
 		Rel []struct {
@@ -302,18 +420,22 @@ func firstSheetPart(zr *zip.Reader) (string, error) {
 		} `xml:"Relationship"`
 	}
 	if err := decodePart(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
+		return nil, err
 	}
-	for _, r := range rels.Rel {
-		if r.ID == wb.Sheets[0].ID {
-			t := strings.ReplaceAll(r.Target, "\\", "/")
-			if strings.HasPrefix(t, "/") {
-				return strings.TrimPrefix(t, "/"), nil
+	parts := make([]string, len(wb.Sheets))
+	for i, sh := range wb.Sheets {
+		for _, r := range rels.Rel {
+			if r.ID == sh.ID {
+				t := strings.ReplaceAll(r.Target, "\\", "/")
+				if strings.HasPrefix(t, "/") {
+					parts[i] = strings.TrimPrefix(t, "/")
+				} else {
+					parts[i] = path.Clean("xl/" + t)
+				}
 			}
-			return path.Clean("xl/" + t), nil
 		}
 	}
-	return "", errors.New("first sheet has no relationship")
+	return parts, nil
 }
 
 func findPart(zr *zip.Reader, name string) *zip.File {

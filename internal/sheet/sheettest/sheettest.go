@@ -8,6 +8,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"encoding/xml"
+	"fmt"
 	"hash/crc32"
 	"os"
 
@@ -129,3 +131,46 @@ func minimalParts() map[string]string {
 
 // WriteFile writes data to path with mode 0600, for fixtures built in memory.
 func WriteFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
+
+// CellsXLSX returns a minimal valid XLSX whose only sheet holds table as
+// inline-string cells, built with archive/zip and encoding/xml escaping
+// alone: fuzz targets make one per input, and excelize's writer is too slow
+// (and has hung under the fuzzing engine) for that. Characters XML cannot
+// carry must be removed by the caller.
+func CellsXLSX(table [][]string) ([]byte, error) {
+	var sheet bytes.Buffer
+	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	for i, row := range table {
+		fmt.Fprintf(&sheet, `<row r="%d">`, i+1)
+		for j, c := range row {
+			ref, err := excelize.CoordinatesToCellName(j+1, i+1)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&sheet, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">`, ref)
+			if err := xml.EscapeText(&sheet, []byte(c)); err != nil {
+				return nil, err
+			}
+			sheet.WriteString(`</t></is></c>`)
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	parts := minimalParts()
+	parts["xl/worksheets/sheet1.xml"] = sheet.String()
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write([]byte(parts[name])); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,127 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fugong/internal/blob/blobtest"
+	"fugong/internal/roster"
+	"fugong/internal/sheet/sheettest"
+	"fugong/internal/store"
+)
+
+// benchRosterRows is the roster size of issue 11's speed goal.
+const benchRosterRows = 50_000
+
+// benchRosterFiles writes the same n staff as CSV and XLSX.
+func benchRosterFiles(b *testing.B, n int) (csvPath, xlsxPath string) {
+	b.Helper()
+	dir := b.TempDir()
+	header := []string{"姓名", "身份证号", "手机号", "部门", "体温", "健康码", "近14日旅居史", "返回日期", "隔离结束日期"}
+	rec := func(i int) []string {
+		travel, ret, q := "无", "", ""
+		if i%50 == 0 {
+			travel, ret, q = "湖北武汉", "2020-02-20", "2020-03-05"
+		}
+		return []string{fmt.Sprintf("员工%d", i), roster.MakeIDNumber(i), fmt.Sprintf("138%08d", i), "生产部",
+			fmt.Sprintf("36.%d", i%10), []string{"绿码", "绿码", "黄码"}[i%3], travel, ret, q}
+	}
+	csvPath = filepath.Join(dir, "roster.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(strings.Join(header, ",") + "\n")
+	for i := 0; i < n; i++ {
+		w.WriteString(strings.Join(rec(i), ",") + "\n")
+	}
+	w.Flush()
+	f.Close()
+	xlsxPath = filepath.Join(dir, "roster.xlsx")
+	err = sheettest.WriteXLSX(xlsxPath, func(i int) []any {
+		var r []string
+		switch {
+		case i == 0:
+			r = header
+		case i <= n:
+			r = rec(i - 1)
+		default:
+			return nil
+		}
+		out := make([]any, len(r))
+		for j, c := range r {
+			out[j] = c
+		}
+		return out
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return csvPath, xlsxPath
+}
+
+// BenchmarkRosterUpload is issue 11's speed goal: a 50,000-row roster
+// uploaded through the HTTP API (spool, type check, parse, validate,
+// encrypt every row, store object and rows) against the bare parse of the
+// same file (roster.Parse) measured in the same run, on SQLite + local and
+// MariaDB + MinIO, CSV and XLSX. Metrics: x-parse (goal ≤ 3) and, for
+// XLSX, x-csv-upload (goal ≤ 2).
+//
+//	go test ./internal/httpapi -run XXX -bench RosterUpload -benchtime 1x
+func BenchmarkRosterUpload(b *testing.B) {
+	csvPath, xlsxPath := benchRosterFiles(b, benchRosterRows)
+	planned := time.Date(2020, 3, 2, 0, 0, 0, 0, time.UTC)
+	parse := func(p string) time.Duration {
+		start := time.Now()
+		res, err := roster.Parse(context.Background(), p, planned, roster.Options{})
+		if err != nil || res.Summary.Rows != benchRosterRows {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
+		a := mustAPI(b, env.driver)
+		a.cfg.Uploads.RosterMaxMB = 64
+		a.build(blobtest.MustOpen(b, env.backend))
+		ent := a.login("ent-guixi")
+		var csvUpload time.Duration
+		for _, f := range []struct{ name, path string }{{"csv", csvPath}, {"xlsx", xlsxPath}} {
+			body, err := os.ReadFile(f.path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(env.driver+"/"+f.name, func(b *testing.B) {
+				var up, bare time.Duration
+				for i := 0; i < b.N; i++ {
+					bare += parse(f.path)
+					fl := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
+					a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", fl.ID), map[string]any{"planned_resume_date": "2020-03-02"})
+					mb := fileBody("file", "roster."+f.name, body)
+					start := time.Now()
+					r := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", fl.ID), mb)
+					up += time.Since(start)
+					if r.status != 201 {
+						b.Fatalf("upload: %d %.300s", r.status, r.body)
+					}
+				}
+				up /= time.Duration(b.N)
+				bare /= time.Duration(b.N)
+				b.ReportMetric(up.Seconds(), "upload-s")
+				b.ReportMetric(bare.Seconds(), "parse-s")
+				b.ReportMetric(float64(up)/float64(bare), "x-parse")
+				if f.name == "csv" {
+					csvUpload = up
+				} else if csvUpload > 0 {
+					b.ReportMetric(float64(up)/float64(csvUpload), "x-csv-upload")
+				}
+			})
+		}
+	}
+}
