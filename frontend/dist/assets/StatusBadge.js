@@ -1,0 +1,1 @@
+import{$ as e,G as t,J as n,S as r,b as i,ft as a,l as o,lt as s,m as c,ut as l}from"./app.js";var u=n({__name:`StatusBadge`,props:{status:{default:``},kind:{default:`filing`}},setup(n){let u={filing:i,problem:c,enterprise:o}[n.kind];return(i,o)=>(e(),t(`span`,{class:l([`badge`,`st-${n.status}`])},a(s(r)(s(u),n.status)),3))}});export{u as t};
