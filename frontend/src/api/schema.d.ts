@@ -334,6 +334,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roster-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 员工健康台账模板 / Staff roster template
+         * @description 任何已登录用户。空白台账，表头即上传时识别的列名。XLSX 中身份证号、手机号两列设为文本格式（Excel 不会把 18 位身份证号变成科学计数法）；
+         *     CSV 为带 BOM 的 UTF-8，只有表头。不在 api.md 中。
+         *     / Any signed-in caller. A blank roster whose headers are the columns an upload reads. In the XLSX the ID
+         *     number and phone columns are formatted as text (Excel keeps all 18 digits); the CSV is UTF-8 with a BOM,
+         *     headers only. Not in api.md.
+         */
+        get: operations["rosterTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/filings": {
         parameters: {
             query?: never;
@@ -2115,6 +2139,32 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    rosterTemplate: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 模板文件 / The template file */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listFilings: {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
-import DataTable from './DataTable.vue';
+import DataTable, { type Column } from './DataTable.vue';
 
 interface Row { name: string; n: number | null }
 const rows: Row[] = [{ name: '乙', n: 2 }, { name: '甲', n: 10 }, { name: '丙', n: null }];
-const columns = [
-  { key: 'name', zh: '名称', en: 'Name', rowHeader: true, sort: (r: Row) => r.name },
-  { key: 'n', zh: '数', en: 'N', num: true, sort: (r: Row) => r.n },
+const typed: Column<Row>[] = [
+  { key: 'name', zh: '名称', en: 'Name', rowHeader: true, sort: (r) => r.name },
+  { key: 'n', zh: '数', en: 'N', num: true, sort: (r) => r.n },
 ];
+// mount() sees the generic component with T = unknown
+const columns = typed as unknown as Column<unknown>[];
 
 const cellTexts = (w: ReturnType<typeof mount>) => w.findAll('tbody td').map((x) => x.text());
 
