@@ -66,6 +66,12 @@ async function confirm(page, name) {
   await box.getByRole('button', { name }).click();
   await box.waitFor({ state: 'hidden' });
 }
+/** noRawCodes fails when API codes (snake_case ids, zone codes) show in the page's main text. */
+async function noRawCodes(page, what) {
+  const text = await page.locator('main').innerText();
+  const raw = text.match(/\b[a-z]+(?:_[a-z0-9]+)+\b|\b(?:south|west|east)\b/g);
+  expect(!raw, `${what} shows raw codes: ${raw && [...new Set(raw)].slice(0, 5).join(', ')}`);
+}
 async function noSideScroll(page, what) {
   const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(over <= 1, `${what}: the page scrolls sideways by ${over}px`);
@@ -268,6 +274,9 @@ try {
     await page.getByRole('button', { name: /下一件/ }).waitFor();
     await shot(page, 'street-filing-detail');
     await axe(page, 'reviewer workspace');
+    await page.getByText(/修订 1 → 2/).waitFor();
+    await page.locator('main td', { hasText: /^#\d+$/ }).first().waitFor(); // the problems have loaded
+    await noRawCodes(page, 'reviewer workspace');
   });
   await step(page, 'a decision after someone else decided shows the 409', async () => {
     // someone else approves first (same account, another tab's request)
@@ -306,6 +315,7 @@ try {
     await page.getByRole('heading', { name: /问题台账/ }).waitFor();
     await page.locator('main table').first().waitFor();
     await axe(page, 'problem ledger');
+    await noRawCodes(page, 'problem ledger');
   });
   await step(page, 're-issuing activation codes asks first (cancel issues nothing)', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /激活码/ }).click();
@@ -367,6 +377,7 @@ try {
     await page.getByRole('button', { name: /发现问题/ }).click();
     await page.locator('th[aria-sort="ascending"]').waitFor();
     await axe(page, 'street ranking');
+    await noRawCodes(page, 'street ranking');
     await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
     await page.locator('main table a').first().click();
     await page.locator('main table').waitFor();

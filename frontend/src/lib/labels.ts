@@ -59,6 +59,8 @@ export const RULE: LabelMap = {
   planned_resume_date_missing: ['未填写计划复工日期', 'No planned date'],
   resume_date_passed_unapproved: ['计划复工日期已过但未获批准', 'Planned date passed unapproved'],
   resumed_before_approval: ['未经批准复工', 'Resumed before approval'],
+  resumed_without_approval: ['未经审核通过即复工', 'Resumed without approval'],
+  staff_large: ['员工人数较多', 'Large workforce'],
 };
 export const AUDIT: LabelMap = {
   login: ['登录', 'Sign in'], login_failed: ['登录失败', 'Failed sign-in'], logout: ['退出登录', 'Sign out'],
