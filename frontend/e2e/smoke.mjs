@@ -208,6 +208,7 @@ try {
     await page.locator('#submit-result').waitFor();
     await page.getByText(/未能提交/).waitFor();
     expect(await page.locator('#flags .flag.sev-block').count() > 0, 'no block flag shown');
+    expect(await page.getByText('有未保存的修改').count() === 0, 'the edits submit saved still show as unsaved');
     await shot(page, 'enterprise-blocked-submit');
   });
   await step(page, 'fix supplies, submit, filing goes to review', async () => {

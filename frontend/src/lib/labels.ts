@@ -93,7 +93,11 @@ export const FIELD: LabelMap = {
   'roster.hubei_14d': ['14日内湖北旅居', 'Hubei ≤14 d'], 'roster.in_quarantine': ['仍在隔离期', 'In quarantine'],
 };
 
-/** label returns the human name of code in the current language. */
+/**
+ * label returns the human name of code in the current language. A code the
+ * table does not know falls back to itself; where a code is only extra
+ * information (a flag's rule id), callers show nothing for an unknown one.
+ */
 export function label(map: LabelMap, code: string | null | undefined): string {
   if (code == null || code === '') return '—';
   const v = map[code];
