@@ -53,9 +53,11 @@ const EXPECTED = [
   // being built by other engineers; the UI says 「暂未开放」 until they land
   [/GET \/api\/v1\/dashboard\/enterprises/, 404], [/POST \/api\/v1\/problems\/\d+\/(answers|verify)$/, 404],
 ];
+let signedOut = false;
 function watchResponse(r) {
   const u = new URL(r.url());
   if (r.status() < 400 || !u.pathname.startsWith('/api/')) return;
+  if (signedOut && r.status() === 401) return;
   const key = `${r.request().method()} ${u.pathname}`;
   if (!EXPECTED.some(([re, st]) => re.test(key) && st === r.status())) badResponses.push(`${key} → ${r.status()}`);
 }
@@ -115,12 +117,14 @@ async function step(page, name, fn) {
 
 async function login(page, username) {
   await page.goto(`${BASE}/#/login`);
+  signedOut = false;
   await page.locator('#login-user').fill(username);
   await page.locator('#login-pass').fill(PASSWORD);
   await page.locator('#login-submit').click();
   await page.locator('#who').getByText(username).waitFor();
 }
 async function logout(page) {
+  signedOut = true; // requests still queued by the page now answer 401, as they should
   await page.getByRole('button', { name: /退出/ }).click();
   await page.locator('#login-user').waitFor();
 }
