@@ -406,6 +406,8 @@ try {
     await page.getByRole('link', { name: 'Sectors' }).waitFor();
     await page.getByRole('link', { name: 'Sectors' }).click();
     await page.getByRole('heading', { name: /Filing rates by sector/ }).waitFor();
+    await page.getByRole('row', { name: /Above-scale industrial/ }).waitFor();
+    await shot(page, 'park-dashboard-english');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: /分行业复工备案/ }).waitFor();
   });
