@@ -41,15 +41,18 @@ test:
 	{ CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m -v $(PKGS) 2>&1 || exit 1; \
 	  echo "== volume tests (TestVolume*), without -race: see internal/testenv.Volume"; \
 	  $(GO) test -count=1 -timeout 30m -v -run '^TestVolume' $(PKGS) 2>&1; } | scripts/testfilter.sh; \
+	scripts/ui-build-check.sh; \
 	scripts/ui-test.sh
 
 # Only the SQLite + local-store tests: no services needed (they skip outside CI).
 test-short:
 	CGO_ENABLED=1 $(GO) test -race -count=1 $(PKGS)
 
-# The browser smoke test of the web UI (Debian's Chromium + playwright-core);
-# installs both the first time. Also the last step of make test.
+# The web UI: the committed dist matches a fresh build of frontend/src (npm ci,
+# API types, vue-tsc, Vitest, Vite), then the browser test (Debian's Chromium +
+# playwright-core + axe-core). Also the last steps of make test.
 test-ui:
+	scripts/ui-build-check.sh
 	scripts/ui-test.sh
 
 rules-check:

@@ -13,7 +13,8 @@ set -euo pipefail
 export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" # see the Makefile
 cd "$(dirname "$0")/.."
 
-PLAYWRIGHT_CORE_VERSION=1.65.1
+PLAYWRIGHT_CORE_VERSION=1.65.1 # = frontend/package.json
+AXE_CORE_VERSION=4.14.1        # = frontend/package.json
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 BIN=/tmp/fugong-ui
 
@@ -37,9 +38,12 @@ fi
 command -v node >/dev/null || { log "installing nodejs (apt-get)"; apt_install nodejs npm; }
 
 pw_pkg=frontend/e2e/node_modules/playwright-core/package.json
-if [ ! -f "$pw_pkg" ] || ! grep -q "\"version\": \"$PLAYWRIGHT_CORE_VERSION\"" "$pw_pkg"; then
-  log "installing playwright-core@$PLAYWRIGHT_CORE_VERSION (npm, --no-save)"
-  npm install --no-save --no-audit --no-fund --no-package-lock --prefix frontend/e2e "playwright-core@$PLAYWRIGHT_CORE_VERSION" >/dev/null
+axe_pkg=frontend/e2e/node_modules/axe-core/package.json
+if [ ! -f "$pw_pkg" ] || ! grep -q "\"version\": \"$PLAYWRIGHT_CORE_VERSION\"" "$pw_pkg" ||
+   [ ! -f "$axe_pkg" ] || ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$axe_pkg"; then
+  log "installing playwright-core@$PLAYWRIGHT_CORE_VERSION axe-core@$AXE_CORE_VERSION (npm, --no-save)"
+  npm install --no-save --no-audit --no-fund --no-package-lock --prefix frontend/e2e \
+    "playwright-core@$PLAYWRIGHT_CORE_VERSION" "axe-core@$AXE_CORE_VERSION" >/dev/null
 fi
 
 log "building $BIN"

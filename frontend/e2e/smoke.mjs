@@ -6,9 +6,12 @@
 //   CHROMIUM         the browser (default /usr/bin/chromium)
 //
 // Prints one line per check and closes with "ui: N passed, N failed";
-// exits non-zero on any failure.
+// exits non-zero on any failure. Any console error (a CSP violation is one),
+// an API answer >= 400 that the scenario did not expect, or an axe-core
+// violation of impact serious/critical on any page checked fails the run.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +24,60 @@ const TIMEOUT = 15_000;
 let passed = 0, failed = 0;
 const shots = [];
 const pageErrors = [];
+const badResponses = [];
+const axeFindings = [];
+let axeChecked = 0;
+
+// axe-core from frontend/node_modules (npm ci) or frontend/e2e/node_modules (ui-test.sh).
+function axeSource() {
+  for (const base of ['../node_modules/', './node_modules/']) {
+    try { return readFileSync(createRequire(new URL(base, import.meta.url)).resolve('axe-core/axe.min.js'), 'utf8'); } catch { /* next */ }
+  }
+  throw new Error('axe-core is not installed');
+}
+const AXE = axeSource();
+/** axe checks the page as it is now: violations of impact serious or critical are findings. */
+async function axe(page, name) {
+  await page.evaluate(AXE);
+  const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+    .map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  axeChecked++;
+  for (const x of v) axeFindings.push(`${name}: ${x}`);
+}
+// API answers >= 400 a scenario provokes on purpose (method + path pattern + status).
+const EXPECTED = [
+  [/GET \/api\/v1\/me$/, 401], [/POST \/api\/v1\/auth\/login$/, 401], [/POST \/api\/v1\/filings$/, 422],
+  [/POST \/api\/v1\/filings\/\d+\/attachments/, 422], [/POST \/api\/v1\/filings\/\d+\/resumption$/, 409],
+  [/POST \/api\/v1\/filings\/\d+\/review$/, 409], [/POST \/api\/v1\/registry\/import/, 422],
+  // being built by other engineers; the UI says 「暂未开放」 until they land
+  [/GET \/api\/v1\/dashboard\/enterprises/, 404], [/POST \/api\/v1\/problems\/\d+\/(answers|verify)$/, 404],
+];
+let signedOut = false;
+function watchResponse(r) {
+  const u = new URL(r.url());
+  if (r.status() < 400 || !u.pathname.startsWith('/api/')) return;
+  if (signedOut && r.status() === 401) return;
+  const key = `${r.request().method()} ${u.pathname}`;
+  if (!EXPECTED.some(([re, st]) => re.test(key) && st === r.status())) badResponses.push(`${key} → ${r.status()}`);
+}
+/** confirm accepts the Element Plus confirmation dialog now open. */
+async function confirm(page, name) {
+  const box = page.locator('.el-message-box');
+  await box.waitFor();
+  await box.getByRole('button', { name }).click();
+  await box.waitFor({ state: 'hidden' });
+}
+/** noRawCodes fails when API codes (snake_case ids, zone codes) show in the page's main text. */
+async function noRawCodes(page, what) {
+  const text = await page.locator('main').innerText();
+  const raw = text.match(/\b[a-z]+(?:_[a-z0-9]+)+\b|\b(?:south|west|east)\b/g);
+  expect(!raw, `${what} shows raw codes: ${raw && [...new Set(raw)].slice(0, 5).join(', ')}`);
+}
+async function noSideScroll(page, what) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(over <= 1, `${what}: the page scrolls sideways by ${over}px`);
+}
 
 function dateIn(days) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400000));
@@ -60,12 +117,14 @@ async function step(page, name, fn) {
 
 async function login(page, username) {
   await page.goto(`${BASE}/#/login`);
+  signedOut = false;
   await page.locator('#login-user').fill(username);
   await page.locator('#login-pass').fill(PASSWORD);
   await page.locator('#login-submit').click();
   await page.locator('#who').getByText(username).waitFor();
 }
 async function logout(page) {
+  signedOut = true; // requests still queued by the page now answer 401, as they should
   await page.getByRole('button', { name: /退出/ }).click();
   await page.locator('#login-user').waitFor();
 }
@@ -85,6 +144,7 @@ context.setDefaultTimeout(TIMEOUT);
 const page = context.pages()[0] || await context.newPage();
 page.on('pageerror', (e) => pageErrors.push(String(e)));
 page.on('console', (m) => { if (m.type() === 'error' && !/status of (4\d\d)/.test(m.text())) pageErrors.push(m.text()); });
+page.on('response', watchResponse);
 
 let filingId = null;
 try {
@@ -93,6 +153,7 @@ try {
     await page.goto(`${BASE}/`);
     await page.locator('#login-user').waitFor();
     expect(await page.locator('h1').first().textContent().then((t) => t.includes('复工备案')), 'title missing');
+    await axe(page, 'login');
   });
   await step(page, 'bad password shows the 401 message', async () => {
     await page.locator('#login-user').fill('qiye');
@@ -103,6 +164,7 @@ try {
   await step(page, 'enterprise logs in and sees 我的备案', async () => {
     await login(page, 'qiye');
     await page.getByRole('heading', { name: /我的备案/ }).waitFor();
+    await axe(page, 'my filings');
   });
   await step(page, 'create filing: 422 details appear next to the fields', async () => {
     await page.getByRole('link', { name: /新建备案/ }).click();
@@ -128,23 +190,29 @@ try {
     await page.waitForURL(/#\/filing\/\d+$/);
     filingId = Number(page.url().match(/#\/filing\/(\d+)$/)[1]);
     await page.getByText(/已保存草稿/).waitFor();
+    await page.locator('.el-steps').waitFor();
+    await axe(page, 'enterprise filing');
   });
   await step(page, 'roster with bad rows shows 第 N 行 列 X', async () => {
     await page.locator('#up-roster').setInputFiles({ name: 'roster-bad.csv', mimeType: 'text/csv', buffer: Buffer.from(badRoster) });
     await page.locator('form[data-kind=roster] button[type=submit]').click();
     await page.getByText(/第 3 行 列 id_number/).waitFor();
   });
-  await step(page, 'good roster uploads with its summary', async () => {
+  await step(page, 'good roster uploads with its summary; unsaved edits survive the upload', async () => {
+    await page.locator('#f-contact-name').fill('李经理');
     await page.locator('#up-roster').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(goodRoster) });
     await page.locator('form[data-kind=roster] button[type=submit]').click();
     await page.getByText(/已上传 roster\.csv/).waitFor();
     await page.locator('.summary-tiles').first().waitFor();
+    expect(await page.locator('#f-contact-name').inputValue() === '李经理', 'the unsaved contact name was lost by the upload');
+    expect(await page.locator('.current-tag').count() >= 1, 'the current file is not marked');
   });
   await step(page, 'submit with too few masks is blocked and shows red flags', async () => {
     await page.getByRole('button', { name: /提交审核/ }).click();
     await page.locator('#submit-result').waitFor();
     await page.getByText(/未能提交/).waitFor();
     expect(await page.locator('#flags .flag.sev-block').count() > 0, 'no block flag shown');
+    expect(await page.getByText('有未保存的修改').count() === 0, 'the edits submit saved still show as unsaved');
     await shot(page, 'enterprise-blocked-submit');
   });
   await step(page, 'fix supplies, submit, filing goes to review', async () => {
@@ -163,12 +231,13 @@ try {
   });
   await step(page, 'resumption before approval answers the 409 message', async () => {
     await page.getByRole('button', { name: /记录复工日期/ }).click();
+    await confirm(page, /仍要记录/); // the dialog warns that this is recorded as a problem
     await page.getByText(/未经备案审核通过即复工/).waitFor();
   });
   await step(page, 'problems and notifications pages load', async () => {
-    await page.getByRole('link', { name: /通知/ }).click();
+    await page.locator('nav.main-nav').getByRole('link', { name: /通知/ }).click();
     await page.getByRole('heading', { name: /通知/ }).waitFor();
-    await page.getByRole('link', { name: /整改问题/ }).click();
+    await page.locator('nav.main-nav').getByRole('link', { name: /整改问题/ }).click();
     await page.getByRole('heading', { name: /整改问题/ }).waitFor();
     await page.locator('main table, main .muted').first().waitFor();
   });
@@ -181,10 +250,23 @@ try {
     await page.locator('main table').waitFor();
     await shot(page, 'street-queue');
     expect(filingId, 'no filing was created');
-    // the queue is oldest first: the new filing is on the last page
-    const total = await page.evaluate(async () => (await (await fetch('/api/v1/review/queue?page_size=1')).json()).total);
-    await page.goto(`${BASE}/#/queue?page=${Math.max(1, Math.ceil(total / 20))}`);
+    await axe(page, 'review queue');
+  });
+  await step(page, 'queue search finds the filing by part of its name, then by its credit code', async () => {
+    const ent = await page.evaluate(async (id) => {
+      const f = await (await fetch(`/api/v1/filings/${id}`)).json();
+      return (await fetch(`/api/v1/enterprises/${f.enterprise_id}`)).json();
+    }, filingId);
+    await page.locator('#q-search').fill(ent.name.slice(1, 5));
+    await page.getByRole('button', { name: /^查询$/ }).click();
     await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+    await page.locator('#q-search').fill(ent.credit_code);
+    await page.getByRole('button', { name: /^查询$/ }).click();
+    await page.waitForURL(new RegExp(`q=${ent.credit_code}`));
+    await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+    expect(await page.locator('main tbody tr').count() === 1, 'the credit code matched more than one filing');
+    await page.getByRole('button', { name: /等待天数/ }).click(); // sort
+    await shot(page, 'street-queue-search');
   });
   await step(page, 'filing detail shows flags, files and the review form', async () => {
     await page.locator(`main a[href="#/filing/${filingId}"]`).click();
@@ -194,7 +276,12 @@ try {
     await page.getByText(/修订 1 → 2/).waitFor();
     await page.locator('main a[href^="/api/v1/attachments/"]').first().waitFor();
     await page.locator('#review-submit').waitFor();
+    await page.getByRole('button', { name: /下一件/ }).waitFor();
     await shot(page, 'street-filing-detail');
+    await axe(page, 'reviewer workspace');
+    await page.getByText(/修订 1 → 2/).waitFor();
+    await page.locator('main td', { hasText: /^#\d+$/ }).first().waitFor(); // the problems have loaded
+    await noRawCodes(page, 'reviewer workspace');
   });
   await step(page, 'a decision after someone else decided shows the 409', async () => {
     // someone else approves first (same account, another tab's request)
@@ -220,16 +307,28 @@ try {
     await page.locator('main td', { hasText: '消毒记录不全' }).waitFor();
     const notice = page.locator('form:has(h3:has-text("整改意见函"))');
     await notice.getByRole('button', { name: /发出整改意见函/ }).click();
+    await confirm(page, /^发出$/);
     const link = notice.getByRole('link', { name: /打开意见函/ });
     await link.waitFor();
     const href = await link.getAttribute('href');
     const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, (x.headers.get('content-type') || '')]; }, href);
     expect(r[0] === 200 && /html/.test(r[1]), `notice document answered ${r}`);
+    expect(await notice.getByRole('button', { name: /发出整改意见函/ }).count() === 0, 'the notice form can be sent twice');
   });
   await step(page, 'problem ledger loads for the street', async () => {
-    await page.getByRole('link', { name: /问题台账/ }).click();
+    await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
     await page.getByRole('heading', { name: /问题台账/ }).waitFor();
     await page.locator('main table').first().waitFor();
+    await axe(page, 'problem ledger');
+    await noRawCodes(page, 'problem ledger');
+  });
+  await step(page, 're-issuing activation codes asks first (cancel issues nothing)', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /激活码/ }).click();
+    await page.getByRole('button', { name: /生成并下载/ }).click();
+    await page.locator('.el-message-box').getByText(/作废/).first().waitFor();
+    await page.locator('.el-message-box').getByRole('button', { name: /取消/ }).click();
+    await page.locator('.el-message-box').waitFor({ state: 'hidden' });
+    expect(await page.getByText(/已生成/).count() === 0, 'codes were issued without confirmation');
   });
   await step(page, 'street official logs out', async () => logout(page));
 
@@ -240,6 +339,7 @@ try {
     await page.locator('main table a').first().click();
     await page.locator('main a[href*="format=xlsx"]').first().waitFor();
     await page.locator('main table tbody tr').first().waitFor();
+    await axe(page, 'department report');
     await logout(page);
   });
 
@@ -253,42 +353,114 @@ try {
     await page.getByRole('row', { name: /规上工业企业/ }).getByText('85.59%').first().waitFor();
     await page.getByText('94.38%').waitFor();
     expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no XLSX link');
+    expect(await page.locator('main .chart canvas').count() >= 1, 'no chart drawn');
     await shot(page, 'park-dashboard');
+    await axe(page, 'sector dashboard');
   });
   await step(page, 'CSV download link answers a file', async () => {
     const href = await page.locator('main a[href*="format=csv"]').first().getAttribute('href');
     const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-disposition') || '']; }, href);
     expect(r[0] === 200 && /attachment/.test(r[1]), `csv answered ${r}`);
   });
-  await step(page, 'per-street table, reports and audit log load', async () => {
-    await page.getByRole('link', { name: /分街道/ }).click();
+  await step(page, 'three clicks: 芳草街街道 → 服务业 not filed → the list (or 暂未开放), with export', async () => {
+    const street = await page.locator('#d-street option', { hasText: '芳草街街道' }).getAttribute('value');
+    await page.locator('#d-street').selectOption(street);
+    await page.getByRole('button', { name: /^查询$/ }).click();
+    await page.waitForURL(/street=/);
+    await page.getByRole('row', { name: /服务业/ }).locator('td[data-label="未备案"] a').click();
+    await page.waitForURL(/dashboard\/enterprises\?.*state=not_filed/);
+    await page.getByRole('heading', { name: /企业名单/ }).waitFor();
+    await page.locator('main table, main .unavailable').first().waitFor();
+    if (await page.locator('main table').count()) expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no export link');
+    await shot(page, 'park-drilldown');
+    await axe(page, 'drill-down');
+  });
+  await step(page, 'per-street ranking sorts and totals; reports and audit log load', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /分街道/ }).click();
     await page.getByRole('row', { name: /芳草街街道/ }).waitFor();
-    await page.getByRole('link', { name: /部门报表/ }).click();
+    await page.getByRole('row', { name: /合计/ }).waitFor();
+    await page.getByRole('button', { name: /发现问题/ }).click();
+    await page.locator('th[aria-sort="ascending"]').waitFor();
+    await axe(page, 'street ranking');
+    await noRawCodes(page, 'street ranking');
+    await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
     await page.locator('main table a').first().click();
     await page.locator('main table').waitFor();
-    await page.getByRole('link', { name: /审计日志/ }).click();
-    await page.getByRole('cell', { name: 'login' }).first().waitFor();
+    await page.locator('nav.main-nav').getByRole('link', { name: /审计日志/ }).click();
+    await page.getByRole('cell', { name: '登录', exact: true }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'login', exact: true }).count() === 0, 'raw audit action codes on screen');
+    await axe(page, 'audit log');
   });
   await step(page, 'registry dry run lists every bad row', async () => {
-    await page.getByRole('link', { name: /企业名录导入/ }).click();
+    await page.locator('nav.main-nav').getByRole('link', { name: /企业名录导入/ }).click();
     const csv = 'credit_code,name,sector,zone,street\nBAD,甲公司,industrial,south,fangcaojie\nALSOBAD,乙公司,farming,south,fangcaojie\n';
     await page.locator('#reg-file').setInputFiles({ name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: /检查/ }).click();
-    await page.locator('main table[aria-label="错误行 bad rows"]').waitFor();
-    expect(await page.locator('main table[aria-label="错误行 bad rows"] tbody tr').count() >= 2, 'fewer than 2 bad rows shown');
+    await page.locator('main table[aria-label="错误行"]').waitFor();
+    expect(await page.locator('main table[aria-label="错误行"] tbody tr').count() >= 2, 'fewer than 2 bad rows shown');
     expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled(), 'confirm enabled after a failed check');
+    await axe(page, 'registry import');
   });
-  await step(page, 'layout at 360 px: no horizontal page scroll', async () => {
-    await page.setViewportSize({ width: 360, height: 780 });
-    await page.getByRole('link', { name: /分行业看板/ }).click();
+  await step(page, 'English on request, then back to 中文', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Sectors' }).waitFor();
+    await page.getByRole('link', { name: 'Sectors' }).click();
+    await page.getByRole('heading', { name: /Filing rates by sector/ }).waitFor();
+    await page.getByRole('row', { name: /Above-scale industrial/ }).waitFor();
+    await shot(page, 'park-dashboard-english');
+    await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: /分行业复工备案/ }).waitFor();
-    await page.getByRole('row', { name: /规上工业企业/ }).waitFor();
-    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    await shot(page, 'park-dashboard-360px');
-    expect(over <= 1, `page scrolls sideways by ${over}px`);
   });
-  await step(page, 'no script errors on any page', async () => {
+  for (const width of [390, 360]) {
+    await step(page, `phone at ${width} px: dashboard, ranking and queue never scroll sideways; rates visible`, async () => {
+      await page.setViewportSize({ width, height: 800 });
+      await page.locator('nav.main-nav').getByRole('link', { name: /分行业看板/ }).click();
+      await page.getByRole('heading', { name: /分行业复工备案/ }).waitFor();
+      await page.getByRole('row', { name: /规上工业企业/ }).waitFor();
+      await noSideScroll(page, 'dashboard');
+      const rate = page.getByRole('row', { name: /规上工业企业/ }).locator('td[data-label="备案批准率"]');
+      const box = await rate.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= width + 1, `the rate cell is off-screen at ${width}px`);
+      await shot(page, `park-dashboard-${width}px`);
+      await page.locator('nav.main-nav').getByRole('link', { name: /分街道/ }).click();
+      await page.getByRole('row', { name: /芳草街街道/ }).waitFor();
+      await noSideScroll(page, 'street ranking');
+      await page.locator('nav.main-nav').getByRole('link', { name: /审核队列/ }).click();
+      await page.getByRole('heading', { name: /审核队列/ }).waitFor();
+      await page.getByText(/共 .+ 件待审核/).waitFor();
+      await noSideScroll(page, 'queue');
+      await shot(page, `park-queue-${width}px`);
+    });
+  }
+  await step(page, 'park manager logs out', async () => { await page.setViewportSize({ width: 1280, height: 900 }); await logout(page); });
+
+  // ------------------------------------------------------------ enterprise again: the decision reached it
+  await step(page, 'enterprise sees the unread badge and marks all notifications read', async () => {
+    await login(page, 'qiye');
+    await page.locator('.nav-badge').waitFor();
+    await page.locator('nav.main-nav').getByRole('link', { name: /通知/ }).click();
+    await page.getByRole('heading', { name: /通知/ }).waitFor();
+    await axe(page, 'notifications');
+    await page.getByRole('button', { name: /全部已读/ }).click();
+    await page.getByText(/0 条未读/).waitFor();
+    expect(await page.locator('.nav-badge').count() === 0, 'the badge stayed after 全部已读');
+    await page.goto(`${BASE}/#/filing/${filingId}`);
+    await page.locator('.el-steps').waitFor();
+    await page.getByRole('heading', { name: /整改问题/ }).waitFor();
+    await page.getByRole('button', { name: /答复整改/ }).first().waitFor();
+    await page.goto(`${BASE}/#/password`);
+    await page.getByRole('heading', { name: /修改密码/ }).waitFor();
+    await axe(page, 'change password');
+  });
+  await step(page, 'no script errors (CSP violations included) on any page', async () => {
     expect(pageErrors.length === 0, pageErrors.join(' | '));
+  });
+  await step(page, 'no unexpected API error answers', async () => {
+    expect(badResponses.length === 0, badResponses.join(' | '));
+  });
+  await step(page, `axe-core: 0 serious or critical violations (${axeChecked} pages)`, async () => {
+    expect(axeChecked >= 10, `only ${axeChecked} pages checked`);
+    expect(axeFindings.length === 0, axeFindings.join(' | '));
   });
 } finally {
   await context.close().catch(() => {});

@@ -44,4 +44,5 @@ func (s *Server) apiRoutes(api fiber.Router) {
 		s.filingRoutes(api)
 		s.similarRoutes(api)
 	}
+	s.rosterTemplateRoutes(api)
 }

@@ -1,0 +1,1 @@
+import{L as e,Nt as t,b as n,jt as r,ut as i,w as a}from"./client.js";import{S as o,b as s,l as c,m as l}from"./app.js";var u=a({__name:`StatusBadge`,props:{status:{default:``},kind:{default:`filing`}},setup(a){let u={filing:s,problem:l,enterprise:c}[a.kind];return(s,c)=>(e(),n(`span`,{class:r([`badge`,`st-${a.status}`])},t(i(o)(i(u),a.status)),3))}});export{u as t};
