@@ -49,10 +49,13 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		conn := pinned.Session(&gorm.Session{NewDB: true})
 		if db.driver == "mysql" {
 			var got int
-			if err := conn.Raw("SELECT GET_LOCK('fugong_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {
+			// Named locks are server-wide: the name carries the database, so
+			// replicas of one database queue and other databases on the same
+			// server (test databases, other deployments) do not.
+			if err := conn.Raw("SELECT GET_LOCK(LEFT(CONCAT('fugong_migrate.', DATABASE()), 64), 60)").Scan(&got).Error; err != nil || got != 1 {
 				return fmt.Errorf("store: migrate: could not take the migration lock: %v", err)
 			}
-			defer conn.Exec("SELECT RELEASE_LOCK('fugong_migrate')")
+			defer conn.Exec("SELECT RELEASE_LOCK(LEFT(CONCAT('fugong_migrate.', DATABASE()), 64))")
 		}
 		if err := conn.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
 			return fmt.Errorf("store: migrate: schema_migrations: %w", err)
