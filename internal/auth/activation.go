@@ -87,15 +87,9 @@ var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用�
 func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*store.User, error) {
 	now := s.now().UTC()
 	creditCode = strings.ToUpper(strings.TrimSpace(creditCode))
-	keys := []string{"act:" + creditCode, "ip:" + ip}
-	for _, k := range keys {
-		n, oldest, err := s.db.LoginFailures(ctx, k, now.Add(-s.cfg.LoginWindow))
-		if err != nil {
-			return nil, err
-		}
-		if n >= int64(s.cfg.LoginMaxFailures) {
-			return nil, &RateLimitError{RetryAfter: oldest.Add(s.cfg.LoginWindow).Sub(now)}
-		}
+	keys := []throttleKey{{key: "ip:" + ip, policy: s.addressPolicy()}, {key: "act:" + creditCode, policy: s.pairPolicy(), reset: true}}
+	if err := s.takeAttempts(ctx, keys, now); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(username) == "" || len(username) > 64 {
 		return nil, &apperror.Error{Code: apperror.Invalid, Message: "请填写用户名（不超过 64 字符）/ username is required (at most 64 characters)",
@@ -105,12 +99,7 @@ func (s *Service) Activate(ctx context.Context, creditCode, code, username, pass
 	if err != nil {
 		return nil, err
 	}
-	fail := func() (*store.User, error) {
-		if err := s.db.RecordLoginFailure(ctx, now, keys...); err != nil {
-			return nil, err
-		}
-		return nil, errBadActivation
-	}
+	fail := func() (*store.User, error) { return nil, errBadActivation }
 	e, err := s.db.EnterpriseByCode(ctx, creditCode)
 	if err != nil {
 		if apperror.CodeOf(err) == apperror.NotFound {
@@ -148,6 +137,6 @@ func (s *Service) Activate(ctx context.Context, creditCode, code, username, pass
 	if err != nil {
 		return nil, err
 	}
-	s.db.ClearLoginFailures(ctx, "act:"+creditCode)
+	s.giveBack(ctx, keys, true)
 	return u, nil
 }

@@ -79,21 +79,19 @@ var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Message: "用户�
 
 // Login checks username and password and opens a new session (a fresh token
 // every time, so a token planted before login is useless). Unknown users and
-// wrong passwords get the same error after the same work. Too many failures
-// for the account or the address within the window is apperror.RateLimited
-// with RetryAfter set.
+// wrong passwords get the same error after the same work. An attempt refused
+// by the throttle (throttle.go: per account+address, per account from
+// unknown addresses, per address) is a *RateLimitError, an
+// apperror.RateLimited with RetryAfter of at most MaxDelay.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *store.User, error) {
 	now := s.now().UTC()
-	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+ip
-	for _, k := range []string{userKey, ipKey} {
-		n, oldest, err := s.db.LoginFailures(ctx, k, now.Add(-s.cfg.LoginWindow))
-		if err != nil {
-			return nil, nil, err
-		}
-		if n >= int64(s.cfg.LoginMaxFailures) {
-			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
-			return nil, nil, &RateLimitError{RetryAfter: wait}
-		}
+	account := accountKey(username)
+	keys, err := s.loginKeys(ctx, account, ip, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.takeAttempts(ctx, keys, now); err != nil {
+		return nil, nil, err
 	}
 	u, err := s.db.UserByUsername(ctx, username)
 	ok := false
@@ -102,15 +100,16 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	} else if apperror.CodeOf(err) == apperror.NotFound {
 		VerifyAgainstDummy(password)
 	} else {
+		s.giveBack(ctx, keys, false) // the database failed, not the caller
 		return nil, nil, err
 	}
 	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, errBadLogin
+		return nil, nil, errBadLogin // the attempt stays counted
 	}
-	s.db.ClearLoginFailures(ctx, userKey)
+	s.giveBack(ctx, keys, true)
+	if err := s.db.RememberLoginAddress(ctx, account, ip, now); err != nil {
+		return nil, nil, err
+	}
 	token := randomToken(20) // 160 bits
 	sess := &store.Session{
 		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: truncate(userAgent, 255),

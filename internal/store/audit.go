@@ -57,15 +57,36 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 			defer conn.Exec("SELECT RELEASE_LOCK('fugong_audit')")
 		}
 		return conn.Transaction(func(tx *gorm.DB) error {
-			var last AuditEntry
-			if err := tx.Order("id DESC").Limit(1).Find(&last).Error; err != nil {
-				return dbErr(err, "audit")
-			}
-			e.PrevHash = last.Hash
-			e.Hash = e.computeHash()
-			return dbErr(tx.Create(e).Error, "audit")
+			return appendAuditLocked(tx, e)
 		})
 	})
+}
+
+// appendAuditLocked appends e in transaction tx after locking the audit head
+// row, which every append takes first (see AppendAuditTx).
+func appendAuditLocked(tx *gorm.DB, e *AuditEntry) error {
+	if err := tx.Exec("UPDATE audit_heads SET seq = seq + 1 WHERE id = 1").Error; err != nil {
+		return dbErr(err, "audit")
+	}
+	var last AuditEntry
+	if err := tx.Order("id DESC").Limit(1).Find(&last).Error; err != nil {
+		return dbErr(err, "audit")
+	}
+	e.PrevHash = last.Hash
+	e.Hash = e.computeHash()
+	return dbErr(tx.Create(e).Error, "audit")
+}
+
+// AppendAuditTx appends e inside the caller's transaction (db must come from
+// Tx), so the entry commits exactly when the change it records does. The
+// head row lock it takes is held to the commit, which serialises it with
+// every other append (AppendAudit takes the same lock) on both databases.
+func (db *DB) AppendAuditTx(ctx context.Context, e *AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	return appendAuditLocked(db.gorm.WithContext(ctx), e)
 }
 
 // AuditFilter selects audit entries.

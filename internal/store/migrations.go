@@ -24,6 +24,7 @@ var migrations = []migration{
 	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
+	{5, "rectification loop: open-filing key, problem targets/answers/evidence/reminders, login throttle, activation issues, letters, bulletins, audit head", migrate5},
 }
 
 // schemaMigration records an applied step.

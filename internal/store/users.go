@@ -12,10 +12,13 @@ const (
 	RoleParkManager    = "park_manager"
 	RoleDepartment     = "department"
 	RoleAdmin          = "admin"
+	// RoleInspector is an inspection group (督查组): reads the whole zone with
+	// personal data masked, records findings, verifies their rectification.
+	RoleInspector = "inspector"
 )
 
 // Roles lists every role in a stable order.
-var Roles = []string{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin}
+var Roles = []string{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin, RoleInspector}
 
 // User is an account.
 type User struct {
