@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"fugong/frontend"
@@ -12,6 +13,7 @@ import (
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
+	"fugong/internal/inspection"
 	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/webhook"
@@ -80,8 +82,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Started even with no subscribers configured, so rows of removed
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
+	inspections := inspection.NewService(inspection.Deps{DB: db, Blobs: objects, Areas: zones, Config: cfg, Log: log})
+	// Every replica runs the reminder job: each reminder is claimed by a
+	// unique row, so it is sent once however many run.
+	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
-		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports})
+		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Inspections: inspections, Dedup: plansIndex, Reports: reports})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())
@@ -123,4 +129,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	}
 	fmt.Fprintf(stdout, "database at schema version %d\n", v)
 	return nil
+}
+
+// instanceName names this replica in reminder claims: host and process id.
+func instanceName() string {
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }

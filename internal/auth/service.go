@@ -27,6 +27,7 @@ type Principal struct {
 	SessionID    string `json:"-"` // empty for API tokens
 	CSRFToken    string `json:"-"`
 	ViaToken     bool   `json:"-"`
+	IP           string `json:"-"` // the client address, for audit entries written by services
 }
 
 // Scope is what the principal may see, for the store layer.

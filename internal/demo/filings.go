@@ -212,7 +212,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // filingColumns are the columns the seed writes; the rest take their defaults.
 var filingColumns = []string{"enterprise_id", "street", "sector", "status", "version", "revision", "planned_resume_date",
 	"staff_total", "staff_onsite", "masks", "thermometers", "disinfectant_liters", "isolation_room", "contact_name",
-	"submitted_at", "approved_at", "decided_at", "resumed_date", "created_by", "created_at", "updated_at"}
+	"submitted_at", "approved_at", "decided_at", "resumed_date", "created_by", "created_at", "updated_at", "open_key"}
 
 func timeOrNil(t *time.Time) any {
 	if t == nil {
@@ -241,7 +241,8 @@ func insertFilings(ctx context.Context, g *gorm.DB, fs []store.Filing) error {
 			}
 			args = append(args, f.EnterpriseID, f.Street, f.Sector, f.Status, f.Version, f.Revision, f.PlannedResumeDate,
 				f.StaffTotal, f.StaffOnsite, f.Masks, f.Thermometers, f.DisinfectantLiters, f.IsolationRoom, f.ContactName,
-				timeOrNil(f.SubmittedAt), timeOrNil(f.ApprovedAt), timeOrNil(f.DecidedAt), f.ResumedDate, f.CreatedBy, created, now)
+				timeOrNil(f.SubmittedAt), timeOrNil(f.ApprovedAt), timeOrNil(f.DecidedAt), f.ResumedDate, f.CreatedBy, created, now,
+				store.OpenKeyOf(f.EnterpriseID, f.Status))
 		}
 		q := head + strings.TrimSuffix(strings.Repeat(row+",", end-start), ",")
 		if _, err := g.Statement.ConnPool.ExecContext(ctx, q, args...); err != nil {

@@ -105,21 +105,14 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	if err != nil {
 		return nil, err
 	}
-	existing, _, err := s.db.ListFilings(ctx, scope, store.FilingFilter{Page: store.NormalPage(1, 50)})
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range existing {
-		if openStatuses[e.Status] {
-			return nil, apperror.New(apperror.Conflict, "已有进行中的备案（编号 %d），请继续填写 / a filing is already in progress (id %d)", e.ID, e.ID)
-		}
-	}
+	// One open filing per enterprise is the database's unique index on
+	// open_key, not a read here: two simultaneous creates cannot both pass.
 	row := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: store.StatusDraft, Version: 1, CreatedBy: p.UserID}
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
 	if err := s.db.CreateFiling(ctx, row); err != nil {
-		return nil, err
+		return nil, err // a second open filing: apperror.Conflict naming the open one
 	}
 	// A new filing has no flags, attachments or revisions: answer without
 	// reading them back, so a database failing right after the commit can't

@@ -28,7 +28,7 @@ func (s *Server) dashboardRoutes(api fiber.Router) {
 		a = areas.Default()
 	}
 	h := &dashboards{s: s, rep: report.New(s.deps.Store, s.deps.Reports, a, nil)}
-	viewers := []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
+	viewers := []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin, store.RoleInspector}
 	readers := []string{store.RoleDepartment, store.RoleParkManager, store.RoleAdmin}
 	api.Get("/dashboard/sectors", need(viewers...), h.sectors)
 	api.Get("/dashboard/streets", need(viewers...), h.streets)

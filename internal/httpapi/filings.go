@@ -26,6 +26,7 @@ func (s *Server) filingRoutes(api fiber.Router) {
 	api.Get("/attachments/:id/content", need(tenantRoles...), s.downloadAttachment)
 	s.reviewRoutes(api)
 	s.noticeRoutes(api)
+	s.loopRoutes(api)
 }
 
 // createFiling honours an Idempotency-Key: the same key twice creates one

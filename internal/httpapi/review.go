@@ -16,9 +16,7 @@ func (s *Server) reviewRoutes(api fiber.Router) {
 	api.Get("/review/queue", need(officials...), s.reviewQueue)
 	api.Post("/filings/:id/review", need(store.RoleStreetOfficial), s.reviewFiling)
 	api.Post("/filings/:id/resumption", need(store.RoleEnterprise), s.recordResumption)
-	api.Get("/problems", need(tenantRoles...), s.listProblems)
-	api.Post("/problems", need(officials...), s.recordProblem)
-	api.Post("/problems/:id/waive", need(officials...), s.waiveProblem)
+	api.Post("/problems/:id/waive", need(store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin, store.RoleInspector), s.waiveProblem)
 	api.Get("/notifications", need(anyone...), s.listNotifications)
 	api.Post("/notifications/:id/read", need(anyone...), s.readNotification)
 }
@@ -84,54 +82,6 @@ func (s *Server) recordResumption(c *fiber.Ctx) error {
 	}
 	s.audit(c, "filing_resumed", fmt.Sprintf("filing:%d", id), "date="+in.Date)
 	return c.JSON(v)
-}
-
-func (s *Server) listProblems(c *fiber.Ctx) error {
-	f := store.ProblemFilter{Status: c.Query("status"), Page: pageOf(c)}
-	switch f.Status {
-	case "", store.ProblemOpen, store.ProblemRectified, store.ProblemWaived:
-	default:
-		return &apperror.Error{Code: apperror.Invalid, Message: "未知状态 / unknown status", Details: []apperror.Detail{{Field: "status", Message: "unknown"}}}
-	}
-	if fid := c.Query("filing_id"); fid != "" {
-		id, err := strconv.ParseInt(fid, 10, 64)
-		if err != nil {
-			return &apperror.Error{Code: apperror.Invalid, Message: "filing_id 须为整数 / filing_id must be a number", Details: []apperror.Detail{{Field: "filing_id", Message: "invalid"}}}
-		}
-		f.FilingID = id
-	}
-	if st := c.Query("street"); st != "" {
-		street, ok := s.deps.Areas.Street(st)
-		if !ok {
-			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
-		}
-		f.Street = street.Code
-	}
-	items, total, err := s.deps.Store.ListProblems(c.UserContext(), principal(c).Scope(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(listBody(items, total, f.Page))
-}
-
-func (s *Server) recordProblem(c *fiber.Ctx) error {
-	var in filing.InspectionInput
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if in.Street != "" {
-		st, ok := s.deps.Areas.Street(in.Street)
-		if !ok {
-			return &apperror.Error{Code: apperror.Invalid, Message: "未知街道 / unknown street", Details: []apperror.Detail{{Field: "street", Message: "unknown"}}}
-		}
-		in.Street = st.Code
-	}
-	pr, err := s.deps.Filings.RecordInspection(c.UserContext(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	s.audit(c, "problem_recorded", fmt.Sprintf("problem:%d", pr.ID), pr.Title)
-	return c.Status(fiber.StatusCreated).JSON(pr)
 }
 
 type waiveRequest struct {

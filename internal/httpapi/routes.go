@@ -8,10 +8,12 @@ import (
 
 // Role groups used by the route table.
 var (
-	anyone      = []string{}
-	managers    = []string{store.RoleParkManager, store.RoleAdmin}
-	officials   = []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
-	tenantRoles = []string{store.RoleEnterprise, store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
+	anyone    = []string{}
+	managers  = []string{store.RoleParkManager, store.RoleAdmin}
+	officials = []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
+	// tenantRoles read tenant data within their scope; the inspector (督查组)
+	// reads the whole zone, personal data masked.
+	tenantRoles = []string{store.RoleEnterprise, store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin, store.RoleInspector}
 )
 
 // apiRoutes registers every /api/v1 route. The access-control matrix test

@@ -23,6 +23,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
+	"fugong/internal/inspection"
 	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -46,8 +47,11 @@ type Deps struct {
 	Areas   *areas.Areas
 	Rules   *rules.Engine // the running rule set; nil only in tests of the bare server
 	Filings *filing.Service
-	Dedup   *dedup.Index   // near-duplicate plan index; nil disables /similar and templates
-	Reports *report.Config // department report views; nil uses the built-in configs/reports.yaml
+	// Inspections runs the rectification loop (findings, answers,
+	// verification, deadlines, letters, bulletins); required with Filings.
+	Inspections *inspection.Service
+	Dedup       *dedup.Index   // near-duplicate plan index; nil disables /similar and templates
+	Reports     *report.Config // department report views; nil uses the built-in configs/reports.yaml
 }
 
 // Server is the HTTP API.

@@ -46,6 +46,12 @@ type m5Problem struct {
 
 func (m5Problem) TableName() string { return "problems" }
 
+type m5Notification struct {
+	ProblemID *int64
+}
+
+func (m5Notification) TableName() string { return "notifications" }
+
 type m5ProblemAnswer struct {
 	ID            int64  `gorm:"primaryKey"`
 	ProblemID     int64  `gorm:"not null;index"`
@@ -198,6 +204,9 @@ func migrate5(tx *gorm.DB) error {
 		return err
 	}
 	if err := tx.Exec("UPDATE problems SET target_kind = 'street' WHERE enterprise_id IS NULL").Error; err != nil {
+		return err
+	}
+	if err := addCols(&m5Notification{}, "ProblemID"); err != nil {
 		return err
 	}
 	if err := addCols(&m5ActivationCode{}, "IssueID", "RevokedAt"); err != nil {
