@@ -47,22 +47,21 @@ type IssuedCode struct {
 	ExpiresAt  time.Time
 }
 
-// IssueActivationCodes issues fresh one-time codes for every enterprise of
-// street that has no account yet; earlier unused codes stop working. Only a
-// park manager, an admin, or an official of that street may; others get
-// apperror.Forbidden. street must be a street code.
+// IssueActivationCodes issues one-time codes for the enterprises of street
+// that have neither an account nor a code still valid: issuing is additive,
+// codes already handed out keep working, and the issue is recorded (who,
+// when, how many, expiry). Only a park manager, an admin, or an official of
+// that street may; others get apperror.Forbidden. street must be a street
+// code.
 func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) ([]IssuedCode, error) {
-	switch {
-	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
-	case p.Role == store.RoleStreetOfficial && p.Street == street:
-	default:
-		return nil, apperror.New(apperror.Forbidden, "只能为本街道企业生成激活码 / you may issue codes only for your own street")
-	}
-	ents, err := s.db.EnterprisesWithoutAccount(ctx, street)
-	if err != nil {
+	if err := mayManageCodes(p, street); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
+	ents, err := s.db.EnterprisesNeedingCode(ctx, street, now)
+	if err != nil {
+		return nil, err
+	}
 	exp := now.Add(s.cfg.ActivationCodeTTL)
 	out := make([]IssuedCode, len(ents))
 	rows := make([]store.ActivationCode, len(ents))
@@ -71,10 +70,40 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 		out[i] = IssuedCode{CreditCode: e.CreditCode, Name: e.Name, Code: code, ExpiresAt: exp}
 		rows[i] = store.ActivationCode{EnterpriseID: e.ID, CodeHash: hashToken(normalizeCode(code)), IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
 	}
-	if err := s.db.ReplaceActivationCodes(ctx, rows); err != nil {
+	issue := &store.ActivationIssue{Street: street, IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
+	if err := s.db.IssueActivationCodes(ctx, issue, rows); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+func mayManageCodes(p *Principal, street string) error {
+	switch {
+	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
+	case p.Role == store.RoleStreetOfficial && p.Street == street:
+	default:
+		return apperror.Msg(apperror.Forbidden, msgCodesOwnStreet)
+	}
+	return nil
+}
+
+// ActivationIssues returns street's issue history, newest first; who may
+// see it is who may issue.
+func (s *Service) ActivationIssues(ctx context.Context, p *Principal, street string, pg store.Page) ([]store.ActivationIssue, int64, error) {
+	if err := mayManageCodes(p, street); err != nil {
+		return nil, 0, err
+	}
+	return s.db.ActivationIssues(ctx, street, pg)
+}
+
+// RevokeActivationCodes revokes, on an explicit request, the unused codes of
+// street (of one issue when issueID is not 0) and returns how many; the
+// enterprises get codes again at the next issue.
+func (s *Service) RevokeActivationCodes(ctx context.Context, p *Principal, street string, issueID int64) (int64, error) {
+	if err := mayManageCodes(p, street); err != nil {
+		return 0, err
+	}
+	return s.db.RevokeActivationCodes(ctx, street, issueID, s.now().UTC())
 }
 
 var errBadActivation = &apperror.Error{Code: apperror.Invalid, Message: "信用代码或激活码不正确、已使用或已过期 / credit code or activation code is wrong, used or expired",

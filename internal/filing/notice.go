@@ -70,10 +70,25 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 	if len(ids) == 0 {
 		return nil, invalid([]apperror.Detail{{Field: "problem_ids", Message: "该备案没有待整改的问题 / the filing has no open problems"}})
 	}
+	// Issuing again for the same problems (a second click, a retry) returns
+	// the notice already issued: one number per set of problems.
+	if prev, err := s.db.NoticeByProblemKey(ctx, store.ProblemSetKey(ids)); err == nil {
+		return s.Notice(ctx, p, prev.ID)
+	} else if apperror.CodeOf(err) != apperror.NotFound {
+		return nil, err
+	}
 	fid := f.ID
 	n := &store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: deadline.Format(time.DateOnly),
 		Body: strings.TrimSpace(in.Note), CreatedBy: p.UserID, CreatedAt: now}
 	if err := s.db.CreateNotice(ctx, n, ids); err != nil {
+		if apperror.CodeOf(err) == apperror.Conflict { // a racing click won
+			if prev, err2 := s.db.NoticeByProblemKey(ctx, store.ProblemSetKey(ids)); err2 == nil {
+				return s.Notice(ctx, p, prev.ID)
+			}
+		}
+		return nil, err
+	}
+	if err := s.db.SetProblemDeadline(ctx, ids, n.Deadline); err != nil {
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {

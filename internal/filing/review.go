@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/msg"
 	"fugong/internal/store"
 )
 
@@ -33,6 +34,10 @@ type ReviewInput struct {
 	// Version, when sent, must match the filing's version: a decision made
 	// on a stale screen is refused instead of applied.
 	Version *int `json:"version"`
+	// ConfirmFlags are rule ids of the reviewed revision's warn or block
+	// flags that the official confirms when returning the filing: only
+	// these rule findings enter the ledger (docs/rectification.md).
+	ConfirmFlags []string `json:"confirm_flags"`
 }
 
 func (in ReviewInput) validate() []apperror.Detail {
@@ -47,6 +52,9 @@ func (in ReviewInput) validate() []apperror.Detail {
 	}
 	if utf8.RuneCountInString(in.Comment) > 2000 {
 		d = append(d, apperror.Detail{Field: "comment", Message: "意见过长（2000 字以内）/ comment too long (2000 characters)"})
+	}
+	if len(in.ConfirmFlags) > 0 && in.Decision != DecisionReturn {
+		d = append(d, apperror.Detail{Field: "confirm_flags", Text: msgConfirmOnReturn.With()})
 	}
 	for i, p := range in.Problems {
 		if strings.TrimSpace(p.Title) == "" || utf8.RuneCountInString(p.Title) > 200 {
@@ -97,6 +105,11 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
 		}
+		confirmed, err := s.confirmedFlags(ctx, tx, f, in.ConfirmFlags, p.UserID, now)
+		if err != nil {
+			return err
+		}
+		created = append(created, confirmed...)
 		if err := tx.CreateProblems(ctx, created); err != nil {
 			return err
 		}
@@ -299,4 +312,52 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 		return nil, err
 	}
 	return s.db.ProblemByID(ctx, p.Scope(), pr.ID)
+}
+
+// confirmedFlags turns the rule ids a reviewer confirms into ledger
+// problems, authored by the reviewer; each must be a warn or block flag of
+// the filing's current revision (else apperror.Invalid), and a rule already
+// open in the ledger is not opened twice.
+func (s *Service) confirmedFlags(ctx context.Context, tx *store.DB, f *store.Filing, ruleIDs []string, by int64, now time.Time) ([]store.Problem, error) {
+	if len(ruleIDs) == 0 {
+		return nil, nil
+	}
+	flags, err := tx.Flags(ctx, f.ID, f.Revision)
+	if err != nil {
+		return nil, err
+	}
+	byRule := map[string]store.Flag{}
+	for _, fl := range flags {
+		if fl.Severity == "block" || fl.Severity == "warn" {
+			byRule[fl.RuleID] = fl
+		}
+	}
+	open, err := tx.OpenProblems(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range open {
+		if p.Source == store.SourceRule {
+			seen[p.RuleID] = true
+		}
+	}
+	var out []store.Problem
+	for i, id := range ruleIDs {
+		fl, ok := byRule[id]
+		if !ok {
+			return nil, &apperror.Error{Code: apperror.Invalid, Text: msgNotAFlag.With(id), Message: msgNotAFlag.In(msg.ZH, id),
+				Details: []apperror.Detail{{Field: fmt.Sprintf("confirm_flags[%d]", i), Text: msgNotAFlag.With(id)}}}
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		title := fl.Message
+		if r := []rune(title); len(r) > 200 {
+			title = string(r[:199]) + "…"
+		}
+		out = append(out, s.problem(f, store.SourceRule, id, title, fl.Message, by, now))
+	}
+	return out, nil
 }

@@ -3,7 +3,6 @@ package filing
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -92,8 +91,10 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		if err := tx.CreateFlags(ctx, rows); err != nil {
 			return err
 		}
-		if err := s.ledgerRuleProblems(ctx, tx, f, flags, rev.Number, p.UserID, now); err != nil {
-			return err
+		if !blocked { // a blocked attempt raises nothing in the ledger (docs/rectification.md)
+			if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
+				return err
+			}
 		}
 		f.Revision = rev.Number
 		if !blocked {
@@ -173,49 +174,26 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 // the binary needs no tzdata.
 var shanghai = time.FixedZone("CST", 8*3600)
 
-// ledgerRuleProblems keeps the rectification ledger in step with the rules:
-// every warn or block flag opens a problem (once per rule while it stays
-// open), and a resubmission rectifies the rule problems whose rule no longer
-// fires, crediting the new revision.
-func (s *Service) ledgerRuleProblems(ctx context.Context, tx *store.DB, f *store.Filing, flags []rules.Flag, revision int, by int64, now time.Time) error {
+// rectifyRuleProblems credits a resubmission with the rule problems a
+// reviewer confirmed (ConfirmFlags on return) whose rule no longer fires.
+// Rule flags themselves never enter the ledger at submit: the ledger holds
+// what a person raised or confirmed, and the enterprise sees the flags in
+// the submit answer and on its filing.
+func (s *Service) rectifyRuleProblems(ctx context.Context, tx *store.DB, f *store.Filing, flags []rules.Flag, revision int, now time.Time) error {
 	open, err := tx.OpenProblems(ctx, f.ID)
 	if err != nil {
 		return err
 	}
-	openByRule := map[string]bool{}
-	for _, p := range open {
-		if p.Source == store.SourceRule {
-			openByRule[p.RuleID] = true
-		}
-	}
 	firing := map[string]bool{}
-	var created []store.Problem
 	for _, fl := range flags {
-		if fl.Severity != rules.Block && fl.Severity != rules.Warn {
-			continue
+		if fl.Severity == rules.Block || fl.Severity == rules.Warn {
+			firing[fl.RuleID] = true
 		}
-		firing[fl.RuleID] = true
-		if openByRule[fl.RuleID] {
-			continue
-		}
-		title := fl.Message
-		if r := []rune(title); len(r) > 200 {
-			title = string(r[:199]) + "…"
-		}
-		created = append(created, s.problem(f, store.SourceRule, fl.RuleID, title, fl.Message, by, now))
 	}
 	var fixed []int64
 	for _, p := range open {
 		if p.Source == store.SourceRule && p.RuleID != "resumed_without_approval" && !firing[p.RuleID] {
 			fixed = append(fixed, p.ID)
-		}
-	}
-	if err := tx.CreateProblems(ctx, created); err != nil {
-		return err
-	}
-	if len(created) > 0 {
-		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("规则审查发现 %d 个问题需整改 / the rules found %d problem(s) to fix", len(created), len(created)), now); err != nil {
-			return err
 		}
 	}
 	return tx.RectifyProblems(ctx, fixed, &revision, "规则复查通过 / the rule no longer fires", now)

@@ -19,7 +19,13 @@ func loopRows(a *api, own, other store.Problem) map[string]access {
 	ownFile, otherFile := a.seedProblemFile(own), a.seedProblemFile(other)
 	problemRead := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, notFound}, "street-guixi": {ok, notFound},
 		"park": {ok, ok}, "dept": {notFound, notFound}, "admin": {ok, ok}, "inspector": {ok, ok}}
+	streetOnly := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, forbidden},
+		"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}, "inspector": {forbidden, forbidden}}
 	return map[string]access{
+		"GET /api/v1/streets/:street/activation-code-issues": {own: "/api/v1/streets/guixi/activation-code-issues",
+			other: "/api/v1/streets/hezuo/activation-code-issues", want: streetOnly},
+		"POST /api/v1/streets/:street/activation-codes/revoke": {own: "/api/v1/streets/guixi/activation-codes/revoke",
+			other: "/api/v1/streets/hezuo/activation-codes/revoke", body: `{}`, want: streetOnly},
 		"GET /api/v1/problems":         {own: "/api/v1/problems", want: same(noSession, ok, ok, ok, ok, ok, ok)},
 		"GET /api/v1/problems/overdue": {own: "/api/v1/problems/overdue", want: same(noSession, forbidden, ok, ok, forbidden, ok, ok)},
 		"GET /api/v1/problems/:id":     {own: pp(own, ""), other: pp(other, ""), want: problemRead},

@@ -71,7 +71,7 @@ func (s *Server) listStreets(c *fiber.Ctx) error {
 // opens it) of fresh one-time codes for the street's enterprises without an
 // account.
 func (s *Server) activationCodes(c *fiber.Ctx) error {
-	st, ok := s.deps.Areas.Street(c.Params("street"))
+	st, ok := s.deps.Areas.Street(pathStreet(c, "street"))
 	if !ok {
 		return apperror.New(apperror.NotFound, "未知街道 / unknown street")
 	}
@@ -83,10 +83,12 @@ func (s *Server) activationCodes(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	// Exactly the columns of api.md; the expiry goes in a header instead.
-	w.Write([]string{"credit_code", "name", "activation_code"})
+	// Headers a street office reads (the sheet is printed and handed out),
+	// and the expiry on every line; the X-Activation-Codes-Expire header
+	// stays for clients that read it.
+	w.Write([]string{"统一社会信用代码", "企业名称", "激活码", "有效期至"})
 	for _, code := range codes {
-		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code})
+		w.Write([]string{code.CreditCode, neutralizeCell(code.Name), code.Code, code.ExpiresAt.In(cst).Format("2006-01-02")})
 	}
 	if len(codes) > 0 {
 		c.Set("X-Activation-Codes-Expire", codes[0].ExpiresAt.Format("2006-01-02"))

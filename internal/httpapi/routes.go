@@ -32,6 +32,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Get("/enterprises/:id", need(tenantRoles...), s.getEnterprise)
 	api.Get("/streets", need(anyone...), s.listStreets)
 	api.Post("/streets/:street/activation-codes", need(store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin), s.activationCodes)
+	s.activationIssueRoutes(api)
 
 	api.Get("/audit", need(managers...), s.listAudit)
 	s.dashboardRoutes(api)

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,14 +23,48 @@ type Notice struct {
 	Body         string    `json:"body"`
 	CreatedBy    int64     `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// ProblemKey identifies the set of problems the notice lists (a digest
+	// of their sorted ids); unique, so issuing again for the same problems
+	// finds the same notice (migration 5).
+	ProblemKey *string `json:"-"`
+	TargetKind string  `json:"target_kind"`
+}
+
+// ProblemSetKey is the ProblemKey of a notice listing ids.
+func ProblemSetKey(ids []int64) string {
+	sorted := append([]int64(nil), ids...)
+	slices.Sort(sorted)
+	h := sha256.New()
+	for _, id := range sorted {
+		fmt.Fprintf(h, "%d,", id)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// NoticeByProblemKey returns the notice listing exactly the problem set
+// key, or apperror.NotFound.
+func (db *DB) NoticeByProblemKey(ctx context.Context, key string) (*Notice, error) {
+	var n Notice
+	if err := db.gorm.WithContext(ctx).Where("problem_key = ?", key).Take(&n).Error; err != nil {
+		return nil, dbErr(err, "notice")
+	}
+	return &n, nil
 }
 
 // TableName maps Notice to notices.
 func (Notice) TableName() string { return "notices" }
 
 // CreateNotice inserts n, numbers it ZG<year>-<id, 6 digits> and links the
-// problems ids to it, in one transaction.
+// problems ids to it, in one transaction. The notice is keyed by its
+// problem set: a notice already listing exactly these problems (issued
+// before, or by a racing request) is apperror.Conflict, and the caller reads
+// it back with NoticeByProblemKey.
 func (db *DB) CreateNotice(ctx context.Context, n *Notice, problemIDs []int64) error {
+	key := ProblemSetKey(problemIDs)
+	n.ProblemKey = &key
+	if n.TargetKind == "" {
+		n.TargetKind = TargetEnterprise
+	}
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		n.Number = fmt.Sprintf("tmp-%d", time.Now().UnixNano())
 		if err := tx.Create(n).Error; err != nil {

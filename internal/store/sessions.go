@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Session is a server-side login session. ID is the sha256 of the token the
@@ -154,37 +152,18 @@ type ActivationCode struct {
 	ExpiresAt    time.Time
 	UsedAt       *time.Time
 	CreatedAt    time.Time
+	IssueID      *int64     // the sheet it was handed out on (migration 5)
+	RevokedAt    *time.Time // revoked on an explicit request; never reused
 }
 
 // TableName maps ActivationCode to activation_codes.
 func (ActivationCode) TableName() string { return "activation_codes" }
 
-// ReplaceActivationCodes issues new codes: earlier unused codes of the same
-// enterprises stop working, so a lost sheet can be reissued safely.
-func (db *DB) ReplaceActivationCodes(ctx context.Context, codes []ActivationCode) error {
-	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids := make([]int64, len(codes))
-		for i, c := range codes {
-			ids[i] = c.EnterpriseID
-		}
-		for start := 0; start < len(ids); start += 1000 {
-			end := min(start+1000, len(ids))
-			if err := tx.Where("enterprise_id IN ? AND used_at IS NULL", ids[start:end]).Delete(&ActivationCode{}).Error; err != nil {
-				return dbErr(err, "activation codes")
-			}
-		}
-		if len(codes) == 0 {
-			return nil
-		}
-		return dbErr(tx.CreateInBatches(&codes, 200).Error, "activation codes")
-	})
-}
-
 // ActivationCodeFor returns the unused code of enterprise whose hash is hash,
 // or apperror.NotFound.
 func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash string) (*ActivationCode, error) {
 	var c ActivationCode
-	err := db.gorm.WithContext(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL", enterpriseID, hash).First(&c).Error
+	err := db.gorm.WithContext(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL AND revoked_at IS NULL", enterpriseID, hash).First(&c).Error
 	if err != nil {
 		return nil, dbErr(err, "activation code")
 	}
@@ -194,7 +173,7 @@ func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash st
 // UseActivationCode marks the code used if it still is unused; it returns
 // false when another request used it first.
 func (db *DB) UseActivationCode(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res := db.gorm.WithContext(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", at)
+	res := db.gorm.WithContext(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", id).Update("used_at", at)
 	return res.RowsAffected == 1, dbErr(res.Error, "activation code")
 }
 

@@ -1,0 +1,131 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"fugong/internal/store/storetest"
+)
+
+func codesCSV(t *testing.T, r response) [][]string {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("codes: %d %s", r.status, r.body)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.body, []byte("\xEF\xBB\xBF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// Issuing activation codes again hands out codes only to enterprises
+// without a valid one: the sheet already given out keeps working. Issues are
+// recorded, and codes are revoked only on request. (Before: every issue
+// voided every unused code of the street.)
+func TestActivationCodesAdditive(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			a := mustAPI(t, driver)
+			off := a.login("street-guixi")
+			first := codesCSV(t, a.do(off, "POST", "/api/v1/streets/guixi/activation-codes", nil))
+			if len(first) != 2 || first[0][3] != "有效期至" || first[1][3] != "2020-03-21" {
+				t.Fatalf("first sheet: %v", first)
+			}
+			second := codesCSV(t, a.do(off, "POST", "/api/v1/streets/guixi/activation-codes", nil))
+			if len(second) != 1 {
+				t.Fatalf("second issue re-issued codes still valid: %v", second)
+			}
+			var hist struct {
+				Items []struct {
+					Codes    int    `json:"codes"`
+					IssuedBy string `json:"issued_by"`
+				}
+				Total int
+			}
+			a.do(off, "GET", "/api/v1/streets/guixi/activation-code-issues", nil).json(t, &hist)
+			if hist.Total != 2 || hist.Items[0].Codes != 0 || hist.Items[1].Codes != 1 || hist.Items[1].IssuedBy != "street-guixi" {
+				t.Fatalf("history: %+v", hist)
+			}
+			// The first sheet's code still activates... after a revoke it would not.
+			var rev struct{ Revoked int }
+			a.do(off, "POST", "/api/v1/streets/guixi/activation-codes/revoke", `{}`).json(t, &rev)
+			if rev.Revoked != 1 {
+				t.Fatalf("revoked %d, want 1", rev.Revoked)
+			}
+			req := map[string]string{"credit_code": first[1][0], "activation_code": first[1][2], "username": "guixi-yi", "password": "yi-password-123"}
+			if r := a.do(nil, "POST", "/api/v1/auth/activate", req); r.status != 422 {
+				t.Fatalf("revoked code: %d %s", r.status, r.body)
+			}
+			third := codesCSV(t, a.do(off, "POST", "/api/v1/streets/guixi/activation-codes", nil))
+			fourth := codesCSV(t, a.do(off, "POST", "/api/v1/streets/guixi/activation-codes", nil))
+			if len(third) != 2 || len(fourth) != 1 {
+				t.Fatalf("after revoking: %v then %v", third, fourth)
+			}
+			req["activation_code"] = third[1][2]
+			if r := a.do(nil, "POST", "/api/v1/auth/activate", req); r.status != 201 {
+				t.Fatalf("code of the sheet issued before the last issue: %d %s", r.status, r.body)
+			}
+		})
+	}
+}
+
+// A second "issue notice" click, or ten at once, make one notice number.
+func TestNoticeIssueIdempotent(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			a := mustAPI(t, driver)
+			off := a.login("street-guixi")
+			f := a.seedFiling(a.ents["guixiA"], "returned")
+			a.seedProblem(f)
+			a.seedProblem(f)
+			path := fmt.Sprintf("/api/v1/filings/%d/notices", f.ID)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			numbers := map[string]int{}
+			for i := 0; i < 10; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := a.do(off, "POST", path, `{"deadline":"2020-02-27"}`)
+					var n struct{ Number string }
+					r.json(t, &n)
+					mu.Lock()
+					numbers[fmt.Sprint(r.status)+" "+n.Number]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			var again struct{ Number string }
+			a.do(off, "POST", path, `{"deadline":"2020-02-27"}`).json(t, &again)
+			if len(numbers) != 1 || numbers["201 "+again.Number] != 10 {
+				t.Fatalf("notice numbers: %v, then %s", numbers, again.Number)
+			}
+		})
+	}
+}
+
+// A street in a URL path by its Chinese name, percent-encoded, is the
+// street. (Before: "unknown street".)
+func TestStreetByChineseNameInPath(t *testing.T) {
+	a := mustAPI(t, "sqlite")
+	off := a.login("street-guixi")
+	for _, name := range []string{"桂溪街道", "guixi"} {
+		p := "/api/v1/streets/" + url.PathEscape(name) + "/activation-codes"
+		if r := a.do(off, "POST", p, nil); r.status != 200 || !strings.Contains(string(r.body), "有效期至") {
+			t.Fatalf("%s: %d %s", p, r.status, r.body)
+		}
+		p = "/api/v1/streets/" + url.PathEscape(name) + "/activation-code-issues"
+		if r := a.do(off, "GET", p, nil); r.status != 200 {
+			t.Fatalf("%s: %d %s", p, r.status, r.body)
+		}
+	}
+	if r := a.do(off, "POST", "/api/v1/streets/"+url.PathEscape("合作街道")+"/activation-codes", nil); r.status != 403 {
+		t.Fatalf("another street by name: %d", r.status)
+	}
+}
