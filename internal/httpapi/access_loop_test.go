@@ -21,7 +21,18 @@ func loopRows(a *api, own, other store.Problem) map[string]access {
 		"park": {ok, ok}, "dept": {notFound, notFound}, "admin": {ok, ok}, "inspector": {ok, ok}}
 	streetOnly := map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, forbidden},
 		"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}, "inspector": {forbidden, forbidden}}
+	issuers := same(noSession, forbidden, forbidden, ok, forbidden, ok, ok)
+	bulletin := a.seedBulletin()
 	return map[string]access{
+		"POST /api/v1/letters": {own: "/api/v1/letters", other: "/api/v1/letters",
+			body: map[string]any{"target": map[string]any{"kind": "street", "ref": "guixi"}, "deadline": "2099-01-01"},
+			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, ok},
+				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}, "inspector": {ok, ok}}},
+		"POST /api/v1/bulletins":    {own: "/api/v1/bulletins", body: `{"from":"2020-02-01","to":"2020-02-20"}`, want: issuers},
+		"GET /api/v1/bulletins/:id": {own: fmt.Sprintf("/api/v1/bulletins/%d", bulletin.ID), want: issuers},
+		"GET /api/v1/dashboard/rectification": {own: "/api/v1/dashboard/rectification?as_of=2020-02-20",
+			other: "/api/v1/dashboard/rectification?as_of=2020-02-20&street=hezuo", want: map[string][2]int{"anonymous": {noSession, noSession},
+				"ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, ok}, "park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}, "inspector": {ok, ok}}},
 		"GET /api/v1/streets/:street/activation-code-issues": {own: "/api/v1/streets/guixi/activation-code-issues",
 			other: "/api/v1/streets/hezuo/activation-code-issues", want: streetOnly},
 		"POST /api/v1/streets/:street/activation-codes/revoke": {own: "/api/v1/streets/guixi/activation-codes/revoke",
@@ -129,4 +140,14 @@ func (a *api) seedProblemFile(pr store.Problem) store.ProblemFile {
 		a.t.Fatal(err)
 	}
 	return fs[0]
+}
+
+// seedBulletin stores an (empty) bulletin directly.
+func (a *api) seedBulletin() store.Bulletin {
+	a.t.Helper()
+	b := store.Bulletin{PeriodFrom: "2020-01-01", PeriodTo: "2020-01-31", Figures: `{"total":{},"rows":[]}`, CreatedBy: 1, CreatedAt: time.Now()}
+	if _, err := a.db.CreateBulletin(context.Background(), &b); err != nil {
+		a.t.Fatal(err)
+	}
+	return b
 }

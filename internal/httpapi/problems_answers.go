@@ -31,6 +31,7 @@ func (s *Server) loopRoutes(api fiber.Router) {
 	api.Post("/problems/:id/answers", need(store.RoleEnterprise, store.RoleStreetOfficial, store.RoleDepartment), s.answerProblem)
 	api.Post("/problems/:id/verify", need(recorders...), s.verifyProblem)
 	api.Get("/problem-files/:id/content", need(readers...), s.downloadEvidence)
+	s.letterRoutes(api)
 }
 
 var (

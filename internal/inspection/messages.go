@@ -47,3 +47,20 @@ var (
 	msgNotOpen        = msg.New("inspection_problem_not_open", "问题不是待整改状态，不能反馈", "the problem is not open, so it cannot be answered")
 	msgAcceptRequired = msg.New("verify_accept_required", "请指明是否通过核查（accept: true 或 false）", "say whether the answer is accepted (accept: true or false)")
 )
+
+var msgMayNotFigures = msg.New("rectification_figures_forbidden", "无权查看整改统计", "your role may not read the rectification figures")
+
+// Bulletin spreadsheet labels.
+var (
+	msgTotal          = msg.New("bulletin_total", "合计", "Total")
+	colName           = msg.New("bulletin_col_name", "单位", "Unit")
+	colKind           = msg.New("bulletin_col_kind", "类别", "Kind")
+	colFound          = msg.New("bulletin_col_found", "本期发现问题", "Found in period")
+	colRectified      = msg.New("bulletin_col_rectified", "本期完成整改", "Rectified in period")
+	colOverdue        = msg.New("bulletin_col_overdue", "超期未整改", "Overdue")
+	colFoundTotal     = msg.New("bulletin_col_found_total", "累计发现问题", "Found in all")
+	colRectifiedTotal = msg.New("bulletin_col_rectified_total", "累计完成整改", "Rectified in all")
+	colRate           = msg.New("bulletin_col_rate", "整改率", "Rectification rate")
+	colStreet         = msg.New("bulletin_kind_street", "街道", "Street")
+	colDepartment     = msg.New("bulletin_kind_department", "部门", "Department")
+)
