@@ -129,3 +129,45 @@ func TestStreetByChineseNameInPath(t *testing.T) {
 		t.Fatalf("another street by name: %d", r.status)
 	}
 }
+
+// Rule flags enter the ledger only when a reviewer confirms them on return;
+// the confirmed problem is the reviewer's, and a resubmission where the rule
+// no longer fires rectifies it. (Before: every submit, blocked or not,
+// opened a ledger problem per flag.)
+func TestRuleFlagsEnterLedgerWhenConfirmed(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			a := mustAPI(t, driver)
+			ent, off := a.login("ent-guixi"), a.login("street-guixi")
+			body := newFilingBody(10)
+			body["plan_text"] = "我们会注意防疫工作，请领导放心。"
+			var f filingResp
+			a.do(ent, "POST", "/api/v1/filings", body).json(t, &f)
+			path := fmt.Sprintf("/api/v1/filings/%d", f.ID)
+			a.do(ent, "POST", path+"/attachments?kind=roster", fileBody("file", "r.csv", rosterCSV(10, 0)))
+			if r := a.do(ent, "POST", path+"/submit", nil); !strings.Contains(string(r.body), `"status":"submitted"`) || !strings.Contains(string(r.body), "plan_lacks_emergency") {
+				t.Fatalf("submit with warnings: %s", r.body)
+			}
+			if ps := a.problems(off, fmt.Sprintf("filing_id=%d", f.ID)); ps.Total != 0 {
+				t.Fatalf("warnings entered the ledger at submit: %+v", ps.Items)
+			}
+			if r := a.do(off, "POST", path+"/review", `{"decision":"return","comment":"方案不完整","confirm_flags":["no_such_rule"]}`); r.status != 422 {
+				t.Fatalf("confirming a flag that was not raised: %d %s", r.status, r.body)
+			}
+			if r := a.do(off, "POST", path+"/review", `{"decision":"return","comment":"方案不完整","confirm_flags":["plan_lacks_emergency"]}`); r.status != 200 {
+				t.Fatalf("return: %d %s", r.status, r.body)
+			}
+			ps := a.problems(off, fmt.Sprintf("filing_id=%d", f.ID))
+			if ps.Total != 1 || ps.Items[0].Source != "rule" || ps.Items[0].RuleID != "plan_lacks_emergency" || ps.Items[0].Status != "open" {
+				t.Fatalf("ledger after confirmation: %+v", ps.Items)
+			}
+			a.do(ent, "PATCH", path, map[string]any{"plan_text": goodPlan})
+			if r := a.do(ent, "POST", path+"/submit", nil); !strings.Contains(string(r.body), `"status":"submitted"`) {
+				t.Fatalf("resubmit: %s", r.body)
+			}
+			if ps := a.problems(off, fmt.Sprintf("filing_id=%d&status=rectified", f.ID)); ps.Total != 1 {
+				t.Fatalf("the confirmed rule problem was not rectified by the fix: %+v", ps.Items)
+			}
+		})
+	}
+}
