@@ -23,9 +23,10 @@ type SubmitResult struct {
 	Blocked        bool         `json:"blocked"`
 }
 
-// Submit runs the rules on the filing as it stands and freezes it into a new
-// immutable revision. Without a block flag the filing goes to review
-// (submitted); with one it stays where it was and the flags say why. Only a
+// Submit runs the rules on the filing as it stands. Without a block flag it
+// freezes the filing into a new immutable revision and sends it to review
+// (submitted); with one, nothing is frozen: the filing stays where it was,
+// the flags say why (kept as the latest attempt's, shown on the filing). Only a
 // draft or returned filing can be submitted (else apperror.Conflict); missing
 // required fields are apperror.Invalid.
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
@@ -77,10 +78,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	rev := &store.FilingRevision{FilingID: f.ID, Number: f.Revision + 1, Snapshot: snap, RosterSummary: rosterSummary,
 		PlanText: planText, RulesetVersion: version, Flags: string(flagsJSON), SubmittedBy: p.UserID, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateRevision(ctx, rev); err != nil {
-			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
-			}
+		// The flags of the latest attempt are kept under the number the next
+		// revision will take; a blocked attempt is not a revision (nothing
+		// frozen, nothing in the ledger), and the next attempt replaces its
+		// flags (docs/rectification.md).
+		if err := tx.DeleteFlags(ctx, f.ID, rev.Number); err != nil {
 			return err
 		}
 		rows := make([]store.Flag, len(flags))
@@ -91,20 +93,28 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		if err := tx.CreateFlags(ctx, rows); err != nil {
 			return err
 		}
-		if !blocked { // a blocked attempt raises nothing in the ledger (docs/rectification.md)
-			if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
-				return err
+		if blocked {
+			return tx.UpdateFiling(ctx, f) // bumps the version: racing attempts conflict
+		}
+		if err := tx.CreateRevision(ctx, rev); err != nil {
+			if apperror.CodeOf(err) == apperror.Conflict {
+				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
 			}
+			return err
+		}
+		if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
+			return err
 		}
 		f.Revision = rev.Number
-		if !blocked {
-			f.Status = store.StatusSubmitted
-			f.SubmittedAt = &now
-		}
+		f.Status = store.StatusSubmitted
+		f.SubmittedAt = &now
 		return tx.UpdateFiling(ctx, f)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if blocked {
+		return &SubmitResult{ID: f.ID, Status: f.Status, Revision: f.Revision, Flags: flags, RulesetVersion: version, Blocked: true}, nil
 	}
 	if s.plans != nil && strings.TrimSpace(planText) != "" {
 		var prev int64

@@ -171,3 +171,35 @@ func TestRuleFlagsEnterLedgerWhenConfirmed(t *testing.T) {
 		})
 	}
 }
+
+// A blocked submit freezes no revision and raises no ledger problem; the
+// enterprise still sees why on its filing. (Before: each blocked attempt was
+// a revision and opened a "problem" per flag, rectified at the next attempt,
+// inflating the rectification rate.)
+func TestBlockedSubmitIsNotARevision(t *testing.T) {
+	a := mustAPI(t, "sqlite")
+	ent := a.login("ent-guixi")
+	body := newFilingBody(10)
+	body["supplies"].(map[string]any)["masks"] = 5
+	var f filingResp
+	a.do(ent, "POST", "/api/v1/filings", body).json(t, &f)
+	path := fmt.Sprintf("/api/v1/filings/%d", f.ID)
+	a.do(ent, "POST", path+"/attachments?kind=roster", fileBody("file", "r.csv", rosterCSV(10, 0)))
+	for range 3 {
+		if r := a.do(ent, "POST", path+"/submit", nil); !strings.Contains(string(r.body), `"blocked":true`) || !strings.Contains(string(r.body), `"revision":0`) {
+			t.Fatalf("blocked submit: %s", r.body)
+		}
+	}
+	var v filingResp
+	r := a.do(ent, "GET", path, nil)
+	r.json(t, &v)
+	if v.Revision != 0 || !strings.Contains(string(r.body), `"revisions":[]`) || !strings.Contains(string(r.body), "masks_insufficient") {
+		t.Fatalf("filing after blocked attempts: %s", r.body)
+	}
+	if n := strings.Count(string(r.body), `"rule_id":"masks_insufficient"`); n != 1 {
+		t.Fatalf("the latest attempt's flags are shown once, got %d", n)
+	}
+	if ps := a.problems(ent, "filing_id="+fmt.Sprint(f.ID)); ps.Total != 0 {
+		t.Fatalf("blocked attempts in the ledger: %+v", ps.Items)
+	}
+}

@@ -93,12 +93,13 @@ func TestReviewEndToEnd(t *testing.T) {
 				t.Fatalf("review of a draft: %d", r.status)
 			}
 
-			// 2. Fix and resubmit: to review; the rule problem is rectified by revision 2.
+			// 2. Fix and resubmit: to review as revision 1 (the blocked
+			// attempt froze nothing).
 			if r := a.do(ent, "PATCH", path, `{"supplies":{"masks":400}}`); r.status != 200 {
 				t.Fatalf("fix: %d %s", r.status, r.body)
 			}
 			r = a.do(ent, "POST", path+"/submit", nil)
-			if r.status != 200 || !strings.Contains(string(r.body), `"status":"submitted"`) || !strings.Contains(string(r.body), `"revision":2`) {
+			if r.status != 200 || !strings.Contains(string(r.body), `"status":"submitted"`) || !strings.Contains(string(r.body), `"revision":1`) {
 				t.Fatalf("submit: %d %s", r.status, r.body)
 			}
 			// The queue shows it to the official.
@@ -139,8 +140,8 @@ func TestReviewEndToEnd(t *testing.T) {
 				t.Fatalf("after approval every problem is rectified: %+v", ps.Items)
 			}
 			for _, p := range ps.Items {
-				if p.Source == "review" && (p.RectifiedRevision == nil || *p.RectifiedRevision != 3) {
-					t.Fatalf("review problem credited to revision %v, want 3", p.RectifiedRevision)
+				if p.Source == "review" && (p.RectifiedRevision == nil || *p.RectifiedRevision != 2) {
+					t.Fatalf("review problem credited to revision %v, want 2", p.RectifiedRevision)
 				}
 			}
 			if kinds := a.notificationKinds(ent); kinds[0] != "filing_approved" {

@@ -314,3 +314,9 @@ func (db *DB) UsernamesByID(ctx context.Context, ids []int64) (map[int64]string,
 
 // IsNotFound reports whether err is apperror.NotFound.
 func IsNotFound(err error) bool { return apperror.CodeOf(err) == apperror.NotFound }
+
+// DeleteFlags removes the flags kept for a filing's revision number (the
+// flags of a blocked attempt, replaced by the next attempt's).
+func (db *DB) DeleteFlags(ctx context.Context, filingID int64, revision int) error {
+	return dbErr(db.gorm.WithContext(ctx).Where("filing_id = ? AND revision = ?", filingID, revision).Delete(&Flag{}).Error, "flags")
+}
