@@ -242,62 +242,6 @@ func orDash(s string) string {
 	return s
 }
 
-// InspectionInput is a field finding (POST /api/v1/problems): on a filing,
-// or on a street for things seen outside any filing (a crowd outside a shop,
-// a site working without filing).
-type InspectionInput struct {
-	FilingID *int64 `json:"filing_id"`
-	Street   string `json:"street"`
-	Title    string `json:"title"`
-	Detail   string `json:"detail"`
-}
-
-// RecordInspection records an official's field finding as an open problem.
-// A street official records on its own street only (apperror.Forbidden);
-// park managers anywhere. street must be a street code (the handler resolves
-// names).
-func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*store.Problem, error) {
-	if strings.TrimSpace(in.Title) == "" || utf8.RuneCountInString(in.Title) > 200 {
-		return nil, invalid([]apperror.Detail{{Field: "title", Message: "问题标题必填，200 字以内 / title required, at most 200 characters"}})
-	}
-	now := s.now().UTC()
-	var pr store.Problem
-	if in.FilingID != nil {
-		f, err := s.db.FilingByID(ctx, p.Scope(), *in.FilingID)
-		if err != nil {
-			return nil, err
-		}
-		pr = s.problem(f, store.SourceInspection, "", in.Title, in.Detail, p.UserID, now)
-		err = s.db.Tx(ctx, func(tx *store.DB) error {
-			if err := tx.CreateProblems(ctx, []store.Problem{pr}); err != nil {
-				return err
-			}
-			return s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now)
-		})
-		if err != nil {
-			return nil, err
-		}
-		ps, _, err := s.db.ListProblems(ctx, p.Scope(), store.ProblemFilter{FilingID: f.ID, Page: store.NormalPage(1, 1)})
-		if err != nil || len(ps) == 0 {
-			return nil, err
-		}
-		return &ps[0], nil
-	}
-	if in.Street == "" {
-		return nil, invalid([]apperror.Detail{{Field: "street", Message: "请指定备案或街道 / give a filing_id or a street"}})
-	}
-	if p.Role == store.RoleStreetOfficial && p.Street != in.Street {
-		return nil, apperror.New(apperror.Forbidden, "只能记录本街道的问题 / you may record problems in your own street only")
-	}
-	pr = store.Problem{Street: in.Street, Source: store.SourceInspection, Title: strings.TrimSpace(in.Title), Detail: strings.TrimSpace(in.Detail),
-		Status: store.ProblemOpen, CreatedBy: p.UserID, CreatedAt: now}
-	prs := []store.Problem{pr}
-	if err := s.db.CreateProblems(ctx, prs); err != nil {
-		return nil, err
-	}
-	return &prs[0], nil
-}
-
 // Waive closes an open problem without rectification, with a reason;
 // officials only, within scope.
 func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*store.Problem, error) {

@@ -102,46 +102,6 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64, at time.Time) error 
 	return dbErr(db.gorm.WithContext(ctx).Model(&APIToken{}).Where("id = ?", id).Update("revoked_at", at).Error, "api token")
 }
 
-// LoginFailure is one failed login attempt, keyed by account or address.
-type LoginFailure struct {
-	ID  int64
-	Key string
-	At  time.Time
-}
-
-// TableName maps LoginFailure to login_failures.
-func (LoginFailure) TableName() string { return "login_failures" }
-
-// RecordLoginFailure stores failures under each key. Kept in the database so
-// every replica throttles the same attacker.
-func (db *DB) RecordLoginFailure(ctx context.Context, at time.Time, keys ...string) error {
-	rows := make([]LoginFailure, len(keys))
-	for i, k := range keys {
-		rows[i] = LoginFailure{Key: k, At: at}
-	}
-	return dbErr(db.gorm.WithContext(ctx).Create(&rows).Error, "login failure")
-}
-
-// LoginFailures returns, for key, how many failures happened since `since`
-// and the time of the oldest of them.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int64, time.Time, error) {
-	q := db.gorm.WithContext(ctx).Model(&LoginFailure{}).Where("`key` = ? AND at >= ?", key, since)
-	var n int64
-	if err := q.Count(&n).Error; err != nil || n == 0 {
-		return 0, time.Time{}, dbErr(err, "login failures")
-	}
-	// Read the oldest as a row, not MIN(at): SQLite returns aggregates of
-	// time columns as text.
-	var oldest LoginFailure
-	err := db.gorm.WithContext(ctx).Where("`key` = ? AND at >= ?", key, since).Order("at").Limit(1).Find(&oldest).Error
-	return n, oldest.At, dbErr(err, "login failures")
-}
-
-// ClearLoginFailures forgets the failures of key (after a good login).
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	return dbErr(db.gorm.WithContext(ctx).Where("`key` = ?", key).Delete(&LoginFailure{}).Error, "login failures")
-}
-
 // ActivationCode is a one-time code with which an enterprise claims its
 // account; only its hash is stored.
 type ActivationCode struct {
