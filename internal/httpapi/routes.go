@@ -8,9 +8,11 @@ import (
 
 // Role groups used by the route table.
 var (
-	anyone    = []string{}
-	managers  = []string{store.RoleParkManager, store.RoleAdmin}
-	officials = []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin}
+	anyone   = []string{}
+	managers = []string{store.RoleParkManager, store.RoleAdmin}
+	// officials read the review queue and similar plans; the inspection
+	// group reads them too (复工方案有雷同 was an inspection finding).
+	officials = []string{store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin, store.RoleInspector}
 	// tenantRoles read tenant data within their scope; the inspector (督查组)
 	// reads the whole zone, personal data masked.
 	tenantRoles = []string{store.RoleEnterprise, store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin, store.RoleInspector}
