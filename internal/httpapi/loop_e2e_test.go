@@ -180,6 +180,9 @@ func TestRectificationLoopAsTheArticleRunsIt(t *testing.T) {
 			if od.Total != 1 || od.Groups[0].Key != "guixi" {
 				t.Fatalf("overdue by street: %+v", od)
 			}
+			if ps := a.problems(off, "overdue=true"); ps.Total != 1 || ps.Items[0].ID != late.ID || !ps.Items[0].Overdue {
+				t.Fatalf("?overdue=true: %+v", ps.Items)
+			}
 			a.do(insp, "GET", "/api/v1/problems/overdue?group_by=inspector", nil).json(t, &od)
 			if od.Total != 1 || od.Groups[0].Name != "inspector" {
 				t.Fatalf("overdue by inspector: %+v", od)

@@ -85,7 +85,7 @@ func (s *Server) listLoopProblems(c *fiber.Ctx) error {
 		}
 		f.Street = street.Code
 	}
-	items, total, err := s.deps.Inspections.List(c.UserContext(), principal(c), f)
+	items, total, err := s.deps.Inspections.List(c.UserContext(), principal(c), f, c.QueryBool("overdue"))
 	if err != nil {
 		return err
 	}

@@ -238,13 +238,16 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Findin
 }
 
 // List returns problems within the caller's scope, each marked overdue
-// against today's date.
-func (s *Service) List(ctx context.Context, p *auth.Principal, f store.ProblemFilter) ([]store.Problem, int64, error) {
+// against today's date; overdueOnly keeps the overdue ones.
+func (s *Service) List(ctx context.Context, p *auth.Principal, f store.ProblemFilter, overdueOnly bool) ([]store.Problem, int64, error) {
+	d := today(s.now())
+	if overdueOnly {
+		f.OverdueOn = d
+	}
 	items, total, err := s.db.ListProblems(ctx, p.Scope(), f)
 	if err != nil {
 		return nil, 0, err
 	}
-	d := today(s.now())
 	for i := range items {
 		items[i].SetOverdue(d)
 	}
