@@ -76,6 +76,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now)
+	go authSvc.RunHousekeeping(ctx, 10*time.Minute, func(err error) { log.Error("auth housekeeping", "err", err) })
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
 		Plans: filing.DedupIndex(plansIndex), Config: cfg, Log: log})
 	go filings.RunSweeper(ctx, cfg.Uploads.SweepGrace/4, cfg.Uploads.SweepGrace)

@@ -143,3 +143,33 @@ func (s *Service) giveBack(ctx context.Context, keys []throttleKey, success bool
 		s.db.RefundAttempt(context.WithoutCancel(ctx), k.key)
 	}
 }
+
+// Housekeep deletes what no request will read again: throttle keys quiet
+// for longer than their decay, and sessions past their absolute expiry.
+// Safe on every replica at once (plain deletes). It returns how many rows
+// went.
+func (s *Service) Housekeep(ctx context.Context) (int64, error) {
+	now := s.now().UTC()
+	n, err := s.db.PurgeThrottle(ctx, now.Add(-s.cfg.LoginWindow).UnixMilli())
+	if err != nil {
+		return n, err
+	}
+	m, err := s.db.DeleteExpiredSessions(ctx, now)
+	return n + m, err
+}
+
+// RunHousekeeping calls Housekeep every interval until ctx ends.
+func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration, log func(err error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Housekeep(ctx); err != nil && log != nil {
+				log(err)
+			}
+		}
+	}
+}

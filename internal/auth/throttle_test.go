@@ -207,3 +207,27 @@ func TestThrottleActivationPerCreditCode(t *testing.T) {
 		})
 	}
 }
+
+// Throttle keys quiet for longer than their decay are purged.
+func TestThrottleHousekeeping(t *testing.T) {
+	svc, db, clk, cfg := mustAuth(t, "sqlite")
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		svc.Login(ctx, fmt.Sprintf("nobody-%d", i), "guess", fmt.Sprintf("198.18.0.%d", i), "")
+	}
+	count := func() int64 {
+		var n int64
+		db.Gorm().Model(&store.LoginThrottle{}).Count(&n)
+		return n
+	}
+	if count() == 0 {
+		t.Fatal("no throttle rows after failures")
+	}
+	if n, err := svc.Housekeep(ctx); err != nil || n != 0 {
+		t.Fatalf("fresh keys purged: %d %v", n, err)
+	}
+	clk.Advance(cfg.LoginWindow + time.Minute)
+	if _, err := svc.Housekeep(ctx); err != nil || count() != 0 {
+		t.Fatalf("after the decay %d rows remain (%v)", count(), err)
+	}
+}

@@ -122,3 +122,11 @@ func (db *DB) RememberLoginAddress(ctx context.Context, account, ip string, at t
 	}
 	return dbErr(err, "known addresses")
 }
+
+// PurgeThrottle deletes throttle keys whose last failure is before
+// beforeMs (Unix milliseconds) and whose delay has run out: forgotten keys
+// an attacker rotating names or addresses would otherwise pile up.
+func (db *DB) PurgeThrottle(ctx context.Context, beforeMs int64) (int64, error) {
+	res := db.gorm.WithContext(ctx).Where("last_failure_ms < ? AND next_allowed_ms < ?", beforeMs, beforeMs).Delete(&LoginThrottle{})
+	return res.RowsAffected, dbErr(res.Error, "login throttle")
+}
