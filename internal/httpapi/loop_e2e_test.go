@@ -135,7 +135,8 @@ func TestRectificationLoopAsTheArticleRunsIt(t *testing.T) {
 				t.Fatalf("answering an answered problem: %d", r.status)
 			}
 			advance(24 * time.Hour) // 2020-02-22: the street answers a day late
-			if r := a.do(off, "POST", fmt.Sprintf("/api/v1/problems/%d/answers", street.ID), `{"text":"已疏散人群，街道工作人员协助发放口罩"}`); r.status != 201 {
+			if r := a.do(off, "POST", fmt.Sprintf("/api/v1/problems/%d/answers", street.ID),
+				answerBody("已疏散人群，街道工作人员协助发放口罩", map[string][]byte{"疏散后.png": pngBytes(4)})); r.status != 201 {
 				t.Fatalf("street answer: %d %s", r.status, r.body)
 			}
 
