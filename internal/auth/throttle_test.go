@@ -231,3 +231,23 @@ func TestThrottleHousekeeping(t *testing.T) {
 		t.Fatalf("after the decay %d rows remain (%v)", count(), err)
 	}
 }
+
+// One address spraying many accounts meets the address ceiling (20 times
+// the per-account+address allowance), and waits at most a minute.
+func TestThrottleAddressCeiling(t *testing.T) {
+	svc, _, _, cfg := mustAuth(t, "sqlite")
+	ctx := context.Background()
+	ceiling := 20 * cfg.LoginMaxFailures
+	for i := 0; i < ceiling; i++ {
+		if _, _, err := svc.Login(ctx, fmt.Sprintf("user-%d", i), "guess", "203.0.113.99", ""); apperror.CodeOf(err) != apperror.Unauthorized {
+			t.Fatalf("attempt %d below the ceiling: %v", i, err)
+		}
+	}
+	_, _, err := svc.Login(ctx, "alice", pw, "203.0.113.99", "")
+	if d := retryAfter(t, err); d > auth.MaxDelay {
+		t.Fatalf("address ceiling wait %v", d)
+	}
+	if _, _, err := svc.Login(ctx, "alice", pw, "203.0.113.100", ""); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+}
