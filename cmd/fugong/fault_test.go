@@ -392,7 +392,7 @@ func TestFaultMariaDBKilledDuringFilings(t *testing.T) {
 			// them: 409 naming the filing that exists.
 			ambiguous++
 			st, b := call("POST", base+"/api/v1/filings", tokens[i], bytes.NewReader([]byte(`{"staff_total": 3}`)), "application/json")
-			if st != 409 || !bytes.Contains(b, []byte("in progress")) {
+			if st != 409 || !bytes.Contains(b, []byte("filing_already_open")) { // the detail code naming the open filing
 				t.Errorf("filing %d: 503 with a row, and the retry answered %d %s", i, st, b)
 			}
 		}

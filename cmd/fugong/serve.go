@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"fugong/frontend"
@@ -14,6 +15,7 @@ import (
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
 	"fugong/internal/idempotency"
+	"fugong/internal/inspection"
 	"fugong/internal/registry"
 	"fugong/internal/report"
 	"fugong/internal/rules"
@@ -69,15 +71,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now).WithAreas(zones)
+	go authSvc.RunHousekeeping(ctx, 10*time.Minute, func(err error) { log.Error("auth housekeeping", "err", err) })
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
 		Dedup: plansIndex, Areas: zones, Config: cfg, Log: log})
 	go filings.RunSweeper(ctx, cfg.Uploads.SweepGrace/4, cfg.Uploads.SweepGrace)
 	// Started even with no subscribers configured, so rows of removed
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
+	inspections := inspection.NewService(inspection.Deps{DB: db, Blobs: objects, Areas: zones, Config: cfg, Log: log})
+	// Every replica runs the reminder job: each reminder is claimed by a
+	// unique row, so it is sent once however many run.
+	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
-		Filings: filings, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now)})
+		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now)})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())
@@ -114,4 +121,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	}
 	fmt.Fprintf(stdout, "database at schema version %d\n", v)
 	return nil
+}
+
+// instanceName names this replica in reminder claims: host and process id.
+func instanceName() string {
+	h, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }

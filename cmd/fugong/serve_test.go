@@ -201,6 +201,11 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("street by Chinese name: exit %d, %s", code, errb.String())
 	}
 	errb.Reset()
+	code = run(context.Background(), []string{"user", "create", "--role", "inspector", "--username", "duchazu7", "--password", "long-enough-pw"}, &out, &errb, getenv)
+	if code != 0 || !strings.Contains(out.String(), "created user duchazu7") {
+		t.Fatalf("inspector (督查组): exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
 	code = run(context.Background(), []string{"user", "create", "--role", "street_official", "--street", "atlantis", "--username", "gy", "--password", "long-enough-pw"}, &out, &errb, getenv)
 	if code != 2 || !strings.Contains(errb.String(), "--street") {
 		t.Fatalf("unknown street: exit %d, %s", code, errb.String())

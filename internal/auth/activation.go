@@ -10,6 +10,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
+	"fugong/internal/page"
 	"fugong/internal/store"
 )
 
@@ -56,28 +57,27 @@ type ActivationSheet struct {
 	Codes  []IssuedCode
 }
 
-// IssueActivationCodes issues fresh one-time codes for every enterprise of
-// street that has no account yet; earlier unused codes stop working. Only a
+// IssueActivationCodes issues one-time codes for the enterprises of street
+// that have neither an account nor a code still valid: issuing is additive,
+// codes already handed out keep working, and the issue is recorded (who,
+// when, how many, expiry) with its audit entry in one transaction. Only a
 // park manager, an admin, or an official of that street may; others get
 // apperror.Forbidden. street is a code or a name; an unknown street is
-// apperror.NotFound. The codes and their audit entry commit together.
+// apperror.NotFound.
 func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street string) (*ActivationSheet, error) {
 	st, ok := s.areas.Street(street)
 	if !ok {
 		return nil, apperror.Msg(apperror.NotFound, msgUnknownStreet)
 	}
 	street = st.Code
-	switch {
-	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
-	case p.Role == store.RoleStreetOfficial && p.Street == street:
-	default:
-		return nil, apperror.Msg(apperror.Forbidden, msgYouMayIssueCodesOnly)
-	}
-	ents, err := s.db.EnterprisesWithoutAccount(ctx, street)
-	if err != nil {
+	if err := mayManageCodes(p, street); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
+	ents, err := s.db.EnterprisesNeedingCode(ctx, street, now)
+	if err != nil {
+		return nil, err
+	}
 	exp := now.Add(s.cfg.ActivationCodeTTL)
 	out := make([]IssuedCode, len(ents))
 	rows := make([]store.ActivationCode, len(ents))
@@ -86,8 +86,9 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 		out[i] = IssuedCode{CreditCode: e.CreditCode, Name: e.Name, Code: code, ExpiresAt: exp}
 		rows[i] = store.ActivationCode{EnterpriseID: e.ID, CodeHash: hashToken(normalizeCode(code)), IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
 	}
+	issue := &store.ActivationIssue{Street: street, IssuedBy: p.UserID, ExpiresAt: exp, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.ReplaceActivationCodes(ctx, rows); err != nil {
+		if err := tx.IssueActivationCodes(ctx, issue, rows); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("activation_codes_issued", "street:"+street, fmt.Sprintf("count=%d", len(out))))
@@ -96,6 +97,53 @@ func (s *Service) IssueActivationCodes(ctx context.Context, p *Principal, street
 		return nil, err
 	}
 	return &ActivationSheet{Street: st, Codes: out}, nil
+}
+
+func mayManageCodes(p *Principal, street string) error {
+	switch {
+	case p.Role == store.RoleParkManager || p.Role == store.RoleAdmin:
+	case p.Role == store.RoleStreetOfficial && p.Street == street:
+	default:
+		return apperror.Msg(apperror.Forbidden, msgCodesOwnStreet)
+	}
+	return nil
+}
+
+// ActivationIssues returns street's issue history, newest first; who may
+// see it is who may issue. street is a code or a name; an unknown street is
+// apperror.NotFound.
+func (s *Service) ActivationIssues(ctx context.Context, p *Principal, street string, pg page.Page) ([]store.ActivationIssue, int64, error) {
+	st, ok := s.areas.Street(street)
+	if !ok {
+		return nil, 0, apperror.Msg(apperror.NotFound, msgUnknownStreet)
+	}
+	if err := mayManageCodes(p, st.Code); err != nil {
+		return nil, 0, err
+	}
+	return s.db.ActivationIssues(ctx, st.Code, pg)
+}
+
+// RevokeActivationCodes revokes, on an explicit request, the unused codes of
+// street (of one issue when issueID is not 0) with its audit entry, and
+// returns how many; the enterprises get codes again at the next issue.
+// street is a code or a name; an unknown street is apperror.NotFound.
+func (s *Service) RevokeActivationCodes(ctx context.Context, p *Principal, street string, issueID int64) (int64, error) {
+	st, ok := s.areas.Street(street)
+	if !ok {
+		return 0, apperror.Msg(apperror.NotFound, msgUnknownStreet)
+	}
+	if err := mayManageCodes(p, st.Code); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.db.Tx(ctx, func(tx *store.DB) error {
+		var err error
+		if n, err = tx.RevokeActivationCodes(ctx, st.Code, issueID, s.now().UTC()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("activation_codes_revoked", "street:"+st.Code, fmt.Sprintf("issue=%d revoked=%d", issueID, n)))
+	})
+	return n, err
 }
 
 var errBadActivation = &apperror.Error{Code: apperror.Invalid, Text: msgCreditCodeActivationCodeWrong.With(),
@@ -123,15 +171,9 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 	now := s.now().UTC()
 	object := "enterprise:" + creditCode
 	creditCode = strings.ToUpper(strings.TrimSpace(creditCode))
-	keys := []string{"act:" + creditCode, "ip:" + ip}
-	for _, k := range keys {
-		n, oldest, err := s.db.LoginFailures(ctx, k, now.Add(-s.cfg.LoginWindow))
-		if err != nil {
-			return nil, err
-		}
-		if n >= int64(s.cfg.LoginMaxFailures) {
-			return nil, &RateLimitError{RetryAfter: oldest.Add(s.cfg.LoginWindow).Sub(now)}
-		}
+	keys := []throttleKey{{key: "ip:" + ip, policy: s.addressPolicy()}, {key: "act:" + creditCode, policy: s.pairPolicy(), reset: true}}
+	if err := s.takeAttempts(ctx, keys, now); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(username) == "" || len(username) > 64 {
 		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgUsernameRequiredMostCharacters.With(),
@@ -141,12 +183,7 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 	if err != nil {
 		return nil, err
 	}
-	fail := func() (*store.User, error) {
-		if err := s.db.RecordLoginFailure(ctx, now, keys...); err != nil {
-			return nil, err
-		}
-		return nil, errBadActivation
-	}
+	fail := func() (*store.User, error) { return nil, errBadActivation }
 	e, err := s.db.EnterpriseByCode(ctx, creditCode)
 	if err != nil {
 		if apperror.CodeOf(err) == apperror.NotFound {
@@ -184,6 +221,6 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 	if err != nil {
 		return nil, err
 	}
-	s.db.ClearLoginFailures(ctx, "act:"+creditCode)
+	s.giveBack(ctx, keys, true)
 	return u, nil
 }

@@ -13,4 +13,5 @@ const (
 	RoleParkManager    = store.RoleParkManager
 	RoleDepartment     = store.RoleDepartment
 	RoleAdmin          = store.RoleAdmin
+	RoleInspector      = store.RoleInspector
 )

@@ -93,26 +93,24 @@ var errBadLogin = &apperror.Error{Code: apperror.Unauthorized, Text: msgWrongUse
 
 // Login checks username and password and opens a new session (a fresh token
 // every time, so a token planted before login is useless). Unknown users and
-// wrong passwords get the same error after the same work. Too many failures
-// for the account or the address within the window is apperror.RateLimited
-// with RetryAfter set.
+// wrong passwords get the same error after the same work. An attempt refused
+// by the throttle (throttle.go: per account+address, per account from
+// unknown addresses, per address) is a *RateLimitError, an
+// apperror.RateLimited with RetryAfter of at most MaxDelay.
 // Every attempt is audited (a success in the transaction that opens the
 // session). The principal returned describes the signed-in account.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Session, *Principal, error) {
 	now := s.now().UTC()
-	userKey, ipKey := "user:"+strings.ToLower(username), "ip:"+ip
-	for _, k := range []string{userKey, ipKey} {
-		n, oldest, err := s.db.LoginFailures(ctx, k, now.Add(-s.cfg.LoginWindow))
-		if err != nil {
-			return nil, nil, err
+	account := accountKey(username)
+	keys, err := s.loginKeys(ctx, account, ip, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.takeAttempts(ctx, keys, now); err != nil {
+		if aerr := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_rate_limited", "user:"+username)); aerr != nil {
+			return nil, nil, aerr
 		}
-		if n >= int64(s.cfg.LoginMaxFailures) {
-			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
-			if err := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_rate_limited", "user:"+username)); err != nil {
-				return nil, nil, err
-			}
-			return nil, nil, &RateLimitError{RetryAfter: wait}
-		}
+		return nil, nil, err
 	}
 	u, err := s.db.UserByUsername(ctx, username)
 	ok := false
@@ -121,21 +119,20 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	} else if apperror.CodeOf(err) == apperror.NotFound {
 		VerifyAgainstDummy(password)
 	} else {
+		s.giveBack(ctx, keys, false) // the database failed, not the caller
 		return nil, nil, err
 	}
 	if !ok {
-		err := s.db.Tx(ctx, func(tx *store.DB) error {
-			if err := tx.RecordLoginFailure(ctx, now, userKey, ipKey); err != nil {
-				return err
-			}
-			return tx.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_failed", "user:"+username))
-		})
-		if err != nil {
+		// The attempt stays counted.
+		if err := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_failed", "user:"+username)); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errBadLogin
 	}
-	s.db.ClearLoginFailures(ctx, userKey)
+	s.giveBack(ctx, keys, true)
+	if err := s.db.RememberLoginAddress(ctx, account, ip, now); err != nil {
+		return nil, nil, err
+	}
 	token := randomToken(20) // 160 bits
 	sess := &store.Session{
 		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: store.Clip(userAgent, 255),

@@ -152,6 +152,7 @@ func Seed(ctx context.Context, db *store.DB, a *areas.Areas) (Result, error) {
 			{Username: "park", Role: store.RoleParkManager},
 			{Username: "qiye", Role: store.RoleEnterprise, EnterpriseID: &first[0].ID, Street: first[0].Street},
 			{Username: "dept-jingji", Role: store.RoleDepartment, Department: "jingji"},
+			{Username: "inspector-7", Role: store.RoleInspector}, // 第七督查组
 		}
 		for _, st := range a.Streets() {
 			accounts = append(accounts, store.User{Username: "street-" + st.Code, Role: store.RoleStreetOfficial, Street: st.Code})
@@ -163,8 +164,11 @@ func Seed(ctx context.Context, db *store.DB, a *areas.Areas) (Result, error) {
 			}
 			res.Accounts = append(res.Accounts, Account{Username: accounts[i].Username, Role: string(accounts[i].Role), Street: accounts[i].Street})
 		}
-		_, err = SeedFilings(ctx, tx, accounts[0].ID)
-		return err
+		if _, err = SeedFilings(ctx, tx, accounts[0].ID); err != nil {
+			return err
+		}
+		return seedInspections(ctx, tx, accounts)
+
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("seed demo: %w", err)

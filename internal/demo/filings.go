@@ -165,13 +165,24 @@ func SeedFilings(ctx context.Context, db *store.DB, createdBy int64) (int, error
 		f := &filings[pool[(i*131)%len(pool)]]
 		s := sources[i%len(sources)]
 		created := feb(5+i%21, 9+i%8, i%60)
+		// Every problem has a rectification deadline (整改期限): three days,
+		// two for one in four.
+		days := 3
+		if i%4 == 0 {
+			days = 2
+		}
 		p := store.Problem{FilingID: &f.ID, EnterpriseID: &f.EnterpriseID, Street: f.Street, Sector: f.Sector,
-			Source: s.source, RuleID: s.rule, Title: s.title, Status: "open", CreatedBy: createdBy, CreatedAt: created}
+			Source: s.source, RuleID: s.rule, Title: s.title, Status: "open", CreatedBy: createdBy, CreatedAt: created,
+			TargetKind: "enterprise", Deadline: created.In(shanghai).AddDate(0, 0, days).Format(time.DateOnly)}
 		// (i*31) mod 267 is a permutation (31 and 267 are coprime): exactly
 		// 15 problems stay open, spread over the list.
 		if (i*31)%ProblemsFound >= ProblemsFound-ProblemsRectified {
 			rect := created.Add(time.Duration(24+(i%48)) * time.Hour)
-			p.Status, p.RectifiedAt = "rectified", &rect
+			p.Status, p.RectifiedAt, p.AnsweredAt = "rectified", &rect, &rect
+		} else if i%3 == 0 {
+			// Some open problems have been answered and await verification.
+			ans := created.Add(36 * time.Hour)
+			p.Status, p.AnsweredAt = "answered", &ans
 		}
 		problems = append(problems, p)
 	}

@@ -75,6 +75,16 @@ func TestVolumeSeedShowsTheArticle(t *testing.T) {
 		if p := d.Problems; p.Found != 267 || p.Rectified != 252 || p.Rate == nil || *p.Rate != 94.38 {
 			t.Errorf("problems %+v, want 267 / 252 / 94.38", p)
 		}
+		// The inspection group's side of the ledger (docs/rectification.md).
+		var answered, overdue, streetTargets, byInspector int64
+		g := db.Gorm()
+		g.Table("problems").Where("status = 'answered'").Count(&answered)
+		g.Table("problems").Where("status = 'open' AND deadline <> '' AND deadline < ?", demo.AsOf).Count(&overdue)
+		g.Table("problems").Where("target_kind = 'street' AND street = 'sancha'").Count(&streetTargets)
+		g.Table("problems").Where("created_by IN (SELECT id FROM users WHERE role = 'inspector')").Count(&byInspector)
+		if answered == 0 || overdue == 0 || streetTargets != 1 || byInspector == 0 {
+			t.Errorf("demo loop: %d answered, %d overdue, %d street findings in 三岔, %d by the inspector", answered, overdue, streetTargets, byInspector)
+		}
 		if rf := d.ReportForms; rf.Before != 35 || rf.After != 8 || rf.CutRate != 77.14 {
 			t.Errorf("report forms %+v, want 35 → 8 (77.14)", rf)
 		}

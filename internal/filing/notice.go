@@ -63,11 +63,21 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 	if len(ids) == 0 {
 		return nil, invalid([]apperror.Detail{apperror.FieldMsg("problem_ids", msgFilingHasNoOpenProblems)})
 	}
+	// Issuing again for the same problems (a second click, a retry) returns
+	// the notice already issued: one number per set of problems.
+	if prev, err := s.db.NoticeByProblemKey(ctx, store.ProblemSetKey(ids)); err == nil {
+		return s.Notice(ctx, p, prev.ID)
+	} else if apperror.CodeOf(err) != apperror.NotFound {
+		return nil, err
+	}
 	fid := f.ID
 	n := &store.Notice{EnterpriseID: f.EnterpriseID, FilingID: &fid, Street: f.Street, Deadline: deadline.Format(time.DateOnly),
 		Body: strings.TrimSpace(in.Note), CreatedBy: p.UserID, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateNotice(ctx, n, ids); err != nil {
+			return err
+		}
+		if err := tx.SetProblemDeadline(ctx, ids, n.Deadline); err != nil {
 			return err
 		}
 		note := stored(msgNotifyNotice, n.Number, len(ids), n.Deadline)
@@ -82,6 +92,11 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 			fmt.Sprintf("notice=%s problems=%d deadline=%s", n.Number, len(ids), n.Deadline)))
 	})
 	if err != nil {
+		if apperror.CodeOf(err) == apperror.Conflict { // a racing click won
+			if prev, err2 := s.db.NoticeByProblemKey(ctx, store.ProblemSetKey(ids)); err2 == nil {
+				return s.Notice(ctx, p, prev.ID)
+			}
+		}
 		return nil, err
 	}
 	return s.Notice(ctx, p, n.ID)

@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/msg"
 	"fugong/internal/store"
 )
 
@@ -33,6 +34,10 @@ type ReviewInput struct {
 	// Version, when sent, must match the filing's version: a decision made
 	// on a stale screen is refused instead of applied.
 	Version *int `json:"version"`
+	// ConfirmFlags are rule ids of the reviewed revision's warn or block
+	// flags that the official confirms when returning the filing: only
+	// these rule findings enter the ledger (docs/rectification.md).
+	ConfirmFlags []string `json:"confirm_flags"`
 }
 
 func (in ReviewInput) validate() []apperror.Detail {
@@ -47,6 +52,9 @@ func (in ReviewInput) validate() []apperror.Detail {
 	}
 	if utf8.RuneCountInString(in.Comment) > 2000 {
 		d = append(d, apperror.FieldMsg("comment", msgCommentTooLongCharacters))
+	}
+	if len(in.ConfirmFlags) > 0 && in.Decision != DecisionReturn {
+		d = append(d, apperror.Detail{Field: "confirm_flags", Text: msgConfirmOnReturn.With()})
 	}
 	for i, p := range in.Problems {
 		if strings.TrimSpace(p.Title) == "" || utf8.RuneCountInString(p.Title) > 200 {
@@ -100,6 +108,11 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
 		}
+		confirmed, err := s.confirmedFlags(ctx, tx, f, in.ConfirmFlags, p.UserID, now)
+		if err != nil {
+			return err
+		}
+		created = append(created, confirmed...)
 		if err := tx.CreateProblems(ctx, created); err != nil {
 			return err
 		}
@@ -242,79 +255,6 @@ func orDash(s string) string {
 	return s
 }
 
-// InspectionInput is a field finding (POST /api/v1/problems): on a filing,
-// or on a street for things seen outside any filing (a crowd outside a shop,
-// a site working without filing).
-type InspectionInput struct {
-	FilingID *int64 `json:"filing_id"`
-	Street   string `json:"street"`
-	Title    string `json:"title"`
-	Detail   string `json:"detail"`
-}
-
-// RecordInspection records an official's field finding as an open problem.
-// A street official records on its own street only (apperror.Forbidden);
-// park managers anywhere. The street may be a code or a name; an unknown one
-// is apperror.Invalid.
-func (s *Service) RecordInspection(ctx context.Context, p *auth.Principal, in InspectionInput) (*ProblemView, error) {
-	if strings.TrimSpace(in.Title) == "" || utf8.RuneCountInString(in.Title) > 200 {
-		return nil, invalid([]apperror.Detail{apperror.FieldMsg("title", msgTitleRequiredMostCharacters)})
-	}
-	street, err := s.streetCode("street", in.Street)
-	if err != nil {
-		return nil, err
-	}
-	in.Street = street
-	now := s.now().UTC()
-	var pr store.Problem
-	if in.FilingID != nil {
-		f, err := s.db.FilingByID(ctx, p.Scope(), *in.FilingID)
-		if err != nil {
-			return nil, err
-		}
-		pr = s.problem(f, store.SourceInspection, "", in.Title, in.Detail, p.UserID, now)
-		err = s.db.Tx(ctx, func(tx *store.DB) error {
-			prs := []store.Problem{pr}
-			if err := tx.CreateProblems(ctx, prs); err != nil {
-				return err
-			}
-			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", "督查发现问题需整改："+pr.Title+" / an inspection found a problem to rectify", now); err != nil {
-				return err
-			}
-			return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
-		})
-		if err != nil {
-			return nil, err
-		}
-		ps, _, err := s.db.ListProblems(ctx, p.Scope(), store.ProblemFilter{FilingID: f.ID, Page: store.NormalPage(1, 1)})
-		if err != nil || len(ps) == 0 {
-			return nil, err
-		}
-		v := problemOf(&ps[0])
-		return &v, nil
-	}
-	if in.Street == "" {
-		return nil, invalid([]apperror.Detail{apperror.FieldMsg("street", msgGiveFilingIdStreet)})
-	}
-	if p.Role == store.RoleStreetOfficial && p.Street != in.Street {
-		return nil, apperror.Msg(apperror.Forbidden, msgYouMayRecordProblemsYour)
-	}
-	pr = store.Problem{Street: in.Street, Source: store.SourceInspection, Title: strings.TrimSpace(in.Title), Detail: strings.TrimSpace(in.Detail),
-		Status: store.ProblemOpen, CreatedBy: p.UserID, CreatedAt: now}
-	prs := []store.Problem{pr}
-	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateProblems(ctx, prs); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, p.Entry("problem_recorded", fmt.Sprintf("problem:%d", prs[0].ID), pr.Title))
-	})
-	if err != nil {
-		return nil, err
-	}
-	v := problemOf(&prs[0])
-	return &v, nil
-}
-
 // Waive closes an open problem without rectification, with a reason;
 // officials only, within scope.
 func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason string) (*ProblemView, error) {
@@ -340,4 +280,52 @@ func (s *Service) Waive(ctx context.Context, p *auth.Principal, id int64, reason
 	}
 	v := problemOf(pr)
 	return &v, nil
+}
+
+// confirmedFlags turns the rule ids a reviewer confirms into ledger
+// problems, authored by the reviewer; each must be a warn or block flag of
+// the filing's current revision (else apperror.Invalid), and a rule already
+// open in the ledger is not opened twice.
+func (s *Service) confirmedFlags(ctx context.Context, tx *store.DB, f *store.Filing, ruleIDs []string, by int64, now time.Time) ([]store.Problem, error) {
+	if len(ruleIDs) == 0 {
+		return nil, nil
+	}
+	flags, err := tx.Flags(ctx, f.ID, f.Revision)
+	if err != nil {
+		return nil, err
+	}
+	byRule := map[string]store.Flag{}
+	for _, fl := range flags {
+		if fl.Severity == "block" || fl.Severity == "warn" {
+			byRule[fl.RuleID] = fl
+		}
+	}
+	open, err := tx.OpenProblems(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range open {
+		if p.Source == store.SourceRule {
+			seen[p.RuleID] = true
+		}
+	}
+	var out []store.Problem
+	for i, id := range ruleIDs {
+		fl, ok := byRule[id]
+		if !ok {
+			return nil, &apperror.Error{Code: apperror.Invalid, Text: msgNotAFlag.With(id), Message: msgNotAFlag.In(msg.ZH, id),
+				Details: []apperror.Detail{{Field: fmt.Sprintf("confirm_flags[%d]", i), Text: msgNotAFlag.With(id)}}}
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		title := fl.Message
+		if r := []rune(title); len(r) > 200 {
+			title = string(r[:199]) + "…"
+		}
+		out = append(out, s.problem(f, store.SourceRule, id, title, fl.Message, by, now))
+	}
+	return out, nil
 }

@@ -119,22 +119,15 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	if err != nil {
 		return nil, err
 	}
-	existing, _, err := s.db.ListFilings(ctx, scope, store.FilingFilter{Page: store.NormalPage(1, 50)})
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range existing {
-		if openStatuses[e.Status] {
-			return nil, apperror.Msg(apperror.Conflict, msgFilingAlreadyProgressId, e.ID)
-		}
-	}
+	// One open filing per enterprise is the database's unique index on
+	// open_key, not a read here: two simultaneous creates cannot both pass.
 	row := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: store.StatusDraft, Version: 1, CreatedBy: p.UserID}
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
 		if err := tx.CreateFiling(ctx, row); err != nil {
-			return err
+			return err // a second open filing: apperror.Conflict naming the open one
 		}
 		return tx.AppendAudit(ctx, p.Entry("filing_created", fmt.Sprintf("filing:%d", row.ID), ""))
 	})

@@ -25,9 +25,10 @@ type SubmitResult struct {
 	Blocked        bool         `json:"blocked"`
 }
 
-// Submit runs the rules on the filing as it stands and freezes it into a new
-// immutable revision. Without a block flag the filing goes to review
-// (submitted); with one it stays where it was and the flags say why. Only a
+// Submit runs the rules on the filing as it stands. Without a block flag it
+// freezes the filing into a new immutable revision and sends it to review
+// (submitted); with one, nothing is frozen: the filing stays where it was,
+// the flags say why (kept as the latest attempt's, shown on the filing). Only a
 // draft or returned filing can be submitted (else apperror.Conflict); missing
 // required fields are apperror.Invalid.
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
@@ -79,10 +80,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	rev := &store.FilingRevision{FilingID: f.ID, Number: f.Revision + 1, Snapshot: snap, RosterSummary: rosterSummary,
 		PlanText: planText, RulesetVersion: version, Flags: string(flagsJSON), SubmittedBy: p.UserID, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateRevision(ctx, rev); err != nil {
-			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
-			}
+		// The flags of the latest attempt are kept under the number the next
+		// revision will take; a blocked attempt is not a revision (nothing
+		// frozen, nothing in the ledger), and the next attempt replaces its
+		// flags (docs/rectification.md).
+		if err := tx.DeleteFlags(ctx, f.ID, rev.Number); err != nil {
 			return err
 		}
 		rows := make([]store.Flag, len(flags))
@@ -93,27 +95,39 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		if err := tx.CreateFlags(ctx, rows); err != nil {
 			return err
 		}
-		if err := s.ledgerRuleProblems(ctx, tx, f, flags, rev.Number, p.UserID, now); err != nil {
+		if blocked {
+			if err := tx.UpdateFiling(ctx, f); err != nil { // bumps the version: racing attempts conflict
+				return err
+			}
+			return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
+				fmt.Sprintf("revision=%d status=%s flags=%d blocked=true", rev.Number, f.Status, len(flags))))
+		}
+		if err := tx.CreateRevision(ctx, rev); err != nil {
+			if apperror.CodeOf(err) == apperror.Conflict {
+				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
+			}
+			return err
+		}
+		if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
 			return err
 		}
 		f.Revision = rev.Number
-		if !blocked {
-			f.Status = store.StatusSubmitted
-			f.SubmittedAt = &now
-		}
+		f.Status = store.StatusSubmitted
+		f.SubmittedAt = &now
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err
 		}
-		if !blocked {
-			if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
-				return err
-			}
+		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
+			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
 			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, f.Status, len(flags))))
 	})
 	if err != nil {
 		return nil, err
+	}
+	if blocked {
+		return &SubmitResult{ID: f.ID, Status: f.Status, Revision: f.Revision, Flags: flags, RulesetVersion: version, Blocked: true}, nil
 	}
 	if s.plans != nil && strings.TrimSpace(planText) != "" {
 		var prev int64
@@ -186,49 +200,26 @@ func (s *Service) ruleInput(ctx context.Context, f *store.Filing, fl fields) (ru
 // shanghai is the zone the rules' dates are civil dates in.
 var shanghai = parktime.Location
 
-// ledgerRuleProblems keeps the rectification ledger in step with the rules:
-// every warn or block flag opens a problem (once per rule while it stays
-// open), and a resubmission rectifies the rule problems whose rule no longer
-// fires, crediting the new revision.
-func (s *Service) ledgerRuleProblems(ctx context.Context, tx *store.DB, f *store.Filing, flags []rules.Flag, revision int, by int64, now time.Time) error {
+// rectifyRuleProblems credits a resubmission with the rule problems a
+// reviewer confirmed (ConfirmFlags on return) whose rule no longer fires.
+// Rule flags themselves never enter the ledger at submit: the ledger holds
+// what a person raised or confirmed, and the enterprise sees the flags in
+// the submit answer and on its filing.
+func (s *Service) rectifyRuleProblems(ctx context.Context, tx *store.DB, f *store.Filing, flags []rules.Flag, revision int, now time.Time) error {
 	open, err := tx.OpenProblems(ctx, f.ID)
 	if err != nil {
 		return err
 	}
-	openByRule := map[string]bool{}
-	for _, p := range open {
-		if p.Source == store.SourceRule {
-			openByRule[p.RuleID] = true
-		}
-	}
 	firing := map[string]bool{}
-	var created []store.Problem
 	for _, fl := range flags {
-		if fl.Severity != rules.Block && fl.Severity != rules.Warn {
-			continue
+		if fl.Severity == rules.Block || fl.Severity == rules.Warn {
+			firing[fl.RuleID] = true
 		}
-		firing[fl.RuleID] = true
-		if openByRule[fl.RuleID] {
-			continue
-		}
-		title := fl.Message
-		if r := []rune(title); len(r) > 200 {
-			title = string(r[:199]) + "…"
-		}
-		created = append(created, s.problem(f, store.SourceRule, fl.RuleID, title, fl.Message, by, now))
 	}
 	var fixed []int64
 	for _, p := range open {
 		if p.Source == store.SourceRule && p.RuleID != "resumed_without_approval" && !firing[p.RuleID] {
 			fixed = append(fixed, p.ID)
-		}
-	}
-	if err := tx.CreateProblems(ctx, created); err != nil {
-		return err
-	}
-	if len(created) > 0 {
-		if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", stored(msgRulesFoundProblems, len(created)), now); err != nil {
-			return err
 		}
 	}
 	return tx.RectifyProblems(ctx, fixed, &revision, stored(msgRuleNoLongerFires), now)

@@ -115,15 +115,23 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) 
 		PlanText: f.PlanText, Contact: ContactView{Name: f.ContactName, Phone: phone},
 		SubmittedAt: f.SubmittedAt, ApprovedAt: f.ApprovedAt, ResumedDate: f.ResumedDate,
 		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, Flags: []FlagView{}, Attachments: []AttachmentView{}, Revisions: []RevisionView{}}
-	if f.Revision > 0 {
-		flags, err := s.db.Flags(ctx, f.ID, f.Revision)
+	// The flags shown are the latest attempt's: a blocked attempt's (kept
+	// under the next revision's number, submit.go) while the filing is being
+	// fixed, else the current revision's.
+	for _, n := range []int{f.Revision + 1, f.Revision} {
+		if n == 0 || (n > f.Revision && f.Status != store.StatusDraft && f.Status != store.StatusReturned) {
+			continue
+		}
+		flags, err := s.db.Flags(ctx, f.ID, n)
 		if err != nil {
 			return nil, err
 		}
-		v.Flags = flagsOf(flags)
-		if len(flags) > 0 {
-			v.RulesetVersion = flags[0].RulesetVersion
+		if len(flags) == 0 {
+			continue
 		}
+		v.Flags = flagsOf(flags)
+		v.RulesetVersion = flags[0].RulesetVersion
+		break
 	}
 	atts, err := s.db.Attachments(ctx, f.ID)
 	if err != nil {

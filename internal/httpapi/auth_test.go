@@ -194,7 +194,7 @@ func TestActivation(t *testing.T) {
 				t.Fatal(err)
 			}
 			// guixiA already has an account (ent-guixi), so only guixiB gets a code.
-			if len(recs) != 2 || recs[0][0] != "credit_code" || recs[1][0] != a.ents["guixiB"].CreditCode || recs[1][1] != "桂溪乙公司" {
+			if len(recs) != 2 || recs[0][0] != "统一社会信用代码" || recs[0][3] != "有效期至" || recs[1][0] != a.ents["guixiB"].CreditCode || recs[1][1] != "桂溪乙公司" {
 				t.Fatalf("codes CSV: %v", recs)
 			}
 			code := recs[1][2]

@@ -30,14 +30,14 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		if err != nil {
 			return err // a bad token is 401, not anonymous
 		}
-		p.IP = c.IP()
+		p.IP = strings.Clone(c.IP()) // outlives the request in audit rows
 		c.Locals(principalKey, p)
 		return c.Next()
 	}
 	if tok := c.Cookies(sessionCookie); tok != "" {
 		p, err := s.deps.Auth.Authenticate(ctx, tok)
 		if err == nil {
-			p.IP = c.IP()
+			p.IP = strings.Clone(c.IP())
 			c.Locals(principalKey, p)
 		} else if apperror.CodeOf(err) != apperror.Unauthorized {
 			return err

@@ -23,7 +23,7 @@ type dashboards struct {
 // dashboardRoutes registers the dashboard and report routes.
 func (s *Server) dashboardRoutes(api fiber.Router) {
 	h := &dashboards{s: s, rep: s.deps.Reports}
-	viewers := []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	viewers := []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin, auth.RoleInspector}
 	readers := []auth.Role{auth.RoleDepartment, auth.RoleParkManager, auth.RoleAdmin}
 	api.Get("/dashboard/sectors", need(viewers...), h.sectors)
 	api.Get("/dashboard/streets", need(viewers...), h.streets)

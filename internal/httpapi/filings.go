@@ -19,6 +19,7 @@ func (s *Server) filingRoutes(api fiber.Router) {
 	api.Get("/attachments/:id/content", need(tenantRoles...), s.downloadAttachment)
 	s.reviewRoutes(api)
 	s.noticeRoutes(api)
+	s.loopRoutes(api)
 }
 
 // createFiling starts a draft; an Idempotency-Key makes it safe to retry

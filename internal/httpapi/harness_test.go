@@ -26,6 +26,7 @@ import (
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
 	"fugong/internal/idempotency"
+	"fugong/internal/inspection"
 	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/report"
@@ -48,18 +49,19 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // with a small registry: two enterprises in guixi (south), one in hezuo
 // (west), and accounts for every role.
 type api struct {
-	t       testing.TB
-	srv     *httpapi.Server
-	db      *store.DB
-	auth    *auth.Service
-	rules   *rules.Engine
-	filings *filing.Service
-	dedup   *dedup.Index
-	blob    blob.Store
-	clock   *clock
-	zones   *areas.Areas
-	cfg     config.Config
-	ents    map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
+	t           testing.TB
+	srv         *httpapi.Server
+	db          *store.DB
+	auth        *auth.Service
+	rules       *rules.Engine
+	filings     *filing.Service
+	inspections *inspection.Service
+	dedup       *dedup.Index
+	blob        blob.Store
+	clock       *clock
+	zones       *areas.Areas
+	cfg         config.Config
+	ents        map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
 }
 
 const testPassword = "correct-horse-battery"
@@ -99,6 +101,7 @@ func mustAPI(t testing.TB, driver string) *api {
 		{Username: "park", Role: store.RoleParkManager},
 		{Username: "dept", Role: store.RoleDepartment, Department: "jingji"},
 		{Username: "admin", Role: store.RoleAdmin},
+		{Username: "inspector", Role: store.RoleInspector},
 	} {
 		u.PasswordHash = hash
 		if err := db.CreateUser(ctx, &u); err != nil {
@@ -122,9 +125,10 @@ func (a *api) build(bs blob.Store) *api {
 	}
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
 		Config: a.cfg, Now: a.clock.Now})
+	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
 		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),
-		Filings: a.filings, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil)})
+		Filings: a.filings, Inspections: a.inspections, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil)})
 	return a
 }
 
@@ -234,6 +238,11 @@ func fileBody(field, filename string, content []byte) *multipartBody {
 func (a *api) seedFiling(ent store.Enterprise, status store.Status) *store.Filing {
 	a.t.Helper()
 	f := &store.Filing{EnterpriseID: ent.ID, Street: ent.Street, Sector: ent.Sector, Status: status, Version: 1, CreatedBy: 1}
+	// Tests seed several filings per enterprise; the earlier ones stay as
+	// they are but give up the one open slot (filings.open_key).
+	if err := a.db.Gorm().Exec("UPDATE filings SET open_key = NULL WHERE enterprise_id = ?", ent.ID).Error; err != nil {
+		a.t.Fatal(err)
+	}
 	if err := a.db.CreateFiling(context.Background(), f); err != nil {
 		a.t.Fatal(err)
 	}

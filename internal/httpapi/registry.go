@@ -9,6 +9,7 @@ import (
 
 	"fugong/internal/auth"
 	"fugong/internal/export"
+	"fugong/internal/parktime"
 	"fugong/internal/registry"
 )
 
@@ -60,16 +61,18 @@ func (s *Server) listStreets(c *fiber.Ctx) error {
 // opens it) of fresh one-time codes for the street's enterprises without an
 // account.
 func (s *Server) activationCodes(c *fiber.Ctx) error {
-	sheet, err := s.deps.Auth.IssueActivationCodes(c.UserContext(), principal(c), c.Params("street"))
+	sheet, err := s.deps.Auth.IssueActivationCodes(c.UserContext(), principal(c), pathStreet(c, "street"))
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	w := export.NewCSV(&buf)
-	// Exactly the documented columns; the expiry goes in a header instead.
-	w.Write([]string{"credit_code", "name", "activation_code"})
+	// Headers a street office reads (the sheet is printed and handed out),
+	// and the expiry on every line; the X-Activation-Codes-Expire header
+	// stays for clients that read it.
+	w.Write([]string{"统一社会信用代码", "企业名称", "激活码", "有效期至"})
 	for _, code := range sheet.Codes {
-		w.Write([]string{code.CreditCode, code.Name, code.Code})
+		w.Write([]string{code.CreditCode, code.Name, code.Code, code.ExpiresAt.In(parktime.Location).Format("2006-01-02")})
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -11,9 +11,7 @@ func (s *Server) reviewRoutes(api fiber.Router) {
 	api.Get("/review/queue", need(officials...), s.reviewQueue)
 	api.Post("/filings/:id/review", need(auth.RoleStreetOfficial), s.reviewFiling)
 	api.Post("/filings/:id/resumption", need(auth.RoleEnterprise), s.recordResumption)
-	api.Get("/problems", need(tenantRoles...), s.listProblems)
-	api.Post("/problems", need(officials...), s.recordProblem)
-	api.Post("/problems/:id/waive", need(officials...), s.waiveProblem)
+	api.Post("/problems/:id/waive", need(auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin, auth.RoleInspector), s.waiveProblem)
 	api.Get("/notifications", need(anyone...), s.listNotifications)
 	api.Post("/notifications/:id/read", need(anyone...), s.readNotification)
 }
@@ -59,27 +57,6 @@ func (s *Server) recordResumption(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-func (s *Server) listProblems(c *fiber.Ctx) error {
-	q := filing.ProblemQuery{Status: c.Query("status"), FilingID: c.Query("filing_id"), Street: c.Query("street"), Page: pageOf(c)}
-	items, total, err := s.deps.Filings.Problems(c.UserContext(), principal(c), q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(listBody(items, total, q.Page))
-}
-
-func (s *Server) recordProblem(c *fiber.Ctx) error {
-	var in filing.InspectionInput
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	pr, err := s.deps.Filings.RecordInspection(c.UserContext(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(pr)
 }
 
 type waiveRequest struct {

@@ -8,10 +8,14 @@ import (
 
 // Role groups used by the route table.
 var (
-	anyone      = []auth.Role{}
-	managers    = []auth.Role{auth.RoleParkManager, auth.RoleAdmin}
-	officials   = []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
-	tenantRoles = []auth.Role{auth.RoleEnterprise, auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin}
+	anyone   = []auth.Role{}
+	managers = []auth.Role{auth.RoleParkManager, auth.RoleAdmin}
+	// officials read the review queue and similar plans; the inspection
+	// group reads them too (复工方案有雷同 was an inspection finding).
+	officials = []auth.Role{auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin, auth.RoleInspector}
+	// tenantRoles read tenant data within their scope; the inspector (督查组)
+	// reads the whole zone, personal data masked.
+	tenantRoles = []auth.Role{auth.RoleEnterprise, auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin, auth.RoleInspector}
 )
 
 // apiRoutes registers every /api/v1 route. The access-control matrix test
@@ -33,6 +37,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 		api.Get("/streets", need(anyone...), s.listStreets)
 	}
 	api.Post("/streets/:street/activation-codes", need(auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin), s.activationCodes)
+	s.activationIssueRoutes(api)
 
 	if s.deps.Reports != nil {
 		s.dashboardRoutes(api)

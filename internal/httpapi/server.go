@@ -22,6 +22,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/filing"
 	"fugong/internal/idempotency"
+	"fugong/internal/inspection"
 	"fugong/internal/registry"
 	"fugong/internal/report"
 	"fugong/internal/ruleset"
@@ -47,6 +48,9 @@ type Deps struct {
 	Filings     *filing.Service      // filings, review, problems, notices, similarity, templates
 	Reports     *report.Service      // dashboards and department reports
 	Idempotency *idempotency.Service // Idempotency-Key on creating requests; nil ignores the header
+	// Inspections runs the rectification loop (findings, answers,
+	// verification, deadlines, letters, bulletins); required with Filings.
+	Inspections *inspection.Service
 }
 
 // Server is the HTTP API.

@@ -67,6 +67,11 @@ func (a *api) fileAndSubmit(ent *session, plan string) (int64, submitAnswer) {
 		ID int64 `json:"id"`
 	}
 	r.json(a.t, &f)
+	// With its roster, so the submit is not blocked: only revisions (not
+	// blocked attempts) enter the plan index.
+	if r := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", f.ID), fileBody("file", "r.csv", rosterCSV(40, 0))); r.status != 201 {
+		a.t.Fatalf("roster: %d %s", r.status, r.body)
+	}
 	r = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/submit", f.ID), nil)
 	if r.status != 200 {
 		a.t.Fatalf("submit filing %d: %d %s", f.ID, r.status, r.body)

@@ -56,7 +56,7 @@ func TestSubmitFlagsEachProblem(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a.db.Gorm().Exec("UPDATE filings SET status = 'rejected'") // one open filing per enterprise
+			a.db.Gorm().Exec("UPDATE filings SET status = 'rejected', open_key = NULL") // one open filing per enterprise
 			body := newFilingBody(10)
 			if tc.mutate != nil {
 				tc.mutate(body)

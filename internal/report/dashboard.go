@@ -139,7 +139,7 @@ func (s *Service) streetFor(scope store.Scope, requested string) (string, error)
 			}
 		}
 		return scope.Street, nil
-	case store.RoleParkManager, store.RoleAdmin:
+	case store.RoleParkManager, store.RoleAdmin, store.RoleInspector:
 		if requested == "" {
 			return "", nil
 		}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -58,14 +60,59 @@ type Filing struct {
 	CreatedBy          int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// OpenKey is the enterprise id while the filing is open (draft,
+	// submitted, returned) and NULL after; a unique index on it lets the
+	// database refuse a second open filing (migration 5).
+	OpenKey *int64 `json:"-"`
+}
+
+// OpenKeyOf is the open_key of a filing of enterprise in status: the
+// enterprise id while open, nil once decided.
+func OpenKeyOf(enterpriseID int64, status Status) *int64 {
+	switch status {
+	case StatusDraft, StatusSubmitted, StatusReturned:
+		return &enterpriseID
+	}
+	return nil
+}
+
+// BeforeCreate keeps open_key in step with the status on every insert.
+func (f *Filing) BeforeCreate(*gorm.DB) error {
+	f.OpenKey = OpenKeyOf(f.EnterpriseID, f.Status)
+	return nil
 }
 
 // TableName maps Filing to filings.
 func (Filing) TableName() string { return "filings" }
 
-// CreateFiling inserts f.
+// CreateFiling inserts f. A second open filing of the same enterprise is
+// refused by the database's unique index on open_key: apperror.Conflict
+// naming the open one (OpenFilingConflict).
 func (db *DB) CreateFiling(ctx context.Context, f *Filing) error {
-	return dbErr(db.orm(ctx).Create(f).Error, "filing")
+	err := db.orm(ctx).Create(f).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) && f.OpenKey != nil {
+		var open Filing
+		if e := db.orm(ctx).Where("open_key = ?", *f.OpenKey).Take(&open).Error; e == nil {
+			return &OpenFilingConflict{FilingID: open.ID}
+		}
+	}
+	return dbErr(err, "filing")
+}
+
+// OpenFilingConflict is the apperror.Conflict of a second open filing; it
+// names the filing already open.
+type OpenFilingConflict struct{ FilingID int64 }
+
+// Error implements error.
+func (e *OpenFilingConflict) Error() string {
+	return fmt.Sprintf("enterprise already has open filing %d", e.FilingID)
+}
+
+// Unwrap makes apperror.CodeOf see a Conflict.
+func (e *OpenFilingConflict) Unwrap() error {
+	err := apperror.Msg(apperror.Conflict, msgFilingAlreadyOpen, e.FilingID)
+	err.Details = []apperror.Detail{{Field: "filing_id", Code: msgFilingAlreadyOpen.Code(), Message: fmt.Sprint(e.FilingID)}}
+	return err
 }
 
 // FilingByID returns filing id within scope; outside it, apperror.NotFound.
@@ -135,6 +182,7 @@ func (db *DB) UpdateFiling(ctx context.Context, f *Filing) error {
 		"contact_phone_enc": f.ContactPhoneEnc, "plan_attachment_id": f.PlanAttachmentID,
 		"roster_attachment_id": f.RosterAttachmentID, "submitted_at": f.SubmittedAt, "approved_at": f.ApprovedAt,
 		"decided_at": f.DecidedAt, "resumed_date": f.ResumedDate, "updated_at": now,
+		"open_key": OpenKeyOf(f.EnterpriseID, f.Status),
 	})
 	if res.Error != nil {
 		return dbErr(res.Error, "filing")
@@ -289,11 +337,15 @@ func (db *DB) RosterEntries(ctx context.Context, attachmentID int64) ([]RosterEn
 	return out, dbErr(err, "roster entries")
 }
 
-// ObjectKeyReferenced reports whether any attachment row points at key.
+// ObjectKeyReferenced reports whether any attachment or evidence file row
+// points at key.
 func (db *DB) ObjectKeyReferenced(ctx context.Context, key string) (bool, error) {
 	var n int64
 	err := db.orm(ctx).Model(&Attachment{}).Where("object_key = ?", key).Limit(1).Count(&n).Error
-	return n > 0, dbErr(err, "attachments")
+	if err != nil || n > 0 {
+		return n > 0, dbErr(err, "attachments")
+	}
+	return db.ProblemFileKeyReferenced(ctx, key) // evidence of findings and answers
 }
 
 // Flag is a rule's finding on a filing revision.

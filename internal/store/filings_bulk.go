@@ -10,7 +10,7 @@ import (
 // their defaults.
 var bulkFilingColumns = []string{"enterprise_id", "street", "sector", "status", "version", "revision", "planned_resume_date",
 	"staff_total", "staff_onsite", "masks", "thermometers", "disinfectant_liters", "isolation_room", "contact_name",
-	"submitted_at", "approved_at", "decided_at", "resumed_date", "created_by", "created_at", "updated_at"}
+	"submitted_at", "approved_at", "decided_at", "resumed_date", "created_by", "created_at", "updated_at", "open_key"}
 
 func timeOrNil(t *time.Time) any {
 	if t == nil {
@@ -42,7 +42,7 @@ func (db *DB) InsertFilingsBulk(ctx context.Context, fs []Filing) error {
 			}
 			args = append(args, f.EnterpriseID, f.Street, f.Sector, f.Status, f.Version, f.Revision, f.PlannedResumeDate,
 				f.StaffTotal, f.StaffOnsite, f.Masks, f.Thermometers, f.DisinfectantLiters, f.IsolationRoom, f.ContactName,
-				timeOrNil(f.SubmittedAt), timeOrNil(f.ApprovedAt), timeOrNil(f.DecidedAt), f.ResumedDate, f.CreatedBy, created, now)
+				timeOrNil(f.SubmittedAt), timeOrNil(f.ApprovedAt), timeOrNil(f.DecidedAt), f.ResumedDate, f.CreatedBy, created, now, OpenKeyOf(f.EnterpriseID, f.Status))
 		}
 		q := head + strings.TrimSuffix(strings.Repeat(row+",", end-start), ",")
 		if _, err := g.Statement.ConnPool.ExecContext(ctx, q, args...); err != nil {

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{4, "covering indexes for the dashboards", migrate4},
 	{5, "audit chain head, locked by appends inside the change's transaction", migrate5},
 	{6, "dated registry (enterprise versions) and per-enterprise status timeline", migrate6},
+	{7, "rectification loop: open-filing key, problem targets/answers/evidence/reminders, login throttle, activation issues, letters, bulletins", migrate7},
 }
 
 // schemaMigration records an applied step.
@@ -43,7 +44,7 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // starting together serialise on a lock. It returns the versions applied.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	var applied []int
-	err := db.gorm.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+	err := db.orm(ctx).Connection(func(pinned *gorm.DB) error {
 		// NewDB: each chain starts a fresh statement; without it the model of
 		// one query leaks into the next on the pinned connection.
 		conn := pinned.Session(&gorm.Session{NewDB: true})

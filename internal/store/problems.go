@@ -14,29 +14,45 @@ const (
 	SourceInspection = "inspection"
 
 	ProblemOpen      = "open"
+	ProblemAnswered  = "answered"
 	ProblemRectified = "rectified"
 	ProblemWaived    = "waived"
 )
 
 // Problem is one entry of the rectification ledger (整改台账).
 type Problem struct {
-	ID                int64
-	FilingID          *int64
-	EnterpriseID      *int64
-	Street            string
-	Sector            string
-	Source            string
-	RuleID            string
-	Title             string
-	Detail            string
-	Status            string
-	CreatedBy         int64
-	CreatedAt         time.Time
-	RectifiedAt       *time.Time
-	RectifiedRevision *int
-	RectifiedNote     string
-	WaivedReason      string
-	NoticeID          *int64
+	ID                int64      `json:"id"`
+	FilingID          *int64     `json:"filing_id"`
+	EnterpriseID      *int64     `json:"enterprise_id"`
+	Street            string     `json:"street"`
+	Sector            string     `json:"sector,omitempty"`
+	Source            string     `json:"source"`
+	RuleID            string     `json:"rule_id"`
+	Title             string     `json:"title"`
+	Detail            string     `json:"detail"`
+	Status            string     `json:"status"`
+	CreatedBy         int64      `json:"-"`
+	CreatedAt         time.Time  `json:"created_at"`
+	RectifiedAt       *time.Time `json:"rectified_at"`
+	RectifiedRevision *int       `json:"rectified_revision,omitempty"`
+	RectifiedNote     string     `json:"rectified_note,omitempty"`
+	WaivedReason      string     `json:"waived_reason,omitempty"`
+	NoticeID          *int64     `json:"notice_id,omitempty"`
+	// The rectification loop (findings.go): whom the problem is against,
+	// what the inspector saw, by when it must be fixed, and its answer and
+	// verification.
+	TargetKind    string        `json:"-"`
+	Target        ProblemTarget `json:"target" gorm:"-"`
+	Department    string        `json:"department,omitempty"`
+	Severity      string        `json:"severity,omitempty"`
+	Place         string        `json:"place,omitempty"`
+	SeenAt        *time.Time    `json:"seen_at,omitempty"`
+	Deadline      string        `json:"-"`
+	DeadlineOut   *string       `json:"deadline" gorm:"-"`
+	Overdue       bool          `json:"overdue" gorm:"-"`
+	AnsweredAt    *time.Time    `json:"answered_at,omitempty"`
+	VerifiedBy    *int64        `json:"-"`
+	VerifyComment string        `json:"verify_comment,omitempty"`
 }
 
 // TableName maps Problem to problems.
@@ -56,11 +72,16 @@ type ProblemFilter struct {
 	Street   string
 	Status   string
 	Page     Page
+	// TargetKind, CreatedBy and OverdueOn (a date: open problems whose
+	// deadline is before it) filter for the rectification loop.
+	TargetKind string
+	CreatedBy  int64
+	OverdueOn  string
 }
 
 // ListProblems returns the problems within scope matching f, newest first.
 func (db *DB) ListProblems(ctx context.Context, scope Scope, f ProblemFilter) ([]Problem, int64, error) {
-	q := scope.apply(db.orm(ctx).Model(&Problem{}), "enterprise_id", "street")
+	q := problemScope(db.orm(ctx).Model(&Problem{}), scope)
 	if f.FilingID != 0 {
 		q = q.Where("filing_id = ?", f.FilingID)
 	}
@@ -70,6 +91,7 @@ func (db *DB) ListProblems(ctx context.Context, scope Scope, f ProblemFilter) ([
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
+	q = f.applyLoop(q)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, dbErr(err, "problems")
@@ -89,7 +111,7 @@ func (db *DB) OpenProblems(ctx context.Context, filingID int64) ([]Problem, erro
 // ProblemByID returns problem id within scope, else apperror.NotFound.
 func (db *DB) ProblemByID(ctx context.Context, scope Scope, id int64) (*Problem, error) {
 	var p Problem
-	q := scope.apply(db.orm(ctx).Model(&Problem{}), "enterprise_id", "street")
+	q := problemScope(db.orm(ctx).Model(&Problem{}), scope)
 	if err := q.Where("id = ?", id).First(&p).Error; err != nil {
 		return nil, dbErr(err, "problem")
 	}
@@ -127,14 +149,15 @@ func (db *DB) SetProblemsNotice(ctx context.Context, ids []int64, noticeID int64
 
 // Notification is an in-app message to one user.
 type Notification struct {
-	ID        int64
-	UserID    int64
-	Kind      string
-	FilingID  *int64
-	Message   string
-	CreatedAt time.Time
-	ReadAt    *time.Time
-	Read      bool `gorm:"-"`
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"-"`
+	Kind      string     `json:"kind"`
+	FilingID  *int64     `json:"filing_id"`
+	ProblemID *int64     `json:"problem_id,omitempty"`
+	Message   string     `json:"message"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"-"`
+	Read      bool       `json:"read" gorm:"-"`
 }
 
 // TableName maps Notification to notifications.

@@ -16,9 +16,11 @@ func TestModelsMatchMigratedSchema(t *testing.T) {
 	t.Parallel()
 	models := []any{
 		&store.User{}, &store.Enterprise{}, &store.Session{}, &store.APIToken{}, &store.ActivationCode{},
-		&store.AuditEntry{}, &store.LoginFailure{}, &store.Filing{}, &store.FilingRevision{}, &store.Attachment{},
+		&store.AuditEntry{}, &store.LoginThrottle{}, &store.Filing{}, &store.FilingRevision{}, &store.Attachment{},
 		&store.RosterEntry{}, &store.Flag{}, &store.IdempotencyKey{},
 		&store.PlanSignature{}, &store.PlanBand{}, &store.PlanTemplate{}, &store.PlanBoilerplateShingle{}, &store.PlanDedupState{},
+		&store.Problem{}, &store.Notice{}, &store.Notification{}, &store.ProblemFile{}, &store.ProblemAnswer{}, &store.ProblemReminder{},
+		&store.ActivationIssue{}, &store.Bulletin{},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := db.Gorm().Migrator()

@@ -17,7 +17,9 @@ type Scope struct {
 var ScopeAll = Scope{Role: RoleAdmin}
 
 // SeesAllTenants reports whether the scope reads every enterprise.
-func (s Scope) SeesAllTenants() bool { return s.Role == RoleParkManager || s.Role == RoleAdmin }
+func (s Scope) SeesAllTenants() bool {
+	return s.Role == RoleParkManager || s.Role == RoleAdmin || s.Role == RoleInspector
+}
 
 // UnmasksPersonalData reports whether personal data of enterprise may be
 // shown in clear to this scope: only to the enterprise itself.
@@ -29,7 +31,7 @@ func (s Scope) UnmasksPersonalData(enterpriseID int64) bool {
 // column (or enterprises.id itself when idCol is "id") and a street column.
 func (s Scope) apply(q *gorm.DB, idCol, streetCol string) *gorm.DB {
 	switch s.Role {
-	case RoleParkManager, RoleAdmin:
+	case RoleParkManager, RoleAdmin, RoleInspector:
 		return q
 	case RoleStreetOfficial:
 		if s.Street == "" {

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Session is a server-side login session. ID is the sha256 of the token the
@@ -104,46 +102,6 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64, at time.Time) error 
 	return dbErr(db.orm(ctx).Model(&APIToken{}).Where("id = ?", id).Update("revoked_at", at).Error, "api token")
 }
 
-// LoginFailure is one failed login attempt, keyed by account or address.
-type LoginFailure struct {
-	ID  int64
-	Key string
-	At  time.Time
-}
-
-// TableName maps LoginFailure to login_failures.
-func (LoginFailure) TableName() string { return "login_failures" }
-
-// RecordLoginFailure stores failures under each key. Kept in the database so
-// every replica throttles the same attacker.
-func (db *DB) RecordLoginFailure(ctx context.Context, at time.Time, keys ...string) error {
-	rows := make([]LoginFailure, len(keys))
-	for i, k := range keys {
-		rows[i] = LoginFailure{Key: k, At: at}
-	}
-	return dbErr(db.orm(ctx).Create(&rows).Error, "login failure")
-}
-
-// LoginFailures returns, for key, how many failures happened since `since`
-// and the time of the oldest of them.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int64, time.Time, error) {
-	q := db.orm(ctx).Model(&LoginFailure{}).Where("`key` = ? AND at >= ?", key, since)
-	var n int64
-	if err := q.Count(&n).Error; err != nil || n == 0 {
-		return 0, time.Time{}, dbErr(err, "login failures")
-	}
-	// Read the oldest as a row, not MIN(at): SQLite returns aggregates of
-	// time columns as text.
-	var oldest LoginFailure
-	err := db.orm(ctx).Where("`key` = ? AND at >= ?", key, since).Order("at").Limit(1).Find(&oldest).Error
-	return n, oldest.At, dbErr(err, "login failures")
-}
-
-// ClearLoginFailures forgets the failures of key (after a good login).
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	return dbErr(db.orm(ctx).Where("`key` = ?", key).Delete(&LoginFailure{}).Error, "login failures")
-}
-
 // ActivationCode is a one-time code with which an enterprise claims its
 // account; only its hash is stored.
 type ActivationCode struct {
@@ -154,37 +112,18 @@ type ActivationCode struct {
 	ExpiresAt    time.Time
 	UsedAt       *time.Time
 	CreatedAt    time.Time
+	IssueID      *int64     // the sheet it was handed out on (migration 5)
+	RevokedAt    *time.Time // revoked on an explicit request; never reused
 }
 
 // TableName maps ActivationCode to activation_codes.
 func (ActivationCode) TableName() string { return "activation_codes" }
 
-// ReplaceActivationCodes issues new codes: earlier unused codes of the same
-// enterprises stop working, so a lost sheet can be reissued safely.
-func (db *DB) ReplaceActivationCodes(ctx context.Context, codes []ActivationCode) error {
-	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
-		ids := make([]int64, len(codes))
-		for i, c := range codes {
-			ids[i] = c.EnterpriseID
-		}
-		for start := 0; start < len(ids); start += 1000 {
-			end := min(start+1000, len(ids))
-			if err := tx.Where("enterprise_id IN ? AND used_at IS NULL", ids[start:end]).Delete(&ActivationCode{}).Error; err != nil {
-				return dbErr(err, "activation codes")
-			}
-		}
-		if len(codes) == 0 {
-			return nil
-		}
-		return dbErr(tx.CreateInBatches(&codes, 200).Error, "activation codes")
-	})
-}
-
 // ActivationCodeFor returns the unused code of enterprise whose hash is hash,
 // or apperror.NotFound.
 func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash string) (*ActivationCode, error) {
 	var c ActivationCode
-	err := db.orm(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL", enterpriseID, hash).First(&c).Error
+	err := db.orm(ctx).Where("enterprise_id = ? AND code_hash = ? AND used_at IS NULL AND revoked_at IS NULL", enterpriseID, hash).First(&c).Error
 	if err != nil {
 		return nil, dbErr(err, "activation code")
 	}
@@ -194,7 +133,7 @@ func (db *DB) ActivationCodeFor(ctx context.Context, enterpriseID int64, hash st
 // UseActivationCode marks the code used if it still is unused; it returns
 // false when another request used it first.
 func (db *DB) UseActivationCode(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res := db.orm(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL", id).Update("used_at", at)
+	res := db.orm(ctx).Model(&ActivationCode{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", id).Update("used_at", at)
 	return res.RowsAffected == 1, dbErr(res.Error, "activation code")
 }
 

@@ -16,10 +16,13 @@ const (
 	RoleParkManager    Role = "park_manager"
 	RoleDepartment     Role = "department"
 	RoleAdmin          Role = "admin"
+	// RoleInspector is an inspection group (督查组): reads the whole zone with
+	// personal data masked, records findings, verifies their rectification.
+	RoleInspector Role = "inspector"
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin}
+var Roles = []Role{RoleEnterprise, RoleStreetOfficial, RoleParkManager, RoleDepartment, RoleAdmin, RoleInspector}
 
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

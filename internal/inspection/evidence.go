@@ -1,0 +1,167 @@
+package inspection
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for DecodeConfig: evidence photos
+	_ "image/png"
+	"io"
+	"os"
+
+	"fugong/internal/apperror"
+	"fugong/internal/auth"
+	"fugong/internal/blob"
+	"fugong/internal/filetype"
+	"fugong/internal/store"
+)
+
+// Evidence limits: photos and PDFs of what was seen or fixed.
+const (
+	MaxEvidenceFiles = 10
+	MaxEvidenceBytes = 20 << 20
+)
+
+// Upload is a file the HTTP layer spooled to a private temp file.
+type Upload struct {
+	Path     string
+	Filename string // display only
+	Size     int64
+}
+
+// evidenceType types a file by its bytes: a JPEG or PNG that decodes, or a
+// PDF that filetype accepts; anything else is apperror.Unsupported.
+func evidenceType(f *os.File, size int64) (string, error) {
+	head := make([]byte, 8)
+	n, _ := f.ReadAt(head, 0)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}), bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		_, format, err := image.DecodeConfig(io.NewSectionReader(f, 0, size))
+		if err != nil {
+			return "", apperror.Msg(apperror.Unsupported, msgEvidenceType)
+		}
+		return "image/" + format, nil
+	}
+	k, err := filetype.Detect(f, size, filetype.Limits{MaxSize: MaxEvidenceBytes})
+	if err != nil || k != filetype.PDF {
+		return "", apperror.Msg(apperror.Unsupported, msgEvidenceType)
+	}
+	return filetype.ContentType(k), nil
+}
+
+// objectKey is where bytes with digest sha live: the same content-addressed
+// scheme as filing attachments, so the orphan sweeper covers both.
+func objectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
+
+// storeEvidence types, hashes and stores each upload in the object store and
+// returns the rows to write (ids unset). Nothing is written to the database.
+func (s *Service) storeEvidence(ctx context.Context, p *auth.Principal, problemID int64, ups []Upload) ([]store.ProblemFile, error) {
+	if len(ups) > MaxEvidenceFiles {
+		return nil, invalid("file", msgTooManyFiles, MaxEvidenceFiles)
+	}
+	out := make([]store.ProblemFile, 0, len(ups))
+	for _, u := range ups {
+		if u.Size > MaxEvidenceBytes {
+			return nil, apperror.Msg(apperror.TooLarge, msgEvidenceTooLarge, MaxEvidenceBytes>>20)
+		}
+		row, err := s.storeOne(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		row.ProblemID, row.CreatedBy, row.CreatedAt = problemID, p.UserID, s.now().UTC()
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, error) {
+	f, err := os.Open(u.Path)
+	if err != nil {
+		return store.ProblemFile{}, err
+	}
+	defer f.Close()
+	ct, err := evidenceType(f, u.Size)
+	if err != nil {
+		return store.ProblemFile{}, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, u.Size)); err != nil {
+		return store.ProblemFile{}, err
+	}
+	sha := hex.EncodeToString(h.Sum(nil))
+	key := objectKey(sha)
+	pctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
+	defer cancel()
+	if info, err := s.blobs.Stat(pctx, key); err != nil || info.Size != u.Size {
+		if err != nil && !blob.IsNotFound(err) {
+			return store.ProblemFile{}, apperror.WrapMsg(err, apperror.Unavailable, msgStoreUnavailable)
+		}
+		if _, err := s.blobs.Put(pctx, key, io.NewSectionReader(f, 0, u.Size), u.Size, ct); err != nil {
+			if apperror.CodeOf(err) == apperror.Internal {
+				return store.ProblemFile{}, apperror.WrapMsg(err, apperror.Unavailable, msgStoreUnavailable)
+			}
+			return store.ProblemFile{}, err
+		}
+	}
+	return store.ProblemFile{Filename: u.Filename, Size: u.Size, SHA256: sha, ContentType: ct, ObjectKey: key}, nil
+}
+
+// AddEvidence attaches evidence files to a finding: its owner only (else
+// apperror.Forbidden; outside scope NotFound). Files are stored before
+// their rows are written; a failed write leaves objects the sweeper removes.
+func (s *Service) AddEvidence(ctx context.Context, p *auth.Principal, problemID int64, ups []Upload) (*Finding, error) {
+	pr, err := s.db.ProblemByID(ctx, p.Scope(), problemID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.mayVerify(ctx, p, pr)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperror.Msg(apperror.Forbidden, msgMayNotAttach)
+	}
+	rows, err := s.storeEvidence(ctx, p, pr.ID, ups)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateProblemFiles(ctx, rows); err != nil {
+			return err
+		}
+		names := make([]string, len(rows))
+		for i, r := range rows {
+			names[i] = r.SHA256
+		}
+		return audit(ctx, tx, p, "problem_evidence_added", fmt.Sprintf("problem:%d", pr.ID), map[string]any{"files": names}, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, pr.ID)
+}
+
+// Download is an evidence file to stream back.
+type Download struct {
+	File store.ProblemFile
+	Body io.ReadCloser
+}
+
+// OpenFile returns an evidence file within the caller's scope, else
+// apperror.NotFound.
+func (s *Service) OpenFile(ctx context.Context, p *auth.Principal, id int64) (*Download, error) {
+	f, err := s.db.ProblemFileByID(ctx, p.Scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	rc, _, err := s.blobs.Get(ctx, f.ObjectKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Download{File: *f, Body: rc}, nil
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// LoginThrottle is the failure counter of one throttle key (an account, an
+// account+address pair, an address, a credit code). Rows change only by
+// compare-and-set, so every replica and every parallel request sees one
+// sequence of counts.
+type LoginThrottle struct {
+	Key           string `gorm:"primaryKey"`
+	Failures      int
+	LastFailureMs int64 // Unix milliseconds
+	NextAllowedMs int64 // Unix milliseconds; attempts before it are refused
+}
+
+// TableName maps LoginThrottle to login_throttle.
+func (LoginThrottle) TableName() string { return "login_throttle" }
+
+// ThrottleStep decides, from a key's current row (nil when the key has no
+// row), whether an attempt at now may proceed and, if so, the row after
+// counting it as a failure. It must be a pure function: TakeAttempt calls it
+// again after losing a race.
+type ThrottleStep func(cur *LoginThrottle, now time.Time) (next LoginThrottle, allowed bool, retryAt time.Time)
+
+// TakeAttempt atomically counts one attempt under key as a failure, if step
+// allows it at now. It reads the row and writes the next one with a
+// conditional UPDATE (or an INSERT the primary key guards) that succeeds only
+// if the row is unchanged; the loser of a race re-reads and decides again, so
+// n parallel attempts advance the count by exactly the number allowed. It
+// returns false and the time to retry when refused.
+func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step ThrottleStep) (bool, time.Time, error) {
+	g := db.orm(ctx)
+	for range 50 { // each lost race means another attempt was counted; bounded by the attempts in flight
+		var cur LoginThrottle
+		err := g.Where("`key` = ?", key).Take(&cur).Error
+		var curp *LoginThrottle
+		switch {
+		case err == nil:
+			curp = &cur
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		default:
+			return false, time.Time{}, dbErr(err, "login throttle")
+		}
+		next, allowed, retryAt := step(curp, now)
+		if !allowed {
+			return false, retryAt, nil
+		}
+		next.Key = key
+		if curp == nil {
+			err := g.Create(&next).Error
+			if err == nil {
+				return true, time.Time{}, nil
+			}
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				continue
+			}
+			return false, time.Time{}, dbErr(err, "login throttle")
+		}
+		res := g.Model(&LoginThrottle{}).
+			Where("`key` = ? AND failures = ? AND last_failure_ms = ? AND next_allowed_ms = ?", key, cur.Failures, cur.LastFailureMs, cur.NextAllowedMs).
+			Updates(map[string]any{"failures": next.Failures, "last_failure_ms": next.LastFailureMs, "next_allowed_ms": next.NextAllowedMs})
+		if res.Error != nil {
+			return false, time.Time{}, dbErr(res.Error, "login throttle")
+		}
+		if res.RowsAffected == 1 {
+			return true, time.Time{}, nil
+		}
+	}
+	// Contention this heavy on one key is an attack; refuse for a moment.
+	return false, now.Add(time.Second), nil
+}
+
+// RefundAttempt takes back one counted failure of key (the attempt turned
+// out to be a success), without touching the delay already set.
+func (db *DB) RefundAttempt(ctx context.Context, key string) error {
+	return dbErr(db.orm(ctx).Model(&LoginThrottle{}).Where("`key` = ? AND failures > 0", key).
+		Update("failures", gorm.Expr("failures - 1")).Error, "login throttle")
+}
+
+// ResetThrottle forgets key's failures (a correct password from that pair).
+func (db *DB) ResetThrottle(ctx context.Context, key string) error {
+	return dbErr(db.orm(ctx).Where("`key` = ?", key).Delete(&LoginThrottle{}).Error, "login throttle")
+}
+
+// loginKnownAddress records an address an account signed in from.
+type loginKnownAddress struct {
+	ID            int64
+	Account       string
+	IP            string
+	LastSuccessAt time.Time
+}
+
+func (loginKnownAddress) TableName() string { return "login_known_addresses" }
+
+// KnownLoginAddress reports whether account signed in successfully from ip
+// since `since`.
+func (db *DB) KnownLoginAddress(ctx context.Context, account, ip string, since time.Time) (bool, error) {
+	var n int64
+	err := db.orm(ctx).Model(&loginKnownAddress{}).Where("account = ? AND ip = ? AND last_success_at >= ?", account, ip, since).Count(&n).Error
+	return n > 0, dbErr(err, "known addresses")
+}
+
+// RememberLoginAddress records a successful sign-in of account from ip.
+func (db *DB) RememberLoginAddress(ctx context.Context, account, ip string, at time.Time) error {
+	g := db.orm(ctx)
+	res := g.Model(&loginKnownAddress{}).Where("account = ? AND ip = ?", account, ip).Update("last_success_at", at)
+	if res.Error != nil {
+		return dbErr(res.Error, "known addresses")
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	err := g.Create(&loginKnownAddress{Account: account, IP: ip, LastSuccessAt: at}).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil // a parallel sign-in recorded it
+	}
+	return dbErr(err, "known addresses")
+}
+
+// PurgeThrottle deletes throttle keys whose last failure is before
+// beforeMs (Unix milliseconds) and whose delay has run out: forgotten keys
+// an attacker rotating names or addresses would otherwise pile up.
+func (db *DB) PurgeThrottle(ctx context.Context, beforeMs int64) (int64, error) {
+	res := db.orm(ctx).Where("last_failure_ms < ? AND next_allowed_ms < ?", beforeMs, beforeMs).Delete(&LoginThrottle{})
+	return res.RowsAffected, dbErr(res.Error, "login throttle")
+}
