@@ -13,17 +13,18 @@ import (
 	"unicode"
 )
 
-// notYetConverted lists the packages whose messages are still "中文 /
-// English" literals, to be moved to the catalog by the engineers who own
-// them. Shrink it; never grow it.
+// notYetConverted lists the packages (or single files) whose messages are
+// still "中文 / English" literals, to be moved to the catalog by the
+// engineers who own them. Shrink it; never grow it.
 var notYetConverted = map[string]bool{
-	"internal/report":   true, // report engineer (status timeline)
-	"internal/demo":     true, // report engineer
-	"internal/sheet":    true, // parser engineer
-	"internal/roster":   true, // parser engineer
-	"internal/plans":    true, // parser engineer
-	"internal/filetype": true, // parser engineer
-	"internal/registry": true, // parse.go: parser engineer (registry.go converted)
+	"internal/report":                 true, // report engineer (status timeline)
+	"internal/demo":                   true, // report engineer
+	"internal/sheet":                  true, // parser engineer
+	"internal/roster":                 true, // parser engineer
+	"internal/plans":                  true, // parser engineer
+	"internal/filetype":               true, // parser engineer
+	"internal/registry/parse.go":      true, // parser engineer (the rest of registry is converted)
+	"internal/registry/creditcode.go": true, // its errors are parse.go's detail texts: converted with it
 }
 
 // bilingual reports whether s joins Chinese and English with " / ", in
@@ -90,7 +91,7 @@ func TestNoBilingualLiterals(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(root, filepath.Dir(path))
 		rel = filepath.ToSlash(rel)
-		if notYetConverted[rel] {
+		if notYetConverted[rel] || notYetConverted[rel+"/"+filepath.Base(path)] {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, 0)

@@ -204,13 +204,14 @@ func insertBoilerplate(tx *gorm.DB, hashes []int64, source string) error {
 // not nil) appended, all in one transaction.
 func (db *DB) AddPlanTemplate(ctx context.Context, t *PlanTemplate, shingles []int64, audit func(id int64) *AuditEntry) error {
 	return db.Tx(ctx, func(tx *DB) error {
-		if err := tx.gorm.Create(t).Error; err != nil {
+		g := tx.orm(ctx)
+		if err := g.Create(t).Error; err != nil {
 			return dbErr(err, "plan template")
 		}
-		if err := insertBoilerplate(tx.gorm, shingles, "template"); err != nil {
+		if err := insertBoilerplate(g, shingles, "template"); err != nil {
 			return err
 		}
-		if err := bumpDedupGeneration(tx.gorm, -1); err != nil {
+		if err := bumpDedupGeneration(g, -1); err != nil {
 			return err
 		}
 		if audit == nil {
