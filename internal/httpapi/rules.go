@@ -412,6 +412,9 @@ func (s *Server) backtestRules(c *fiber.Ctx) error {
 			return nil
 		})
 	}
+	// Audited before it runs: a backtest that exhausts its budget or takes
+	// the process down still leaves who ran what.
+	s.audit(c, "rules_backtest_start", "ruleset:"+candidate.Version, "current="+current.Version)
 	rep, err := rules.Backtest(ctx, current, candidate, inputs)
 	if err == nil && readErr != nil && !errors.Is(readErr, errStopBacktest) {
 		err = readErr
