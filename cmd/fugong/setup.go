@@ -86,6 +86,14 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	if len(applied) > 0 {
 		log.Info("database migrated", "driver", cfg.Database.Driver, "applied", applied)
 	}
+	// The audit chain's MAC key comes from the data keyring, never from
+	// the database it protects.
+	keys, err := loadKeyring(cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetAuditKey(keys.AuditKey())
 	return db, nil
 }
 

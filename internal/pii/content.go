@@ -21,9 +21,7 @@ const contentAddressInfo = "fugong content address v1"
 // who can list the object store cannot confirm a guessed file by hashing it.
 // Like BlindIndex it survives rotation of the encryption keys. It cannot fail.
 func (k *Keyring) ContentHash() hash.Hash {
-	key := make([]byte, KeySize)
-	io.ReadFull(hkdf.New(sha256.New, k.indexKey, nil, []byte(contentAddressInfo)), key) // HKDF of 32 bytes cannot fail
-	return hmac.New(sha256.New, key)
+	return hmac.New(sha256.New, k.derive(contentAddressInfo))
 }
 
 // KeyIDOf returns the id of the key that sealed a ciphertext made by
@@ -38,4 +36,25 @@ func KeyIDOf(ciphertext []byte) (string, error) {
 
 func errMalformed() error {
 	return apperror.WrapMsg(ErrMalformed, apperror.Internal, msgMalformed)
+}
+
+// HKDF info strings of the audit keys.
+const (
+	auditMACInfo        = "fugong audit chain v1"
+	auditCheckpointInfo = "fugong audit checkpoint v1"
+)
+
+// AuditKey returns the key of the audit log's MAC chain, derived (HKDF) from
+// the blind-index material, so it lives where the data key lives (outside
+// the database) and survives rotation of the encryption keys. It cannot fail.
+func (k *Keyring) AuditKey() []byte { return k.derive(auditMACInfo) }
+
+// AuditCheckpointSeed returns the 32-byte Ed25519 seed that signs the audit
+// chain's checkpoints, derived like AuditKey. It cannot fail.
+func (k *Keyring) AuditCheckpointSeed() []byte { return k.derive(auditCheckpointInfo) }
+
+func (k *Keyring) derive(info string) []byte {
+	key := make([]byte, KeySize)
+	io.ReadFull(hkdf.New(sha256.New, k.indexKey, nil, []byte(info)), key) // HKDF of 32 bytes cannot fail
+	return key
 }

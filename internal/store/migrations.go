@@ -24,6 +24,7 @@ var migrations = []migration{
 	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
+	{5, "audit chain: keyed MAC, own sequence, replicated head row", migrateAuditChain},
 }
 
 // schemaMigration records an applied step.

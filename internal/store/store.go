@@ -28,6 +28,10 @@ import (
 type DB struct {
 	gorm   *gorm.DB
 	driver string
+	// auditKey keys the audit chain's MAC (SetAuditKey); inTx marks a DB
+	// handed to a Tx callback, whose audit appends cannot retry alone.
+	auditKey []byte
+	inTx     bool
 }
 
 // Open connects to the database cfg names, applies the pool settings and
@@ -157,7 +161,9 @@ func (db *DB) Close() error {
 // Tx runs fn in one transaction; fn's error rolls it back.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
 	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&DB{gorm: g, driver: db.driver})
+		tx := *db
+		tx.gorm, tx.inTx = g, true
+		return fn(&tx)
 	})
 }
 

@@ -66,6 +66,10 @@ func Config(tb testing.TB, driver string) config.Database {
 	return cfg
 }
 
+// AuditKey is the audit chain key of every test database (in production it
+// comes from the data keyring, outside the database).
+var AuditKey = []byte("fugong test audit key, 32 bytes!")
+
 // MustOpen opens and migrates a fresh database on driver, closed at cleanup.
 func MustOpen(tb testing.TB, driver string) *store.DB {
 	tb.Helper()
@@ -82,6 +86,7 @@ func MustOpen(tb testing.TB, driver string) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
+	db.SetAuditKey(AuditKey)
 	return db
 }
 
