@@ -6,6 +6,7 @@
 //	fugong registry import FILE [--dry-run]
 //	fugong rules check|test, fugong plans template add|refresh
 //	fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+//	fugong audit verify
 //	fugong objects reencrypt
 //	fugong version
 package main
@@ -49,6 +50,7 @@ usage:
   fugong user disable|enable --username U                   revoke (every session ends) or restore an account
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
+  fugong audit verify                                       check the audit chain and its signed checkpoints (exit 1 if broken)
   fugong objects reencrypt                                  seal every stored object under the current data key (after a rotation)
   fugong version
 `
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdRules(ctx, rest, stdout, stderr, getenv)
 	case "plans":
 		err = cmdPlans(ctx, rest, stdout, stderr, getenv)
+	case "audit":
+		err = cmdAudit(ctx, rest, stdout, stderr, getenv)
 	case "objects":
 		err = cmdObjects(ctx, rest, stdout, stderr, getenv)
 	case "version":

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fugong/frontend"
+	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
@@ -80,8 +81,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Started even with no subscribers configured, so rows of removed
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
+	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
+	go auditSvc.Run(ctx, auditCheckInterval)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
-		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports})
+		Store: db, Auth: authSvc, Areas: zones, Rules: engine, Filings: filings, Dedup: plansIndex, Reports: reports,
+		Audit: auditSvc})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildVersion())

@@ -114,6 +114,10 @@ type Rules struct {
 type Data struct {
 	Dir string `yaml:"dir"`
 	Key string `yaml:"key"`
+	// KeyFile is where a generated key is kept when Key is empty; empty
+	// means fugong/data.key in the user's configuration directory, outside
+	// the data directory, so a backup of the data is not also its key.
+	KeyFile string `yaml:"key_file"`
 }
 
 // Auth configures sessions and login throttling.
@@ -252,6 +256,7 @@ var envVars = []envVar{
 	{"FUGONG_RULES_WATCH", boolean(func(c *Config) *bool { return &c.Rules.Watch })},
 	{"FUGONG_DATA_DIR", str(func(c *Config) *string { return &c.Data.Dir })},
 	{"FUGONG_DATA_KEY", str(func(c *Config) *string { return &c.Data.Key })},
+	{"FUGONG_DATA_KEY_FILE", str(func(c *Config) *string { return &c.Data.KeyFile })},
 	{"FUGONG_AREAS_FILE", str(func(c *Config) *string { return &c.Areas.File })},
 	{"FUGONG_REPORTS_FILE", str(func(c *Config) *string { return &c.Reports.File })},
 	{"FUGONG_AUTH_SESSION_IDLE_TIMEOUT", duration(func(c *Config) *time.Duration { return &c.Auth.SessionIdleTimeout })},

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fugong/internal/areas"
+	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/blob"
 	"fugong/internal/blob/blobtest"
@@ -120,7 +121,8 @@ func (a *api) build(bs blob.Store) *api {
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Plans: filing.DedupIndex(a.dedup),
 		Config: a.cfg, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db,
-		Blob: bs, Store: a.db, Auth: a.auth, Areas: a.zones, Rules: a.rules, Filings: a.filings, Dedup: a.dedup})
+		Blob: bs, Store: a.db, Auth: a.auth, Areas: a.zones, Rules: a.rules, Filings: a.filings, Dedup: a.dedup,
+		Audit: audit.New(a.db, bs, keys.AuditCheckpointSeed(), a.clock.Now, nil)})
 	return a
 }
 

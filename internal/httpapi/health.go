@@ -59,7 +59,10 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 			"error": fiber.Map{"code": "unavailable", "message": msg, "details": failingDetails(failing)},
 		})
 	}
-	return c.JSON(fiber.Map{"status": "ok", "checks": parts})
+	// The audit chain does not make a replica unready (every replica would
+	// agree, and the service would stop), but readiness shows it, as does
+	// the metric fugong_audit_chain_intact.
+	return c.JSON(fiber.Map{"status": "ok", "checks": parts, "audit_chain": s.auditChainState()})
 }
 
 func failingDetails(parts []string) []fiber.Map {
@@ -77,4 +80,19 @@ func (s *Server) version(c *fiber.Ctx) error {
 		v = bi.Main.Version
 	}
 	return c.JSON(fiber.Map{"name": "fugong", "version": v})
+}
+
+// auditChainState is "intact", "broken" or "unchecked" (by this process).
+func (s *Server) auditChainState() string {
+	if s.deps.Audit == nil {
+		return "unchecked"
+	}
+	st := s.deps.Audit.Status()
+	switch {
+	case !st.Checked:
+		return "unchecked"
+	case st.Intact:
+		return "intact"
+	}
+	return "broken"
 }

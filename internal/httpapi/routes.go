@@ -32,6 +32,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Post("/streets/:street/activation-codes", need(store.RoleStreetOfficial, store.RoleParkManager, store.RoleAdmin), s.activationCodes)
 
 	api.Get("/audit", need(managers...), s.listAudit)
+	api.Get("/audit/verify", need(managers...), s.verifyAudit)
 	s.dashboardRoutes(api)
 	s.ruleRoutes(api)
 	if s.deps.Filings != nil {

@@ -19,6 +19,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/areas"
+	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/config"
 	"fugong/internal/dedup"
@@ -48,6 +49,7 @@ type Deps struct {
 	Filings *filing.Service
 	Dedup   *dedup.Index   // near-duplicate plan index; nil disables /similar and templates
 	Reports *report.Config // department report views; nil uses the built-in configs/reports.yaml
+	Audit   *audit.Service // audit chain verification and checkpoints; nil answers 503 on /audit/verify
 }
 
 // Server is the HTTP API.
@@ -69,6 +71,9 @@ func New(d Deps) *Server {
 	s.reg = prometheus.NewRegistry()
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
+	if d.Audit != nil {
+		s.reg.MustRegister(d.Audit.Collectors()...)
+	}
 
 	h := d.Config.HTTP
 	s.app = fiber.New(fiber.Config{

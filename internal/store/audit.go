@@ -357,3 +357,11 @@ func (p Page) Offset() int {
 	}
 	return (p.Number - 1) * p.Size
 }
+
+// AuditHashAt returns the MAC of the keyed entry with seq, or
+// apperror.NotFound when there is none.
+func (db *DB) AuditHashAt(ctx context.Context, seq int64) (string, error) {
+	var e AuditEntry
+	err := db.gorm.WithContext(ctx).Where("seq = ?", seq).Take(&e).Error
+	return e.Hash, dbErr(err, "audit entry")
+}
