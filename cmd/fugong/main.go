@@ -47,7 +47,9 @@ usage:
   fugong seed demo [--config FILE]                          load the demo data set (only into an empty database)
   fugong registry import FILE [--dry-run]                   import the enterprise registry (CSV or XLSX)
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
-  fugong user disable|enable --username U                   revoke (every session ends) or restore an account
+  fugong user disable|enable --username U                   revoke (every session ends, every API token is revoked) or restore an account
+  fugong user tokens --username U                           list an account's API tokens
+  fugong user revoke-token --username U (--id N | --all)    revoke API tokens
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
   fugong audit verify                                       check the audit chain and its signed checkpoints (exit 1 if broken)

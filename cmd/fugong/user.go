@@ -16,8 +16,11 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
 		return cmdUserDisable(ctx, args, stdout, stderr, getenv)
 	}
+	if len(args) > 0 && (args[0] == "tokens" || args[0] == "revoke-token") {
+		return cmdUserTokens(ctx, args, stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U"}
+		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U\n       fugong user tokens --username U\n       fugong user revoke-token --username U (--id N | --all)"}
 	}
 	var g globalFlags
 	var role, username, password, street, enterprise, department string
@@ -121,6 +124,10 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "cli", Role: store.RoleAdmin, Action: "account_" + args[0] + "d", Object: "user:" + u.Username}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", u.Username, args[0])
+	if disable {
+		fmt.Fprintf(stdout, "user %s disabled; its sessions are ended and its API tokens revoked\n", u.Username)
+	} else {
+		fmt.Fprintf(stdout, "user %s enabled\n", u.Username)
+	}
 	return nil
 }

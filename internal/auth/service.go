@@ -196,6 +196,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Princip
 	if err != nil || u.Disabled {
 		return nil, errNoSession
 	}
+	if !s.TokenActive(t) {
+		return nil, errNoSession
+	}
 	s.db.TouchAPIToken(ctx, t.ID, s.now().UTC())
 	p := principalOf(u)
 	p.ViaToken = true
@@ -215,7 +218,8 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 }
 
 // ChangePassword checks the old password, stores the new one and ends every
-// session of the user (the caller signs in again).
+// session and revokes every API token of the user (the caller signs in
+// again; integrations get new tokens): credentials die together.
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword, newPassword string) error {
 	u, err := s.db.UserByID(ctx, p.UserID)
 	if err != nil {
@@ -232,28 +236,67 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 	if err := s.db.UpdatePassword(ctx, u.ID, hash, s.now().UTC()); err != nil {
 		return err
 	}
+	if _, err := s.db.RevokeUserAPITokens(ctx, u.ID, s.now().UTC()); err != nil {
+		return err
+	}
 	_, err = s.db.DeleteUserSessions(ctx, u.ID)
 	return err
 }
 
-// SetDisabled enables or disables an account; disabling ends its sessions.
+// SetDisabled enables or disables an account; disabling ends its sessions
+// and revokes its API tokens for good (enabling again does not revive them).
 func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
 	if err := s.db.SetUserDisabled(ctx, userID, disabled); err != nil {
 		return err
 	}
 	if disabled {
+		if _, err := s.db.RevokeUserAPITokens(ctx, userID, s.now().UTC()); err != nil {
+			return err
+		}
 		_, err := s.db.DeleteUserSessions(ctx, userID)
 		return err
 	}
 	return nil
 }
 
-// CreateAPIToken issues a bearer token for userID; the plain token is
-// returned once and only its hash is kept.
+// CreateAPIToken issues a bearer token for userID valid for the configured
+// auth.api_token_ttl; the plain token is returned once and only its hash is
+// kept. Errors are the store's.
 func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+	tok, _, err := s.IssueAPIToken(ctx, userID, name, 0)
+	return tok, err
+}
+
+// IssueAPIToken is CreateAPIToken valid for ttl, capped at the configured
+// auth.api_token_ttl (ttl <= 0 means the cap), also returning the row.
+func (s *Service) IssueAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, *store.APIToken, error) {
+	if ttl <= 0 || ttl > s.cfg.APITokenTTL {
+		ttl = s.cfg.APITokenTTL
+	}
 	token := "fgt_" + randomToken(24)
-	err := s.db.CreateAPIToken(ctx, &store.APIToken{UserID: userID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()})
-	return token, err
+	now := s.now().UTC()
+	exp := now.Add(ttl)
+	t := &store.APIToken{UserID: userID, Name: name, TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: &exp}
+	if err := s.db.CreateAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// APITokens lists the user's tokens, newest first.
+func (s *Service) APITokens(ctx context.Context, userID int64) ([]store.APIToken, error) {
+	return s.db.APITokensOf(ctx, userID)
+}
+
+// TokenActive reports whether t is neither revoked nor expired now.
+func (s *Service) TokenActive(t *store.APIToken) bool {
+	return t.RevokedAt == nil && t.ExpiresAt != nil && s.now().Before(*t.ExpiresAt)
+}
+
+// RevokeAPIToken revokes the user's token id; another user's token is
+// apperror.NotFound.
+func (s *Service) RevokeAPIToken(ctx context.Context, userID, id int64) error {
+	return s.db.RevokeUserAPIToken(ctx, userID, id, s.now().UTC())
 }
 
 func truncate(s string, n int) string {

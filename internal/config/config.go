@@ -127,6 +127,9 @@ type Auth struct {
 	LoginMaxFailures   int           `yaml:"login_max_failures"`
 	LoginWindow        time.Duration `yaml:"login_window"`
 	ActivationCodeTTL  time.Duration `yaml:"activation_code_ttl"`
+	// APITokenTTL is the lifetime of a new API token (a request may ask
+	// for less, never more).
+	APITokenTTL time.Duration `yaml:"api_token_ttl"`
 }
 
 // Default returns the embedded defaults of configs/fugong.yaml. It panics
@@ -262,6 +265,7 @@ var envVars = []envVar{
 	{"FUGONG_AUTH_SESSION_IDLE_TIMEOUT", duration(func(c *Config) *time.Duration { return &c.Auth.SessionIdleTimeout })},
 	{"FUGONG_AUTH_SESSION_MAX_AGE", duration(func(c *Config) *time.Duration { return &c.Auth.SessionMaxAge })},
 	{"FUGONG_AUTH_ACTIVATION_CODE_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.ActivationCodeTTL })},
+	{"FUGONG_AUTH_API_TOKEN_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.APITokenTTL })},
 }
 
 // EnvNames lists every FUGONG_* variable Load reads, for documentation tests.
@@ -381,6 +385,9 @@ func (c Config) Validate() error {
 		if len(w.Secret) < 16 {
 			return bad(fmt.Sprintf("webhooks[%d].secret", i), "must be at least 16 characters")
 		}
+	}
+	if c.Auth.APITokenTTL <= 0 {
+		return bad("auth.api_token_ttl", "must be positive")
 	}
 	if c.Auth.ActivationCodeTTL <= 0 {
 		return bad("auth.activation_code_ttl", "must be positive")

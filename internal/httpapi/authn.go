@@ -185,7 +185,8 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 }
 
 type tokenRequest struct {
-	Name string `json:"name"`
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days"` // optional; capped at auth.api_token_ttl
 }
 
 // createToken issues an API token for the caller (department integrations).
@@ -198,13 +199,17 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		return &apperror.Error{Code: apperror.Invalid, Message: "请填写令牌名称 / token name is required",
 			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
 	}
+	if req.ExpiresInDays < 0 {
+		return &apperror.Error{Code: apperror.Invalid, Message: "有效天数不能为负 / expires_in_days must not be negative",
+			Details: []apperror.Detail{{Field: "expires_in_days", Message: "negative"}}}
+	}
 	p := principal(c)
-	tok, err := s.deps.Auth.CreateAPIToken(c.UserContext(), p.UserID, req.Name)
+	tok, row, err := s.deps.Auth.IssueAPIToken(c.UserContext(), p.UserID, req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
 	if err != nil {
 		return err
 	}
 	s.audit(c, "api_token_created", "user:"+p.Username, req.Name)
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": tok, "name": req.Name})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": tok, "name": req.Name, "id": row.ID, "expires_at": row.ExpiresAt})
 }
 
 // audit records an action by the current principal.

@@ -5,4 +5,6 @@ import "fugong/internal/msg"
 // Catalog messages of the security endpoints (see internal/msg).
 var (
 	msgAuditUnavailable = msg.New("audit.unavailable", "审计校验服务未启用", "audit verification is not configured")
+	msgSessionOnly      = msg.New("auth.session_only", "使用 API 令牌不能管理令牌或修改密码，请登录后操作", "an API token cannot manage tokens or change the password: sign in")
+	msgTokenNotFound    = msg.New("auth.token_not_found", "令牌不存在", "token not found")
 )

@@ -21,8 +21,10 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", need(anyone...), s.logout)
 	api.Post("/auth/activate", s.activate)
-	api.Post("/auth/password", need(anyone...), s.changePassword)
-	api.Post("/auth/tokens", need(anyone...), s.createToken)
+	api.Post("/auth/password", need(anyone...), sessionOnly, s.changePassword)
+	api.Post("/auth/tokens", need(anyone...), sessionOnly, s.createToken)
+	api.Get("/auth/tokens", need(anyone...), sessionOnly, s.listTokens)
+	api.Delete("/auth/tokens/:id", need(anyone...), sessionOnly, s.revokeToken)
 	api.Get("/me", need(anyone...), s.me)
 
 	api.Post("/registry/import", need(managers...), s.importRegistry)

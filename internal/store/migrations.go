@@ -25,6 +25,7 @@ var migrations = []migration{
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
 	{5, "audit chain: keyed MAC, own sequence, replicated head row", migrateAuditChain},
+	{6, "api token expiry", migrateAPITokenExpiry},
 }
 
 // schemaMigration records an applied step.
