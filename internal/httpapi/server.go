@@ -90,6 +90,10 @@ func New(d Deps) *Server {
 		TrustedProxies:               h.TrustedProxies,
 		ProxyHeader:                  proxyHeader(h.TrustedProxies),
 		ReadBufferSize:               16 << 10,
+		// Every string Fiber hands out (params, queries, headers, body) is a
+		// copy, so none changes under a value kept past the handler (metrics,
+		// logs, goroutines, caches). Cost: docs/benchmarks.md.
+		Immutable: true,
 	})
 	s.routes()
 	return s
