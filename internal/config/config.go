@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -384,6 +385,13 @@ func (c Config) Validate() error {
 		}
 		if len(w.Secret) < 16 {
 			return bad(fmt.Sprintf("webhooks[%d].secret", i), "must be at least 16 characters")
+		}
+	}
+	for i, p := range c.HTTP.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return bad(fmt.Sprintf("http.trusted_proxies[%d]", i), "must be an IP address or CIDR prefix, got %q", p)
+			}
 		}
 	}
 	if c.Auth.APITokenTTL <= 0 {

@@ -101,7 +101,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	sess, u, err := s.deps.Auth.Login(ctx, req.Username, req.Password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	sess, u, err := s.deps.Auth.Login(ctx, req.Username, req.Password, clientIP(c), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		var rl *auth.RateLimitError
 		if errors.As(err, &rl) {
@@ -152,7 +152,7 @@ func (s *Server) activate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, c.IP())
+	u, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, clientIP(c))
 	if err != nil {
 		var rl *auth.RateLimitError
 		if errors.As(err, &rl) {
@@ -227,7 +227,7 @@ func (s *Server) auditAs(ctx context.Context, c *fiber.Ctx, actor, role, action,
 	if s.deps.Store == nil {
 		return
 	}
-	e := &store.AuditEntry{Actor: truncateRunes(actor, 64), Role: role, Action: action, Object: truncateRunes(object, 128), IP: c.IP(), Details: details}
+	e := &store.AuditEntry{Actor: truncateRunes(actor, 64), Role: role, Action: action, Object: truncateRunes(object, 128), IP: clientIP(c), Peer: peerIP(c), Details: details}
 	if err := s.deps.Store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		s.log.Error("audit write failed", "request_id", requestID(c), "action", action, "err", err)
 	}

@@ -96,7 +96,7 @@ func (s *Server) observeAndLog(c *fiber.Ctx) error {
 	s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
 	s.log.Info("request", "request_id", requestID(c), "method", method, "route", route,
-		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", c.IP())
+		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", clientIP(c), "peer", peerIP(c))
 	return nil
 }
 

@@ -60,11 +60,12 @@ type Server struct {
 	deps    Deps
 	metrics *metrics
 	reg     *prometheus.Registry
+	proxies trustedProxies
 }
 
 // New builds the Fiber app with every route registered.
 func New(d Deps) *Server {
-	s := &Server{cfg: d.Config, log: d.Log, deps: d}
+	s := &Server{cfg: d.Config, log: d.Log, deps: d, proxies: parseProxies(d.Config.HTTP.TrustedProxies)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -86,10 +87,11 @@ func New(d Deps) *Server {
 		StreamRequestBody:            true, // uploads stream; fasthttp must not buffer them whole
 		DisablePreParseMultipartForm: true,
 		DisableStartupMessage:        true,
-		EnableTrustedProxyCheck:      true,
-		TrustedProxies:               h.TrustedProxies,
-		ProxyHeader:                  proxyHeader(h.TrustedProxies),
-		ReadBufferSize:               16 << 10,
+		// Fiber's c.IP() stays the peer: the client address behind proxies is
+		// derived by clientAddress (right-most untrusted X-Forwarded-For).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          h.TrustedProxies,
+		ReadBufferSize:          16 << 10,
 		// Every string Fiber hands out (params, queries, headers, body) is a
 		// copy, so none changes under a value kept past the handler (metrics,
 		// logs, goroutines, caches). Cost: docs/benchmarks.md.
@@ -99,19 +101,12 @@ func New(d Deps) *Server {
 	return s
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
-}
-
 // App returns the Fiber app (tests drive it with app.Test).
 func (s *Server) App() *fiber.App { return s.app }
 
 func (s *Server) routes() {
 	app := s.app
-	app.Use(withRequestID, s.observeAndLog, s.recoverPanics, securityHeaders, s.limitBody)
+	app.Use(withRequestID, s.clientAddress, s.observeAndLog, s.recoverPanics, securityHeaders, s.limitBody)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

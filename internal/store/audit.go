@@ -34,7 +34,8 @@ type AuditEntry struct {
 	Role     string    `json:"role"`
 	Action   string    `json:"action"`
 	Object   string    `json:"object"`
-	IP       string    `json:"ip"`
+	IP       string    `json:"ip"`   // the client's address (right-most untrusted X-Forwarded-For entry behind a proxy)
+	Peer     string    `json:"peer"` // the connection's address (the proxy, or the client itself)
 	Details  string    `json:"details"`
 	PrevHash string    `json:"-"`
 	Hash     string    `json:"-"`
@@ -61,7 +62,7 @@ func (e *AuditEntry) mac(key []byte) string {
 	}
 	var n [8]byte
 	for _, f := range []string{"fugong audit v2", strconv.FormatInt(seq, 10), e.PrevHash, e.At.UTC().Format(time.RFC3339Nano),
-		e.Actor, e.Role, e.Action, e.Object, e.IP, e.Details} {
+		e.Actor, e.Role, e.Action, e.Object, e.IP, e.Peer, e.Details} {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		m.Write(n[:])
 		m.Write([]byte(f))

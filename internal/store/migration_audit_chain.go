@@ -11,11 +11,20 @@ import "gorm.io/gorm"
 // itself (row lock, or Galera certification) decides between racing appends
 // rather than a node-local lock. Entries written before this step keep a
 // NULL seq and their plain SHA-256 links; the first keyed entry's MAC covers
-// the last of them. Never edit once landed.
+// the last of them. audit_log also gains peer, the connection's address
+// beside the client address (which may come from X-Forwarded-For). Never
+// edit once landed.
 func migrateAuditChain(tx *gorm.DB) error {
 	m := tx.Migrator()
 	if !m.HasColumn("audit_log", "seq") {
 		if err := tx.Exec("ALTER TABLE audit_log ADD COLUMN seq BIGINT NULL").Error; err != nil {
+			return err
+		}
+	}
+	if !m.HasColumn("audit_log", "peer") {
+		// The address of the connection's peer (a proxy, or the client),
+		// beside the client address taken from X-Forwarded-For.
+		if err := tx.Exec("ALTER TABLE audit_log ADD COLUMN peer VARCHAR(64) NOT NULL DEFAULT ''").Error; err != nil {
 			return err
 		}
 	}
