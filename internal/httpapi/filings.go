@@ -71,7 +71,12 @@ func (s *Server) createFiling(c *fiber.Ctx) error {
 		return err
 	}
 	body, _ := json.Marshal(v)
-	if err := s.deps.Store.CompleteIdempotencyKey(context.WithoutCancel(ctx), p.UserID, key, fiber.StatusCreated, string(body)); err != nil {
+	// The replay copy holds the contact phone: stored encrypted.
+	sealed, err := s.deps.Filings.SealResponse(p.UserID, key, body)
+	if err == nil {
+		err = s.deps.Store.CompleteIdempotencyKey(context.WithoutCancel(ctx), p.UserID, key, fiber.StatusCreated, sealed)
+	}
+	if err != nil {
 		s.log.Error("idempotency record", "request_id", requestID(c), "err", err)
 	}
 	s.audit(c, "filing_created", fmt.Sprintf("filing:%d", v.ID), "")
@@ -100,9 +105,13 @@ func (s *Server) replayIdempotent(c *fiber.Ctx, rec *store.IdempotencyKey, hash 
 	if rec.Status == 0 {
 		return apperror.New(apperror.Conflict, "相同请求仍在处理中 / the same request is still being processed")
 	}
+	body, err := s.deps.Filings.OpenResponse(rec.UserID, rec.Key, rec.Response)
+	if err != nil {
+		return err
+	}
 	c.Set("Idempotent-Replayed", "true")
 	c.Status(rec.Status).Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.SendString(rec.Response)
+	return c.Send(body)
 }
 
 func (s *Server) listFilings(c *fiber.Ctx) error {
