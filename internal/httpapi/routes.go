@@ -18,9 +18,9 @@ var (
 // (access_test.go) must have a row for each one; adding a route without a row
 // fails it.
 func (s *Server) apiRoutes(api fiber.Router) {
-	api.Post("/auth/login", s.login)
+	api.Post("/auth/login", sessionless, s.login)
 	api.Post("/auth/logout", need(anyone...), s.logout)
-	api.Post("/auth/activate", s.activate)
+	api.Post("/auth/activate", sessionless, s.activate)
 	api.Post("/auth/password", need(anyone...), sessionOnly, s.changePassword)
 	api.Post("/auth/tokens", need(anyone...), sessionOnly, s.createToken)
 	api.Get("/auth/tokens", need(anyone...), sessionOnly, s.listTokens)
