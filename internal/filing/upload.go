@@ -250,8 +250,10 @@ func (s *Service) maskedRoster(ctx context.Context, a *store.Attachment) ([]byte
 		if r.Temperature > 0 {
 			temp = strconv.FormatFloat(r.Temperature, 'f', 1, 64)
 		}
-		w.Write([]string{strconv.Itoa(e.RowNumber), pii.MaskName(r.Name), pii.MaskID(r.IDNumber), pii.MaskPhone(r.Phone),
-			csvSafe(r.Department), temp, r.HealthCode, csvSafe(r.Travel), dateOrEmpty(r.ReturnDate), dateOrEmpty(r.QuarantineEnd)})
+		// Neutralised after masking: a mask keeps the first character, so
+		// "=cmd…" would still start a formula ("+86…" phones too).
+		w.Write([]string{strconv.Itoa(e.RowNumber), csvSafe(pii.MaskName(r.Name)), csvSafe(pii.MaskID(r.IDNumber)), csvSafe(pii.MaskPhone(r.Phone)),
+			csvSafe(r.Department), temp, csvSafe(r.HealthCode), csvSafe(r.Travel), dateOrEmpty(r.ReturnDate), dateOrEmpty(r.QuarantineEnd)})
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
