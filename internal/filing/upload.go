@@ -206,14 +206,14 @@ func (s *Service) Open(ctx context.Context, p *auth.Principal, attachmentID int6
 		if err != nil {
 			return nil, nil, err
 		}
-		return &Download{Filename: "脱敏-" + trimExt(a.Filename) + ".csv", ContentType: "text/csv; charset=utf-8", Size: int64(len(body)),
+		return &Download{Filename: DownloadName("脱敏-"+a.Filename, "text/csv"), ContentType: "text/csv; charset=utf-8", Size: int64(len(body)),
 			Body: io.NopCloser(bytes.NewReader(body)), Masked: true}, a, nil
 	}
 	rc, info, err := s.objectStore(a.ObjectKey).Get(ctx, a.ObjectKey)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Download{Filename: a.Filename, ContentType: a.ContentType, Size: info.Size, Body: rc}, a, nil
+	return &Download{Filename: DownloadName(a.Filename, a.ContentType), ContentType: a.ContentType, Size: info.Size, Body: rc}, a, nil
 }
 
 func trimExt(name string) string {
