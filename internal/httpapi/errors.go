@@ -40,6 +40,8 @@ var codeOfStatus = map[int]apperror.Code{
 	http.StatusUnprocessableEntity:   apperror.Invalid,
 	http.StatusTooManyRequests:       apperror.RateLimited,
 	http.StatusServiceUnavailable:    apperror.Unavailable,
+	// fasthttp answers 431 when the request headers overflow its read buffer.
+	http.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
 }
 
 // errorBody is the JSON error shape of api.md.
@@ -55,11 +57,12 @@ type errorPayload struct {
 
 // fiberMessages gives Fiber's own errors a bilingual message.
 var fiberMessages = map[int]string{
-	http.StatusNotFound:              "未找到 / Not found",
-	http.StatusMethodNotAllowed:      "不支持该请求方法 / Method not allowed",
-	http.StatusRequestEntityTooLarge: "请求体过大 / Request body too large",
-	http.StatusRequestTimeout:        "请求超时 / Request timed out",
-	http.StatusBadRequest:            "请求格式错误 / Malformed request",
+	http.StatusNotFound:                    "未找到 / Not found",
+	http.StatusMethodNotAllowed:            "不支持该请求方法 / Method not allowed",
+	http.StatusRequestEntityTooLarge:       "请求体过大 / Request body too large",
+	http.StatusRequestTimeout:              "请求超时 / Request timed out",
+	http.StatusBadRequest:                  "请求格式错误 / Malformed request",
+	http.StatusRequestHeaderFieldsTooLarge: "请求头过大 / Request headers too large",
 }
 
 // errorHandler maps every error a handler or middleware returns to the JSON
@@ -84,7 +87,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	} else if errors.As(err, &fe) {
 		status = fe.Code
 		code, ok := codeOfStatus[fe.Code]
-		if !ok {
+		if !ok && fe.Code >= 400 && fe.Code < 500 {
+			code = apperror.Malformed // a client error is never "internal"
+		} else if !ok {
 			code = apperror.Internal
 		}
 		msg := fiberMessages[fe.Code]

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -113,7 +114,7 @@ func (s *Server) routes() {
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	registerOpenAPI(app) // GET /api/openapi.yaml, public; before the /api/* catch-all
 
-	api := app.Group("/api/v1", s.authenticate)
+	api := app.Group("/api/v1", s.authenticate, checkPage)
 	api.Get("/version", s.version)
 	if s.deps.Store != nil && s.deps.Auth != nil {
 		s.apiRoutes(api)
@@ -150,6 +151,11 @@ func securityHeaders(c *fiber.Ctx) error {
 	// The UI needs nothing beyond its own origin; downloads override this
 	// with "sandbox".
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	if strings.HasPrefix(c.Path(), "/api/v1/") {
+		// API answers are per caller (and may hold personal data): no cache,
+		// shared or private, keeps them. A handler may say otherwise.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	return c.Next()
 }
 
