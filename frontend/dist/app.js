@@ -761,7 +761,7 @@ async function viewFilingOfficial(view, id) {
     const items = await api('GET', `/filings/${f.id}/similar`);
     if (!Array.isArray(items) || items.length === 0) return h('p', { class: 'muted' }, bi('未发现与其他企业雷同的方案。', 'No near-duplicate plans found.'));
     return h('ul', { class: 'flags' }, items.map((it) => h('li', { class: `flag ${it.similarity >= 0.8 ? 'sev-block' : 'sev-warn'}` },
-      h('strong', null, `${Math.round((it.similarity || 0) * 100)}%`), ' ', it.enterprise_name || '', ' · ', h('a', { href: `#/filing/${it.filing_id}` }, `#${it.filing_id}`),
+      h('strong', null, `${Math.round((it.similarity || 0) * 100)}%`), ' ', it.outside_scope ? bi('其他街道的备案', 'a filing elsewhere') : [it.enterprise_name || '', ' · ', h('a', { href: `#/filing/${it.filing_id}` }, `#${it.filing_id}`)],
       (it.shared_passages || []).slice(0, 3).map((p) => h('blockquote', { class: 'hint' }, h('mark', null, p.text))))));
   });
 

@@ -45,8 +45,9 @@ func (s *Server) similarRoutes(api fiber.Router) {
 
 // similarItem is one entry of GET /filings/{id}/similar.
 type similarItem struct {
-	FilingID       int64           `json:"filing_id"`
-	EnterpriseName string          `json:"enterprise_name"`
+	FilingID       int64           `json:"filing_id,omitempty"`       // omitted outside the caller's scope
+	EnterpriseName string          `json:"enterprise_name,omitempty"` // omitted outside the caller's scope
+	OutsideScope   bool            `json:"outside_scope,omitempty"`   // a filing the caller may not open (another street's)
 	Similarity     float64         `json:"similarity"`
 	SharedPassages []sharedPassage `json:"shared_passages"`
 }
@@ -132,12 +133,26 @@ func (s *Server) similarTo(ctx context.Context, p *auth.Principal, id int64) ([]
 	if err != nil {
 		return nil, err
 	}
+	filingIDs := make([]int64, len(kept))
+	for i, m := range kept {
+		filingIDs[i] = m.FilingID
+	}
+	// A street official learns that a plan elsewhere shares these passages,
+	// not whose it is (issue 18 #12).
+	visible, err := s.deps.Store.VisibleFilings(ctx, p.Scope(), filingIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range kept {
 		ps := make([]sharedPassage, len(m.Passages))
 		for i, q := range m.Passages {
 			ps[i] = sharedPassage{Text: q.Text, ThisStart: q.QueryStart, ThisEnd: q.QueryEnd, OtherStart: q.MatchStart, OtherEnd: q.MatchEnd}
 		}
-		items = append(items, similarItem{FilingID: m.FilingID, EnterpriseName: names[m.EnterpriseID], Similarity: m.Similarity, SharedPassages: ps})
+		item := similarItem{Similarity: m.Similarity, SharedPassages: ps, OutsideScope: true}
+		if visible[m.FilingID] {
+			item.FilingID, item.EnterpriseName, item.OutsideScope = m.FilingID, names[m.EnterpriseID], false
+		}
+		items = append(items, item)
 	}
 	return items, nil
 }
