@@ -12,7 +12,7 @@ GO ?= go
 BIN := bin/fugong
 PKGS := ./...
 
-.PHONY: run build test test-short test-ui vet vulncheck bench services-start services-stop clean
+.PHONY: run build test test-short test-ui vet vulncheck bench fuzz services-start services-stop clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/fugong
@@ -62,6 +62,11 @@ bench:
 
 # govulncheck offline, as security.md describes: 0 reachable findings is the goal.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+# Every fuzz target in the repository, one after another, ~10 minutes in all
+# (FUZZTIME=30s for a set time per target; FUZZTOTAL=seconds to share).
+fuzz:
+	scripts/fuzz.sh
+
 vulncheck:
 	@dir=$$(GOFLAGS=-mod=mod $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
 	db=$${TMPDIR:-/tmp}/fugong-vulndb; \
