@@ -14,7 +14,7 @@ BIN := bin/fugong
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 PKGS := ./...
 
-.PHONY: run build test test-short test-ui vet vulncheck bench bench-check services-start services-stop clean
+.PHONY: run build test test-short test-ui vet vulncheck bench bench-check fuzz services-start services-stop clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X fugong/internal/buildinfo.version=$(VERSION)" -o $(BIN) ./cmd/fugong
@@ -75,6 +75,11 @@ bench-check:
 
 # govulncheck offline, as docs/security.md §10 describes: 0 reachable findings is the goal.
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+# Every fuzz target in the repository, one after another, ~10 minutes in all
+# (FUZZTIME=30s for a set time per target; FUZZTOTAL=seconds to share).
+fuzz:
+	scripts/fuzz.sh
+
 vulncheck:
 	@dir=$$(GOFLAGS=-mod=mod $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
 	db=$${TMPDIR:-/tmp}/fugong-vulndb; \

@@ -24,6 +24,7 @@ import (
 	"fugong/internal/blob"
 	"fugong/internal/config"
 	"fugong/internal/filing"
+	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/store"
 	"fugong/internal/testenv"
@@ -94,8 +95,13 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	dbcfg.DSN = filepath.Join(dir, "fugong.db")
 	token := seedTokens(t, dbcfg, 1)[0]
 	mcfg := config.MinIO{Endpoint: endpoint, AccessKey: "fugongtest", SecretKey: "fugongtest-secret-key", Bucket: "faults"}
+	dataKey := pii.GenerateKey()
+	keys, err := pii.ParseKeyring(dataKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	base, _, _ := serveInProcess(t, map[string]string{
-		"FUGONG_DATABASE_DSN": dbcfg.DSN, "FUGONG_BLOB_BACKEND": "minio", "FUGONG_MINIO_ENDPOINT": endpoint,
+		"FUGONG_DATA_KEY": dataKey, "FUGONG_DATABASE_DSN": dbcfg.DSN, "FUGONG_BLOB_BACKEND": "minio", "FUGONG_MINIO_ENDPOINT": endpoint,
 		"FUGONG_MINIO_ACCESS_KEY": mcfg.AccessKey, "FUGONG_MINIO_SECRET_KEY": mcfg.SecretKey, "FUGONG_MINIO_BUCKET": mcfg.Bucket,
 		"FUGONG_BLOB_TIMEOUT": "3s", "FUGONG_DATA_DIR": filepath.Join(dir, "data"), "FUGONG_RULES_DIR": "../../rules",
 	})
@@ -168,7 +174,9 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	created, unavailable := 0, 0
 	for i, r := range results {
 		var n int64
+		var row store.Attachment
 		db.Gorm().Model(&store.Attachment{}).Where("sha256 = ?", r.sha).Count(&n)
+		db.Gorm().Where("sha256 = ?", r.sha).Limit(1).Find(&row)
 		switch r.status {
 		case 201:
 			created++
@@ -176,7 +184,7 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 				t.Errorf("upload %d: 201 but %d rows", i, n)
 				continue
 			}
-			rc, _, err := objects.Get(ctx, filing.ObjectKey(r.sha))
+			rc, _, err := blob.NewSealed(objects, keys).Get(ctx, row.ObjectKey)
 			if err != nil {
 				t.Errorf("upload %d: 201 but object missing: %v", i, err)
 				continue
@@ -199,12 +207,12 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	if unavailable == 0 || created < 100 {
 		t.Fatalf("the fault did not bite as planned: %d created, %d unavailable", created, unavailable)
 	}
-	sweeper := filing.NewService(filing.Deps{DB: db, Blobs: objects, Config: config.Default()})
+	sweeper := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Config: config.Default()})
 	swept, err := sweeper.Sweep(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	left, _ := objects.List(ctx, "sha256/")
+	left, _ := objects.List(ctx, "")
 	for _, o := range left {
 		if ok, _ := db.ObjectKeyReferenced(ctx, o.Key); !ok {
 			t.Errorf("orphan left after sweep: %s", o.Key)

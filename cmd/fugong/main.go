@@ -7,6 +7,8 @@
 //	fugong report rebuild
 //	fugong rules check|test, fugong plans template add|refresh
 //	fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
+//	fugong audit verify
+//	fugong objects reencrypt
 //	fugong version
 package main
 
@@ -48,9 +50,13 @@ usage:
   fugong registry import FILE [--dry-run]                   import the enterprise registry (CSV or XLSX)
   fugong report rebuild [--config FILE]                     recompute the dashboards' status timeline from the filings
   fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]
-  fugong user disable|enable --username U                   revoke (every session ends) or restore an account
+  fugong user disable|enable --username U                   revoke (every session ends, every API token is revoked) or restore an account
+  fugong user tokens --username U                           list an account's API tokens
+  fugong user revoke-token --username U (--id N | --all)    revoke API tokens
   fugong rules check|test [--dir DIR] [--testdata DIR]      compile the rule files, or run their test cases
   fugong plans template add --name NAME FILE | refresh     register a plan template / relearn boilerplate, then reindex
+  fugong audit verify                                       check the audit chain and its signed checkpoints (exit 1 if broken)
+  fugong objects reencrypt                                  seal every stored object under the current data key (after a rotation)
   fugong version
 `
 
@@ -83,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		err = cmdRules(ctx, rest, stdout, stderr, getenv)
 	case "plans":
 		err = cmdPlans(ctx, rest, stdout, stderr, getenv)
+	case "audit":
+		err = cmdAudit(ctx, rest, stdout, stderr, getenv)
+	case "objects":
+		err = cmdObjects(ctx, rest, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "fugong", buildinfo.Version())
 	default:

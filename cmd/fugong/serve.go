@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fugong/frontend"
+	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/buildinfo"
 	"fugong/internal/dedup"
@@ -82,9 +83,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Every replica runs the reminder job: each reminder is claimed by a
 	// unique row, so it is sent once however many run.
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
+	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
+	go auditSvc.Run(ctx, auditCheckInterval)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
-		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now)})
+		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now),
+		Audit: auditSvc})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())

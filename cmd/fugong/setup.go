@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -71,6 +72,14 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 	if len(applied) > 0 {
 		log.Info("database migrated", "driver", cfg.Database.Driver, "applied", applied)
 	}
+	// The audit chain's MAC key comes from the data keyring, never from
+	// the database it protects.
+	keys, err := loadKeyring(cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetAuditKey(keys.AuditKey())
 	return db, nil
 }
 
@@ -91,18 +100,29 @@ func openBlob(cfg config.Config) (blob.Store, error) {
 }
 
 // loadKeyring returns the personal-data keyring: FUGONG_DATA_KEY when set,
-// else a key generated once into the data directory (mode 0600), with a
-// warning, since losing that file loses every encrypted ID number.
+// else the key in the key file (generated once, mode 0600, with a warning,
+// since losing it loses every encrypted ID number). The key file defaults to
+// the user's configuration directory, outside the data directory: a backup
+// of data/ that also held the key would hold the ciphertext's key. A key
+// file earlier versions left in data/ is still used, with a warning to move
+// it.
 func loadKeyring(cfg config.Config, log *slog.Logger) (*pii.Keyring, error) {
 	key := cfg.Data.Key
 	if key == "" {
-		path := filepath.Join(cfg.Data.Dir, "data.key")
+		path, err := keyFilePath(cfg, log)
+		if err != nil {
+			return nil, err
+		}
 		k, created, err := pii.LoadOrCreateKeyFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("data key: %w", err)
 		}
 		if created {
-			log.Warn("generated a new personal-data key; back it up or set FUGONG_DATA_KEY", "path", path)
+			log.Warn("generated a new personal-data key; back it up separately from the data, or set FUGONG_DATA_KEY", "path", path)
+		}
+		if inside(path, cfg.Data.Dir) || (cfg.Database.Driver == "sqlite" && inside(path, filepath.Dir(cfg.Database.DSN))) {
+			log.Warn("the personal-data key file is in the data directory, next to the data it protects: a backup of one is a backup of both; move it (FUGONG_DATA_KEY_FILE) or set FUGONG_DATA_KEY",
+				"path", path, "data_dir", cfg.Data.Dir)
 		}
 		key = k
 	}
@@ -140,4 +160,32 @@ func start(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(str
 		return nil, err
 	}
 	return rt, nil
+}
+
+// keyFilePath is the configured key file, else the legacy data/data.key if
+// it exists, else <user config dir>/fugong/data.key.
+func keyFilePath(cfg config.Config, log *slog.Logger) (string, error) {
+	if cfg.Data.KeyFile != "" {
+		return cfg.Data.KeyFile, nil
+	}
+	legacy := filepath.Join(cfg.Data.Dir, "data.key")
+	if _, err := os.Stat(legacy); err == nil {
+		return legacy, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("data key: no FUGONG_DATA_KEY, no FUGONG_DATA_KEY_FILE and no user configuration directory: %w", err)
+	}
+	return filepath.Join(dir, "fugong", "data.key"), nil
+}
+
+// inside reports whether path lies in dir.
+func inside(path, dir string) bool {
+	ap, err1 := filepath.Abs(path)
+	ad, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(ad, ap)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -15,8 +15,11 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
 		return cmdUserDisable(ctx, args, stdout, stderr, getenv)
 	}
+	if len(args) > 0 && (args[0] == "tokens" || args[0] == "revoke-token") {
+		return cmdUserTokens(ctx, args, stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U"}
+		return usageError{"usage: fugong user create --role ROLE --username U --password P [--street S] [--enterprise CODE]\n       fugong user disable|enable --username U\n       fugong user tokens --username U\n       fugong user revoke-token --username U (--id N | --all)"}
 	}
 	var g globalFlags
 	var roleName, username, password, street, enterprise, department string
@@ -98,7 +101,11 @@ func cmdUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := auth.NewService(rt.db, rt.cfg.Auth, nil).SetDisabled(ctx, auth.CLI(), username, disable); err != nil {
 		return fmt.Errorf("--username %s: %w", username, err)
 	}
-	fmt.Fprintf(stdout, "user %s %sd; its sessions are ended\n", username, args[0])
+	if disable {
+		fmt.Fprintf(stdout, "user %s disabled; its sessions are ended and its API tokens revoked\n", username)
+	} else {
+		fmt.Fprintf(stdout, "user %s enabled\n", username)
+	}
 	return nil
 }
 

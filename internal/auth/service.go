@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
+	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -222,6 +224,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*Princip
 	if err != nil || u.Disabled {
 		return nil, errNoSession
 	}
+	if !s.TokenActive(t) {
+		return nil, errNoSession
+	}
 	s.db.TouchAPIToken(ctx, t.ID, s.now().UTC())
 	p := principalOf(u)
 	p.ViaToken = true
@@ -246,7 +251,8 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 }
 
 // ChangePassword checks the old password, stores the new one and ends every
-// session of the user (the caller signs in again).
+// session and revokes every API token of the user (the caller signs in
+// again; integrations get new tokens): credentials die together.
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword, newPassword string) error {
 	u, err := s.db.UserByID(ctx, p.UserID)
 	if err != nil {
@@ -267,12 +273,16 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 		if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
+		if _, err := tx.RevokeUserAPITokens(ctx, u.ID, s.now().UTC()); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, p.Entry("password_changed", "user:"+p.Username, ""))
 	})
 }
 
 // SetDisabled enables or disables the account username on behalf of by;
-// disabling ends its sessions. The change is audited in its transaction.
+// disabling ends its sessions and revokes its API tokens for good (enabling
+// again does not revive them). The change is audited in its transaction.
 // An unknown username is apperror.NotFound.
 func (s *Service) SetDisabled(ctx context.Context, by *Principal, username string, disabled bool) error {
 	u, err := s.db.UserByUsername(ctx, username)
@@ -289,6 +299,9 @@ func (s *Service) SetDisabled(ctx context.Context, by *Principal, username strin
 		}
 		if disabled {
 			if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
+			if _, err := tx.RevokeUserAPITokens(ctx, u.ID, s.now().UTC()); err != nil {
 				return err
 			}
 		}
@@ -308,22 +321,84 @@ func (s *Service) CreateUser(ctx context.Context, by *Principal, u *store.User) 
 	})
 }
 
-// CreateAPIToken issues a bearer token named name for p; the plain token is
-// returned once and only its hash is kept. An empty or over-long name is
-// apperror.Invalid.
+// CreateAPIToken issues a bearer token named name for p, valid for the
+// configured auth.api_token_ttl; the plain token is returned once and only
+// its hash is kept. An empty or over-long name is apperror.Invalid.
 func (s *Service) CreateAPIToken(ctx context.Context, p *Principal, name string) (string, error) {
+	tok, _, err := s.IssueAPIToken(ctx, p, name, 0)
+	return tok, err
+}
+
+// IssueAPIToken is CreateAPIToken valid for ttl, capped at the configured
+// auth.api_token_ttl (ttl <= 0 means the cap), also returning the row. The
+// token and its audit entry commit together.
+func (s *Service) IssueAPIToken(ctx context.Context, p *Principal, name string, ttl time.Duration) (string, *store.APIToken, error) {
 	if strings.TrimSpace(name) == "" || len(name) > 128 {
-		return "", &apperror.Error{Code: apperror.Invalid, Text: msgTokenNameRequired.With(),
+		return "", nil, &apperror.Error{Code: apperror.Invalid, Text: msgTokenNameRequired.With(),
 			Details: []apperror.Detail{{Field: "name", Message: "required"}}}
 	}
+	if ttl <= 0 || ttl > s.cfg.APITokenTTL {
+		ttl = s.cfg.APITokenTTL
+	}
 	token := "fgt_" + randomToken(24)
+	now := s.now().UTC()
+	exp := now.Add(ttl)
+	t := &store.APIToken{UserID: p.UserID, Name: name, TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: &exp}
 	err := s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateAPIToken(ctx, &store.APIToken{UserID: p.UserID, Name: name, TokenHash: hashToken(token), CreatedAt: s.now().UTC()}); err != nil {
+		if err := tx.CreateAPIToken(ctx, t); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("api_token_created", "user:"+p.Username, name))
 	})
-	return token, err
+	if err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// APITokens lists the user's tokens, newest first.
+func (s *Service) APITokens(ctx context.Context, userID int64) ([]store.APIToken, error) {
+	return s.db.APITokensOf(ctx, userID)
+}
+
+// TokenActive reports whether t is neither revoked nor expired now.
+func (s *Service) TokenActive(t *store.APIToken) bool {
+	return t.RevokedAt == nil && t.ExpiresAt != nil && s.now().Before(*t.ExpiresAt)
+}
+
+// RevokeUserTokens revokes, on behalf of by (an operator at the command
+// line), token id of the account userID (named username), or every token
+// of it when id is 0, with its audit entry; it returns how many it
+// revoked. A token of another account is apperror.NotFound.
+func (s *Service) RevokeUserTokens(ctx context.Context, by *Principal, userID int64, username string, id int64) (int64, error) {
+	var n int64
+	err := s.db.Tx(ctx, func(tx *store.DB) error {
+		now := s.now().UTC()
+		if id == 0 {
+			var err error
+			if n, err = tx.RevokeUserAPITokens(ctx, userID, now); err != nil {
+				return err
+			}
+		} else {
+			if err := tx.RevokeUserAPIToken(ctx, userID, id, now); err != nil {
+				return err
+			}
+			n = 1
+		}
+		return tx.AppendAudit(ctx, by.Entry("api_token_revoked", "user:"+username, fmt.Sprintf("id=%d revoked=%d", id, n)))
+	})
+	return n, err
+}
+
+// RevokeAPIToken revokes p's token id, with its audit entry; another
+// user's token is apperror.NotFound.
+func (s *Service) RevokeAPIToken(ctx context.Context, p *Principal, id int64) error {
+	return s.db.Tx(ctx, func(tx *store.DB) error {
+		if err := tx.RevokeUserAPIToken(ctx, p.UserID, id, s.now().UTC()); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, p.Entry("api_token_revoked", "user:"+p.Username, strconv.FormatInt(id, 10)))
+	})
 }
 
 // AuditFilter selects audit entries (store.AuditFilter).

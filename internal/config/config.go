@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -114,6 +115,10 @@ type Rules struct {
 type Data struct {
 	Dir string `yaml:"dir"`
 	Key string `yaml:"key"`
+	// KeyFile is where a generated key is kept when Key is empty; empty
+	// means fugong/data.key in the user's configuration directory, outside
+	// the data directory, so a backup of the data is not also its key.
+	KeyFile string `yaml:"key_file"`
 }
 
 // Auth configures sessions and login throttling.
@@ -123,6 +128,9 @@ type Auth struct {
 	LoginMaxFailures   int           `yaml:"login_max_failures"`
 	LoginWindow        time.Duration `yaml:"login_window"`
 	ActivationCodeTTL  time.Duration `yaml:"activation_code_ttl"`
+	// APITokenTTL is the lifetime of a new API token (a request may ask
+	// for less, never more).
+	APITokenTTL time.Duration `yaml:"api_token_ttl"`
 }
 
 // Default returns the embedded defaults of configs/fugong.yaml. It panics
@@ -252,11 +260,13 @@ var envVars = []envVar{
 	{"FUGONG_RULES_WATCH", boolean(func(c *Config) *bool { return &c.Rules.Watch })},
 	{"FUGONG_DATA_DIR", str(func(c *Config) *string { return &c.Data.Dir })},
 	{"FUGONG_DATA_KEY", str(func(c *Config) *string { return &c.Data.Key })},
+	{"FUGONG_DATA_KEY_FILE", str(func(c *Config) *string { return &c.Data.KeyFile })},
 	{"FUGONG_AREAS_FILE", str(func(c *Config) *string { return &c.Areas.File })},
 	{"FUGONG_REPORTS_FILE", str(func(c *Config) *string { return &c.Reports.File })},
 	{"FUGONG_AUTH_SESSION_IDLE_TIMEOUT", duration(func(c *Config) *time.Duration { return &c.Auth.SessionIdleTimeout })},
 	{"FUGONG_AUTH_SESSION_MAX_AGE", duration(func(c *Config) *time.Duration { return &c.Auth.SessionMaxAge })},
 	{"FUGONG_AUTH_ACTIVATION_CODE_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.ActivationCodeTTL })},
+	{"FUGONG_AUTH_API_TOKEN_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.APITokenTTL })},
 }
 
 // EnvNames lists every FUGONG_* variable Load reads, for documentation tests.
@@ -376,6 +386,16 @@ func (c Config) Validate() error {
 		if len(w.Secret) < 16 {
 			return bad(fmt.Sprintf("webhooks[%d].secret", i), "must be at least 16 characters")
 		}
+	}
+	for i, p := range c.HTTP.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return bad(fmt.Sprintf("http.trusted_proxies[%d]", i), "must be an IP address or CIDR prefix, got %q", p)
+			}
+		}
+	}
+	if c.Auth.APITokenTTL <= 0 {
+		return bad("auth.api_token_ttl", "must be positive")
 	}
 	if c.Auth.ActivationCodeTTL <= 0 {
 		return bad("auth.activation_code_ttl", "must be positive")

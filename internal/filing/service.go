@@ -52,7 +52,8 @@ type PlanDoc struct {
 // Service runs the filing lifecycle.
 type Service struct {
 	db       *store.DB
-	blobs    blob.Store
+	blobs    blob.Store // sealed: what filing writes is encrypted (see objects.go)
+	raw      blob.Store // the store under blobs, for legacy plaintext objects
 	keys     *pii.Keyring
 	rules    RuleEvaluator
 	plans    PlanIndex
@@ -93,7 +94,11 @@ func NewService(d Deps) *Service {
 	if d.Plans == nil && d.Dedup != nil {
 		d.Plans = DedupIndex(d.Dedup)
 	}
-	return &Service{db: d.DB, blobs: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
+	blobs := d.Blobs
+	if d.Keys != nil && d.Blobs != nil {
+		blobs = blob.NewSealed(d.Blobs, d.Keys)
+	}
+	return &Service{db: d.DB, blobs: blobs, raw: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
 		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
 		areas: d.Areas, dedup: d.Dedup}
 }

@@ -3,17 +3,23 @@ package filing
 import (
 	"context"
 	"time"
+
+	"fugong/internal/blob"
 )
 
-// Sweep removes objects under sha256/ that no attachment row references and
+// Sweep removes objects (under ObjectKeyPrefixes) that no attachment row references and
 // that are older than grace: the leftovers of uploads whose row was never
 // written (a crash, a database outage between the object put and the row).
 // The grace period protects uploads in flight. It returns how many objects it
 // removed. Safe to run on every replica at once.
 func (s *Service) Sweep(ctx context.Context, grace time.Duration) (int, error) {
-	objs, err := s.blobs.List(ctx, "sha256/")
-	if err != nil {
-		return 0, err
+	var objs []blob.Info
+	for _, prefix := range ObjectKeyPrefixes() {
+		some, err := s.raw.List(ctx, prefix)
+		if err != nil {
+			return 0, err
+		}
+		objs = append(objs, some...)
 	}
 	cutoff := s.now().Add(-grace)
 	removed := 0
@@ -28,7 +34,7 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (int, error) {
 		if used {
 			continue
 		}
-		if err := s.blobs.Delete(ctx, o.Key); err != nil {
+		if err := s.raw.Delete(ctx, o.Key); err != nil {
 			return removed, err
 		}
 		removed++

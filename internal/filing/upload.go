@@ -3,9 +3,8 @@ package filing
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -55,9 +54,9 @@ type UploadResult struct {
 // rosterAAD binds encrypted roster rows to the object they came from.
 func rosterAAD(sha string) []byte { return []byte("roster:" + sha) }
 
-// ObjectKey is where bytes with sha256 hex digest sha live: content
-// addressed, so the same file uploaded twice is stored once, and never
-// derived from a user's filename.
+// ObjectKey is where earlier versions stored bytes with sha256 hex digest
+// sha, in clear (legacy objects, read until `fugong objects reencrypt` moves
+// them; new uploads go to SealedObjectKey).
 func ObjectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
 
 // Receive spools the caller's upload to a local file, refusing past max
@@ -116,13 +115,12 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		return nil, err
 	}
 
-	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(file, 0, size)); err != nil {
+	sha, objectKey, err := s.contentAddress(io.NewSectionReader(file, 0, size))
+	if err != nil {
 		return nil, err
 	}
-	sha := hex.EncodeToString(h.Sum(nil))
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: kind, Filename: filename, Size: size,
-		SHA256: sha, ContentType: filetype.ContentType(ft), ObjectKey: ObjectKey(sha), CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
+		SHA256: sha, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
 	res := &UploadResult{}
 	var entries []store.RosterEntry
 
@@ -188,7 +186,7 @@ func (s *Service) putObject(ctx context.Context, key string, file *os.File, size
 	defer cancel()
 	if info, err := s.blobs.Stat(ctx, key); err == nil && info.Size == size {
 		return nil
-	} else if err != nil && !blob.IsNotFound(err) {
+	} else if err != nil && !blob.IsNotFound(err) && !errors.Is(err, blob.ErrNotSealed) {
 		return err
 	}
 	if _, err := s.blobs.Put(ctx, key, io.NewSectionReader(file, 0, size), size, contentType); err != nil {
@@ -242,14 +240,14 @@ func (s *Service) open(ctx context.Context, p *auth.Principal, attachmentID int6
 		if err != nil {
 			return nil, nil, err
 		}
-		return &Download{Filename: "脱敏-" + trimExt(a.Filename) + ".csv", ContentType: "text/csv; charset=utf-8", Size: int64(len(body)),
+		return &Download{Filename: DownloadName("脱敏-"+a.Filename, "text/csv"), ContentType: "text/csv; charset=utf-8", Size: int64(len(body)),
 			Body: io.NopCloser(bytes.NewReader(body)), Masked: true}, a, nil
 	}
-	rc, info, err := s.blobs.Get(ctx, a.ObjectKey)
+	rc, info, err := s.objectStore(a.ObjectKey).Get(ctx, a.ObjectKey)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Download{Filename: a.Filename, ContentType: a.ContentType, Size: info.Size, Body: rc}, a, nil
+	return &Download{Filename: DownloadName(a.Filename, a.ContentType), ContentType: a.ContentType, Size: info.Size, Body: rc}, a, nil
 }
 
 func trimExt(name string) string {

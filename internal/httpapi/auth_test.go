@@ -169,8 +169,10 @@ func TestAPITokenNeedsNoCSRF(t *testing.T) {
 	if r.status != 200 || !strings.Contains(string(r.body), `"role":"department"`) {
 		t.Fatalf("bearer: %d %s", r.status, r.body)
 	}
-	r = a.do(nil, "POST", "/api/v1/auth/tokens", `{"name":"second"}`, "Authorization", "Bearer "+tok.Token)
-	if r.status != 201 {
+	// A mutating call with the token needs no CSRF token (a token may not
+	// mint tokens any more: TestAPITokenLifecycle; logout is one it may make).
+	r = a.do(nil, "POST", "/api/v1/auth/logout", nil, "Authorization", "Bearer "+tok.Token)
+	if r.status != 204 {
 		t.Fatalf("bearer POST without CSRF: %d %s", r.status, r.body)
 	}
 	if r := a.do(nil, "GET", "/api/v1/me", nil, "Authorization", "Bearer fgt_forged"); r.status != 401 {

@@ -100,7 +100,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	sess, p, err := s.deps.Auth.Login(c.UserContext(), req.Username, req.Password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	sess, p, err := s.deps.Auth.Login(c.UserContext(), req.Username, req.Password, clientIP(c), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		setRetryAfter(c, err)
 		return err
@@ -146,7 +146,7 @@ func (s *Server) activate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, c.IP())
+	p, err := s.deps.Auth.Activate(c.UserContext(), req.CreditCode, req.ActivationCode, req.Username, req.Password, clientIP(c))
 	if err != nil {
 		setRetryAfter(c, err)
 		return err
@@ -172,7 +172,8 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 }
 
 type tokenRequest struct {
-	Name string `json:"name"`
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days"` // optional; capped at auth.api_token_ttl
 }
 
 // createToken issues an API token for the caller (department integrations).
@@ -181,9 +182,13 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	tok, err := s.deps.Auth.CreateAPIToken(c.UserContext(), principal(c), req.Name)
+	if req.ExpiresInDays < 0 {
+		return &apperror.Error{Code: apperror.Invalid, Text: msgTokenDaysNegative.With(),
+			Details: []apperror.Detail{{Field: "expires_in_days", Text: msgTokenDaysNegative.With()}}}
+	}
+	tok, row, err := s.deps.Auth.IssueAPIToken(c.UserContext(), principal(c), req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": tok, "name": req.Name})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": tok, "name": req.Name, "id": row.ID, "expires_at": row.ExpiresAt})
 }

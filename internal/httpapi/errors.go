@@ -41,6 +41,8 @@ var codeOfStatus = map[int]apperror.Code{
 	http.StatusUnprocessableEntity:   apperror.Invalid,
 	http.StatusTooManyRequests:       apperror.RateLimited,
 	http.StatusServiceUnavailable:    apperror.Unavailable,
+	// fasthttp answers 431 when the request headers overflow its read buffer.
+	http.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
 }
 
 // errorBody is the JSON error shape of docs/api.md §1.
@@ -56,11 +58,12 @@ type errorPayload struct {
 
 // fiberMessages gives Fiber's own errors a catalog message.
 var fiberMessages = map[int]msg.Message{
-	http.StatusNotFound:              msgNotFound,
-	http.StatusMethodNotAllowed:      msgMethodNotAllowed,
-	http.StatusRequestEntityTooLarge: msgBodyTooLarge,
-	http.StatusRequestTimeout:        msgTimedOut,
-	http.StatusBadRequest:            msgMalformedRequest,
+	http.StatusNotFound:                    msgNotFound,
+	http.StatusMethodNotAllowed:            msgMethodNotAllowed,
+	http.StatusRequestEntityTooLarge:       msgBodyTooLarge,
+	http.StatusRequestTimeout:              msgTimedOut,
+	http.StatusBadRequest:                  msgMalformedRequest,
+	http.StatusRequestHeaderFieldsTooLarge: msgHeadersTooLarge,
 }
 
 // errorHandler maps every error a handler or middleware returns to the JSON
@@ -90,7 +93,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	} else if errors.As(err, &fe) {
 		status = fe.Code
 		code, ok := codeOfStatus[fe.Code]
-		if !ok {
+		if !ok && fe.Code >= 400 && fe.Code < 500 {
+			code = apperror.Malformed // a client error is never "internal"
+		} else if !ok {
 			code = apperror.Internal
 		}
 		text := fe.Message

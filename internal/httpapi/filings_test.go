@@ -67,7 +67,7 @@ type filingResp struct {
 
 func objectCount(t *testing.T, bs blob.Store) int {
 	t.Helper()
-	objs, err := bs.List(context.Background(), "sha256/")
+	objs, err := bs.List(context.Background(), "") // sealed (obj/) and legacy (sha256/) objects
 	if err != nil {
 		t.Fatal(err)
 	}

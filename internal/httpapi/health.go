@@ -58,7 +58,10 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 			"error": fiber.Map{"code": "unavailable", "message": msgNotReady.In(l, strings.Join(failing, ", ")), "details": failingDetails(failing, l)},
 		})
 	}
-	return c.JSON(fiber.Map{"status": "ok", "checks": parts})
+	// The audit chain does not make a replica unready (every replica would
+	// agree, and the service would stop), but readiness shows it, as does
+	// the metric fugong_audit_chain_intact.
+	return c.JSON(fiber.Map{"status": "ok", "checks": parts, "audit_chain": s.auditChainState()})
 }
 
 func failingDetails(parts []string, l msg.Lang) []fiber.Map {
@@ -73,4 +76,19 @@ func failingDetails(parts []string, l msg.Lang) []fiber.Map {
 // internal/buildinfo).
 func (s *Server) version(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"name": "fugong", "version": buildinfo.Version()})
+}
+
+// auditChainState is "intact", "broken" or "unchecked" (by this process).
+func (s *Server) auditChainState() string {
+	if s.deps.Audit == nil {
+		return "unchecked"
+	}
+	st := s.deps.Audit.Status()
+	switch {
+	case !st.Checked:
+		return "unchecked"
+	case st.Intact:
+		return "intact"
+	}
+	return "broken"
 }

@@ -90,10 +90,14 @@ func (s *Server) observeAndLog(c *fiber.Ctx) error {
 		route = r.Path
 	}
 	elapsed := time.Since(start)
-	s.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
-	s.metrics.latency.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
-	s.log.Log(c.UserContext(), requestLogLevel(route, status), "request", "request_id", requestID(c), "method", c.Method(), "route", route,
-		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", c.IP())
+	// Label values outlive the request: a Prometheus series keeps them. The
+	// method is one of our constants, never fasthttp's reused buffer, and
+	// the route is the app's own pattern string.
+	method := methodLabel(c.Method())
+	s.metrics.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(route, method).Observe(elapsed.Seconds())
+	s.log.Log(c.UserContext(), requestLogLevel(route, status), "request", "request_id", requestID(c), "method", method, "route", route,
+		"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "ip", clientIP(c), "peer", peerIP(c))
 	return nil
 }
 
@@ -106,4 +110,16 @@ func requestLogLevel(route string, status int) slog.Level {
 		return slog.LevelDebug
 	}
 	return slog.LevelInfo
+}
+
+// methodLabel maps a request method to a constant string (OTHER for
+// anything unusual, which also bounds the label's cardinality).
+func methodLabel(m string) string {
+	for _, k := range []string{fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete,
+		fiber.MethodHead, fiber.MethodOptions} {
+		if m == k {
+			return k
+		}
+	}
+	return "OTHER"
 }

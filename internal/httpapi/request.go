@@ -70,9 +70,33 @@ func decodeJSONBytes(data []byte, v any) error {
 	return nil
 }
 
-// pageOf reads ?page= and ?page_size=.
+// maxPage bounds ?page= so an offset never overflows.
+const maxPage = 1_000_000
+
+// pageOf reads ?page= and ?page_size=; a value that is not a whole number
+// (or a page past maxPage) is recorded for pageError, not read as page 1.
 func pageOf(c *fiber.Ctx) page.Page {
 	return page.Normal(c.QueryInt("page", 1), c.QueryInt("page_size", 50))
+}
+
+// checkPage answers 422 for a ?page= or ?page_size= that is not a whole
+// number in range: before, "page=99999999999999999999" silently gave page 1.
+func checkPage(c *fiber.Ctx) error {
+	for _, q := range []struct {
+		name string
+		max  int64
+	}{{"page", maxPage}, {"page_size", 500}} {
+		v := c.Query(q.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > q.max {
+			return apperror.WithText(apperror.Invalid, msgBadPage.With(q.name, q.max),
+				[]apperror.Detail{{Field: q.name, Message: "must be a whole number from 1 to " + strconv.FormatInt(q.max, 10)}})
+		}
+	}
+	return c.Next()
 }
 
 // listBody is the list shape of docs/openapi.yaml.

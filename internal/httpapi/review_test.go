@@ -267,6 +267,13 @@ func TestIdempotentCreate(t *testing.T) {
 			if r.status != 422 {
 				t.Fatalf("same key, different body: %d %s", r.status, r.body)
 			}
+			// The replay copy is stored encrypted: no phone in clear
+			// (issue 18 #10; before, the response was stored as sent).
+			var stored []string
+			a.db.Gorm().Table("idempotency_keys").Pluck("response", &stored)
+			if len(stored) != 1 || strings.Contains(stored[0], "13812345678") || !strings.Contains(bodies[0], "13812345678") {
+				t.Fatalf("idempotency record: %q", stored)
+			}
 		})
 	}
 }

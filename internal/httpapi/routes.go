@@ -22,11 +22,13 @@ var (
 // (access_test.go) must have a row for each one; adding a route without a row
 // fails it.
 func (s *Server) apiRoutes(api fiber.Router) {
-	api.Post("/auth/login", s.login)
+	api.Post("/auth/login", sessionless, s.login)
 	api.Post("/auth/logout", need(anyone...), s.logout)
-	api.Post("/auth/activate", s.activate)
-	api.Post("/auth/password", need(anyone...), s.changePassword)
-	api.Post("/auth/tokens", need(anyone...), s.createToken)
+	api.Post("/auth/activate", sessionless, s.activate)
+	api.Post("/auth/password", need(anyone...), sessionOnly, s.changePassword)
+	api.Post("/auth/tokens", need(anyone...), sessionOnly, s.createToken)
+	api.Get("/auth/tokens", need(anyone...), sessionOnly, s.listTokens)
+	api.Delete("/auth/tokens/:id", need(anyone...), sessionOnly, s.revokeToken)
 	api.Get("/me", need(anyone...), s.me)
 	api.Get("/audit", need(managers...), s.listAudit)
 
@@ -38,6 +40,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	}
 	api.Post("/streets/:street/activation-codes", need(auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin), s.activationCodes)
 	s.activationIssueRoutes(api)
+	api.Get("/audit/verify", need(managers...), s.verifyAudit)
 
 	if s.deps.Reports != nil {
 		s.dashboardRoutes(api)

@@ -614,6 +614,12 @@ func TestRulesBacktest(t *testing.T) {
 			if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Details, "changed=3") || entries[0].Actor != "park" {
 				t.Errorf("audit of the backtest: %+v %v", entries, err)
 			}
+			// Each attempt is audited before it runs (issue 18 #2), so one
+			// that never finishes is still on record.
+			starts, _, err := a.db.ListAudit(ctx, store.AuditFilter{Action: "rules_backtest_start", Page: store.NormalPage(1, 10)})
+			if err != nil || len(starts) != 1 || starts[0].Actor != "park" || len(entries) != 1 || starts[0].ID >= entries[0].ID {
+				t.Errorf("audit before the backtest: %+v %v", starts, err)
+			}
 		})
 	}
 }

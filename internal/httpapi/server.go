@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"fugong/internal/apperror"
+	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/config"
 	"fugong/internal/filing"
@@ -51,6 +53,7 @@ type Deps struct {
 	// Inspections runs the rectification loop (findings, answers,
 	// verification, deadlines, letters, bulletins); required with Filings.
 	Inspections *inspection.Service
+	Audit       *audit.Service // audit chain verification and checkpoints; nil answers 503 on /audit/verify
 }
 
 // Server is the HTTP API.
@@ -61,17 +64,21 @@ type Server struct {
 	deps    Deps
 	metrics *metrics
 	reg     *prometheus.Registry
+	proxies trustedProxies
 }
 
 // New builds the Fiber app with every route registered.
 func New(d Deps) *Server {
-	s := &Server{cfg: d.Config, log: d.Log, deps: d}
+	s := &Server{cfg: d.Config, log: d.Log, deps: d, proxies: parseProxies(d.Config.HTTP.TrustedProxies)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.reg = prometheus.NewRegistry()
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
+	if d.Audit != nil {
+		s.reg.MustRegister(d.Audit.Collectors()...)
+	}
 
 	h := d.Config.HTTP
 	s.app = fiber.New(fiber.Config{
@@ -84,20 +91,18 @@ func New(d Deps) *Server {
 		StreamRequestBody:            true, // uploads stream; fasthttp must not buffer them whole
 		DisablePreParseMultipartForm: true,
 		DisableStartupMessage:        true,
-		EnableTrustedProxyCheck:      true,
-		TrustedProxies:               h.TrustedProxies,
-		ProxyHeader:                  proxyHeader(h.TrustedProxies),
-		ReadBufferSize:               16 << 10,
+		// Fiber's c.IP() stays the peer: the client address behind proxies is
+		// derived by clientAddress (right-most untrusted X-Forwarded-For).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          h.TrustedProxies,
+		ReadBufferSize:          16 << 10,
+		// Every string Fiber hands out (params, queries, headers, body) is a
+		// copy, so none changes under a value kept past the handler (metrics,
+		// logs, goroutines, caches). Cost: docs/benchmarks.md.
+		Immutable: true,
 	})
 	s.routes()
 	return s
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 // App returns the Fiber app (tests drive it with app.Test).
@@ -105,14 +110,14 @@ func (s *Server) App() *fiber.App { return s.app }
 
 func (s *Server) routes() {
 	app := s.app
-	app.Use(withRequestID, s.observeAndLog, s.recoverPanics, securityHeaders, s.limitBody)
+	app.Use(withRequestID, s.clientAddress, s.observeAndLog, s.recoverPanics, securityHeaders, s.limitBody)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	registerOpenAPI(app) // GET /api/openapi.yaml, public; before the /api/* catch-all
 
-	api := app.Group("/api/v1", s.authenticate)
+	api := app.Group("/api/v1", s.authenticate, checkPage)
 	api.Get("/version", s.version)
 	if s.deps.Auth != nil {
 		s.apiRoutes(api)
@@ -149,6 +154,11 @@ func securityHeaders(c *fiber.Ctx) error {
 	// The UI needs nothing beyond its own origin; downloads override this
 	// with "sandbox".
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	if strings.HasPrefix(c.Path(), "/api/v1/") {
+		// API answers are per caller (and may hold personal data): no cache,
+		// shared or private, keeps them. A handler may say otherwise.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	return c.Next()
 }
 

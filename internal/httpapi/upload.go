@@ -95,12 +95,12 @@ func spool(part *multipart.Part, max int64) (*received, error) {
 }
 
 // cleanFilename keeps a display name: the last path element, without control
-// characters, at most 200 runes.
+// or format characters (bidi overrides, zero-width), at most 200 runes.
 func cleanFilename(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = filepath.Base("/" + name)
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '/' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == '/' {
 			return -1
 		}
 		return r

@@ -25,4 +25,5 @@ var (
 	msgCiphertextTooShort                          = msg.New("pii.ciphertext_too_short", "密文长度不足", "ciphertext too short")
 	msgCiphertextUsesUnknownKeyId                  = msg.New("pii.ciphertext_uses_unknown_key_id", "密文使用了未知的密钥 %q", "ciphertext uses unknown key id %q")
 	msgCiphertextFailedAuthenticationTamperedWrong = msg.New("pii.ciphertext_failed_authentication_tampered_wrong", "密文校验失败（被篡改或密钥不符）", "ciphertext failed authentication (tampered or wrong key)")
+	msgMalformed                                   = msg.New("pii.malformed", "密文格式错误", "malformed ciphertext")
 )

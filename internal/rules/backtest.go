@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/expr-lang/expr/vm"
+
+	"fugong/internal/apperror"
 )
 
 // Change is how the flags of one input differ between two sets.
@@ -40,7 +42,10 @@ type Report struct {
 // filing id, and input) and reports, per input, the rule ids that would
 // appear or disappear if candidate replaced current, with totals. A nil set
 // raises nothing, so a nil current shows everything candidate would raise.
-// It returns ctx.Err() (with the report so far) when ctx ends early.
+// It returns ctx.Err() (with the report so far) when ctx ends early, and
+// apperror.Unavailable when another backtest against current is running.
+// Each evaluation is bounded as in Evaluate (a rule stopped by its budget
+// counts as firing); ctx bounds the total time.
 func Backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[string, Input]) (Report, error) {
 	rep := Report{}
 	if current != nil {
@@ -58,16 +63,26 @@ func Backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[str
 		}
 		return d
 	}
+	// One backtest at a time against the running set: each holds an
+	// evaluation's budget and its report, for up to its deadline.
+	if current != nil && current.backtest != nil {
+		select {
+		case current.backtest <- struct{}{}:
+			defer func() { <-current.backtest }()
+		default:
+			return rep, apperror.Msg(apperror.Unavailable, msgBacktestBusy)
+		}
+	}
 	m := &vm.VM{MemoryBudget: memoryBudget}
 	var before, after []string
 	for key, in := range inputs {
-		if rep.Inputs%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return finish(rep, deltas), err
-			}
+		// Every input: one hostile input may take a whole evaluation budget.
+		if err := ctx.Err(); err != nil {
+			return finish(rep, deltas), err
 		}
 		rep.Inputs++
 		e := env(in)
+		e.Budget = newBudget(ctx) // per input; ctx bounds the total time
 		before = before[:0]
 		after = after[:0]
 		if current != nil {

@@ -36,6 +36,9 @@ type Env struct {
 	Enterprise Enterprise     `expr:"enterprise"`
 	Params     map[string]any `expr:"params"`
 	Now        time.Time      `expr:"now"`
+	// Budget bounds one evaluation (see bounds.go); the compiler passes it
+	// to the bounded functions and rejects rules that name it.
+	Budget *Budget `expr:"_budget"`
 }
 
 // Filing is the part of a filing rules read. Status is one of draft,

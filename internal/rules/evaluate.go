@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,16 +31,30 @@ func Blocks(flags []Flag) bool {
 	return false
 }
 
+// evalTimeout is the deadline of one Evaluate: a filing's rules normally
+// run in well under a millisecond.
+const evalTimeout = 2 * time.Second
+
 // Evaluate runs every rule of set on in and returns the flags raised, in the
 // set's rule order. It never fails and never panics: a rule that cannot be
-// evaluated on this input (say, a modulo by a zero count) raises a warn flag
-// saying so under its own id, so a broken rule is seen rather than silently
-// passing. A nil set raises nothing.
+// evaluated on this input (say, a modulo by a zero count, or one that
+// exceeds its budget of size, allocation or time: see bounds.go) raises a
+// warn flag saying so under its own id, so a broken rule is seen rather than
+// silently passing. At most a few evaluations of a set run at once (the
+// others wait for a slot until their deadline). A nil set raises nothing.
 func Evaluate(set *Set, in Input) []Flag {
 	if set == nil || len(set.Rules) == 0 {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), evalTimeout)
+	defer cancel()
+	if !set.acquire(ctx) {
+		return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
+			Message: "规则引擎繁忙，本次未能评估，请人工核查 / The rule engine was busy and did not evaluate this filing: check by hand"}}
+	}
+	defer set.release()
 	e := env(in)
+	e.Budget = newBudget(ctx)
 	m := set.vms.Get().(*vm.VM)
 	defer set.vms.Put(m)
 	var flags []Flag
@@ -60,8 +75,27 @@ func Evaluate(set *Set, in Input) []Flag {
 	return flags
 }
 
+// acquire takes an evaluation slot of set, waiting until ctx ends.
+func (set *Set) acquire(ctx context.Context) bool {
+	if set.slots == nil {
+		return true
+	}
+	select {
+	case set.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (set *Set) release() {
+	if set.slots != nil {
+		<-set.slots
+	}
+}
+
 // fired returns the ids of the rules raising a flag on in, for backtests;
-// it is Evaluate without building messages.
+// it is Evaluate without building messages. e carries the budget.
 func fired(set *Set, m *vm.VM, e *Env, dst []string) []string {
 	for _, r := range set.Rules {
 		e.Params = r.Params

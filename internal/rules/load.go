@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,6 +89,10 @@ type Set struct {
 	LoadedAt time.Time
 
 	vms sync.Pool // *vm.VM, reused across evaluations to save allocations
+	// slots bounds concurrent evaluations of the set (each may hold up to
+	// its budget); backtest lets one backtest run against it at a time.
+	slots    chan struct{}
+	backtest chan struct{}
 }
 
 // Problem is one error found while loading a rule set, positioned in its
@@ -228,6 +233,8 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 func compileFiles(files []File) (*Set, []Problem) {
 	set := &Set{Version: version(files), Files: files, LoadedAt: time.Now()}
 	set.vms.New = func() any { return &vm.VM{MemoryBudget: memoryBudget} }
+	set.slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+	set.backtest = make(chan struct{}, 1)
 	var problems []Problem
 	seen := map[string]string{} // id → file:line of its first definition
 	for _, f := range files {
@@ -437,6 +444,9 @@ type exprError struct {
 // compileExpr compiles one expression against Env with the rule's params
 // inlined as constants, so params are typed and unknown ones are caught.
 func compileExpr(src string, params map[string]any, extra ...expr.Option) (*vm.Program, []exprError) {
+	if strings.Contains(src, budgetName) {
+		return nil, []exprError{{text: msgReservedName.With(budgetName)}}
+	}
 	pp := &paramPatcher{params: params, src: src}
 	opts := []expr.Option{
 		expr.Env(Env{}),
@@ -448,6 +458,10 @@ func compileExpr(src string, params map[string]any, extra ...expr.Option) (*vm.P
 		expr.DisableBuiltin("repeat"),
 	}
 	opts = append(opts, functionOptions()...)
+	opts = append(opts, boundedFunctions()...)
+	opts = append(opts, disabledBuiltinOptions()...)
+	// After paramPatcher, so the params it inlines are typed constants.
+	opts = append(opts, expr.Patch(boundPatcher{}))
 	opts = append(opts, extra...)
 	prog, err := expr.Compile(src, opts...)
 	var errs []exprError

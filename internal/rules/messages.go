@@ -54,4 +54,6 @@ var (
 	msgNo                   = msg.New("rules.no", "否", "no")
 	msgNotGiven             = msg.New("rules.not_given", "未填写", "not given")
 	msgMissingName          = msg.New("rules.missing_name", "缺少 name", "missing name")
+	msgBacktestBusy         = msg.New("rules.backtest_busy", "另一个回测正在运行，请稍后重试", "another backtest is running, retry later")
+	msgReservedName         = msg.New("rules.reserved_name", "%s 是保留名称", "%s is reserved")
 )

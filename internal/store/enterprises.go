@@ -71,6 +71,9 @@ type EnterpriseListItem struct {
 // ListEnterprises returns the enterprises within scope matching f, and the
 // total count. Outside the scope there is nothing to see.
 func (db *DB) ListEnterprises(ctx context.Context, scope Scope, f EnterpriseFilter) ([]EnterpriseListItem, int64, error) {
+	if err := checkFilter("sector", f.Sector, filterSectors); err != nil {
+		return nil, 0, err
+	}
 	q := scope.apply(db.orm(ctx).Model(&Enterprise{}), "enterprises.id", "enterprises.street")
 	if f.Sector != "" {
 		q = q.Where("enterprises.sector = ?", f.Sector)

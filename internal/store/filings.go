@@ -140,6 +140,12 @@ type FilingFilter struct {
 
 // ListFilings returns the filings within scope matching f, and the total.
 func (db *DB) ListFilings(ctx context.Context, scope Scope, f FilingFilter) ([]Filing, int64, error) {
+	if err := checkFilter("sector", f.Sector, filterSectors); err != nil {
+		return nil, 0, err
+	}
+	if err := checkFilter("severity", f.Severity, filterSeverities); err != nil {
+		return nil, 0, err
+	}
 	q := scope.apply(db.orm(ctx).Model(&Filing{}), "enterprise_id", "street")
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)

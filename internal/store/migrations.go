@@ -27,6 +27,8 @@ var migrations = []migration{
 	{5, "audit chain head, locked by appends inside the change's transaction", migrate5},
 	{6, "dated registry (enterprise versions) and per-enterprise status timeline", migrate6},
 	{7, "rectification loop: open-filing key, problem targets/answers/evidence/reminders, login throttle, activation issues, letters, bulletins", migrate7},
+	{8, "audit chain: keyed MAC, own sequence, replicated head row", migrateAuditChain},
+	{9, "api token expiry", migrateAPITokenExpiry},
 }
 
 // schemaMigration records an applied step.

@@ -1,6 +1,10 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // Scope is what a caller may see, decided once from their account and
 // applied by every repository query that reads tenant data, so a handler that
@@ -46,4 +50,20 @@ func (s Scope) apply(q *gorm.DB, idCol, streetCol string) *gorm.DB {
 	default: // departments read report views only, never raw tenant rows
 		return q.Where("1 = 0")
 	}
+}
+
+// VisibleFilings returns which of ids are filings within scope, in one
+// query (for lists that mention filings the caller may not open).
+func (db *DB) VisibleFilings(ctx context.Context, scope Scope, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var seen []int64
+	err := scope.apply(db.gorm.WithContext(ctx).Model(&Filing{}), "enterprise_id", "street").
+		Where("id IN ?", ids).Pluck("id", &seen).Error
+	for _, id := range seen {
+		out[id] = true
+	}
+	return out, dbErr(err, "filings")
 }

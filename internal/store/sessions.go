@@ -72,6 +72,7 @@ type APIToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	ExpiresAt  *time.Time // nil only for tokens issued before expiry existed (migration 6 gives them one)
 }
 
 // TableName maps APIToken to api_tokens.

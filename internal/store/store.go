@@ -31,6 +31,8 @@ type DB struct {
 	driver string
 	inTx   bool     // a *DB handed to a Tx callback
 	pool   *gorm.DB // the pool's handle (a tx's: the pool it came from)
+	// auditKey keys the audit chain's MAC (SetAuditKey).
+	auditKey []byte
 }
 
 // Open connects to the database cfg names, applies the pool settings and
@@ -163,7 +165,9 @@ func (db *DB) Close() error {
 // on a tx, it is a savepoint of that transaction.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
 	return db.orm(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&DB{gorm: g, driver: db.driver, inTx: true, pool: db.pool})
+		tx := *db
+		tx.gorm, tx.inTx = g, true
+		return fn(&tx)
 	})
 }
 
@@ -177,6 +181,16 @@ type requestTx struct{}
 // error rolls it back.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return db.Tx(ctx, func(tx *DB) error { return fn(context.WithValue(ctx, requestTx{}, tx)) })
+}
+
+// joinsTx reports whether a query of db under ctx runs inside a transaction
+// someone else commits: db is a tx, or ctx carries one (InTx).
+func (db *DB) joinsTx(ctx context.Context) bool {
+	if db.inTx {
+		return true
+	}
+	tx, ok := ctx.Value(requestTx{}).(*DB)
+	return ok && tx.pool == db.pool
 }
 
 // orm is the handle a query under ctx runs on: the transaction ctx carries

@@ -60,6 +60,10 @@ func Config(tb testing.TB, driver string) config.Database {
 	return cfg
 }
 
+// AuditKey is the audit chain key of every test database (in production it
+// comes from the data keyring, outside the database).
+var AuditKey = []byte("fugong test audit key, 32 bytes!")
+
 // MustOpen returns a migrated database on driver, a copy of this process's
 // template, closed at cleanup. Each call gets its own database, so tests
 // that use it may run in parallel.
@@ -118,6 +122,7 @@ func mustOpenConfig(tb testing.TB, cfg config.Database) *store.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	db.SetAuditKey(AuditKey)
 	return db
 }
 

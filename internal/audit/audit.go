@@ -1,0 +1,312 @@
+// Package audit keeps the audit log tamper-evident beyond the database: it
+// verifies the keyed chain the store appends (store.AppendAudit), anchors
+// its head periodically in signed checkpoints written to the object store
+// (so someone who can rewrite the database, head row included, still cannot
+// hide a deleted tail or a rewritten past), and reports the chain's state to
+// operators (Verify, a metric, /readyz).
+package audit
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"fugong/internal/apperror"
+	"fugong/internal/blob"
+	"fugong/internal/store"
+)
+
+// CheckpointPrefix is where checkpoints live in the object store, one object
+// per anchored seq (zero-padded, so key order is seq order).
+const CheckpointPrefix = "audit/checkpoints/"
+
+// maxCheckpointsVerified bounds how many of the newest checkpoints Verify
+// checks against the chain (each is one small object and one row).
+const maxCheckpointsVerified = 500
+
+// Checkpoint is a signed statement that the chain's entry Seq had MAC Hash
+// at time At.
+type Checkpoint struct {
+	Seq  int64     `json:"seq"`
+	Hash string    `json:"hash"`
+	At   time.Time `json:"at"`
+	Sig  string    `json:"sig"` // Ed25519 over signedBytes, base64
+}
+
+func (c Checkpoint) signedBytes() []byte {
+	return []byte("fugong audit checkpoint v1\n" + strconv.FormatInt(c.Seq, 10) + "\n" + c.Hash + "\n" + c.At.UTC().Format(time.RFC3339Nano))
+}
+
+func checkpointKey(seq int64) string { return fmt.Sprintf("%s%020d.json", CheckpointPrefix, seq) }
+
+// Service verifies and anchors the audit chain. It is safe for concurrent
+// use.
+type Service struct {
+	db    *store.DB
+	blobs blob.Store
+	priv  ed25519.PrivateKey
+	pub   ed25519.PublicKey
+	now   func() time.Time
+	log   *slog.Logger
+
+	intact      prometheus.Gauge
+	verifiedSeq prometheus.Gauge
+
+	mu     sync.Mutex
+	last   store.AuditPoint // the newest point verified by this process
+	status Status
+}
+
+// Status is the chain's state as last checked by this process.
+type Status struct {
+	Checked bool      `json:"checked"`
+	Intact  bool      `json:"intact"`
+	Seq     int64     `json:"seq"`
+	Reason  string    `json:"reason,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// New returns a Service over db (whose audit key is set) and blobs (the raw
+// object store: checkpoints hold no personal data), signing checkpoints with
+// the Ed25519 key from seed (pii.Keyring.AuditCheckpointSeed).
+func New(db *store.DB, blobs blob.Store, seed []byte, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	priv := ed25519.NewKeyFromSeed(seed)
+	return &Service{db: db, blobs: blobs, priv: priv, pub: priv.Public().(ed25519.PublicKey), now: now, log: log,
+		intact: prometheus.NewGauge(prometheus.GaugeOpts{Name: "fugong_audit_chain_intact",
+			Help: "1 when the last check of the audit chain found it intact, 0 when broken (-1 before the first check)."}),
+		verifiedSeq: prometheus.NewGauge(prometheus.GaugeOpts{Name: "fugong_audit_chain_verified_seq",
+			Help: "The newest audit entry (seq) verified and anchored by this process."}),
+	}
+}
+
+// Collectors are the service's metrics, for a Prometheus registry.
+func (s *Service) Collectors() []prometheus.Collector {
+	s.intact.Set(-1)
+	return []prometheus.Collector{s.intact, s.verifiedSeq}
+}
+
+// Status returns the chain's state as last checked by this process.
+func (s *Service) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+func (s *Service) record(ok bool, seq int64, reason string) {
+	s.mu.Lock()
+	s.status = Status{Checked: true, Intact: ok, Seq: seq, Reason: reason, At: s.now().UTC()}
+	s.mu.Unlock()
+	if ok {
+		s.intact.Set(1)
+		s.verifiedSeq.Set(float64(seq))
+	} else {
+		s.intact.Set(0)
+		s.log.Error("audit chain broken", "reason", reason)
+	}
+}
+
+// Check verifies the entries appended since the last point this process
+// verified (on first use: since the newest valid checkpoint, or everything)
+// and, when they hold and the head moved past the newest checkpoint, writes
+// a new signed checkpoint of the head. It returns the verification; a broken
+// chain is reported there (and in Status and the metric), not as an error.
+// Errors are the database's or the object store's.
+func (s *Service) Check(ctx context.Context) (store.AuditVerification, error) {
+	s.mu.Lock()
+	from := s.last
+	s.mu.Unlock()
+	latest, err := s.latestCheckpoint(ctx)
+	if err != nil {
+		return store.AuditVerification{}, err
+	}
+	if from.Seq == 0 && latest != nil {
+		from = store.AuditPoint{Seq: latest.Seq, Hash: latest.Hash}
+	}
+	v, err := s.db.VerifyAudit(ctx, from)
+	if err != nil {
+		return v, err
+	}
+	if v.OK && latest != nil && latest.Seq > v.Head.Seq {
+		v.OK, v.Reason = false, fmt.Sprintf("checkpoint %d is past the head (%d): entries were removed", latest.Seq, v.Head.Seq)
+	}
+	if !v.OK {
+		s.record(false, v.Last.Seq, v.Reason)
+		return v, nil
+	}
+	if v.Head.Seq > 0 && (latest == nil || latest.Seq < v.Head.Seq) {
+		if err := s.writeCheckpoint(ctx, v.Head); err != nil {
+			return v, err
+		}
+	}
+	s.mu.Lock()
+	s.last = v.Head
+	s.mu.Unlock()
+	s.record(true, v.Head.Seq, "")
+	return v, nil
+}
+
+func (s *Service) writeCheckpoint(ctx context.Context, p store.AuditPoint) error {
+	c := Checkpoint{Seq: p.Seq, Hash: p.Hash, At: s.now().UTC().Truncate(time.Millisecond)}
+	c.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, c.signedBytes()))
+	b, _ := json.Marshal(c)
+	_, err := s.blobs.Put(ctx, checkpointKey(p.Seq), bytes.NewReader(b), int64(len(b)), "application/json")
+	return err
+}
+
+// readCheckpoint loads and checks one checkpoint object.
+func (s *Service) readCheckpoint(ctx context.Context, key string) (*Checkpoint, error) {
+	rc, _, err := s.blobs.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 4096))
+	if err != nil {
+		return nil, err
+	}
+	var c Checkpoint
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, apperror.Wrap(err, apperror.Internal, "audit checkpoint %s is not JSON", key)
+	}
+	sig, err := base64.StdEncoding.DecodeString(c.Sig)
+	if err != nil || !ed25519.Verify(s.pub, c.signedBytes(), sig) || key != checkpointKey(c.Seq) {
+		return nil, apperror.New(apperror.Internal, "audit checkpoint %s has no valid signature", key)
+	}
+	return &c, nil
+}
+
+// checkpointKeys lists the checkpoint objects, oldest first.
+func (s *Service) checkpointKeys(ctx context.Context) ([]string, error) {
+	objs, err := s.blobs.List(ctx, CheckpointPrefix)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(objs))
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, ".json") {
+			keys = append(keys, o.Key)
+		}
+	}
+	return keys, nil
+}
+
+// latestCheckpoint returns the newest validly signed checkpoint, or nil.
+func (s *Service) latestCheckpoint(ctx context.Context) (*Checkpoint, error) {
+	keys, err := s.checkpointKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(keys) - 1; i >= 0; i-- {
+		c, err := s.readCheckpoint(ctx, keys[i])
+		if err == nil {
+			return c, nil
+		}
+		if apperror.CodeOf(err) != apperror.Internal {
+			return nil, err
+		}
+		s.log.Warn("ignoring an invalid audit checkpoint", "key", keys[i], "err", err)
+	}
+	return nil, nil
+}
+
+// Report is the result of a full verification.
+type Report struct {
+	OK          bool                    `json:"ok"`
+	Chain       store.AuditVerification `json:"chain"`
+	Checkpoints int                     `json:"checkpoints"`      // checkpoints checked against the chain
+	Latest      *Checkpoint             `json:"latest,omitempty"` // the newest valid checkpoint
+	Problems    []string                `json:"problems,omitempty"`
+}
+
+// Verify checks the whole chain (every entry's link and MAC, the head row)
+// and the newest checkpoints against it: each must be validly signed, at or
+// behind the head, and name the MAC the chain has at its seq. A rewritten
+// database — past entries re-MACed is impossible without the key, but
+// entries removed from the tail with the head row moved back is not — shows
+// as a checkpoint the chain contradicts. It updates Status and the metric.
+// Errors are the database's or the object store's.
+func (s *Service) Verify(ctx context.Context) (Report, error) {
+	var rep Report
+	v, err := s.db.VerifyAudit(ctx, store.AuditPoint{})
+	if err != nil {
+		return rep, err
+	}
+	rep.Chain = v
+	if !v.OK {
+		rep.Problems = append(rep.Problems, v.Reason)
+	}
+	keys, err := s.checkpointKeys(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if len(keys) > maxCheckpointsVerified {
+		keys = keys[len(keys)-maxCheckpointsVerified:]
+	}
+	for _, k := range keys {
+		c, err := s.readCheckpoint(ctx, k)
+		if err != nil {
+			if apperror.CodeOf(err) != apperror.Internal {
+				return rep, err
+			}
+			rep.Problems = append(rep.Problems, err.Error())
+			continue
+		}
+		rep.Checkpoints++
+		rep.Latest = c
+		if c.Seq > v.Head.Seq {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("checkpoint %d is past the head (%d): entries were removed", c.Seq, v.Head.Seq))
+			continue
+		}
+		h, err := s.db.AuditHashAt(ctx, c.Seq)
+		if apperror.CodeOf(err) == apperror.NotFound {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d of checkpoint %s is missing", c.Seq, c.At.Format(time.RFC3339)))
+			continue
+		}
+		if err != nil {
+			return rep, err
+		}
+		if h != c.Hash {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d differs from its checkpoint of %s", c.Seq, c.At.Format(time.RFC3339)))
+		}
+	}
+	rep.OK = len(rep.Problems) == 0
+	reason := ""
+	if !rep.OK {
+		reason = rep.Problems[0]
+	}
+	s.record(rep.OK, v.Last.Seq, reason)
+	return rep, nil
+}
+
+// Run checks and anchors the chain every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.Check(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("audit chain check failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

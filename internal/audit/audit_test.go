@@ -1,0 +1,102 @@
+package audit_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"fugong/internal/audit"
+	"fugong/internal/blob/blobtest"
+	"fugong/internal/store"
+	"fugong/internal/store/storetest"
+)
+
+var seed = bytes.Repeat([]byte{7}, 32)
+
+// TestCheckpointsCatchARewrittenTail: entries removed from the tail with the
+// head row moved back verify in the database alone (every link and MAC
+// holds); the signed checkpoint in the object store contradicts them. On
+// SQLite + local store and MariaDB + MinIO.
+func TestCheckpointsCatchARewrittenTail(t *testing.T) {
+	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
+		t.Run(env.driver+"+"+env.backend, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.MustOpen(t, env.driver)
+			objects := blobtest.MustOpen(t, env.backend)
+			svc := audit.New(db, objects, seed, nil, nil)
+			metrics := svc.Collectors()
+			for i := range 10 {
+				if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "u", Action: "test", Object: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := svc.Check(ctx)
+			if err != nil || !v.OK || v.Head.Seq != 10 {
+				t.Fatalf("check: %+v %v", v, err)
+			}
+			if cps, _ := objects.List(ctx, audit.CheckpointPrefix); len(cps) != 1 {
+				t.Fatalf("%d checkpoints, want 1", len(cps))
+			}
+			if got := gauge(metrics[0]); got != 1 {
+				t.Fatalf("intact metric %v", got)
+			}
+			if rep, err := svc.Verify(ctx); err != nil || !rep.OK || rep.Checkpoints != 1 {
+				t.Fatalf("verify intact: %+v %v", rep, err)
+			}
+
+			// Someone with the database deletes entries 8..10 and moves the
+			// head back to entry 7.
+			h7, err := db.AuditHashAt(ctx, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := db.Gorm()
+			if err := g.Exec("DELETE FROM audit_log WHERE seq > 7").Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Exec("UPDATE audit_head SET seq = 7, hash = ? WHERE id = 1", h7).Error; err != nil {
+				t.Fatal(err)
+			}
+			if v, err := db.VerifyAudit(ctx, store.AuditPoint{}); err != nil || !v.OK {
+				t.Fatalf("the database alone should not see it (that is why checkpoints exist): %+v %v", v, err)
+			}
+			rep, err := svc.Verify(ctx)
+			if err != nil || rep.OK || !strings.Contains(strings.Join(rep.Problems, ";"), "past the head") {
+				t.Fatalf("verify after the rewrite: %+v %v", rep, err)
+			}
+			fresh := audit.New(db, objects, seed, nil, nil) // another replica, no memory of the chain
+			freshMetrics := fresh.Collectors()
+			if v, err := fresh.Check(ctx); err != nil || v.OK {
+				t.Fatalf("periodic check after the rewrite: %+v %v", v, err)
+			}
+			if got := gauge(freshMetrics[0]); got != 0 {
+				t.Fatalf("intact metric after the rewrite: %v", got)
+			}
+			if st := fresh.Status(); !st.Checked || st.Intact {
+				t.Fatalf("status: %+v", st)
+			}
+
+			// A forged checkpoint (wrong signer) is not trusted.
+			forger := audit.New(db, objects, bytes.Repeat([]byte{8}, 32), nil, nil)
+			if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "u", Action: "x"}); err != nil {
+				t.Fatal(err)
+			}
+			forger.Check(ctx)
+			rep, _ = svc.Verify(ctx)
+			if rep.OK || !strings.Contains(strings.Join(rep.Problems, ";"), "signature") {
+				t.Fatalf("a forged checkpoint: %+v", rep)
+			}
+		})
+	}
+}
+
+func gauge(c prometheus.Collector) float64 {
+	var m dto.Metric
+	c.(prometheus.Metric).Write(&m)
+	return m.GetGauge().GetValue()
+}
