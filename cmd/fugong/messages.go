@@ -56,3 +56,6 @@ func langOf(ctx context.Context) msg.Lang {
 	}
 	return msg.ZH
 }
+
+// The message of fugong report rebuild.
+var msgTimelineRebuilt = msg.New("cli.timeline_rebuilt", "已重建 %d 家企业的状态时间线", "timeline rebuilt: %d enterprises")

@@ -42,6 +42,6 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "timeline rebuilt: %d enterprises / 已重建 %d 家企业的状态时间线\n", n, n)
+	fmt.Fprintln(stdout, msgTimelineRebuilt.In(langOf(ctx), n))
 	return nil
 }

@@ -44,7 +44,7 @@ func TestReportRebuild(t *testing.T) {
 				t.Fatalf("before the rebuild: %+v", tl)
 			}
 			code, out, errOut := runWith(env, "report", "rebuild")
-			if code != 0 || !strings.Contains(out, "timeline rebuilt: 1 ") {
+			if code != 0 || !strings.Contains(out, "已重建 1 家企业") {
 				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 			}
 			if tl, _ := db.Timelines(ctx); len(tl) != 1 || tl[0].ApprovedAt == nil || !tl[0].ApprovedAt.Equal(at) {

@@ -68,13 +68,27 @@ type ProblemView struct {
 	RectifiedNote     string     `json:"rectified_note,omitempty"`
 	WaivedReason      string     `json:"waived_reason,omitempty"`
 	NoticeID          *int64     `json:"notice_id,omitempty"`
+	// The rectification loop (internal/inspection): whom the problem is
+	// against, what was seen where, by when it must be fixed, its answer
+	// and verification.
+	Target        store.ProblemTarget `json:"target"`
+	Department    string              `json:"department,omitempty"`
+	Severity      string              `json:"severity,omitempty"`
+	Place         string              `json:"place,omitempty"`
+	SeenAt        *time.Time          `json:"seen_at,omitempty"`
+	Deadline      *string             `json:"deadline"`
+	Overdue       bool                `json:"overdue"`
+	AnsweredAt    *time.Time          `json:"answered_at,omitempty"`
+	VerifyComment string              `json:"verify_comment,omitempty"`
 }
 
 func problemOf(p *store.Problem) ProblemView {
 	return ProblemView{ID: p.ID, FilingID: p.FilingID, EnterpriseID: p.EnterpriseID, Street: p.Street, Sector: p.Sector,
 		Source: p.Source, RuleID: p.RuleID, Title: p.Title, Detail: p.Detail, Status: p.Status, CreatedAt: p.CreatedAt,
 		RectifiedAt: p.RectifiedAt, RectifiedRevision: p.RectifiedRevision, RectifiedNote: p.RectifiedNote,
-		WaivedReason: p.WaivedReason, NoticeID: p.NoticeID}
+		WaivedReason: p.WaivedReason, NoticeID: p.NoticeID, Target: p.Target, Department: p.Department, Severity: p.Severity,
+		Place: p.Place, SeenAt: p.SeenAt, Deadline: p.DeadlineOut, Overdue: p.Overdue, AnsweredAt: p.AnsweredAt,
+		VerifyComment: p.VerifyComment}
 }
 
 func problemsOf(rows []store.Problem) []ProblemView {

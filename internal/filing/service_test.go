@@ -127,7 +127,7 @@ func TestCreateValidatesAuditsAndRefusesASecond(t *testing.T) {
 				apperror.Invalid, []string{"planned_resume_date", "staff_total", "supplies.masks", "contact.phone"}},
 			{"more on site than in total", w.ent, filing.Input{StaffTotal: ptr(5), StaffOnsite: ptr(6)}, apperror.Invalid, []string{"staff_onsite"}},
 			{"at the limits", w.ent, filing.Input{StaffTotal: ptr(10_000_000), StaffOnsite: ptr(0)}, "", nil},
-			{"a second while one is open", w.ent, complete(10), apperror.Conflict, nil},
+			{"a second while one is open", w.ent, complete(10), apperror.Conflict, []string{"filing_id"}},
 		}
 		for _, tt := range tests {
 			v, err := w.svc.Create(ctx, tt.p, tt.in)

@@ -104,7 +104,7 @@ func matrix(a *api) map[string]access {
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, notFound}, "street-guixi": {ok, notFound},
 				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},
 		"GET /api/v1/streets":         {own: "/api/v1/streets", want: same(noSession, ok, ok, ok, ok, ok)},
-		"GET /api/v1/roster-template": {own: "/api/v1/roster-template", want: same(noSession, ok, ok, ok, ok, ok)},
+		"GET /api/v1/roster-template": {own: "/api/v1/roster-template", want: same(noSession, ok, ok, ok, ok, ok, ok)},
 		"POST /api/v1/streets/:street/activation-codes": {own: "/api/v1/streets/guixi/activation-codes", other: "/api/v1/streets/hezuo/activation-codes",
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, forbidden},
 				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},

@@ -123,6 +123,8 @@ type Enterprise struct {
 	Zone       string    `json:"zone"`
 	Street     string    `json:"street"`
 	Supervised bool      `json:"supervised"`
+	ValidFrom  string    `json:"valid_from"` // first day in the registry (YYYY-MM-DD)
+	ValidTo    string    `json:"valid_to"`   // first day out of it, or the open end
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
@@ -136,5 +138,5 @@ type EnterpriseListItem struct {
 
 func enterpriseOf(e *store.Enterprise) Enterprise {
 	return Enterprise{ID: e.ID, CreditCode: e.CreditCode, Name: e.Name, Sector: e.Sector, AboveScale: e.AboveScale,
-		RealEstate: e.RealEstate, Zone: e.Zone, Street: e.Street, Supervised: e.Supervised, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+		RealEstate: e.RealEstate, Zone: e.Zone, Street: e.Street, Supervised: e.Supervised, ValidFrom: e.ValidFrom, ValidTo: e.ValidTo, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }

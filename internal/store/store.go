@@ -235,3 +235,9 @@ func isUnavailable(err error) bool {
 }
 
 func conflict(m msg.Message) error { return apperror.Msg(apperror.Conflict, m) }
+
+// DeleteAllRows empties table (tests that play several histories on one
+// database; never called by the binary). Errors are the database's.
+func (db *DB) DeleteAllRows(ctx context.Context, table string) error {
+	return dbErr(db.orm(ctx).Exec("DELETE FROM "+table).Error, table)
+}

@@ -92,7 +92,7 @@ export interface paths {
         };
         /**
          * 版本 / Build version
-         * @description 不在 api.md 中。/ Not in api.md.
+         * @description 核心契约之外（见 docs/api.md）。/ Beyond the core contract (see docs/api.md).
          */
         get: operations["version"];
         put?: never;
@@ -177,7 +177,7 @@ export interface paths {
         put?: never;
         /**
          * 修改密码 / Change password
-         * @description 成功后会话失效，Cookie 清除。不在 api.md 中。/ Ends the session and clears the cookie. Not in api.md.
+         * @description 成功后会话失效，Cookie 清除。核心契约之外（见 docs/api.md）。/ Ends the session and clears the cookie. Beyond the core contract (see docs/api.md).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -193,14 +193,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * 我的 API 令牌 / The caller's API tokens
+         * @description 最新在前，含已吊销和已过期的（不含令牌本身）。仅限会话。/ Newest first, revoked and expired included (never the secret). Session only.
+         */
+        get: operations["listTokens"];
         put?: never;
         /**
          * 签发 API 令牌 / Issue an API token
-         * @description 为当前用户签发 Bearer 令牌（部门系统对接）。不在 api.md 中。/ A bearer token for the caller (department integrations). Not in api.md.
+         * @description 为当前用户签发 Bearer 令牌（部门系统对接），有效期不超过 `auth.api_token_ttl`（默认 90 天）。修改密码或停用账户即吊销全部令牌。
+         *     只能在登录会话中操作：用令牌调用本接口、令牌列表、吊销或修改密码均为 403。核心契约之外（见 docs/api.md）。
+         *     / A bearer token for the caller (department integrations), valid for at most `auth.api_token_ttl` (default 90
+         *     days). A password change or a disabled account revokes every token. Session only: calling this, the token list,
+         *     revoke or the password change with a token is 403. Beyond the core contract (see docs/api.md).
          */
         post: operations["createToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 吊销 API 令牌 / Revoke an API token
+         * @description 只能吊销自己的令牌（他人的为 404）。仅限会话。/ Only the caller's own token (another's is 404). Session only.
+         */
+        delete: operations["revokeToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -238,7 +266,7 @@ export interface paths {
          *     任一行无效则 422，`details` 列出每个坏行，且不写入任何数据。
          *     / Park manager, admin. CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX, headers in English or Chinese
          *     (simplified or traditional), at most 64 MB. Any invalid row is 422 with every bad row in `details`;
-         *     nothing is written. The answer also echoes `dry_run` (not in api.md).
+         *     nothing is written. The answer also echoes `dry_run` (beyond the core contract).
          */
         post: operations["importRegistry"];
         delete?: never;
@@ -257,9 +285,8 @@ export interface paths {
         /**
          * 企业列表 / List enterprises
          * @description 企业、街道、管委会、管理员，各在其范围内（企业只见自己，街道只见本街道）。
-         *     api.md 将其列于「Registry (park manager, admin)」之下，代码还允许企业与街道人员在各自范围内读取。
-         *     / Enterprise, street official, park manager, admin, each within scope. api.md lists it under
-         *     "Registry (park manager, admin)"; the code also lets enterprises and street officials read within their scope.
+         *     / Enterprise, street official, park manager, admin, each within scope (an enterprise sees itself, a street
+         *     official its street).
          */
         get: operations["listEnterprises"];
         put?: never;
@@ -279,7 +306,7 @@ export interface paths {
         };
         /**
          * 企业详情 / One enterprise
-         * @description 范围外为 404。不在 api.md 中。/ Outside the caller's scope: 404. Not in api.md.
+         * @description 范围外为 404。核心契约之外（见 docs/api.md）。/ Outside the caller's scope: 404. Beyond the core contract (see docs/api.md).
          */
         get: operations["getEnterprise"];
         put?: never;
@@ -299,7 +326,7 @@ export interface paths {
         };
         /**
          * 片区与街道 / Zones and streets
-         * @description 任何已登录用户。不在 api.md 中。/ Any signed-in caller. Not in api.md.
+         * @description 任何已登录用户。核心契约之外（见 docs/api.md）。/ Any signed-in caller. Beyond the core contract (see docs/api.md).
          */
         get: operations["listStreets"];
         put?: never;
@@ -321,9 +348,9 @@ export interface paths {
         put?: never;
         /**
          * 发放激活码 / Issue activation codes
-         * @description 本街道的街道人员、管委会、管理员（api.md 未列管理员）。为尚无账号的企业生成一次性激活码，返回 CSV（带 BOM 的 UTF-8）。
+         * @description 本街道的街道人员、管委会、管理员。为尚无账号的企业生成一次性激活码，返回 CSV（带 BOM 的 UTF-8）。
          *     列为 `credit_code,name,activation_code`；有效期在响应头 `X-Activation-Codes-Expire`。
-         *     / Street official of that street, park manager, admin (api.md does not list admin). Fresh one-time codes
+         *     / Street official of that street, park manager, admin. Fresh one-time codes
          *     for the street's enterprises without an account, as CSV (UTF-8 with BOM) with the columns
          *     `credit_code,name,activation_code`; the expiry date is in the `X-Activation-Codes-Expire` header.
          */
@@ -344,10 +371,10 @@ export interface paths {
         /**
          * 员工健康台账模板 / Staff roster template
          * @description 任何已登录用户。空白台账，表头即上传时识别的列名。XLSX 中身份证号、手机号两列设为文本格式（Excel 不会把 18 位身份证号变成科学计数法）；
-         *     CSV 为带 BOM 的 UTF-8，只有表头。不在 api.md 中。
+         *     CSV 为带 BOM 的 UTF-8，只有表头。核心契约之外（见 docs/api.md）。
          *     / Any signed-in caller. A blank roster whose headers are the columns an upload reads. In the XLSX the ID
          *     number and phone columns are formatted as text (Excel keeps all 18 digits); the CSV is UTF-8 with a BOM,
-         *     headers only. Not in api.md.
+         *     headers only. Beyond the core contract (see docs/api.md).
          */
         get: operations["rosterTemplate"];
         put?: never;
@@ -494,8 +521,8 @@ export interface paths {
         };
         /**
          * 待审队列 / Review queue
-         * @description 街道、管委会、管理员。范围内待审（submitted）备案，最早提交在前。不在 api.md 中。
-         *     / Street official, park manager, admin. Submitted filings in scope, oldest first. Not in api.md.
+         * @description 街道、管委会、管理员。范围内待审（submitted）备案，最早提交在前。核心契约之外（见 docs/api.md）。
+         *     / Street official, park manager, admin. Submitted filings in scope, oldest first. Beyond the core contract (see docs/api.md).
          */
         get: operations["reviewQueue"];
         put?: never;
@@ -561,17 +588,256 @@ export interface paths {
         };
         /**
          * 问题台账 / Problem ledger
-         * @description 企业、街道、管委会、管理员，各在其范围内（部门 403）。/ Enterprise, street official, park manager, admin, within scope (department: 403).
+         * @description Every signed-in role within its scope: enterprise its own, street official its street (street problems included), department the problems against it, inspector / park manager / admin all. Each item carries `overdue`.
          */
         get: operations["listProblems"];
         put?: never;
         /**
-         * 记录现场检查问题 / Record a field finding
-         * @description 街道（仅本街道）、管委会、管理员。针对某备案（`filing_id`）或某街道（`street`），二者至少其一。
-         *     / Street official (own street only), park manager, admin. On a filing (`filing_id`) or a street (`street`);
-         *     at least one of them.
+         * 记录督查发现 / Record a finding
+         * @description Inspector (anywhere; a deadline is required), street official (own street and its enterprises), park
+         *     manager, admin. The target is `target` {kind, ref}; the older `filing_id` or `street` alone still work.
+         *     The responsible party is notified (in-app and webhook `problem_opened`); the step is audited.
          */
         post: operations["recordProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 超期未整改 / Overdue problems by street or inspector
+         * @description Open problems past their deadline within the caller's scope (inspector, street official, park manager, admin).
+         */
+        get: operations["overdueProblems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题详情 / A problem with its evidence and answers */
+        get: operations["getProblem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 补充督查证据 / Add evidence to a finding
+         * @description The problem's owner. Multipart `file` parts (JPEG, PNG or PDF, typed by content; at most 10, 20 MB each).
+         */
+        post: operations["addProblemEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 整改反馈 / Answer a problem
+         * @description The party responsible (the enterprise; the street's officials for a street problem; the department).
+         *     JSON `{"text"}` or multipart (`text`, `file`…; JPEG, PNG or PDF). The problem goes `open` → `answered`;
+         *     its owner is notified (in-app and webhook `problem_answered`). Not open: 409.
+         */
+        post: operations["answerProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 核查销号 / Verify an answer
+         * @description The problem's owner (its author; the park manager; a street official for problems the street raised).
+         *     `accept: true` → `rectified` (verifier, date, comment); `false` → `open` again, `comment` (the reason)
+         *     required. The responsible party is notified (webhook `problem_rectified` / `problem_reopened`). Not answered: 409.
+         */
+        post: operations["verifyProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problem-files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证据文件 / Download an evidence file */
+        get: operations["downloadProblemFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 整改意见函 / Issue a rectification letter
+         * @description Groups the target's open problems into one numbered letter (ZG<year>-<6 digits>) with a deadline, given
+         *     to the problems that have none. The same problems again return the same letter (200, `reissued`).
+         *     Inspector, park manager, admin: any target; street official: its street and its enterprises.
+         */
+        post: operations["issueLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 问题整改情况通报 / Issue a bulletin for a period
+         * @description Inspector, park manager, admin. Figures frozen at issue; the same period again returns the same bulletin (200).
+         */
+        post: operations["issueBulletin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报 / A bulletin (JSON, or XLSX with format=xlsx) */
+        get: operations["getBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 整改率与按期整改率 / Rectification and on-time rates
+         * @description found, rectified, rate (rectified / found, as the sector dashboard counts) and beside it on_time and
+         *     on_time_rate (rectified with the accepted answer by the end of the deadline day, Asia/Shanghai, or with no
+         *     deadline / found), overdue. Street official: its street; inspector, park manager, admin: zone or `street`.
+         */
+        get: operations["rectificationFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/streets/{street}/activation-code-issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 激活码发放记录 / Activation sheets issued
+         * @description Street official of the street, park manager, admin. Newest first; who, when, how many, expiry, revoked.
+         */
+        get: operations["activationCodeIssues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/streets/{street}/activation-codes/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 作废激活码 / Revoke unused activation codes
+         * @description On explicit request only; `issue_id` limits it to one sheet. Issuing is otherwise additive.
+         */
+        post: operations["revokeActivationCodes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -629,7 +895,7 @@ export interface paths {
         put?: never;
         /**
          * 标为已读 / Mark as read
-         * @description 只能标自己的通知，否则 404。不在 api.md 中。/ Own notifications only, else 404. Not in api.md.
+         * @description 只能标自己的通知，否则 404。核心契约之外（见 docs/api.md）。/ Own notifications only, else 404. Beyond the core contract (see docs/api.md).
          */
         post: operations["readNotification"];
         delete?: never;
@@ -650,9 +916,9 @@ export interface paths {
         /**
          * 发整改意见函 / Issue a rectification notice
          * @description 备案所属街道的街道人员或管委会（管理员 403）。列出未整改问题（`problem_ids` 为空则全部）并给期限；
-         *     无未整改问题为 422。不在 api.md 中。
+         *     无未整改问题为 422。核心契约之外（见 docs/api.md）。
          *     / Street official of the filing's street or park manager (admin: 403). Lists open problems (all when
-         *     `problem_ids` is empty) with a deadline; none open is 422. Not in api.md.
+         *     `problem_ids` is empty) with a deadline; none open is 422. Beyond the core contract (see docs/api.md).
          */
         post: operations["issueNotice"];
         delete?: never;
@@ -670,7 +936,7 @@ export interface paths {
         };
         /**
          * 意见函 / One notice
-         * @description 不在 api.md 中。/ Not in api.md.
+         * @description 核心契约之外（见 docs/api.md）。/ Beyond the core contract (see docs/api.md).
          */
         get: operations["getNotice"];
         put?: never;
@@ -690,7 +956,7 @@ export interface paths {
         };
         /**
          * 意见函打印稿 / Printable notice
-         * @description HTML 下载（`Content-Disposition: attachment`，CSP sandbox）。不在 api.md 中。/ An HTML download. Not in api.md.
+         * @description HTML 下载（`Content-Disposition: attachment`，CSP sandbox）。核心契约之外（见 docs/api.md）。/ An HTML download. Beyond the core contract (see docs/api.md).
          */
         get: operations["getNoticeDocument"];
         put?: never;
@@ -710,8 +976,8 @@ export interface paths {
         };
         /**
          * 修订版本对比 / Compare two revisions
-         * @description `to` 缺省为最新修订，`from` 缺省为其前一版；没有可比较的修订为 404。不在 api.md 中。
-         *     / `to` defaults to the latest revision, `from` to the one before; no such revisions is 404. Not in api.md.
+         * @description `to` 缺省为最新修订，`from` 缺省为其前一版；没有可比较的修订为 404。核心契约之外（见 docs/api.md）。
+         *     / `to` defaults to the latest revision, `from` to the one before; no such revisions is 404. Beyond the core contract (see docs/api.md).
          */
         get: operations["filingDiff"];
         put?: never;
@@ -782,9 +1048,11 @@ export interface paths {
         };
         /**
          * 分行业看板 / Dashboard by sector
-         * @description 街道（仅本街道）、管委会、管理员。比率为百分数，四舍五入到 2 位小数。代码另返回 `report_forms`（不在 api.md 中）。
-         *     / Street official (own street only), park manager, admin. Rates are percentages rounded half-up to 2 decimals.
-         *     The code also returns `report_forms` (not in api.md).
+         * @description 街道（仅本街道）、管委会、管理员。比率为百分数，四舍五入到 2 位小数；分母为 0 时为 null（CSV / XLSX 中为空单元格）。
+         *     按 `as_of` 当天的名录计数（企业当天的行业、街道等属性）。代码另返回 `report_forms`（核心契约之外）。
+         *     / Street official (own street only), park manager, admin. Rates are percentages rounded half-up to 2 decimals;
+         *     null when the denominator is 0 (an empty cell in CSV / XLSX). Counts the registry as it stood on `as_of`
+         *     (each enterprise's sector, street, … that day). The code also returns `report_forms` (beyond the core contract).
          */
         get: operations["dashboardSectors"];
         put?: never;
@@ -805,9 +1073,12 @@ export interface paths {
         /**
          * 分街道看板 / Dashboard by street
          * @description 每街道一行，字段同分行业行，另加 `street`、`zone` 与该街道的 `problems`；包在 `{"as_of","sector","streets"}` 中。
-         *     代码也接受 `street` 参数（api.md 未列）。
+         *     `problems` 只计该街道发现的、企业当天属于 `sector` 口径的问题（无企业的问题不计入任何口径）。
+         *     代码也接受 `street` 参数（核心契约之外）。
          *     / One row per street with the sector-row fields plus `street`, `zone` and the street's `problems`, wrapped in
-         *     `{"as_of","sector","streets"}`. The code also takes `street` (not listed in api.md).
+         *     `{"as_of","sector","streets"}`. `problems` counts the problems found in that street whose enterprise was in
+         *     the `sector` population that day (problems without an enterprise are in no population). The code also takes
+         *     `street` (beyond the core contract).
          */
         get: operations["dashboardStreets"];
         put?: never;
@@ -828,11 +1099,38 @@ export interface paths {
         /**
          * 审批趋势 / Approval trend
          * @description 每天一点：截至当天累计通过数与通过率。`to` 缺省为今天，`from` 缺省为 `to` 前 29 天，最长 366 天。
-         *     代码也接受 `street` 参数（api.md 未列）。
+         *     代码也接受 `street` 参数（核心契约之外）。
          *     / One point per day: cumulative approved and rate. `to` defaults to today, `from` to 29 days before `to`;
-         *     at most 366 days. The code also takes `street` (not listed in api.md).
+         *     at most 366 days. The code also takes `street` (beyond the core contract).
          */
         get: operations["dashboardTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 看板明细（下钻）/ The enterprises behind a dashboard number
+         * @description 截至 `as_of` 当天名录中的企业（按当天的行业、街道等属性），可按口径、街道、状态筛选，`q` 搜索名称或信用代码的一部分，按 id 排序分页；
+         *     `format=csv|xlsx` 导出全部匹配行。`state` 与看板同名列的条件相同（approved 含已复工的，not_filed 为截至当天未提交），
+         *     因此某列的数字等于 `state=该列` 的 `total`。范围同看板：街道人员只看本街道。
+         *     / The enterprises in the registry on `as_of` (with the attributes they had that day), filtered by population,
+         *     street and state, searched by part of the name or credit code (`q`), by id, paginated; `format=csv|xlsx` exports
+         *     every matching row. `state` is the predicate of the dashboard column of that name (approved includes resumed,
+         *     not_filed is "not submitted by the day"), so a column's number equals the `total` for `state=` that column.
+         *     Scoped like the dashboards: a street official sees its own street only.
+         */
+        get: operations["dashboardEnterprises"];
         put?: never;
         post?: never;
         delete?: never;
@@ -892,10 +1190,10 @@ export interface paths {
         };
         /**
          * 当前规则集 / The running rule set
-         * @description 管委会、管理员。代码另返回 `last_error`：最近一次重新加载失败的原因（无则 null；不在 api.md 中）。
+         * @description 管委会、管理员。代码另返回 `last_error`：最近一次重新加载失败的原因（无则 null；核心契约之外）。
          *     尚未加载成功时 `version` 为空串、`rules` 为空。
          *     / Park manager, admin. The code also returns `last_error`, why the newest edit did not load (null when none;
-         *     not in api.md). Before the first successful load `version` is "" and `rules` empty.
+         *     beyond the core contract). Before the first successful load `version` is "" and `rules` empty.
          */
         get: operations["getRules"];
         put?: never;
@@ -963,9 +1261,9 @@ export interface paths {
         /**
          * 规则回测 / Backtest a candidate rule set
          * @description 管委会、管理员。以候选文件（替换全部规则文件）对每份备案的最新修订与当前规则集比较，最多列出 200 份变化；
-         *     超时（2 分钟）为 503。不在 api.md 中。
+         *     超时（2 分钟）为 503。核心契约之外（见 docs/api.md）。
          *     / Park manager, admin. Runs candidate files (replacing every file) against the running set over the latest
-         *     revision of every filing; at most 200 changed filings are listed; over 2 minutes is 503. Not in api.md.
+         *     revision of every filing; at most 200 changed filings are listed; over 2 minutes is 503. Beyond the core contract (see docs/api.md).
          */
         post: operations["backtestRules"];
         delete?: never;
@@ -983,7 +1281,7 @@ export interface paths {
         };
         /**
          * 规则集版本 / Rule set versions
-         * @description 管委会、管理员；最近生效在前，不含文件。不在 api.md 中。/ Park manager, admin; most recently active first, without files. Not in api.md.
+         * @description 管委会、管理员；最近生效在前，不含文件。核心契约之外（见 docs/api.md）。/ Park manager, admin; most recently active first, without files. Beyond the core contract (see docs/api.md).
          */
         get: operations["listRuleVersions"];
         put?: never;
@@ -1003,7 +1301,7 @@ export interface paths {
         };
         /**
          * 某版本的规则文件 / A version's rule files
-         * @description 管委会、管理员；逐字原文。不在 api.md 中。/ Park manager, admin; the files verbatim. Not in api.md.
+         * @description 管委会、管理员；逐字原文。核心契约之外（见 docs/api.md）。/ Park manager, admin; the files verbatim. Beyond the core contract (see docs/api.md).
          */
         get: operations["getRuleVersion"];
         put?: never;
@@ -1023,11 +1321,34 @@ export interface paths {
         };
         /**
          * 审计日志 / Audit log
-         * @description 管委会、管理员；只追加。`filing_id` 即 `object=filing:<id>`；代码另接受 `object`（api.md 未列）。
+         * @description 管委会、管理员；只追加。`filing_id` 即 `object=filing:<id>`；代码另接受 `object`（核心契约之外）。
          *     / Park manager, admin; append-only. `filing_id` means `object=filing:<id>`; the code also takes `object`
-         *     (not listed in api.md).
+         *     (beyond the core contract).
          */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 校验审计链 / Verify the audit chain
+         * @description 管委会、管理员。逐条校验审计链（带密钥的 MAC、序号连续、链接、头行）以及对象存储中已签名的检查点；
+         *     `ok` 为 false 时 `problems` 说明原因。命令行：`fugong audit verify`。
+         *     / Park manager, admin. Checks every entry of the chain (keyed MAC, contiguous seq, links, head row) and
+         *     the signed checkpoints in the object store; when `ok` is false, `problems` says why. CLI: `fugong audit verify`.
+         */
+        get: operations["verifyAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1047,7 +1368,7 @@ export interface components {
                  * @enum {string}
                  */
                 code: "malformed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "timeout" | "conflict" | "too_large" | "unsupported" | "invalid" | "rate_limited" | "unavailable" | "internal";
-                /** @description 中文在前，英文在后 / Chinese first, English beside it */
+                /** @description In the language of Accept-Language (zh-CN by default, en); one language, never both */
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
             };
@@ -1061,6 +1382,9 @@ export interface components {
             row?: number;
             column?: string;
             field?: string;
+            /** @description Stable catalog code of the message, for machines (e.g. filing.not_editable) */
+            code?: string;
+            /** @description In the language of Accept-Language */
             message: string;
         };
         /** @description 列表信封 / List envelope */
@@ -1082,7 +1406,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        Role: "enterprise" | "street_official" | "park_manager" | "department" | "admin";
+        Role: "enterprise" | "street_official" | "park_manager" | "department" | "admin" | "inspector";
         User: {
             /** Format: int64 */
             id?: number;
@@ -1091,7 +1415,7 @@ export interface components {
             /** Format: int64 */
             enterprise_id?: number | null;
             street?: string;
-            /** @description 不在 api.md 中 / not in api.md */
+            /** @description 核心契约之外 / beyond the core contract */
             department?: string;
         };
         SessionInfo: {
@@ -1107,7 +1431,7 @@ export interface components {
         /** @enum {string} */
         FilingStatus: "draft" | "submitted" | "approved" | "returned" | "rejected";
         /** @enum {string} */
-        ProblemStatus: "open" | "rectified" | "waived";
+        ProblemStatus: "open" | "answered" | "rectified" | "waived";
         FileUpload: {
             /** Format: binary */
             file: string;
@@ -1119,6 +1443,27 @@ export interface components {
             /** @description 成功时恒为空 / always empty on success */
             errors?: components["schemas"]["ErrorDetail"][];
             dry_run?: boolean;
+            columns?: components["schemas"]["TableLayout"];
+        };
+        /** @description 文件的读取方式：工作表、表头所在行、用到与忽略的列、作为合计/落款跳过的行。没有任何列会被悄悄丢弃 / How the file was read: the sheet, the header row, the columns used and ignored, the rows skipped as totals or footers. No column is dropped without being listed. */
+        TableLayout: {
+            sheet?: string;
+            header_row?: number;
+            used?: {
+                /** @description 文件中的表头 / the header as written */
+                column?: string;
+                letter?: string;
+                field?: string;
+            }[];
+            ignored?: {
+                column?: string;
+                letter?: string;
+            }[];
+            skipped?: {
+                row?: number;
+                code?: string;
+                note?: string;
+            }[];
         };
         Enterprise: {
             /** Format: int64 */
@@ -1132,6 +1477,16 @@ export interface components {
             zone?: "south" | "west" | "east";
             street?: string;
             supervised?: boolean;
+            /**
+             * Format: date
+             * @description 进入名录的第一天 / first day in the registry
+             */
+            valid_from?: string;
+            /**
+             * Format: date
+             * @description 离开名录的第一天，仍在名录为 9999-12-31 / first day out of the registry; 9999-12-31 while in
+             */
+            valid_to?: string;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
@@ -1192,6 +1547,8 @@ export interface components {
             health_code_yellow?: number;
             hubei_14d?: number;
             in_quarantine?: number;
+            /** @description 文件中没有对应列的健康字段，其计数未知而非 0，规则会发出警告 / health fields the file has no column for: their counts are unknown, not zero, and the rules warn */
+            unknown?: ("temperature" | "health_code" | "travel_14d")[];
         };
         Attachment: {
             /** Format: int64 */
@@ -1212,7 +1569,9 @@ export interface components {
             created_at?: string;
             summary?: components["schemas"]["RosterSummary"];
         };
-        UploadResult: components["schemas"]["Attachment"] & unknown;
+        UploadResult: components["schemas"]["Attachment"] & unknown & {
+            columns?: components["schemas"]["TableLayout"];
+        };
         Revision: {
             number?: number;
             ruleset_version?: string;
@@ -1278,7 +1637,7 @@ export interface components {
         FilingSummaryList: components["schemas"]["List"] & {
             items?: components["schemas"]["FilingSummary"][];
         };
-        /** @description api.md 列出 status、flags、ruleset_version；代码另返回 id、revision、blocked。/ api.md lists status, flags, ruleset_version; the code adds id, revision, blocked. */
+        /** @description 核心契约为 status、flags、ruleset_version；另返回 id、revision、blocked。/ The core contract is status, flags and ruleset_version; id, revision and blocked are added. */
         SubmitResult: {
             /** Format: int64 */
             id?: number;
@@ -1298,6 +1657,8 @@ export interface components {
             }[];
             /** @description 须与备案的 version 一致，否则 409 / must match the filing's version, else 409 */
             version?: number;
+            /** @description Rule ids of the reviewed revision's warn/block flags the official confirms on return: only these enter the ledger (422 for a flag not raised, or on approve/reject). */
+            confirm_flags?: string[];
         };
         Problem: {
             /** Format: int64 */
@@ -1323,6 +1684,95 @@ export interface components {
             waived_reason?: string;
             /** Format: int64 */
             notice_id?: number;
+            target?: components["schemas"]["ProblemTarget"];
+            department?: string;
+            /** @enum {string} */
+            severity?: "high" | "medium" | "low" | "";
+            place?: string;
+            /** Format: date-time */
+            seen_at?: string | null;
+            /**
+             * Format: date
+             * @description 整改期限 / rectification deadline
+             */
+            deadline?: string | null;
+            /** @description open and past the deadline (Asia/Shanghai dates) */
+            overdue?: boolean;
+            /** Format: date-time */
+            answered_at?: string | null;
+            verify_comment?: string;
+        };
+        ProblemTarget: {
+            /** @enum {string} */
+            kind?: "enterprise" | "street" | "department";
+            /** @description enterprise id, street code (or Chinese name on input), or department key */
+            ref?: string;
+        };
+        ProblemFile: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            problem_id?: number;
+            /** Format: int64 */
+            answer_id?: number | null;
+            filename?: string;
+            /** Format: int64 */
+            size?: number;
+            sha256?: string;
+            /** @enum {string} */
+            content_type?: "image/jpeg" | "image/png" | "application/pdf";
+            /** Format: date-time */
+            created_at?: string;
+        };
+        ProblemAnswer: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            problem_id?: number;
+            text?: string;
+            /** Format: int64 */
+            created_by?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** @enum {string} */
+            verdict?: "" | "accepted" | "returned";
+            /** Format: int64 */
+            verified_by?: number | null;
+            /** Format: date-time */
+            verified_at?: string | null;
+            verify_comment?: string;
+            files?: components["schemas"]["ProblemFile"][];
+        };
+        Finding: components["schemas"]["Problem"] & {
+            files?: components["schemas"]["ProblemFile"][];
+            answers?: components["schemas"]["ProblemAnswer"][];
+        };
+        BulletinRow: {
+            /** @enum {string} */
+            kind?: "street" | "department" | "total";
+            key?: string;
+            name?: string;
+            found?: number;
+            rectified?: number;
+            overdue?: number;
+            found_total?: number;
+            rectified_total?: number;
+            rate?: number | null;
+        };
+        Bulletin: {
+            /** Format: int64 */
+            id?: number;
+            /** @description TB<year>-<6 digits> */
+            number?: string;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            /** Format: date-time */
+            created_at?: string;
+            total?: components["schemas"]["BulletinRow"];
+            rows?: components["schemas"]["BulletinRow"][];
+            reissued?: boolean;
         };
         Notification: {
             /** Format: int64 */
@@ -1375,9 +1825,15 @@ export interface components {
             plan_changed?: boolean;
         };
         SimilarFiling: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description 调用者范围外时省略 / omitted outside the caller's scope
+             */
             filing_id?: number;
+            /** @description 调用者范围外时省略 / omitted outside the caller's scope */
             enterprise_name?: string;
+            /** @description 调用者无权查看的备案（如其他街道）/ a filing the caller may not open (another street's) */
+            outside_scope?: boolean;
             similarity?: number;
             shared_passages?: {
                 text?: string;
@@ -1411,17 +1867,18 @@ export interface components {
             approved?: number;
             returned?: number;
             resumed?: number;
-            /** @description approved / total，百分数 / percent */
-            rate?: number;
-            /** @description resumed / total，百分数 / percent */
-            resumed_rate?: number;
-            /** @description 百分数 / percent */
-            on_time_rate?: number;
+            /** @description approved / total，百分数；total 为 0 时为 null / percent; null when total is 0 */
+            rate?: number | null;
+            /** @description resumed / total，百分数；total 为 0 时为 null / percent; null when total is 0 */
+            resumed_rate?: number | null;
+            /** @description 百分数；total 为 0 时为 null / percent; null when total is 0 */
+            on_time_rate?: number | null;
         };
         ProblemFigures: {
             found?: number;
             rectified?: number;
-            rate?: number;
+            /** @description found 为 0 时为 null / null when found is 0 */
+            rate?: number | null;
         };
         SectorDashboard: {
             /** Format: date */
@@ -1429,7 +1886,7 @@ export interface components {
             street?: string;
             sectors?: components["schemas"]["SectorRow"][];
             problems?: components["schemas"]["ProblemFigures"];
-            /** @description 改革前后街道填报表数 / forms before and after the reform (not in api.md) */
+            /** @description 改革前后街道填报表数 / forms before and after the reform (beyond the core contract) */
             report_forms?: {
                 before?: number;
                 after?: number;
@@ -1456,14 +1913,56 @@ export interface components {
             from?: string;
             /** Format: date */
             to?: string;
+            /** @description to 当天的口径企业数 / the population on `to` */
             total?: number;
             points?: {
                 /** Format: date */
                 date?: string;
                 /** @description 累计 / cumulative */
                 approved?: number;
-                rate?: number;
+                /** @description 当天名录中的口径企业数 / the population in the registry that day */
+                total?: number;
+                /** @description total 为 0 时为 null / null when total is 0 */
+                rate?: number | null;
             }[];
+        };
+        DrillItem: {
+            /** Format: int64 */
+            id?: number;
+            credit_code?: string;
+            name?: string;
+            sector?: components["schemas"]["Sector"];
+            /** @description 当天所在街道代码 / street code on the day */
+            street?: string;
+            /** @enum {string} */
+            zone?: "south" | "west" | "east";
+            /**
+             * @description 截至当天达到的最远状态 / the furthest state reached by the end of the day
+             * @enum {string}
+             */
+            state?: "not_filed" | "submitted" | "approved" | "returned" | "rejected" | "resumed";
+            /**
+             * Format: date-time
+             * @description 晚于当天为 null / null when after the day
+             */
+            submitted_at?: string | null;
+            /**
+             * Format: date-time
+             * @description 晚于当天为 null / null when after the day
+             */
+            approved_at?: string | null;
+            /**
+             * Format: date
+             * @description 复工日期，晚于当天为 null / resumption date; null when after the day
+             */
+            resumed_at?: string | null;
+        };
+        DrillPage: {
+            items?: components["schemas"]["DrillItem"][];
+            /** Format: int64 */
+            total?: number;
+            page?: number;
+            page_size?: number;
         };
         ReportView: {
             id?: string;
@@ -1941,6 +2440,42 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 令牌 / Tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            id?: number;
+                            name?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                            /** Format: date-time */
+                            expires_at?: string | null;
+                            /** Format: date-time */
+                            last_used_at?: string | null;
+                            /** Format: date-time */
+                            revoked_at?: string | null;
+                            active?: boolean;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     createToken: {
         parameters: {
             query?: never;
@@ -1952,6 +2487,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /** @description 可选，不超过上限 / optional */
+                    expires_in_days?: number;
                 };
             };
         };
@@ -1965,6 +2502,9 @@ export interface operations {
                     "application/json": {
                         token?: string;
                         name?: string;
+                        id?: number;
+                        /** Format: date-time */
+                        expires_at?: string;
                     };
                 };
             };
@@ -1972,6 +2512,30 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已吊销 / Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     me: {
@@ -2493,6 +3057,9 @@ export interface operations {
     listProblems: {
         parameters: {
             query?: {
+                target_kind?: "enterprise" | "street" | "department";
+                /** @description true: only open problems past their deadline */
+                overdue?: boolean;
                 /** @description 非整数为 422 / Not an integer: 422 */
                 filing_id?: number;
                 /** @description 街道代码或名称；未知为 422 / Street code or name; unknown is 422 */
@@ -2534,12 +3101,20 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    target?: components["schemas"]["ProblemTarget"];
                     /** Format: int64 */
                     filing_id?: number | null;
                     /** @description 街道代码或名称 / street code or name */
                     street?: string;
                     title: string;
                     detail?: string;
+                    /** @enum {string} */
+                    severity?: "high" | "medium" | "low";
+                    place?: string;
+                    /** @description RFC 3339 or YYYY-MM-DD */
+                    seen_at?: string;
+                    /** Format: date */
+                    deadline?: string;
                 };
             };
         };
@@ -2558,6 +3133,428 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    overdueProblems: {
+        parameters: {
+            query?: {
+                group_by?: "street" | "inspector";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups, largest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        date?: string;
+                        group_by?: string;
+                        total?: number;
+                        groups?: {
+                            key?: string;
+                            name?: string;
+                            count?: number;
+                            problems?: components["schemas"]["Problem"][];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    addProblemEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    file?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The problem with its files */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["Unsupported"];
+        };
+    };
+    answerProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text?: string;
+                };
+                "multipart/form-data": {
+                    text?: string;
+                    file?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The answered problem */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["Unsupported"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    verifyProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accept: boolean;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The verified problem */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    downloadProblemFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with Content-Disposition attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    issueLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    target: components["schemas"]["ProblemTarget"];
+                    /** Format: date */
+                    deadline: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The letter already issued for these problems */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description The new letter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    issueBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    from: string;
+                    /** Format: date */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The bulletin already issued for the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description The new bulletin */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getBulletin: {
+        parameters: {
+            query?: {
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bulletin */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    rectificationFigures: {
+        parameters: {
+            query?: {
+                as_of?: string;
+                street?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        as_of?: string;
+                        street?: string;
+                        found?: number;
+                        rectified?: number;
+                        rate?: number | null;
+                        on_time?: number;
+                        on_time_rate?: number | null;
+                        overdue?: number;
+                        with_deadline?: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    activationCodeIssues: {
+        parameters: {
+            query?: {
+                page?: components["parameters"]["Page"];
+                /** @description 1–500（超出按 500）/ 1–500 (larger is capped at 500) */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                street: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"] & {
+                        items?: {
+                            /** Format: int64 */
+                            id?: number;
+                            street?: string;
+                            issued_by?: string;
+                            codes?: number;
+                            revoked?: number;
+                            /** Format: date-time */
+                            expires_at?: string;
+                            /** Format: date-time */
+                            created_at?: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeActivationCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                street: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    issue_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description How many were revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked?: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     waiveProblem: {
@@ -2972,6 +3969,50 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    dashboardEnterprises: {
+        parameters: {
+            query?: {
+                /** @description 截至日期，缺省为今天（北京时间）/ As of this day; today (Asia/Shanghai) by default */
+                as_of?: components["parameters"]["AsOf"];
+                /** @description 统计口径，缺省为全部名录 / Population key; the whole registry when absent */
+                sector?: components["schemas"]["PopulationKey"];
+                /**
+                 * @description 街道代码或名称；街道人员只能看本街道（他街道 403），未知街道为 422。
+                 *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
+                 */
+                street?: components["parameters"]["Street"];
+                state?: "not_filed" | "submitted" | "approved" | "returned" | "rejected" | "resumed";
+                /** @description 名称或信用代码的一部分，至多 100 字 / part of the name or credit code, at most 100 characters */
+                q?: string;
+                page?: components["parameters"]["Page"];
+                /** @description 1–500（超出按 500）/ 1–500 (larger is capped at 500) */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页企业（或 CSV / XLSX 文件，全部匹配行）/ A page of enterprises (or a CSV / XLSX file of every match) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrillPage"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listReports: {
         parameters: {
             query?: {
@@ -3233,6 +4274,50 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["List"] & {
                         items?: components["schemas"]["AuditEntry"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 校验报告 / Verification report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @description 已核对的检查点数 / checkpoints checked */
+                        checkpoints: number;
+                        problems?: string[];
+                        chain: {
+                            ok?: boolean;
+                            entries?: number;
+                            head?: {
+                                seq?: number;
+                                hash?: string;
+                            };
+                            broken_id?: number;
+                            reason?: string;
+                        };
+                        latest?: {
+                            seq?: number;
+                            hash?: string;
+                            /** Format: date-time */
+                            at?: string;
+                        };
                     };
                 };
             };

@@ -406,7 +406,7 @@ func randomHex(n int) string {
 func Wipe(tb testing.TB, db *store.DB) {
 	tb.Helper()
 	for _, tbl := range []string{"problems", "filings", "enterprise_versions", "enterprises"} {
-		if err := db.Gorm().Exec("DELETE FROM " + tbl).Error; err != nil {
+		if err := db.DeleteAllRows(context.Background(), tbl); err != nil {
 			tb.Fatal(err)
 		}
 	}
