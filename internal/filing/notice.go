@@ -116,11 +116,16 @@ func (s *Service) Notice(ctx context.Context, p *auth.Principal, id int64) (*Not
 	if err != nil {
 		return nil, err
 	}
+	v := &NoticeView{Notice: *n, Problems: ps}
+	if n.EnterpriseID == 0 {
+		return v, nil // a letter to a street or a department (internal/inspection)
+	}
 	ent, err := s.db.EnterpriseByID(ctx, store.ScopeAll, n.EnterpriseID)
 	if err != nil {
 		return nil, err
 	}
-	return &NoticeView{Notice: *n, EnterpriseName: ent.Name, Problems: ps}, nil
+	v.EnterpriseName = ent.Name
+	return v, nil
 }
 
 var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(`<!doctype html>
@@ -142,8 +147,17 @@ h1{text-align:center;font-size:1.5rem}table{border-collapse:collapse;width:100%}
 `))
 
 // NoticeDocument renders a notice as a printable HTML letter. streetName is
-// the display name of the notice's street.
+// the display name of the notice's street. A letter to a street is
+// addressed to the street, one to a department to the department.
 func NoticeDocument(n *NoticeView, streetName string) ([]byte, error) {
+	if n.EnterpriseName == "" {
+		switch {
+		case n.TargetKind == store.TargetDepartment && len(n.Problems) > 0:
+			n.EnterpriseName = n.Problems[0].Department
+		default:
+			n.EnterpriseName = streetName
+		}
+	}
 	var b strings.Builder
 	fid := ""
 	if n.FilingID != nil {
