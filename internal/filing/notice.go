@@ -112,12 +112,17 @@ func (s *Service) Notice(ctx context.Context, p *auth.Principal, id int64) (*Not
 	if err != nil {
 		return nil, err
 	}
+	v := &NoticeView{ID: n.ID, Number: n.Number, EnterpriseID: n.EnterpriseID, FilingID: n.FilingID, Street: n.Street,
+		Deadline: n.Deadline, Body: n.Body, CreatedAt: n.CreatedAt, Problems: problemsOf(ps), TargetKind: n.TargetKind}
+	if n.EnterpriseID == 0 {
+		return v, nil // a letter to a street or a department (internal/inspection)
+	}
 	ent, err := s.db.EnterpriseByID(ctx, store.ScopeAll, n.EnterpriseID)
 	if err != nil {
 		return nil, err
 	}
-	return &NoticeView{ID: n.ID, Number: n.Number, EnterpriseID: n.EnterpriseID, EnterpriseName: ent.Name, FilingID: n.FilingID,
-		Street: n.Street, Deadline: n.Deadline, Body: n.Body, CreatedAt: n.CreatedAt, Problems: problemsOf(ps)}, nil
+	v.EnterpriseName = ent.Name
+	return v, nil
 }
 
 var noticeTemplate = template.Must(template.New("notice").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(`<!doctype html>
@@ -156,8 +161,17 @@ func (s *Service) NoticeDocument(ctx context.Context, p *auth.Principal, id int6
 }
 
 // renderNotice renders a notice as a printable HTML letter. streetName is
-// the display name of the notice's street.
+// the display name of the notice's street. A letter to a street is
+// addressed to the street, one to a department to the department.
 func renderNotice(n *NoticeView, streetName string) ([]byte, error) {
+	if n.EnterpriseName == "" {
+		switch {
+		case n.TargetKind == store.TargetDepartment && len(n.Problems) > 0:
+			n.EnterpriseName = n.Problems[0].Department
+		default:
+			n.EnterpriseName = streetName
+		}
+	}
 	var b strings.Builder
 	fid := ""
 	if n.FilingID != nil {

@@ -122,4 +122,5 @@ type NoticeView struct {
 	Body           string        `json:"body"`
 	CreatedAt      time.Time     `json:"created_at"`
 	Problems       []ProblemView `json:"problems"`
+	TargetKind     string        `json:"target_kind"` // enterprise, street or department (a letter, internal/inspection)
 }

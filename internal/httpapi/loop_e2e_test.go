@@ -117,6 +117,24 @@ func TestRectificationLoopAsTheArticleRunsIt(t *testing.T) {
 				t.Fatalf("letter numbers %q then %q", l1.Number, l2.Number)
 			}
 
+			// A letter to the street, readable and printable by the street.
+			var sl struct {
+				ID     int64
+				Number string
+			}
+			if r := a.do(insp, "POST", "/api/v1/letters", map[string]any{"target": map[string]any{"kind": "street", "ref": "guixi"}, "deadline": "2020-02-21"}); r.status != 201 {
+				t.Fatalf("street letter: %d %s", r.status, r.body)
+			} else {
+				r.json(t, &sl)
+			}
+			if r := a.do(off, "GET", fmt.Sprintf("/api/v1/notices/%d/document", sl.ID), nil); r.status != 200 ||
+				!strings.Contains(string(r.body), sl.Number) || !strings.Contains(string(r.body), "桂溪街道：") || !strings.Contains(string(r.body), "药店门前") {
+				t.Fatalf("street letter document: %d %.300s", r.status, r.body)
+			}
+			if r := a.do(ent, "GET", fmt.Sprintf("/api/v1/notices/%d", sl.ID), nil); r.status != 404 {
+				t.Fatalf("the enterprise reads the street's letter: %d", r.status)
+			}
+
 			// 3. Answers with evidence; only the responsible party may answer.
 			advance(24 * time.Hour) // 2020-02-21
 			if r := a.do(ent, "POST", fmt.Sprintf("/api/v1/problems/%d/answers", street.ID), `{"text":"x"}`); r.status != 404 {
@@ -211,7 +229,7 @@ func TestRectificationLoopAsTheArticleRunsIt(t *testing.T) {
 				events[e] = n
 			}
 			if events["problem_opened"] != 3 || events["problem_answered"] != 3 || events["problem_reopened"] != 1 ||
-				events["problem_rectified"] != 2 || events["letter_issued"] != 1 || events["problem_overdue"] != 1 {
+				events["problem_rectified"] != 2 || events["letter_issued"] != 2 || events["problem_overdue"] != 1 {
 				t.Fatalf("webhook events: %v", events)
 			}
 			// ... and is in the audit trail, whose chain holds.
@@ -221,7 +239,7 @@ func TestRectificationLoopAsTheArticleRunsIt(t *testing.T) {
 				actions[e.Action]++
 			}
 			if actions["problem_recorded"] != 3 || actions["problem_answered"] != 3 || actions["problem_verified"] != 3 ||
-				actions["letter_issued"] != 1 || actions["problem_evidence_added"] != 1 || actions["problem_reminder_sent"] != 1 {
+				actions["letter_issued"] != 2 || actions["problem_evidence_added"] != 1 || actions["problem_reminder_sent"] != 1 {
 				t.Fatalf("audit: %v", actions)
 			}
 			if bad, err := a.db.VerifyAuditChain(context.Background()); err != nil || bad != 0 {
