@@ -226,7 +226,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		}
 		r.xlsx, r.src = src, src
 		r.table = src.sheetName()
-		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts); err != nil {
+		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts, src.rows); err != nil {
 			return nil, err
 		}
 	} else {
