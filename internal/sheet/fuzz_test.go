@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"fugong/internal/apperror"
 	"fugong/internal/sheet"
 	"fugong/internal/sheet/sheettest"
@@ -59,6 +61,20 @@ func FuzzXLSX(f *testing.F) {
 	b, _ := os.ReadFile(seed)
 	f.Add(b, 0, byte(0))
 	f.Add(b, len(b)/2, byte(0xFF))
+	// A template with a merged title, a department merged down, shared strings.
+	merged := filepath.Join(f.TempDir(), "merged.xlsx")
+	x := excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &[]any{"台账"})
+	x.MergeCell("Sheet1", "A1", "B1")
+	x.SetSheetRow("Sheet1", "A2", &[]any{"部门", "姓名"})
+	x.SetSheetRow("Sheet1", "A3", &[]any{"生产部", "甲"})
+	x.SetSheetRow("Sheet1", "B4", &[]any{"乙"})
+	x.MergeCell("Sheet1", "A3", "A4")
+	if err := x.SaveAs(merged); err != nil {
+		f.Fatal(err)
+	}
+	mb, _ := os.ReadFile(merged)
+	f.Add(mb, len(mb)/3, byte('A'))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, pos int, v byte) {
 		// Mutate one byte of a ZIP: most mutations hit compressed data or

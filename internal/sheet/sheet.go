@@ -1,14 +1,19 @@
 // Package sheet reads a tabular upload (CSV or XLSX) row by row, without
 // holding the file in memory. It owns format detection by content, text
-// encoding detection for CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), the
-// limits that keep a hostile file from exhausting the server (row cap, ZIP
-// bomb limits, context deadline, recover around excelize), and header
-// lookup by aliases. It knows nothing of what the columns mean: registry
-// and roster do.
+// encoding detection for CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16
+// with BOM; comma or tab separated), the limits that keep a hostile file
+// from exhausting the server (row cap, ZIP bomb and shared-string limits,
+// cell and line length, a process-wide cap on parses at once, context
+// deadline, recover around excelize), and finding the table the way
+// government templates lay it out: the header below title, unit and blank
+// rows (two-row headers merged), on the first visible sheet that has one,
+// matched against each column's aliases; totals rows and signature footers
+// passed over and reported. It knows nothing of what the columns mean:
+// registry and roster do.
 //
-// Row numbers are those a spreadsheet shows: the header is row 1, the first
-// data row is row 2. Rows whose cells are all blank are skipped but still
-// counted, so numbers keep matching what the clerk sees.
+// Row numbers are those a spreadsheet shows (the first line of the file is
+// row 1). Rows whose cells are all blank are skipped but still counted, so
+// numbers keep matching what the clerk sees.
 package sheet
 
 import (
@@ -221,7 +226,7 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 		}
 		r.xlsx, r.src = src, src
 		r.table = src.sheetName()
-		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts); err != nil {
+		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts, src.rows); err != nil {
 			return nil, err
 		}
 	} else {

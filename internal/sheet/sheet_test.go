@@ -517,3 +517,37 @@ func TestGate(t *testing.T) {
 	}
 	r3.Close()
 }
+
+// TestMergedCells: a department merged down over three staff rows reads
+// as its value on each; the merged title above the header changes nothing.
+func TestMergedCells(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "m.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"员工健康台账"})
+	f.MergeCell("Sheet1", "A1", "C1")
+	f.SetSheetRow("Sheet1", "A2", &[]any{"部门", "姓名", "身份证号"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"生产部", "甲", "1"})
+	f.SetSheetRow("Sheet1", "B4", &[]any{"乙", "2"})
+	f.SetSheetRow("Sheet1", "B5", &[]any{"丙", "3"})
+	f.SetSheetRow("Sheet1", "A6", &[]any{"行政部", "丁", "4"})
+	f.MergeCell("Sheet1", "A3", "A5")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	r, err := sheet.Open(context.Background(), p, sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h, err := r.Bind(append(layoutCols[:2:2], sheet.Column{Key: "department", Aliases: []string{"部门"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for r.Next() {
+		got = append(got, h.Get(r.Row(), "name")+h.Get(r.Row(), "department"))
+	}
+	if strings.Join(got, ",") != "甲生产部,乙生产部,丙生产部,丁行政部" {
+		t.Fatalf("rows %q", got)
+	}
+}

@@ -261,7 +261,8 @@ func scanParts(ctx context.Context, in io.Reader, maxStrings int) error {
 	}
 }
 
-// scanFormulas verifies the first worksheet part inflates cleanly (its ZIP
+// scanFormulas (which also reads the merged ranges of a sheet that has
+// them into rows, when given) verifies the first worksheet part inflates cleanly (its ZIP
 // header may lie about its size, which excelize does not notice) and, with
 // opts.DetectFormulas, finds its formula cells. excelize's
 // Rows iterator does not expose formulas and GetCellFormula loads the whole
@@ -270,7 +271,7 @@ func scanParts(ctx context.Context, in io.Reader, maxStrings int) error {
 // locates the cells. excelize has already checked the declared sizes
 // against the limits; the reads here are capped again in case the ZIP
 // headers lie.
-func scanFormulas(ctx context.Context, filePath, part string, opts Options) ([]Cell, error) {
+func scanFormulas(ctx context.Context, filePath, part string, opts Options, rows *sheetRows) ([]Cell, error) {
 	zr, err := zip.OpenReader(filePath)
 	if err != nil {
 		return nil, damaged(err)
@@ -283,7 +284,12 @@ func scanFormulas(ctx context.Context, filePath, part string, opts Options) ([]C
 	if zf == nil {
 		return nil, damaged(fmt.Errorf("worksheet part %q missing", part))
 	}
-	found, err := hasFormulaMarker(ctx, zf, opts.UnzipSizeLimit)
+	found, merges, err := hasFormulaMarker(ctx, zf, opts.UnzipSizeLimit)
+	if err == nil && merges && rows != nil {
+		if rows.merges, err = scanMerges(zf, opts.UnzipSizeLimit); err != nil {
+			return nil, err
+		}
+	}
 	if err != nil || !found || !opts.DetectFormulas {
 		return nil, err
 	}
@@ -345,20 +351,20 @@ func attr(se xml.StartElement, name string) string {
 // hasFormulaMarker inflates the whole part, checking its size and CRC,
 // and reports whether it holds "<f>", "<f " or "<f/" (with or without a
 // namespace prefix); the scan runs at memory speed.
-func hasFormulaMarker(ctx context.Context, zf *zip.File, limit int64) (bool, error) {
+func hasFormulaMarker(ctx context.Context, zf *zip.File, limit int64) (bool, bool, error) {
 	rc, err := zf.Open()
 	if err != nil {
-		return false, damaged(err)
+		return false, false, damaged(err)
 	}
 	defer rc.Close()
 	in := io.LimitReader(rc, limit)
 	buf := make([]byte, 256<<10)
 	keep := 0
-	found := false
+	found, merges := false, false
 	for i := 0; ; i++ {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return false, ctxError(err)
+				return false, false, ctxError(err)
 			}
 		}
 		n, err := in.Read(buf[keep:])
@@ -366,15 +372,18 @@ func hasFormulaMarker(ctx context.Context, zf *zip.File, limit int64) (bool, err
 		if !found && formulaMarker(chunk) {
 			found = true
 		}
+		if !merges && bytes.Contains(chunk, []byte("mergeCell ")) {
+			merges = true
+		}
 		// Keep a tail so that a marker split across reads is seen.
 		keep = copy(buf, chunk[max(0, len(chunk)-16):])
 		if err == io.EOF {
-			return found, nil
+			return found, merges, nil
 		}
 		if err != nil {
 			// A checksum or size error: the sheet excelize read is not the
 			// sheet the file claims to hold.
-			return false, damaged(err)
+			return false, false, damaged(err)
 		}
 	}
 }

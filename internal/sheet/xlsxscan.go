@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -304,6 +305,94 @@ type sheetRows struct {
 	nextAt int
 	cells  []string
 	done   bool
+	// merges are the sheet's merged ranges spanning rows: a spreadsheet
+	// shows their value on every row, the XML holds it in the top cell
+	// only, so the rows below get it filled in.
+	merges []mergeRange
+}
+
+// mergeRange is a merged range, rows and columns from 1; value is its top
+// cell's text once that row was read.
+type mergeRange struct {
+	r1, c1, r2, c2 int
+	value          string
+}
+
+// maxMerges bounds the merged ranges kept for one sheet.
+const maxMerges = 10000
+
+// scanMerges reads the <mergeCell ref="A3:A5"/> elements of a worksheet
+// part, keeping the ranges that span more than one row.
+func scanMerges(zf *zip.File, limit int64) ([]mergeRange, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, damaged(err)
+	}
+	defer rc.Close()
+	s := &xmlScanner{r: bufio.NewReaderSize(io.LimitReader(rc, limit), 64<<10)}
+	var out []mergeRange
+	for len(out) < maxMerges {
+		err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, damaged(err)
+		}
+		if name, end, _ := s.name(); end || string(name) != "mergeCell" {
+			continue
+		}
+		ref := string(s.attr("ref"))
+		a, b, ok := strings.Cut(ref, ":")
+		if !ok {
+			continue
+		}
+		c1, r1 := cellRef(a)
+		c2, r2 := cellRef(b)
+		if r1 > 0 && c1 > 0 && r2 > r1 && c2 >= c1 {
+			out = append(out, mergeRange{r1: r1, c1: c1, r2: r2, c2: c2})
+		}
+	}
+	return out, nil
+}
+
+// cellRef splits "AB12" into column 28 and row 12 (0, 0 if malformed).
+func cellRef(ref string) (col, row int) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	n, err := strconv.Atoi(ref[i:])
+	if err != nil || i == 0 || col > maxSheetColumns || n < 1 || n > maxSheetRows {
+		return 0, 0
+	}
+	return col, n
+}
+
+// fill gives row num the values of the merged ranges it lies under (the
+// top-left cell's, in the range's first column), and records the values of
+// the ranges it starts.
+func (r *sheetRows) fill(num int, cells []string) []string {
+	// A row with no cell of its own stays blank: the merge only decorates it.
+	empty := blank(cells)
+	for i := range r.merges {
+		m := &r.merges[i]
+		switch {
+		case num == m.r1:
+			if m.c1 <= len(cells) {
+				m.value = cells[m.c1-1]
+			}
+		case num > m.r1 && num <= m.r2 && m.value != "" && !empty:
+			for len(cells) < m.c1 {
+				cells = append(cells, "")
+			}
+			if cells[m.c1-1] == "" {
+				cells[m.c1-1] = m.value
+			}
+		}
+	}
+	return cells
 }
 
 func openSheetRows(zf *zip.File, limit int64, sst []string) (*sheetRows, error) {
@@ -324,10 +413,10 @@ func (r *sheetRows) row() ([]string, error) {
 			r.cur++
 			row := r.next
 			r.next = nil
-			return row, nil
+			return r.fill(r.cur, row), nil
 		}
 		r.cur++
-		return nil, nil
+		return r.fill(r.cur, nil), nil
 	}
 	if r.done {
 		return nil, io.EOF
@@ -346,10 +435,10 @@ func (r *sheetRows) row() ([]string, error) {
 	if num > r.cur+1 {
 		r.next, r.nextAt = cells, num
 		r.cur++
-		return nil, nil
+		return r.fill(r.cur, nil), nil
 	}
 	r.cur = num
-	return cells, nil
+	return r.fill(num, cells), nil
 }
 
 // read reads one <row> element.
