@@ -75,8 +75,13 @@ async function noRawCodes(page, what) {
   expect(!raw, `${what} shows raw codes: ${raw && [...new Set(raw)].slice(0, 5).join(', ')}`);
 }
 async function noSideScroll(page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(over <= 1, `${what}: the page scrolls sideways by ${over}px`);
+  const [over, wide] = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+    const culprits = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1).slice(-4).map(name);
+    return [document.documentElement.scrollWidth - w, culprits];
+  });
+  expect(over <= 1, `${what}: the page scrolls sideways by ${over}px (${wide.join(', ')})`);
 }
 
 function dateIn(days) {

@@ -32,6 +32,11 @@ export function t(zh: string, en: string): string {
   return lang.value === 'en' ? en : zh;
 }
 
+/** colon is the label separator of the current language (「：」 or ": "). */
+export function colon(): string {
+  return lang.value === 'en' ? ': ' : '：';
+}
+
 const CJK = /[\u3000-\u9fff\uff00-\uffef]/;
 
 /**
