@@ -146,3 +146,53 @@ func TestAuditUsesNoNodeLocalLock(t *testing.T) {
 		t.Fatal("audit.go serialises appends with GET_LOCK, a node-local lock")
 	}
 }
+
+// TestAuditLegacyEntriesJoinTheKeyedChain: entries written before migration
+// 5 (no seq, plain SHA-256 links) stay verifiable, the first keyed entry
+// links to the last of them, and editing one of them (recomputing the plain
+// links after it) breaks the chain at the keyed entry that covers them.
+func TestAuditLegacyEntriesJoinTheKeyedChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		g := db.Gorm()
+		legacy := func(rows []auditRow) string {
+			prev := ""
+			for _, r := range rows {
+				h := sha256.New()
+				fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s",
+					prev, r.At.UTC().Format(time.RFC3339Nano), r.Actor, r.Role, r.Action, r.Object, r.IP, r.Details)
+				sum := hex.EncodeToString(h.Sum(nil))
+				if err := g.Exec("UPDATE audit_log SET prev_hash = ?, hash = ?, actor = ? WHERE id = ?", prev, sum, r.Actor, r.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+				prev = sum
+			}
+			return prev
+		}
+		// Three entries as an earlier version wrote them.
+		at := time.Date(2020, 2, 1, 8, 0, 0, 0, time.UTC)
+		for i := range 3 {
+			if err := g.Exec("INSERT INTO audit_log (at, actor, role, action, object, ip, details, prev_hash, hash) VALUES (?, ?, 'admin', 'old', 'x', '', '', '', '')",
+				at.Add(time.Duration(i)*time.Minute), fmt.Sprint("old", i)).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var rows []auditRow
+		g.Table("audit_log").Order("id").Find(&rows)
+		last := legacy(rows)
+		// What migration 5 does on a log that has entries.
+		if err := g.Exec("UPDATE audit_head SET hash = ? WHERE id = 1", last).Error; err != nil {
+			t.Fatal(err)
+		}
+		appendN(t, db, 2)
+		v, err := db.VerifyAudit(ctx, store.AuditPoint{})
+		if err != nil || !v.OK || v.Entries != 5 {
+			t.Fatalf("legacy + keyed: %+v %v", v, err)
+		}
+		rows[1].Actor = "mallory"
+		legacy(rows)
+		if v, _ := db.VerifyAudit(ctx, store.AuditPoint{}); v.OK {
+			t.Fatal("an edited legacy entry went unnoticed")
+		}
+	})
+}
