@@ -55,7 +55,9 @@ func serveInProcess(t *testing.T, env map[string]string) (base string, logs *syn
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs, func(k string) string { return env[k] }) }()
 	base = fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitStatus(t, base+"/healthz", 200, 10*time.Second)
+	// A bound for a start that hangs, not a timing check: on a loaded
+	// machine migrating a fresh database alone can take seconds.
+	waitStatus(t, base+"/healthz", 200, 60*time.Second)
 	var once sync.Once
 	code := 0
 	stop = func() int {
@@ -139,7 +141,7 @@ func startMinIO(t *testing.T, dataDir string, port int) (endpoint string, kill f
 
 func TestServeMySQLAndMinIOReadiness(t *testing.T) {
 	t.Parallel()
-	dbcfg := storetest.Config(t, "mysql")
+	dbcfg := storetest.MigratedConfig(t, "mysql")
 	minioData := t.TempDir()
 	minioPort := freePort(t)
 	endpoint, kill := startMinIO(t, minioData, minioPort)
@@ -273,7 +275,7 @@ func TestServeJSONLogs(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--log-format", "json"}, io.Discard, logs, func(k string) string { return env[k] })
 	}()
-	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 10*time.Second)
+	waitStatus(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 200, 60*time.Second) // a bound for a hung start
 	// A request that is logged at info (probes log at debug).
 	if code, body := get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/version", port)); code != 200 {
 		t.Fatalf("GET /api/v1/version: %d %s", code, body)

@@ -72,6 +72,17 @@ func MustOpen(tb testing.TB, driver string) *store.DB {
 	return mustOpenCopy(tb, Config(tb, driver))
 }
 
+// MigratedConfig returns the configuration of a fresh database on driver
+// that already holds the template's schema, for code under test that opens
+// the database itself (`fugong serve` in-process): its own Migrate then has
+// nothing to apply, so it starts at once even on a busy server.
+func MigratedConfig(tb testing.TB, driver string) config.Database {
+	tb.Helper()
+	cfg := Config(tb, driver)
+	mustOpenCopy(tb, cfg)
+	return cfg
+}
+
 // MustMigrate opens and migrates a fresh database on driver the slow way,
 // without the template: for tests of Migrate itself. Closed at cleanup.
 func MustMigrate(tb testing.TB, driver string) *store.DB {
