@@ -64,9 +64,16 @@ var decisionKind = map[string]string{DecisionApprove: "filing_approved", Decisio
 // official of the filing's street may decide (others: apperror.Forbidden, or
 // NotFound outside their scope); a filing not in review is apperror.Conflict,
 // and of two decisions racing on one filing exactly one succeeds (optimistic
-// lock on the filing's version). Approval records every open problem of the
-// filing as rectified by the approved revision.
+// lock on the filing's version, and one filing_decisions row per decided
+// revision, which two Galera nodes collide on). A conflict at commit runs
+// the whole review again (store.Retry), whose re-read then answers
+// apperror.Conflict. Approval records every open problem of the filing as
+// rectified by the approved revision.
 func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in ReviewInput) (*View, error) {
+	return store.Retry(ctx, func(ctx context.Context) (*View, error) { return s.review(ctx, p, id, in) })
+}
+
+func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in ReviewInput) (*View, error) {
 	f, err := s.db.FilingByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err
@@ -89,6 +96,10 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		f.DecidedAt = &now
 		if in.Decision == DecisionApprove {
 			f.ApprovedAt = &now
+		}
+		if err := tx.RecordDecision(ctx, store.FilingDecision{FilingID: f.ID, Revision: f.Revision,
+			Decision: in.Decision, DecidedBy: p.UserID, DecidedAt: now}); err != nil {
+			return err
 		}
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err

@@ -58,6 +58,7 @@ type Service struct {
 	webhooks []config.Webhook
 	now      func() time.Time
 	log      *slog.Logger
+	holder   string // this replica in lease and object-hold rows (objecthold.go)
 }
 
 // Deps are what a Service needs.
@@ -81,7 +82,8 @@ func NewService(d Deps) *Service {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, blobs: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
-		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log}
+		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
+		holder: store.NewHolder()}
 }
 
 var errEnterpriseOnly = apperror.New(apperror.Forbidden, "只有企业本身可以填报备案 / only the enterprise itself may fill in its filing")

@@ -28,8 +28,13 @@ type SubmitResult struct {
 // immutable revision. Without a block flag the filing goes to review
 // (submitted); with one it stays where it was and the flags say why. Only a
 // draft or returned filing can be submitted (else apperror.Conflict); missing
-// required fields are apperror.Invalid.
+// required fields are apperror.Invalid. A conflict at commit with a
+// concurrent transaction runs the whole submit again (store.Retry).
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
+	return store.Retry(ctx, func(ctx context.Context) (*SubmitResult, error) { return s.submit(ctx, p, id) })
+}
+
+func (s *Service) submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
 	f, err := s.db.FilingByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ var migrations = []migration{
 	{2, "filings: revisions, attachments, roster entries, flags, problems, notices, notifications, rule versions, idempotency keys, webhook outbox", migrate2},
 	{3, "near-duplicate plan index: signatures, LSH bands, templates, boilerplate shingles", migrate3},
 	{4, "covering indexes for the dashboards", migrate4},
+	{5, "cluster: filing decisions, leases, object holds, rule publication", migrate5},
 }
 
 // schemaMigration records an applied step.
@@ -38,20 +39,19 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // Migrate applies every step not yet applied, in order, each in its own
 // transaction (MySQL commits DDL implicitly, so there a step is atomic per
 // statement; steps are written to be re-runnable up to their record). Replicas
-// starting together serialise on a lock. It returns the versions applied.
+// starting together, also on different Galera nodes, serialise on a lock row
+// (migrationlock.go). It returns the versions applied.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	var applied []int
 	err := db.gorm.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
 		// NewDB: each chain starts a fresh statement; without it the model of
 		// one query leaks into the next on the pinned connection.
 		conn := pinned.Session(&gorm.Session{NewDB: true})
-		if db.driver == "mysql" {
-			var got int
-			if err := conn.Raw("SELECT GET_LOCK('fugong_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {
-				return fmt.Errorf("store: migrate: could not take the migration lock: %v", err)
-			}
-			defer conn.Exec("SELECT RELEASE_LOCK('fugong_migrate')")
+		release, err := db.lockMigrations(ctx, conn) // migrationlock.go: a lock row, not node-local GET_LOCK
+		if err != nil {
+			return err
 		}
+		defer release()
 		if err := conn.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
 			return fmt.Errorf("store: migrate: schema_migrations: %w", err)
 		}

@@ -47,6 +47,9 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		if dsn, err = withCausalReads(ctx, dsn, probeGalera); err != nil { // galera.go
+			return nil, err
+		}
 		dialector = mysql.Open(dsn)
 	default:
 		return nil, fmt.Errorf("store: unknown driver %q", cfg.Driver)
@@ -154,11 +157,14 @@ func (db *DB) Close() error {
 	return sqlDB.Close()
 }
 
-// Tx runs fn in one transaction; fn's error rolls it back.
+// Tx runs fn in one transaction; fn's error rolls it back. Errors of the
+// transaction itself, COMMIT included, are classified (retry.go): a
+// conflict with a concurrent transaction is apperror.Conflict and
+// IsRetryable, a lost or unready node apperror.Unavailable.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
-	return db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+	return txErr(db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&DB{gorm: g, driver: db.driver})
-	})
+	}))
 }
 
 // dbErr maps driver errors to application codes: a missing row is NotFound,
@@ -173,12 +179,17 @@ func dbErr(err error, what string) error {
 		return apperror.Wrap(err, apperror.Conflict, "%s already exists / 已存在", what)
 	case isUnavailable(err):
 		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
+	case IsRetryable(err): // retry.go: a deadlock or certification conflict
+		return apperror.Wrap(err, apperror.Conflict, msgConflictRetry)
 	default:
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 }
 
 func isUnavailable(err error) bool {
+	if nodeUnavailable(err) { // galera.go
+		return true
+	}
 	if errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
