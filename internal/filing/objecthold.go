@@ -29,7 +29,7 @@ const sweeperLease = "orphan_sweeper"
 // apperror.Unavailable.
 func (s *Service) holdForUpload(ctx context.Context, key string) (func(), error) {
 	ttl := 2*s.blobCfg.Timeout + time.Minute // the put and the row's transaction
-	holder := store.NewHolder()             // per upload: two uploads of the same bytes hold separately
+	holder := store.NewHolder()              // per upload: two uploads of the same bytes hold separately
 	if err := s.db.HoldObject(ctx, key, holder, store.HoldUpload, ttl, s.now()); err != nil {
 		return nil, err
 	}
