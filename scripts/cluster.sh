@@ -241,7 +241,7 @@ start_replica() { # i
   if alive "$d.pid"; then log "replica$i already running"; return; fi
   mkdir -p "$d"
   local cfg=()
-  [ -n "${FUGONG_CLUSTER_CONFIG:-}" ] && cfg=(--config "$FUGONG_CLUSTER_CONFIG")
+  [ -f "$DIR/fugong.yaml" ] && cfg=(--config "$DIR/fugong.yaml")
   (cd "$d" && FUGONG_HTTP_ADDR=127.0.0.1:$(replica_port "$i") \
     FUGONG_DATABASE_DRIVER=mysql FUGONG_DATABASE_DSN="$(replica_dsn "$i")" \
     FUGONG_BLOB_BACKEND=minio FUGONG_MINIO_ENDPOINT=127.0.0.1:$((BASE + 40)) \
@@ -294,6 +294,8 @@ cmd_start() {
   mkdir -p "$DIR/bin"
   install_packages
   [ -f "$DIR/data.key" ] || head -c32 /dev/urandom | base64 >"$DIR/data.key"
+  # Kept in the data directory, so a replica restarted later gets it too.
+  if [ -n "${FUGONG_CLUSTER_CONFIG:-}" ]; then cp "$FUGONG_CLUSTER_CONFIG" "$DIR/fugong.yaml"; fi
   build_fugong
   # The node that was last to stop (or a fresh one) bootstraps; the others join.
   start_galera 1 bootstrap
