@@ -12,6 +12,8 @@
 #   scripts/cluster.sh env              print the path of the env file (endpoints, DSNs, keys)
 #   scripts/cluster.sh kill KIND I      kill -9 one part: KIND is replica | galera | minio, I from 1
 #   scripts/cluster.sh restart KIND I   start that part again (a Galera node rejoins by state transfer)
+#   scripts/cluster.sh use-db galera|galera1|single   restart the replicas on their own Galera
+#                                       nodes (default), all on galera1, or all on a plain MariaDB
 #   scripts/cluster.sh destroy          stop, then remove the data directory
 #
 # Environment: FUGONG_CLUSTER_DIR (default /tmp/fugong-cluster), FUGONG_CLUSTER_PORT
@@ -231,9 +233,53 @@ build_fugong() {
   (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$DIR/bin/fugong" ./cmd/fugong)
 }
 
-replica_dsn() { # i → the DSN of the Galera node replica i writes to
+replica_dsn() { # i → the DSN of the Galera node replica i writes to, unless use-db set one for all
+  if [ -f "$DIR/replica.dsn" ]; then cat "$DIR/replica.dsn"; return; fi
   local node=$(( ($1 - 1) % 3 + 1 ))
   echo "$DB_USER:$DB_PASS@tcp(127.0.0.1:$(galera_port "$node"))/fugong"
+}
+
+# A plain MariaDB (no wsrep) on base+5: the single-node baseline of
+# scripts/cluster-bench.sh.
+start_single() {
+  local d=$DIR/single
+  if alive "$d.pid"; then log "single MariaDB already running"; return; fi
+  mkdir -p "$d"
+  local user_opt=(); [ "$(id -u)" = 0 ] && user_opt=(--user=mysql)
+  if [ ! -d "$d/data/mysql" ]; then
+    mariadb-install-db --no-defaults --datadir="$d/data" "${user_opt[@]}" \
+      --auth-root-authentication-method=socket --skip-test-db >"$d/install.log" 2>&1 || { cat "$d/install.log" >&2; return 1; }
+  fi
+  [ "$(id -u)" = 0 ] && chown -R mysql:mysql "$d"
+  /usr/sbin/mariadbd --no-defaults --datadir="$d/data" "${user_opt[@]}" --bind-address=127.0.0.1 --port=$((BASE + 5)) \
+    --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --log-error="$d/error.log" --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=96M \
+    --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 --max-connections=300 --binlog-format=ROW \
+    --log-bin="$d/binlog" --server-id=1 >/dev/null 2>&1 &
+  echo $! >"$d.pid"
+  wait_for "single MariaDB" 60 mariadb-admin --no-defaults --socket="$d/mysqld.sock" ping || { tail -20 "$d/error.log" >&2; return 1; }
+  mariadb --no-defaults --socket="$d/mysqld.sock" -e "
+    CREATE DATABASE IF NOT EXISTS fugong CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
+    GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1';"
+  log "single MariaDB on 127.0.0.1:$((BASE + 5))"
+}
+
+# use-db galera|galera1|single: restart every replica on its own Galera node
+# (the default), all on galera1 (one writer), or all on the single MariaDB.
+cmd_use_db() {
+  case "$1" in
+    galera) rm -f "$DIR/replica.dsn" ;;
+    galera1) echo "$DB_USER:$DB_PASS@tcp(127.0.0.1:$(galera_port 1))/fugong" >"$DIR/replica.dsn" ;;
+    single) start_single; echo "$DB_USER:$DB_PASS@tcp(127.0.0.1:$((BASE + 5)))/fugong" >"$DIR/replica.dsn" ;;
+    *) echo "usage: $0 use-db galera|galera1|single" >&2; exit 2 ;;
+  esac
+  for i in $(seq 1 "$REPLICAS"); do stop_pid "$DIR/replica$i.pid" "replica$i"; done
+  for i in $(seq 1 "$REPLICAS"); do start_replica "$i"; done
+  for i in $(seq 1 "$REPLICAS"); do
+    wait_for "replica$i" 120 replica_ready "$i" || { tail -20 "$DIR/replica$i/fugong.log" >&2; return 1; }
+  done
+  log "replicas now on: $(replica_dsn 1 | sed 's/:[^:@]*@/:…@/')"
 }
 
 start_replica() { # i
@@ -307,6 +353,7 @@ cmd_start() {
   log "MinIO cluster healthy"
   start_haproxy
   # Replicas start together on purpose: migrations must be safe so.
+  rm -f "$DIR/replica.dsn"
   for i in $(seq 1 "$REPLICAS"); do start_replica "$i"; done
   for i in $(seq 1 "$REPLICAS"); do
     wait_for "replica$i" 120 replica_ready "$i" || { tail -20 "$DIR/replica$i/fugong.log" >&2; return 1; }
@@ -319,6 +366,7 @@ cmd_stop() {
   for i in $(seq 1 "$REPLICAS"); do stop_pid "$DIR/replica$i.pid" "replica$i"; done
   stop_pid "$DIR/haproxy.pid" haproxy
   for i in 1 2 3 4; do stop_pid "$DIR/minio$i.pid" "minio$i"; done
+  stop_pid "$DIR/single.pid" "single MariaDB"
   # Galera: stop the joiners first so node 1 is the last (safe to bootstrap next start).
   for i in 3 2 1; do stop_pid "$DIR/galera$i.pid" "galera$i"; done
 }
@@ -345,6 +393,7 @@ case "${1:-}" in
   status) cmd_status ;;
   env) echo "$DIR/env.sh" ;;
   endpoints) endpoints ;;
+  use-db) cmd_use_db "${2:-}" ;;
   kill)
     case "${2:-}" in
       replica | galera | minio) stop_pid "$DIR/${2}${3:?index}.pid" "${2}$3" KILL ;;

@@ -87,7 +87,7 @@ func fileBody(filename string, content []byte) *body {
 // call sends one request, retrying transient failures; it returns the last
 // status (0 after only transport errors) and body.
 func (c *client) call(method, path string, b *body, hdr ...string) (int, []byte) {
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(150 * time.Second) // > store.IdempotencyClaimStale
 	for {
 		var rd io.Reader
 		if b != nil {

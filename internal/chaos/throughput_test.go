@@ -30,7 +30,10 @@ import (
 // It prints one line per figure, "BENCH name value", for the script.
 func TestThroughput(t *testing.T) {
 	base := env(t, "FUGONG_CLUSTER_URL")
-	dsns := strings.Fields(env(t, "FUGONG_CLUSTER_GALERA_DSNS"))
+	adminDSN := strings.Fields(env(t, "FUGONG_CLUSTER_GALERA_DSNS"))[0]
+	if d := os.Getenv("FUGONG_CLUSTER_REPLICA_DSN"); d != "" { // scripts/cluster-bench.sh: all replicas on one database
+		adminDSN = d
+	}
 	replicas := envInt("FUGONG_CLUSTER_REPLICAS", 3)
 	clients := envInt("CHAOS_CLIENTS", 12)
 	seconds := time.Duration(envInt("BENCH_SECONDS", 20)) * time.Second
@@ -38,7 +41,7 @@ func TestThroughput(t *testing.T) {
 
 	run := func(args ...string) {
 		cmd := exec.Command(env(t, "FUGONG_CLUSTER_BIN"), args...)
-		cmd.Env = append(os.Environ(), "FUGONG_DATABASE_DRIVER=mysql", "FUGONG_DATABASE_DSN="+dsns[0],
+		cmd.Env = append(os.Environ(), "FUGONG_DATABASE_DRIVER=mysql", "FUGONG_DATABASE_DSN="+adminDSN,
 			"FUGONG_DATA_KEY="+env(t, "FUGONG_CLUSTER_DATA_KEY"))
 		cmd.CombinedOutput() // an account left by an earlier run is fine
 	}

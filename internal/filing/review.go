@@ -97,18 +97,37 @@ func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if in.Decision == DecisionApprove {
 			f.ApprovedAt = &now
 		}
-		if err := tx.RecordDecision(ctx, store.FilingDecision{FilingID: f.ID, Revision: f.Revision,
-			Decision: in.Decision, DecidedBy: p.UserID, DecidedAt: now}); err != nil {
-			return err
-		}
-		if err := tx.UpdateFiling(ctx, f); err != nil {
-			return err
-		}
+		// New rows first, the rows a racing decision also writes last: on
+		// Galera a conflicting decision committed on another node aborts this
+		// transaction only when it touches a row this one wrote, and then
+		// nothing but those last statements remains to run (they fail on the
+		// winner's decision row), so no side effect can outlive the abort.
 		var created []store.Problem
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
 		}
 		if err := tx.CreateProblems(ctx, created); err != nil {
+			return err
+		}
+		msg := map[string]string{
+			DecisionApprove: "您的复工备案已通过审核 / your filing was approved",
+			DecisionReturn:  "您的复工备案被退回整改：" + in.Comment + " / your filing was returned for rectification",
+			DecisionReject:  "您的复工备案未获通过：" + in.Comment + " / your filing was rejected",
+		}[in.Decision]
+		if err := s.notifyEnterprise(ctx, tx, f, decisionKind[in.Decision], msg, now); err != nil {
+			return err
+		}
+		if len(created) > 0 {
+			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("审核发现 %d 个问题需整改 / %d problem(s) to rectify", len(created), len(created)), now); err != nil {
+				return err
+			}
+		}
+		if err := s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
+			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now}); err != nil {
+			return err
+		}
+		if err := tx.RecordDecision(ctx, store.FilingDecision{FilingID: f.ID, Revision: f.Revision,
+			Decision: in.Decision, DecidedBy: p.UserID, DecidedAt: now}); err != nil {
 			return err
 		}
 		if in.Decision == DecisionApprove {
@@ -125,21 +144,7 @@ func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in Re
 				return err
 			}
 		}
-		msg := map[string]string{
-			DecisionApprove: "您的复工备案已通过审核 / your filing was approved",
-			DecisionReturn:  "您的复工备案被退回整改：" + in.Comment + " / your filing was returned for rectification",
-			DecisionReject:  "您的复工备案未获通过：" + in.Comment + " / your filing was rejected",
-		}[in.Decision]
-		if err := s.notifyEnterprise(ctx, tx, f, decisionKind[in.Decision], msg, now); err != nil {
-			return err
-		}
-		if len(created) > 0 {
-			if err := s.notifyEnterprise(ctx, tx, f, "problem_opened", fmt.Sprintf("审核发现 %d 个问题需整改 / %d problem(s) to rectify", len(created), len(created)), now); err != nil {
-				return err
-			}
-		}
-		return s.publish(ctx, tx, decisionKind[in.Decision], map[string]any{"filing_id": f.ID, "enterprise_id": f.EnterpriseID,
-			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now})
+		return tx.UpdateFiling(ctx, f)
 	})
 	if err != nil {
 		return nil, err

@@ -83,12 +83,8 @@ func (s *Service) submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	rev := &store.FilingRevision{FilingID: f.ID, Number: f.Revision + 1, Snapshot: snap, RosterSummary: rosterSummary,
 		PlanText: planText, RulesetVersion: version, Flags: string(flagsJSON), SubmittedBy: p.UserID, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
-		if err := tx.CreateRevision(ctx, rev); err != nil {
-			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
-			}
-			return err
-		}
+		// New rows first, the revision and the filing (what a concurrent
+		// submit on another node also writes) last: see Review.
 		rows := make([]store.Flag, len(flags))
 		for i, fl := range flags {
 			rows[i] = store.Flag{FilingID: f.ID, Revision: rev.Number, RuleID: fl.RuleID, Severity: string(fl.Severity),
@@ -98,6 +94,12 @@ func (s *Service) submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 			return err
 		}
 		if err := s.ledgerRuleProblems(ctx, tx, f, flags, rev.Number, p.UserID, now); err != nil {
+			return err
+		}
+		if err := tx.CreateRevision(ctx, rev); err != nil {
+			if apperror.CodeOf(err) == apperror.Conflict && !store.IsRetryable(err) {
+				return apperror.New(apperror.Conflict, "备案正在被提交，请刷新 / the filing is being submitted concurrently; reload")
+			}
 			return err
 		}
 		f.Revision = rev.Number

@@ -68,13 +68,16 @@ func TestWithCausalReads(t *testing.T) {
 		{"plain server", dsn, false, ""},
 		{"operator's choice", dsn + "&wsrep_sync_wait=3", true, "3"},
 	} {
-		got, err := withCausalReads(ctx, c.dsn, probe(c.galera))
+		got, galera, err := withCausalReads(ctx, c.dsn, probe(c.galera))
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg, err := mysqldriver.ParseDSN(got)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if galera != c.galera {
+			t.Errorf("%s: galera %v, want %v", c.name, galera, c.galera)
 		}
 		if cfg.Params[causalReadsParam] != c.want {
 			t.Errorf("%s: wsrep_sync_wait=%q, want %q", c.name, cfg.Params[causalReadsParam], c.want)

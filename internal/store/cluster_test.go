@@ -135,3 +135,40 @@ func TestRulePublicationIsShared(t *testing.T) {
 		})
 	}
 }
+
+// TestStaleIdempotencyClaimIsTakenOver: the replica that claimed an
+// Idempotency-Key died before answering; a retry after IdempotencyClaimStale
+// takes the claim over (exactly one of several), instead of "in progress"
+// for ever.
+func TestStaleIdempotencyClaimIsTakenOver(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			db := storetest.MustOpen(t, driver)
+			ctx := context.Background()
+			t0 := time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)
+			if got, err := db.ClaimIdempotencyKey(ctx, 1, "k", "h", t0); err != nil || got != nil {
+				t.Fatalf("first claim: %v %v", got, err)
+			}
+			if got, err := db.ClaimIdempotencyKey(ctx, 1, "k", "h", t0.Add(time.Second)); err != nil || got == nil || got.Status != 0 {
+				t.Fatalf("retry while the first runs: %+v %v, want the pending claim", got, err)
+			}
+			late := t0.Add(store.IdempotencyClaimStale + time.Second)
+			won := 0
+			for i := 0; i < 3; i++ {
+				got, err := db.ClaimIdempotencyKey(ctx, 1, "k", "h", late)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got == nil {
+					won++
+				}
+			}
+			if won != 1 {
+				t.Fatalf("%d retries took the stale claim over, want 1", won)
+			}
+			if got, _ := db.ClaimIdempotencyKey(ctx, 1, "k", "other body", late.Add(store.IdempotencyClaimStale+time.Second)); got == nil {
+				t.Fatal("a different body took a claim over")
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
 
 	"fugong/internal/apperror"
 )
@@ -76,23 +77,47 @@ const causalReadsParam = "wsrep_sync_wait"
 // operator's own wsrep_sync_wait in the DSN wins. The driver sends DSN
 // parameters it does not know as SET statements at connect time, so the
 // setting holds on every pooled connection.
-func withCausalReads(ctx context.Context, dsn string, probe func(context.Context, string) (bool, error)) (string, error) {
+//
+// It also reports whether the server is a Galera node.
+func withCausalReads(ctx context.Context, dsn string, probe func(context.Context, string) (bool, error)) (string, bool, error) {
 	c, err := mysqldriver.ParseDSN(dsn)
 	if err != nil {
-		return "", fmt.Errorf("store: database.dsn is not a MySQL DSN: %w", err)
-	}
-	if _, set := c.Params[causalReadsParam]; set {
-		return dsn, nil
+		return "", false, fmt.Errorf("store: database.dsn is not a MySQL DSN: %w", err)
 	}
 	galera, err := probe(ctx, dsn)
 	if err != nil || !galera {
-		return dsn, nil // Open's ping reports a dead server
+		return dsn, false, nil // Open's ping reports a dead server
+	}
+	if _, set := c.Params[causalReadsParam]; set {
+		return dsn, true, nil
 	}
 	if c.Params == nil {
 		c.Params = map[string]string{}
 	}
 	c.Params[causalReadsParam] = "1"
-	return c.FormatDSN(), nil
+	return c.FormatDSN(), true, nil
+}
+
+// errAbortedBeforeCommit is what a transaction gets when Galera rolled it
+// back under it (a conflicting write set from another node was applied
+// while it was between statements) and the statements it sent since then
+// ran outside it: it must not report success. It is a deadlock, so
+// IsRetryable and the caller runs the whole operation again.
+var errAbortedBeforeCommit = &mysqldriver.MySQLError{Number: erLockDeadlock,
+	Message: "WSREP: the transaction was aborted by a conflicting write set before its commit"}
+
+// stillInTransaction reports whether the session behind g still has the
+// transaction open (MariaDB's @@in_transaction). Galera can abort a
+// transaction while the client is between statements; the next statements
+// then run in autocommit, so Tx checks this before COMMIT.
+func stillInTransaction(g interface {
+	Raw(sql string, values ...any) *gorm.DB
+}) (bool, error) {
+	var in int
+	if err := g.Raw("SELECT @@in_transaction").Scan(&in).Error; err != nil {
+		return false, err
+	}
+	return in == 1, nil
 }
 
 // probeGalera reports whether the server behind dsn runs with wsrep on.

@@ -40,8 +40,23 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, userID int64, key, hash s
 	if err := db.gorm.WithContext(ctx).Where("user_id = ? AND `key` = ?", userID, key).First(&existing).Error; err != nil {
 		return nil, dbErr(err, "idempotency key")
 	}
+	if existing.Status == 0 && existing.RequestHash == hash && now.Sub(existing.CreatedAt) > IdempotencyClaimStale {
+		// The replica that claimed it died before answering (a replica
+		// killed mid-request): take the claim over instead of answering "in
+		// progress" for ever. Of several retries exactly one moves created_at.
+		res := db.gorm.WithContext(ctx).Model(&IdempotencyKey{}).
+			Where("id = ? AND status = 0 AND created_at = ?", existing.ID, existing.CreatedAt).Update("created_at", now)
+		if res.Error == nil && res.RowsAffected == 1 {
+			return nil, nil
+		}
+	}
 	return &existing, nil
 }
+
+// IdempotencyClaimStale is how long a claim may stay unanswered before a
+// retry takes it over: longer than any request may run (the HTTP read and
+// write timeouts are 60 s), so only the claim of a replica that died is taken.
+const IdempotencyClaimStale = 75 * time.Second
 
 // IdempotencyKeyByKey re-reads a claim (while waiting for its first request).
 func (db *DB) IdempotencyKeyByKey(ctx context.Context, userID int64, key string) (*IdempotencyKey, error) {

@@ -28,6 +28,7 @@ import (
 type DB struct {
 	gorm   *gorm.DB
 	driver string
+	galera bool // a MariaDB Galera node (galera.go)
 }
 
 // Open connects to the database cfg names, applies the pool settings and
@@ -35,6 +36,7 @@ type DB struct {
 // driver and never include the DSN's password.
 func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	var dialector gorm.Dialector
+	galera := false
 	switch cfg.Driver {
 	case "sqlite":
 		dsn, err := sqliteDSN(cfg.DSN, cfg.BusyTimeout)
@@ -47,7 +49,7 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		if dsn, err = withCausalReads(ctx, dsn, probeGalera); err != nil { // galera.go
+		if dsn, galera, err = withCausalReads(ctx, dsn, probeGalera); err != nil { // galera.go
 			return nil, err
 		}
 		dialector = mysql.Open(dsn)
@@ -70,7 +72,7 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
 	sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
 	sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	db := &DB{gorm: g, driver: cfg.Driver}
+	db := &DB{gorm: g, driver: cfg.Driver, galera: galera}
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -163,7 +165,17 @@ func (db *DB) Close() error {
 // IsRetryable, a lost or unready node apperror.Unavailable.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
 	return txErr(db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&DB{gorm: g, driver: db.driver})
+		if err := fn(&DB{gorm: g, driver: db.driver, galera: db.galera}); err != nil {
+			return err
+		}
+		if db.galera { // galera.go: aborted between statements is not success
+			if in, err := stillInTransaction(g); err != nil {
+				return err
+			} else if !in {
+				return errAbortedBeforeCommit
+			}
+		}
+		return nil
 	}))
 }
 
