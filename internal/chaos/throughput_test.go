@@ -103,6 +103,9 @@ func TestThroughput(t *testing.T) {
 	writeRate := float64(flows.Load()) / seconds.Seconds()
 	fmt.Printf("BENCH write_flows_per_s %.2f\n", writeRate)
 
+	if os.Getenv("BENCH_READS") == "0" {
+		return
+	}
 	// Read path over the first k replicas.
 	host, portS, _ := strings.Cut(strings.TrimPrefix(base, "http://"), ":")
 	port, _ := strconv.Atoi(portS)
