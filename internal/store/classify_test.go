@@ -34,6 +34,7 @@ func TestDriverErrorsAreClassified(t *testing.T) {
 		{"connection refused, as text", errors.New("dial tcp 127.0.0.1:3306: connect: connection refused"), apperror.Unavailable, false},
 		{"deadlock / certification conflict 1213", &mysqldriver.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock; try restarting transaction"}, apperror.Conflict, true},
 		{"lock wait timeout 1205", wrapped(&mysqldriver.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded"}), apperror.Conflict, true},
+		{"tidb write conflict 9007", &mysqldriver.MySQLError{Number: 9007, Message: "Write conflict"}, apperror.Conflict, true},
 		{"sqlite busy", errors.New("database is locked (5) (SQLITE_BUSY)"), apperror.Conflict, true},
 		{"syntax error stays internal", &mysqldriver.MySQLError{Number: 1064, Message: "syntax"}, apperror.Internal, false},
 	}

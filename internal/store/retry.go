@@ -16,19 +16,25 @@ import (
 const (
 	erLockWaitTimeout = 1205 // ER_LOCK_WAIT_TIMEOUT
 	erLockDeadlock    = 1213 // ER_LOCK_DEADLOCK; also Galera's certification conflict / brute-force abort
+	tidbTxnRetryable  = 8022 // TiDB: "KV error safe to retry" (docs/deploy.md)
+	tidbWriteConflict = 9007 // TiDB: optimistic write conflict at commit
 )
 
 // IsRetryable reports whether err is a transaction the database aborted to
 // resolve a conflict with a concurrent one: an InnoDB deadlock or a Galera
-// certification conflict (1213), a lock wait timeout (1205), or SQLite's busy
-// lock. Such a transaction changed nothing and may be run again as a whole.
+// certification conflict (1213), a lock wait timeout (1205), TiDB's write
+// conflict (9007, 8022), or SQLite's busy lock. Such a transaction changed nothing and may be run again as a whole.
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
 	var me *mysqldriver.MySQLError
 	if errors.As(err, &me) {
-		return me.Number == erLockDeadlock || me.Number == erLockWaitTimeout
+		switch me.Number {
+		case erLockDeadlock, erLockWaitTimeout, tidbTxnRetryable, tidbWriteConflict:
+			return true
+		}
+		return false
 	}
 	s := err.Error()
 	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
