@@ -168,3 +168,49 @@ func TestSweeperKeepsObjectsUploadsHold(t *testing.T) {
 		})
 	}
 }
+
+// TestRacingDecisionsOnTwoReplicas: two replicas (two servers, two
+// connection pools, one database) receive an approve and a return for the
+// same filing at once: exactly one is 200, one 409, and one decision, one
+// notification and one event exist.
+func TestRacingDecisionsOnTwoReplicas(t *testing.T) {
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			a := mustAPI(t, driver)
+			b := *a
+			b.db = storetest.Reopen(t, a.db)
+			b.build(a.blob)
+			off1, off2 := a.login("street-guixi"), b.login("street-guixi")
+			ctx := context.Background()
+			for round := 0; round < 5; round++ {
+				f := a.seedFiling(a.ents["guixiA"], "submitted")
+				statuses := make([]int, 2)
+				done := make(chan struct{})
+				for i, side := range []struct {
+					api  *api
+					s    *session
+					body string
+				}{{a, off1, `{"decision":"approve"}`}, {&b, off2, `{"decision":"return","comment":"材料不全"}`}} {
+					go func() {
+						defer func() { done <- struct{}{} }()
+						statuses[i] = side.api.do(side.s, "POST", fmt.Sprintf("/api/v1/filings/%d/review", f.ID), side.body).status
+					}()
+				}
+				<-done
+				<-done
+				if !(statuses[0] == 200 && statuses[1] == 409 || statuses[0] == 409 && statuses[1] == 200) {
+					t.Fatalf("round %d: statuses %v, want one 200 and one 409", round, statuses)
+				}
+				ds, err := a.db.Decisions(ctx, f.ID)
+				if err != nil || len(ds) != 1 {
+					t.Fatalf("round %d: %d decisions (%v)", round, len(ds), err)
+				}
+				var notes int64
+				a.db.Gorm().Raw("SELECT COUNT(*) FROM notifications WHERE filing_id = ? AND kind IN ('filing_approved', 'filing_returned')", f.ID).Scan(&notes)
+				if notes != 1 {
+					t.Fatalf("round %d: %d decision notifications, want 1", round, notes)
+				}
+			}
+		})
+	}
+}

@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"testing"
+
+	"fugong/internal/config"
 
 	"fugong/internal/store"
 	"fugong/internal/testenv"
@@ -32,6 +35,26 @@ func MustOpenReplicas(tb testing.TB, driver string, n int) []*store.DB {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// configs remembers the configuration of each database MustOpen opened, so
+// Reopen can open another pool on it (test helper state, not production).
+var configs sync.Map // *store.DB → config.Database
+
+// Reopen opens a second connection pool on the database of db (which
+// MustOpen opened), as a second replica would; closed at cleanup.
+func Reopen(tb testing.TB, db *store.DB) *store.DB {
+	tb.Helper()
+	v, ok := configs.Load(db)
+	if !ok {
+		tb.Fatal("storetest.Reopen: the database was not opened by storetest.MustOpen")
+	}
+	other, err := store.Open(context.Background(), v.(config.Database))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { other.Close() })
+	return other
 }
 
 // OpenUnmigrated opens a fresh, empty database of driver without migrating

@@ -82,6 +82,8 @@ func MustOpen(tb testing.TB, driver string) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
+	configs.Store(db, cfg)
+	tb.Cleanup(func() { configs.Delete(db) })
 	return db
 }
 
