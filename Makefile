@@ -14,7 +14,7 @@ BIN := bin/fugong
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 PKGS := ./...
 
-.PHONY: run build test test-short test-ui vet vulncheck bench bench-check fuzz services-start services-stop clean
+.PHONY: run build test test-short test-ui vet vulncheck bench bench-check fuzz services-start services-stop clean cluster-start cluster-stop cluster-test
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X fugong/internal/buildinfo.version=$(VERSION)" -o $(BIN) ./cmd/fugong
@@ -85,6 +85,17 @@ vulncheck:
 	db=$${TMPDIR:-/tmp}/fugong-vulndb; \
 	if [ ! -d "$$db" ]; then (cd "$$dir" && GOFLAGS=-mod=mod $(GO) build -o $$db.indexdb ./cmd/indexdb) && $$db.indexdb -vulns "$$dir/data/osv" -out "$$db"; fi; \
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0 -db "file://$$db" ./...
+
+# A 3-node Galera + 4-node MinIO + 3 replicas + HAProxy cluster on loopback
+# (scripts/cluster.sh), and the chaos test against it (docs/deploy.md).
+cluster-start:
+	scripts/cluster.sh start
+
+cluster-stop:
+	scripts/cluster.sh stop
+
+cluster-test:
+	scripts/cluster-test.sh
 
 services-start:
 	scripts/services.sh start

@@ -24,6 +24,10 @@ import (
 	"fugong/internal/webhook"
 )
 
+// rulesFollowInterval bounds how long a replica runs a rule set after
+// another replica published a new one (docs/deploy.md).
+const rulesFollowInterval = 2 * time.Second
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var g globalFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -50,9 +54,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	engine := rules.NewEngine(cfg.Rules.Dir, ruleset.Recorder(ctx, db, log))
-	if _, err := engine.Reload(ctx); err != nil {
+	// The published rule set in the database is what every replica runs;
+	// the directory is published only when nothing is yet (or on reload).
+	if _, err := engine.Start(ctx, db); err != nil {
 		return fmt.Errorf("rules: %w", err)
 	}
+	go engine.Follow(ctx, db, rulesFollowInterval, log)
 	if cfg.Rules.Watch {
 		go func() {
 			if err := engine.Watch(ctx, log); err != nil {

@@ -72,9 +72,16 @@ var decisionKind = map[string]string{DecisionApprove: "filing_approved", Decisio
 // official of the filing's street may decide (others: apperror.Forbidden, or
 // NotFound outside their scope); a filing not in review is apperror.Conflict,
 // and of two decisions racing on one filing exactly one succeeds (optimistic
-// lock on the filing's version). Approval records every open problem of the
-// filing as rectified by the approved revision.
+// lock on the filing's version, and one filing_decisions row per decided
+// revision, which two Galera nodes collide on). A conflict at commit runs
+// the whole review again (store.Retry), whose re-read then answers
+// apperror.Conflict. Approval records every open problem of the filing as
+// rectified by the approved revision.
 func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in ReviewInput) (*View, error) {
+	return store.Retry(ctx, func(ctx context.Context) (*View, error) { return s.review(ctx, p, id, in) })
+}
+
+func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in ReviewInput) (*View, error) {
 	f, err := s.db.FilingByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err
@@ -98,12 +105,11 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if in.Decision == DecisionApprove {
 			f.ApprovedAt = &now
 		}
-		if err := tx.UpdateFiling(ctx, f); err != nil {
-			return err
-		}
-		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
-			return err
-		}
+		// New rows first, the rows a racing decision also writes last: on
+		// Galera a conflicting decision committed on another node aborts this
+		// transaction only when it touches a row this one wrote, and then
+		// nothing but those last statements remains to run (they fail on the
+		// winner's decision row), so no side effect can outlive the abort.
 		var created []store.Problem
 		for _, pi := range in.Problems {
 			created = append(created, s.problem(f, store.SourceReview, "", pi.Title, pi.Detail, p.UserID, now))
@@ -115,20 +121,6 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 		created = append(created, confirmed...)
 		if err := tx.CreateProblems(ctx, created); err != nil {
 			return err
-		}
-		if in.Decision == DecisionApprove {
-			open, err := tx.OpenProblems(ctx, f.ID)
-			if err != nil {
-				return err
-			}
-			ids := make([]int64, len(open))
-			for i, pr := range open {
-				ids[i] = pr.ID
-			}
-			rev := f.Revision
-			if err := tx.RectifyProblems(ctx, ids, &rev, stored(msgApprovedNote), now); err != nil {
-				return err
-			}
 		}
 		note := map[string]string{
 			DecisionApprove: stored(msgNotifyApproved),
@@ -147,8 +139,32 @@ func (s *Service) Review(ctx context.Context, p *auth.Principal, id int64, in Re
 			"street": f.Street, "decision": in.Decision, "revision": f.Revision, "comment": in.Comment, "at": now}); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, p.Entry("filing_"+in.Decision, fmt.Sprintf("filing:%d", f.ID),
-			fmt.Sprintf("revision=%d problems=%d comment=%q", f.Revision, len(in.Problems), in.Comment)))
+		if err := tx.AppendAudit(ctx, p.Entry("filing_"+in.Decision, fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d problems=%d comment=%q", f.Revision, len(in.Problems), in.Comment))); err != nil {
+			return err
+		}
+		if err := tx.RecordDecision(ctx, store.FilingDecision{FilingID: f.ID, Revision: f.Revision,
+			Decision: in.Decision, DecidedBy: p.UserID, DecidedAt: now}); err != nil {
+			return err
+		}
+		if in.Decision == DecisionApprove {
+			open, err := tx.OpenProblems(ctx, f.ID)
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(open))
+			for i, pr := range open {
+				ids[i] = pr.ID
+			}
+			rev := f.Revision
+			if err := tx.RectifyProblems(ctx, ids, &rev, stored(msgApprovedNote), now); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateFiling(ctx, f); err != nil {
+			return err
+		}
+		return tx.MarkTimeline(ctx, f.EnterpriseID) // the dashboards' timeline, in the same transaction
 	})
 	if err != nil {
 		return nil, err

@@ -64,6 +64,7 @@ type Service struct {
 	log      *slog.Logger
 	areas    *areas.Areas
 	dedup    *dedup.Index
+	holder   string // this replica in lease and object-hold rows (objecthold.go)
 }
 
 // Deps are what a Service needs.
@@ -100,7 +101,7 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{db: d.DB, blobs: blobs, raw: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
 		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
-		areas: d.Areas, dedup: d.Dedup}
+		areas: d.Areas, dedup: d.Dedup, holder: store.NewHolder()}
 }
 
 var errEnterpriseOnly = apperror.Msg(apperror.Forbidden, msgOnlyEnterpriseItselfMayFill)

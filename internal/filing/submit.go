@@ -30,8 +30,13 @@ type SubmitResult struct {
 // (submitted); with one, nothing is frozen: the filing stays where it was,
 // the flags say why (kept as the latest attempt's, shown on the filing). Only a
 // draft or returned filing can be submitted (else apperror.Conflict); missing
-// required fields are apperror.Invalid.
+// required fields are apperror.Invalid. A conflict at commit with a
+// concurrent transaction runs the whole submit again (store.Retry).
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
+	return store.Retry(ctx, func(ctx context.Context) (*SubmitResult, error) { return s.submit(ctx, p, id) })
+}
+
+func (s *Service) submit(ctx context.Context, p *auth.Principal, id int64) (*SubmitResult, error) {
 	f, err := s.db.FilingByID(ctx, p.Scope(), id)
 	if err != nil {
 		return nil, err
@@ -80,6 +85,8 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 	rev := &store.FilingRevision{FilingID: f.ID, Number: f.Revision + 1, Snapshot: snap, RosterSummary: rosterSummary,
 		PlanText: planText, RulesetVersion: version, Flags: string(flagsJSON), SubmittedBy: p.UserID, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx *store.DB) error {
+		// New rows first, the revision and the filing (what a concurrent
+		// submit on another node also writes) last: see Review.
 		// The flags of the latest attempt are kept under the number the next
 		// revision will take; a blocked attempt is not a revision (nothing
 		// frozen, nothing in the ledger), and the next attempt replaces its
@@ -102,13 +109,17 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 			return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
 				fmt.Sprintf("revision=%d status=%s flags=%d blocked=true", rev.Number, f.Status, len(flags))))
 		}
-		if err := tx.CreateRevision(ctx, rev); err != nil {
-			if apperror.CodeOf(err) == apperror.Conflict {
-				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
-			}
+		if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
 			return err
 		}
-		if err := s.rectifyRuleProblems(ctx, tx, f, flags, rev.Number, now); err != nil {
+		if err := tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
+			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, store.StatusSubmitted, len(flags)))); err != nil {
+			return err
+		}
+		if err := tx.CreateRevision(ctx, rev); err != nil {
+			if apperror.CodeOf(err) == apperror.Conflict && !store.IsRetryable(err) {
+				return apperror.Msg(apperror.Conflict, msgFilingBeingSubmittedConcurrentlyReload)
+			}
 			return err
 		}
 		f.Revision = rev.Number
@@ -117,11 +128,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (*Sub
 		if err := tx.UpdateFiling(ctx, f); err != nil {
 			return err
 		}
-		if err := tx.MarkTimeline(ctx, f.EnterpriseID); err != nil { // the dashboards' timeline, in the same transaction
-			return err
-		}
-		return tx.AppendAudit(ctx, p.Entry("filing_submitted", fmt.Sprintf("filing:%d", f.ID),
-			fmt.Sprintf("revision=%d status=%s flags=%d", rev.Number, f.Status, len(flags))))
+		return tx.MarkTimeline(ctx, f.EnterpriseID) // the dashboards' timeline, in the same transaction
 	})
 	if err != nil {
 		return nil, err

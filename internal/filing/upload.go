@@ -159,6 +159,11 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		}
 	}
 
+	release, err := s.holdForUpload(ctx, att.ObjectKey) // objecthold.go: the sweeper keeps off
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := s.putObject(ctx, att.ObjectKey, file, size, att.ContentType); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,11 @@ var statusOf = map[apperror.Code]int{
 	apperror.Internal:     http.StatusInternalServerError,
 }
 
+// retryAfterUnavailable is the Retry-After (seconds) of every 503: about
+// the time a load balancer needs to take a failed replica or database node
+// out of rotation (docs/deploy.md).
+const retryAfterUnavailable = "2"
+
 // codeOfStatus names the errors Fiber and fasthttp raise themselves
 // (unknown route, wrong method, body too large, timeouts).
 var codeOfStatus = map[int]apperror.Code{
@@ -88,6 +93,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 			body = errorPayload{Code: ae.Code, Message: ae.MessageIn(l), Details: ae.DetailsIn(l)}
 		}
 		if ae.Code == apperror.Unavailable {
+			// A part of a cluster is down or rejoining: the client (or the
+			// load balancer) should try again shortly, not give up.
+			c.Set(fiber.HeaderRetryAfter, retryAfterUnavailable)
 			s.log.Warn("backing service unavailable", "request_id", requestID(c), "err", err)
 		}
 	} else if errors.As(err, &fe) {

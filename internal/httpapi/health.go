@@ -17,8 +17,15 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 200 when the database and the object store answer, and 503
-// naming each failing part otherwise. Checks run concurrently under one
+// Readier is a backing service whose readiness is more than answering a
+// ping: the database runs a real query and, on Galera, requires the node to
+// be ready and Synced (store.DB.Ready).
+type Readier interface {
+	Ready(ctx context.Context) error
+}
+
+// readyz answers 200 when the database and the object store can serve, and
+// 503 naming each failing part otherwise. Checks run concurrently under one
 // short deadline so a hung service cannot hang the probe.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
@@ -33,6 +40,10 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		go func() {
 			if p == nil {
 				out <- result{name, nil}
+				return
+			}
+			if r, ok := p.(Readier); ok {
+				out <- result{name, r.Ready(ctx)}
 				return
 			}
 			out <- result{name, p.Ping(ctx)}
@@ -53,6 +64,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if len(failing) > 0 {
 		sort.Strings(failing)
 		l := lang(c)
+		c.Set(fiber.HeaderRetryAfter, retryAfterUnavailable)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{
 			"status": "unavailable", "checks": parts,
 			"error": fiber.Map{"code": "unavailable", "message": msgNotReady.In(l, strings.Join(failing, ", ")), "details": failingDetails(failing, l)},

@@ -27,7 +27,8 @@ type Engine struct {
 	onLoad func(*Set)
 
 	current atomic.Pointer[Set]
-	mu      sync.Mutex // serialises reloads
+	mu      sync.Mutex   // serialises reloads
+	pub     Publications // nil: reloads are local (publication.go)
 	lastErr atomic.Pointer[errBox]
 }
 
@@ -68,6 +69,10 @@ func (e *Engine) Reload(ctx context.Context) (*Set, error) {
 		err = ctx.Err()
 	}
 	if err != nil {
+		e.lastErr.Store(&errBox{err: err})
+		return nil, err
+	}
+	if err := e.publish(ctx, set); err != nil { // publication.go: for every replica
 		e.lastErr.Store(&errBox{err: err})
 		return nil, err
 	}

@@ -29,6 +29,7 @@ var migrations = []migration{
 	{7, "rectification loop: open-filing key, problem targets/answers/evidence/reminders, login throttle, activation issues, letters, bulletins", migrate7},
 	{8, "audit chain: keyed MAC, own sequence, replicated head row", migrateAuditChain},
 	{9, "api token expiry", migrateAPITokenExpiry},
+	{10, "cluster: filing decisions, leases, object holds, rule publication", migrate10},
 }
 
 // schemaMigration records an applied step.
@@ -43,23 +44,19 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // Migrate applies every step not yet applied, in order, each in its own
 // transaction (MySQL commits DDL implicitly, so there a step is atomic per
 // statement; steps are written to be re-runnable up to their record). Replicas
-// starting together serialise on a lock. It returns the versions applied.
+// starting together, also on different Galera nodes, serialise on a lock row
+// (migrationlock.go). It returns the versions applied.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	var applied []int
 	err := db.orm(ctx).Connection(func(pinned *gorm.DB) error {
 		// NewDB: each chain starts a fresh statement; without it the model of
 		// one query leaks into the next on the pinned connection.
 		conn := pinned.Session(&gorm.Session{NewDB: true})
-		if db.driver == "mysql" {
-			var got int
-			// Named locks are server-wide: the name carries the database, so
-			// replicas of one database queue and other databases on the same
-			// server (test databases, other deployments) do not.
-			if err := conn.Raw("SELECT GET_LOCK(LEFT(CONCAT('fugong_migrate.', DATABASE()), 64), 60)").Scan(&got).Error; err != nil || got != 1 {
-				return fmt.Errorf("store: migrate: could not take the migration lock: %v", err)
-			}
-			defer conn.Exec("SELECT RELEASE_LOCK(LEFT(CONCAT('fugong_migrate.', DATABASE()), 64))")
+		release, err := db.lockMigrations(ctx, conn) // migrationlock.go: a lock row, not node-local GET_LOCK
+		if err != nil {
+			return err
 		}
+		defer release()
 		if err := conn.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
 			return fmt.Errorf("store: migrate: schema_migrations: %w", err)
 		}

@@ -40,10 +40,14 @@ func (db *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]Webh
 }
 
 // ClaimWebhook pushes a delivery's next attempt to `until` if it is still
-// due (so two replicas don't send it at once); false when another took it.
+// due (so two replicas don't send it at once); false when another took it,
+// also when the other claim won a conflict on another database node.
 func (db *DB) ClaimWebhook(ctx context.Context, id int64, due, until time.Time) (bool, error) {
 	res := db.orm(ctx).Model(&WebhookDelivery{}).
 		Where("id = ? AND delivered_at IS NULL AND next_attempt_at <= ?", id, due).Update("next_attempt_at", until)
+	if IsRetryable(res.Error) {
+		return false, nil // another dispatcher's claim won (a Galera certification conflict)
+	}
 	return res.RowsAffected == 1, dbErr(res.Error, "webhook outbox")
 }
 

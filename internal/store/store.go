@@ -33,6 +33,7 @@ type DB struct {
 	pool   *gorm.DB // the pool's handle (a tx's: the pool it came from)
 	// auditKey keys the audit chain's MAC (SetAuditKey).
 	auditKey []byte
+	galera   bool // a MariaDB Galera node (galera.go)
 }
 
 // Open connects to the database cfg names, applies the pool settings and
@@ -40,6 +41,7 @@ type DB struct {
 // driver and never include the DSN's password.
 func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	var dialector gorm.Dialector
+	galera := false
 	switch cfg.Driver {
 	case "sqlite":
 		dsn, err := sqliteDSN(cfg.DSN, cfg.BusyTimeout)
@@ -50,6 +52,9 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	case "mysql":
 		dsn, err := mysqlDSN(cfg.DSN)
 		if err != nil {
+			return nil, err
+		}
+		if dsn, galera, err = withCausalReads(ctx, dsn, probeGalera); err != nil { // galera.go
 			return nil, err
 		}
 		dialector = mysql.Open(dsn)
@@ -72,7 +77,7 @@ func Open(ctx context.Context, cfg config.Database) (*DB, error) {
 	sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
 	sqlDB.SetMaxIdleConns(cfg.MaxIdleConns)
 	sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	db := &DB{gorm: g, driver: cfg.Driver, pool: g}
+	db := &DB{gorm: g, driver: cfg.Driver, pool: g, galera: galera}
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -162,13 +167,26 @@ func (db *DB) Close() error {
 
 // Tx runs fn in one transaction; fn's error rolls it back. Inside fn, tx
 // is the transaction. Under a ctx carrying a transaction (InTx), or called
-// on a tx, it is a savepoint of that transaction.
+// on a tx, it is a savepoint of that transaction. Errors of the transaction
+// itself, COMMIT included, are classified (retry.go): a conflict with a
+// concurrent transaction is apperror.Conflict and IsRetryable, a lost or
+// unready node apperror.Unavailable.
 func (db *DB) Tx(ctx context.Context, fn func(tx *DB) error) error {
-	return db.orm(ctx).Transaction(func(g *gorm.DB) error {
+	return txErr(db.orm(ctx).Transaction(func(g *gorm.DB) error {
 		tx := *db
 		tx.gorm, tx.inTx = g, true
-		return fn(&tx)
-	})
+		if err := fn(&tx); err != nil {
+			return err
+		}
+		if db.galera { // galera.go: aborted between statements is not success
+			if in, err := stillInTransaction(g); err != nil {
+				return err
+			} else if !in {
+				return errAbortedBeforeCommit
+			}
+		}
+		return nil
+	}))
 }
 
 // requestTx is the context key of the transaction InTx shares.
@@ -216,12 +234,17 @@ func dbErr(err error, what string) error {
 		return apperror.WrapMsg(err, apperror.Conflict, msgAlreadyExists, what)
 	case isUnavailable(err):
 		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
+	case IsRetryable(err): // retry.go: a deadlock or certification conflict
+		return apperror.Wrap(err, apperror.Conflict, msgConflictRetry)
 	default:
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 }
 
 func isUnavailable(err error) bool {
+	if nodeUnavailable(err) { // galera.go
+		return true
+	}
 	if errors.Is(err, mysqldriver.ErrInvalidConn) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}

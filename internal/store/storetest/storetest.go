@@ -120,6 +120,8 @@ func mustMigrate(tb testing.TB, cfg config.Database) *store.DB {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	configs.Store(db, cfg)
+	tb.Cleanup(func() { configs.Delete(db) })
 	return db
 }
 
