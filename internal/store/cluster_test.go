@@ -135,4 +135,3 @@ func TestRulePublicationIsShared(t *testing.T) {
 		})
 	}
 }
-
