@@ -94,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	go auditSvc.Run(ctx, auditCheckInterval)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
-		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now),
+		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
 		Audit: auditSvc})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()

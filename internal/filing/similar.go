@@ -26,9 +26,14 @@ const SyncReindexLimit = 5000
 var errNoIndex = apperror.Msg(apperror.Unavailable, msgNearDuplicateDetectionNotRunning)
 
 // Similar is one entry of a filing's similar plans.
+//
+// A match the caller may not open (another street's filing, for a street
+// official) shows that it exists and what it shares, not whose it is:
+// FilingID and EnterpriseName are then omitted and OutsideScope is set.
 type Similar struct {
-	FilingID       int64           `json:"filing_id"`
-	EnterpriseName string          `json:"enterprise_name"`
+	FilingID       int64           `json:"filing_id,omitempty"`
+	EnterpriseName string          `json:"enterprise_name,omitempty"`
+	OutsideScope   bool            `json:"outside_scope,omitempty"`
 	Similarity     float64         `json:"similarity"`
 	SharedPassages []SharedPassage `json:"shared_passages"`
 }
@@ -103,12 +108,24 @@ func (s *Service) SimilarTo(ctx context.Context, p *auth.Principal, id int64) ([
 	if err != nil {
 		return nil, err
 	}
+	filingIDs := make([]int64, len(kept))
+	for i, m := range kept {
+		filingIDs[i] = m.FilingID
+	}
+	visible, err := s.db.VisibleFilings(ctx, p.Scope(), filingIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range kept {
 		ps := make([]SharedPassage, len(m.Passages))
 		for i, q := range m.Passages {
 			ps[i] = SharedPassage{Text: q.Text, ThisStart: q.QueryStart, ThisEnd: q.QueryEnd, OtherStart: q.MatchStart, OtherEnd: q.MatchEnd}
 		}
-		items = append(items, Similar{FilingID: m.FilingID, EnterpriseName: names[m.EnterpriseID], Similarity: m.Similarity, SharedPassages: ps})
+		item := Similar{Similarity: m.Similarity, SharedPassages: ps, OutsideScope: true}
+		if visible[m.FilingID] {
+			item.FilingID, item.EnterpriseName, item.OutsideScope = m.FilingID, names[m.EnterpriseID], false
+		}
+		items = append(items, item)
 	}
 	return items, nil
 }

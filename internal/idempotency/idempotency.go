@@ -25,8 +25,24 @@ const MaxKey = 128
 
 // Service keeps idempotency claims in the database.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db     *store.DB
+	now    func() time.Time
+	sealer Sealer
+}
+
+// Sealer encrypts the answers kept for replay, bound to the user and the
+// key: a filing's answer holds the contact's phone (personal data is
+// encrypted at rest). filing.Service is one.
+type Sealer interface {
+	SealResponse(userID int64, key string, body []byte) (string, error)
+	OpenResponse(userID int64, key, stored string) ([]byte, error)
+}
+
+// SealedBy returns s keeping its answers encrypted by sealer.
+func (s *Service) SealedBy(sealer Sealer) *Service {
+	c := *s
+	c.sealer = sealer
+	return &c
 }
 
 // New returns a Service over db; now is the clock (time.Now when nil).
@@ -81,7 +97,13 @@ func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte,
 		if status < 200 || status > 299 {
 			return errNotKept
 		}
-		return s.db.CompleteIdempotencyKey(ctx, userID, key, status, string(resp))
+		kept := string(resp)
+		if s.sealer != nil {
+			if kept, err = s.sealer.SealResponse(userID, key, resp); err != nil {
+				return err
+			}
+		}
+		return s.db.CompleteIdempotencyKey(ctx, userID, key, status, kept)
 	})
 	switch {
 	case err == nil, errors.Is(err, errNotKept):
@@ -100,5 +122,11 @@ func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte,
 	if rec.Status == 0 { // a claim left by an older release, never completed
 		return nil, apperror.Msg(apperror.Conflict, msgSameRequestStillBeingProcessed)
 	}
-	return &Replay{Status: rec.Status, Body: []byte(rec.Response)}, nil
+	answer := []byte(rec.Response)
+	if s.sealer != nil {
+		if answer, err = s.sealer.OpenResponse(userID, key, rec.Response); err != nil {
+			return nil, err
+		}
+	}
+	return &Replay{Status: rec.Status, Body: answer}, nil
 }
