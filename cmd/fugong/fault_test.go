@@ -27,6 +27,7 @@ import (
 	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/store"
+	"fugong/internal/store/storetest"
 	"fugong/internal/testenv"
 )
 
@@ -39,6 +40,7 @@ func seedTokens(t *testing.T, cfg config.Database, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -165,6 +167,7 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	defer db.Close()
 	objects, err := blob.NewMinIO(mcfg)
 	if err != nil {
@@ -377,6 +380,7 @@ func TestFaultMariaDBKilledDuringFilings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	defer db.Close()
 	created, unavailable, ambiguous := 0, 0, 0
 	for i, st := range statuses {

@@ -20,6 +20,7 @@ import (
 	"fugong/internal/pii"
 	"fugong/internal/roster"
 	"fugong/internal/store"
+	"fugong/internal/store/storetest"
 )
 
 // TestHostileLoad (issue 18, "done when"): a bounded load of hostile
@@ -204,6 +205,7 @@ func seedParkToken(t *testing.T, cfg config.Database) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	defer db.Close()
 	u := &store.User{Username: "load-park", PasswordHash: "-", Role: store.RoleParkManager}
 	if err := db.CreateUser(ctx, u); err != nil {

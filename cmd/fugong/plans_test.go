@@ -86,6 +86,8 @@ func TestPlansTemplateAddAndRefresh(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+
+			db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 			defer db.Close()
 			x, err := dedup.New(db, dedup.Options{})
 			if err != nil {

@@ -23,6 +23,7 @@ func TestReportRebuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 			defer db.Close()
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/pii"
 	"fugong/internal/store"
+	"fugong/internal/store/storetest"
 )
 
 // TestUserTokensCommands: `fugong user tokens` lists an account's API
@@ -27,6 +28,7 @@ func TestUserTokensCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	defer db.Close()
 	u, _ := db.UserByUsername(ctx, "p")
 	svc := auth.NewService(db, cfg.Auth, nil)

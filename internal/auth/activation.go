@@ -158,7 +158,7 @@ var errBadActivation = &apperror.Error{Code: apperror.Invalid, Text: msgCreditCo
 func (s *Service) Activate(ctx context.Context, creditCode, code, username, password, ip string) (*Principal, error) {
 	u, err := s.activate(ctx, creditCode, code, username, password, ip)
 	if err != nil {
-		e := anonymousEntry(username, store.RoleEnterprise, ip, "activation_failed", "enterprise:"+creditCode)
+		e := anonymousEntry(ctx, username, store.RoleEnterprise, ip, "activation_failed", "enterprise:"+creditCode)
 		if aerr := s.db.AppendAudit(context.WithoutCancel(ctx), e); aerr != nil {
 			return nil, errors.Join(err, aerr)
 		}
@@ -216,7 +216,7 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 			}
 			return err
 		}
-		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "account_activated", object))
+		return tx.AppendAudit(ctx, anonymousEntry(ctx, u.Username, u.Role, ip, "account_activated", object))
 	})
 	if err != nil {
 		return nil, err

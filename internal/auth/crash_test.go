@@ -29,6 +29,7 @@ func crashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 	if os.Getenv("FUGONG_CRASH_WHEN") == "before-commit" {
 		// The test reaches into GORM (test code only) to die right after the
 		// audit row's INSERT, inside whatever transaction the service holds.
@@ -69,6 +70,7 @@ func TestAuditCommitsWithTheChange(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				db.SetAuditKey(storetest.AuditKey) // the CLI uses the keyring's; any key chains
 				defer db.Close()
 				if _, err := db.Migrate(ctx); err != nil {
 					t.Fatal(err)

@@ -30,6 +30,9 @@ type Principal struct {
 	SessionID    string     `json:"-"` // empty for API tokens
 	CSRFToken    string     `json:"-"`
 	ViaToken     bool       `json:"-"`
+	// Peer is the connection's peer address (a proxy, or the client), for
+	// the audit log beside IP; the HTTP layer sets it.
+	Peer string `json:"-"`
 	// IP is the address the request came from, for the audit log; the HTTP
 	// layer sets it.
 	IP string `json:"-"`
@@ -109,7 +112,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, nil, err
 	}
 	if err := s.takeAttempts(ctx, keys, now); err != nil {
-		if aerr := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_rate_limited", "user:"+username)); aerr != nil {
+		if aerr := s.db.AppendAudit(ctx, anonymousEntry(ctx, username, "", ip, "login_rate_limited", "user:"+username)); aerr != nil {
 			return nil, nil, aerr
 		}
 		return nil, nil, err
@@ -126,7 +129,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	if !ok {
 		// The attempt stays counted.
-		if err := s.db.AppendAudit(ctx, anonymousEntry(username, "", ip, "login_failed", "user:"+username)); err != nil {
+		if err := s.db.AppendAudit(ctx, anonymousEntry(ctx, username, "", ip, "login_failed", "user:"+username)); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errBadLogin
@@ -144,7 +147,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, anonymousEntry(u.Username, u.Role, ip, "login", "user:"+u.Username))
+		return tx.AppendAudit(ctx, anonymousEntry(ctx, u.Username, u.Role, ip, "login", "user:"+u.Username))
 	})
 	if err != nil {
 		return nil, nil, err

@@ -17,14 +17,5 @@ func seedInspections(ctx context.Context, db *store.DB, accounts []store.User) e
 			inspector = u.ID
 		}
 	}
-	g := db.Gorm().WithContext(ctx)
-	if err := g.Exec("UPDATE problems SET created_by = ? WHERE source = 'inspection'", inspector).Error; err != nil {
-		return err
-	}
-	var first int64
-	if err := g.Raw("SELECT MIN(id) FROM problems WHERE source = 'inspection' AND status = 'open'").Scan(&first).Error; err != nil {
-		return err
-	}
-	return g.Exec(`UPDATE problems SET target_kind = 'street', street = 'sancha', sector = '', filing_id = NULL, enterprise_id = NULL,
-  title = '三岔街道：药店扫码领口罩致大量人员聚集，部分未戴口罩', place = '天顺祥小何药店门前', severity = 'high' WHERE id = ?`, first).Error
+	return db.AttributeInspections(ctx, inspector, "sancha", "三岔街道：药店扫码领口罩致大量人员聚集，部分未戴口罩", "天顺祥小何药店门前", "high")
 }

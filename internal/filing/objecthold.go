@@ -55,7 +55,7 @@ func (s *Service) holdForUpload(ctx context.Context, key string) (func(), error)
 		case <-ctx.Done():
 			t.Stop()
 			release()
-			return nil, apperror.Wrap(ctx.Err(), apperror.Unavailable, "文件存储暂不可用，请稍后重试 / object store busy, retry later")
+			return nil, apperror.WrapMsg(ctx.Err(), apperror.Unavailable, msgObjectStoreBusy)
 		case <-t.C:
 		}
 		if wait < 500*time.Millisecond {

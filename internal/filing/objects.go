@@ -1,6 +1,7 @@
 package filing
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -34,6 +35,13 @@ func (s *Service) contentAddress(r io.Reader) (sha, key string, err error) {
 		return "", "", fmt.Errorf("filing: hash upload: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), SealedObjectKey(hex.EncodeToString(m.Sum(nil))), nil
+}
+
+// ObjectKeyFor returns the key under which an upload of content is
+// stored (the keyed hash of its plaintext). Its error is the hash's.
+func (s *Service) ObjectKeyFor(content []byte) (string, error) {
+	_, key, err := s.contentAddress(bytes.NewReader(content))
+	return key, err
 }
 
 // objectStore is the store to read key from: legacy keys hold plaintext.

@@ -24,20 +24,21 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if s.deps.Auth == nil {
 		return c.Next()
 	}
-	ctx := c.UserContext()
+	ctx := auth.WithPeer(c.UserContext(), strings.Clone(peerIP(c)))
+	c.SetUserContext(ctx)
 	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
 		p, err := s.deps.Auth.AuthenticateToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
 		if err != nil {
 			return err // a bad token is 401, not anonymous
 		}
-		p.IP = strings.Clone(c.IP()) // outlives the request in audit rows
+		p.IP, p.Peer = strings.Clone(clientIP(c)), strings.Clone(peerIP(c)) // outlive the request in audit rows
 		c.Locals(principalKey, p)
 		return c.Next()
 	}
 	if tok := c.Cookies(sessionCookie); tok != "" {
 		p, err := s.deps.Auth.Authenticate(ctx, tok)
 		if err == nil {
-			p.IP = strings.Clone(c.IP())
+			p.IP, p.Peer = strings.Clone(clientIP(c)), strings.Clone(peerIP(c))
 			c.Locals(principalKey, p)
 		} else if apperror.CodeOf(err) != apperror.Unauthorized {
 			return err

@@ -3,10 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"runtime"
@@ -17,7 +14,6 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/blob/blobtest"
 	"fugong/internal/config"
-	"fugong/internal/filing"
 	"fugong/internal/httpapi"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
@@ -100,8 +96,10 @@ func TestSweeperKeepsObjectsUploadsHold(t *testing.T) {
 			a.clock.mu.Unlock()
 			ctx := context.Background()
 			content := []byte("复工方案：每日测温，口罩发放到人。/ plan for " + driver)
-			sum := sha256.Sum256(content)
-			key := filing.ObjectKey(hex.EncodeToString(sum[:]))
+			key, err := a.filings.ObjectKeyFor(content)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if _, err := a.blob.Put(ctx, key, bytes.NewReader(content), int64(len(content)), "text/plain"); err != nil {
 				t.Fatal(err)
 			}
@@ -156,14 +154,16 @@ func TestSweeperKeepsObjectsUploadsHold(t *testing.T) {
 			if up.status != 201 {
 				t.Fatalf("upload: %d %s", up.status, up.body)
 			}
-			rc, _, err := a.blob.Get(ctx, key)
-			if err != nil {
+			if rc, _, err := a.blob.Get(ctx, key); err != nil {
 				t.Fatalf("the uploaded object is gone: %v", err)
+			} else {
+				rc.Close()
 			}
-			got, _ := io.ReadAll(rc)
-			rc.Close()
-			if !bytes.Equal(got, content) {
-				t.Fatal("the object's bytes differ from the upload")
+			var att struct{ ID int64 }
+			up.json(t, &att)
+			got := a.do(ent, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", att.ID), nil)
+			if got.status != 200 || !bytes.Equal(got.body, content) {
+				t.Fatalf("the uploaded plan reads back as %d %q", got.status, got.body)
 			}
 		})
 	}

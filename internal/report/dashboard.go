@@ -2,10 +2,10 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 	"fugong/internal/store"
 )
 
@@ -97,10 +97,11 @@ type Params struct {
 	To     string // trend: last day; AsOf's default when empty
 }
 
-func invalid(field, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	return apperror.WithDetails(apperror.Invalid, "参数无效 / invalid parameter "+field+": "+msg,
-		[]apperror.Detail{{Field: field, Message: msg}})
+// invalid is apperror.Invalid naming the bad parameter field with the
+// catalog message m.
+func invalid(field string, m msg.Message, args ...any) error {
+	t := m.With(args...)
+	return apperror.WithText(apperror.Invalid, msgBadParameter.With(field, t), []apperror.Detail{{Field: field, Text: t}})
 }
 
 // day parses a YYYY-MM-DD parameter; empty gives def.
@@ -110,7 +111,7 @@ func day(field, v string, def time.Time) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation(time.DateOnly, v, Shanghai)
 	if err != nil || d.Year() < 2000 || d.Year() > 2100 {
-		return time.Time{}, invalid(field, "must be a date YYYY-MM-DD between 2000 and 2100, got %q", v)
+		return time.Time{}, invalid(field, msgBadDate, v)
 	}
 	return d, nil
 }
@@ -131,11 +132,11 @@ func (s *Service) streetFor(scope store.Scope, requested string) (string, error)
 	switch scope.Role {
 	case store.RoleStreetOfficial:
 		if scope.Street == "" {
-			return "", apperror.New(apperror.Forbidden, "账号未关联街道 / account has no street")
+			return "", apperror.Msg(apperror.Forbidden, msgNoStreet)
 		}
 		if requested != "" {
 			if st, ok := s.areas.Street(requested); !ok || st.Code != scope.Street {
-				return "", apperror.New(apperror.Forbidden, "只能查看本街道 / you may read your own street only")
+				return "", apperror.Msg(apperror.Forbidden, msgOwnStreetOnly)
 			}
 		}
 		return scope.Street, nil
@@ -145,11 +146,11 @@ func (s *Service) streetFor(scope store.Scope, requested string) (string, error)
 		}
 		st, ok := s.areas.Street(requested)
 		if !ok {
-			return "", invalid("street", "unknown street %q", requested)
+			return "", invalid("street", msgUnknownStreet, requested)
 		}
 		return st.Code, nil
 	default:
-		return "", apperror.New(apperror.Forbidden, "无权查看看板 / your role may not read dashboards")
+		return "", apperror.Msg(apperror.Forbidden, msgNoDashboards)
 	}
 }
 
@@ -159,7 +160,7 @@ func population(key string) (Population, error) {
 	}
 	p, ok := populationByKey(key)
 	if !ok {
-		return Population{}, invalid("sector", "unknown sector %q (industrial, industrial_above_scale, service, construction, construction_south_west, construction_east)", key)
+		return Population{}, invalid("sector", msgUnknownSector, key)
 	}
 	return p, nil
 }
@@ -317,11 +318,11 @@ func (s *Service) Trend(ctx context.Context, scope store.Scope, p Params) (*Tren
 		return nil, err
 	}
 	if from.After(to) {
-		return nil, invalid("from", "must not be after to")
+		return nil, invalid("from", msgFromAfterTo)
 	}
 	n := int(to.Sub(from).Hours()/24+0.5) + 1
 	if n > MaxTrendDays {
-		return nil, invalid("to", "the range is %d days; at most %d", n, MaxTrendDays)
+		return nil, invalid("to", msgRangeTooLong, n, MaxTrendDays)
 	}
 	pop, err := population(p.Sector)
 	if err != nil {

@@ -65,11 +65,11 @@ func (s *Service) Enterprises(ctx context.Context, scope store.Scope, p DrillPar
 		filter = pop.filter
 	}
 	if p.State != "" && !slices.Contains(store.DrillStates, p.State) {
-		return nil, invalid("state", "unknown state %q (%s)", p.State, strings.Join(store.DrillStates, ", "))
+		return nil, invalid("state", msgUnknownState, p.State, strings.Join(store.DrillStates, ", "))
 	}
 	q := strings.TrimSpace(p.Q)
 	if utf8.RuneCountInString(q) > 100 {
-		return nil, invalid("q", "at most 100 characters")
+		return nil, invalid("q", msgQueryTooLong)
 	}
 	street, err := s.streetFor(scope, p.Street)
 	if err != nil {

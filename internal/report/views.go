@@ -126,7 +126,7 @@ type Report struct {
 // apperror.Forbidden.
 func (s *Service) Views(scope store.Scope) ([]ViewInfo, error) {
 	if !mayReadReports(scope) {
-		return nil, apperror.New(apperror.Forbidden, "无权查看部门报表 / your role may not read reports")
+		return nil, apperror.Msg(apperror.Forbidden, msgNoReports)
 	}
 	out := []ViewInfo{}
 	for i := range s.cfg.Views {
@@ -155,11 +155,11 @@ func (s *Service) info(v *View) ViewInfo {
 // apperror.Forbidden; a database failure apperror.Unavailable or internal.
 func (s *Service) Build(ctx context.Context, scope store.Scope, id string) (*Report, error) {
 	if !mayReadReports(scope) {
-		return nil, apperror.New(apperror.Forbidden, "无权查看部门报表 / your role may not read reports")
+		return nil, apperror.Msg(apperror.Forbidden, msgNoReports)
 	}
 	v, ok := s.cfg.View(id)
 	if !ok || !visible(scope, v) {
-		return nil, apperror.New(apperror.NotFound, "报表不存在 / no such report")
+		return nil, apperror.Msg(apperror.NotFound, msgNoSuchReport)
 	}
 	rows, err := s.viewRows(ctx, v)
 	if err != nil {

@@ -50,7 +50,7 @@ func Evaluate(set *Set, in Input) []Flag {
 	defer cancel()
 	if !set.acquire(ctx) {
 		return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
-			Message: "规则引擎繁忙，本次未能评估，请人工核查 / The rule engine was busy and did not evaluate this filing: check by hand"}}
+			Message: msgEngineBusy.In(msg.ZH)}}
 	}
 	defer set.release()
 	e := env(in)

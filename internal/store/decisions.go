@@ -23,9 +23,6 @@ type FilingDecision struct {
 // TableName maps FilingDecision to filing_decisions.
 func (FilingDecision) TableName() string { return "filing_decisions" }
 
-// msgAlreadyDecided answers the loser of two racing decisions.
-const msgAlreadyDecided = "该备案已有审核决定，请刷新 / the filing was decided by someone else; reload"
-
 // RecordDecision inserts the decision on (filingID, revision) in the
 // caller's transaction. The primary key is the condition two decisions
 // racing on two Galera nodes collide on (certification) and two on one node
@@ -35,7 +32,7 @@ const msgAlreadyDecided = "该备案已有审核决定，请刷新 / the filing 
 func (db *DB) RecordDecision(ctx context.Context, d FilingDecision) error {
 	err := db.gorm.WithContext(ctx).Create(&d).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) || isDuplicateKey(err) {
-		return apperror.Wrap(err, apperror.Conflict, msgAlreadyDecided)
+		return apperror.WrapMsg(err, apperror.Conflict, msgAlreadyDecided)
 	}
 	return dbErr(err, "filing decision")
 }

@@ -11,7 +11,7 @@ import (
 	"fugong/internal/apperror"
 )
 
-// Problem targets: whom a problem is against (api.md "target").
+// Problem targets: whom a problem is against (docs/openapi.yaml, "target").
 const (
 	TargetEnterprise = "enterprise"
 	TargetStreet     = "street"

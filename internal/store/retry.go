@@ -54,10 +54,6 @@ type RetryPolicy struct {
 // replicas to resolve (the loser reads the winner's row on its next attempt).
 var DefaultRetry = RetryPolicy{Attempts: 5, Base: 10 * time.Millisecond, Max: 400 * time.Millisecond}
 
-// msgConflictRetry is the message of a transaction that still conflicted
-// after every attempt.
-const msgConflictRetry = "数据正被同时修改，请稍后重试 / the change conflicted with a concurrent one; retry"
-
 // Retry runs fn, a whole service operation (its reads and its transaction),
 // again while it fails with a retryable database conflict (IsRetryable),
 // at most DefaultRetry.Attempts times. Use it only for operations that have
@@ -103,7 +99,7 @@ func conflictAfterRetries(err error) error {
 	if ae := apperror.As(err); ae != nil && ae.Code == apperror.Conflict {
 		return err
 	}
-	return apperror.Wrap(err, apperror.Conflict, msgConflictRetry)
+	return apperror.WrapMsg(err, apperror.Conflict, msgConflictRetry)
 }
 
 // txErr classifies the error of a whole transaction, including its COMMIT,
@@ -120,7 +116,7 @@ func txErr(err error) error {
 	}
 	switch {
 	case IsRetryable(err):
-		return apperror.Wrap(err, apperror.Conflict, msgConflictRetry)
+		return apperror.WrapMsg(err, apperror.Conflict, msgConflictRetry)
 	case isUnavailable(err):
 		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
 	}

@@ -28,7 +28,7 @@ func (rulePublication) TableName() string { return "rule_publication" }
 // certification conflict is retried once, then apperror.Conflict).
 func (db *DB) PublishRuleVersion(ctx context.Context, version string, at time.Time) error {
 	if version == "" || len(version) > maxRuleVersionLen {
-		return apperror.New(apperror.Invalid, "规则集版本号无效 / invalid ruleset version %q", version)
+		return apperror.Msg(apperror.Invalid, msgBadRuleVersion, version)
 	}
 	_, err := RetryWith(ctx, RetryPolicy{Attempts: 3, Base: 20 * time.Millisecond, Max: 100 * time.Millisecond}, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, db.Tx(ctx, func(tx *DB) error {

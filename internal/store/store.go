@@ -235,7 +235,7 @@ func dbErr(err error, what string) error {
 	case isUnavailable(err):
 		return apperror.Wrap(err, apperror.Unavailable, "database unavailable")
 	case IsRetryable(err): // retry.go: a deadlock or certification conflict
-		return apperror.Wrap(err, apperror.Conflict, msgConflictRetry)
+		return apperror.WrapMsg(err, apperror.Conflict, msgConflictRetry)
 	default:
 		return fmt.Errorf("store: %s: %w", what, err)
 	}

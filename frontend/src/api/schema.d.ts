@@ -1806,6 +1806,11 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             problems?: components["schemas"]["Problem"][];
+            /**
+             * @description 函件对象 / whom the letter is addressed to
+             * @enum {string}
+             */
+            target_kind?: "enterprise" | "street" | "department";
         };
         FieldChange: {
             field?: string;

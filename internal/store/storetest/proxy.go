@@ -52,6 +52,7 @@ func mustOpenMigrated(tb testing.TB, cfg config.Database) *store.DB {
 		testenv.Unreachable(tb, "MariaDB", err.Error())
 	}
 	tb.Cleanup(func() { db.Close() })
+	db.SetAuditKey(AuditKey)
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}

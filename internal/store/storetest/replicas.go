@@ -54,6 +54,7 @@ func Reopen(tb testing.TB, db *store.DB) *store.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { other.Close() })
+	other.SetAuditKey(AuditKey)
 	return other
 }
 
@@ -72,6 +73,7 @@ func OpenUnmigrated(tb testing.TB, driver string) (*store.DB, func() *store.DB) 
 			tb.Fatal(err)
 		}
 		tb.Cleanup(func() { db.Close() })
+		db.SetAuditKey(AuditKey)
 		return db
 	}
 	return open(), open

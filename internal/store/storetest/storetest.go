@@ -120,8 +120,6 @@ func mustMigrate(tb testing.TB, cfg config.Database) *store.DB {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	configs.Store(db, cfg)
-	tb.Cleanup(func() { configs.Delete(db) })
 	return db
 }
 
@@ -136,6 +134,9 @@ func mustOpenConfig(tb testing.TB, cfg config.Database) *store.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	db.SetAuditKey(AuditKey)
+	// Remembered so that Reopen can open a second pool on it (a replica).
+	configs.Store(db, cfg)
+	tb.Cleanup(func() { configs.Delete(db) })
 	return db
 }
 
