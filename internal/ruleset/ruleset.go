@@ -335,7 +335,7 @@ var errStopBacktest = errors.New("backtest stopped")
 // Backtest compiles the candidate (apperror.Invalid naming every problem)
 // and runs it against the running set over the latest revision of every
 // filing, within two minutes (apperror.Unavailable past that), on behalf of
-// p (audited). At most BacktestMaxListed changed filings are listed.
+// p (audited before it runs, and again with its outcome). At most BacktestMaxListed changed filings are listed.
 func (s *Service) Backtest(ctx context.Context, p *auth.Principal, c Candidate) (*BacktestResult, error) {
 	current, err := s.active()
 	if err != nil {
@@ -349,6 +349,11 @@ func (s *Service) Backtest(ctx context.Context, p *auth.Principal, c Candidate) 
 	}
 	candidate, err := rules.LoadFiles(ctx, files)
 	if err != nil {
+		return nil, err
+	}
+	// Audited before it runs, in a transaction of its own: a backtest that
+	// exhausts its budget or takes the process down is still on record.
+	if err := s.db.AppendAudit(ctx, p.Entry("rules_backtest_start", "ruleset:"+candidate.Version, "current="+current.Version)); err != nil {
 		return nil, err
 	}
 	skipped := 0

@@ -76,6 +76,13 @@ export const AUDIT: LabelMap = {
   notice_issued: ['发出整改意见函', 'Notice issued'], plan_template_added: ['新增方案模板', 'Plan template added'],
   report_exported: ['导出报表', 'Report exported'], rules_reloaded: ['重新加载规则', 'Rules reloaded'],
   rules_reload_failed: ['规则加载失败', 'Rules reload failed'], rules_backtest: ['规则回测', 'Rules backtest'],
+  rules_backtest_start: ['开始规则回测', 'Rules backtest started'], api_token_revoked: ['吊销接口令牌', 'API token revoked'],
+  activation_codes_revoked: ['作废激活码', 'Activation codes revoked'], audit_verify: ['校验审计日志', 'Audit log verified'],
+  login_rate_limited: ['登录被限流', 'Sign-in throttled'], account_activated: ['激活账号', 'Account activated'],
+  activation_failed: ['激活失败', 'Activation failed'], account_disabled: ['停用账号', 'Account disabled'],
+  account_enabled: ['启用账号', 'Account enabled'], bulletin_issued: ['发布通报', 'Bulletin issued'],
+  letter_issued: ['发出整改函', 'Letter issued'], problem_evidence_added: ['补充问题证据', 'Evidence added'],
+  problem_reminder_sent: ['发送整改提醒', 'Reminder sent'],
 };
 export const NOTIFY: LabelMap = {
   filing_returned: ['备案被退回', 'Filing returned'], filing_approved: ['备案已批准', 'Filing approved'],
