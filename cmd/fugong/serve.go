@@ -86,7 +86,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Started even with no subscribers configured, so rows of removed
 	// subscribers are parked rather than polled forever.
 	go webhook.New(db, cfg.Webhooks, webhook.Options{Log: log}).Run(ctx)
-	inspections := inspection.NewService(inspection.Deps{DB: db, Blobs: objects, Areas: zones, Config: cfg, Log: log})
+	inspections := inspection.NewService(inspection.Deps{DB: db, Blobs: objects, Keys: keys, Areas: zones, Config: cfg, Log: log})
 	// Every replica runs the reminder job: each reminder is claimed by a
 	// unique row, so it is sent once however many run.
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)

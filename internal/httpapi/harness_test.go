@@ -126,7 +126,7 @@ func (a *api) build(bs blob.Store) *api {
 	}
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
 		Config: a.cfg, Now: a.clock.Now})
-	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
+	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
 		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),
 		Filings: a.filings, Inspections: a.inspections, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil).SealedBy(a.filings),

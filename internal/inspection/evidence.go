@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"image"
 	_ "image/jpeg" // decoders for DecodeConfig: evidence photos
 	_ "image/png"
@@ -57,6 +58,11 @@ func evidenceType(f *os.File, size int64) (string, error) {
 // scheme as filing attachments, so the orphan sweeper covers both.
 func objectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
 
+// sealedObjectKey is where a sealed object whose plaintext has keyed hash
+// mac lives: the scheme of internal/filing/objects.go, so the sweeper and
+// `fugong objects reencrypt` treat evidence like every other sealed object.
+func sealedObjectKey(mac string) string { return "obj/" + mac[:2] + "/" + mac }
+
 // storeEvidence types, hashes and stores each upload in the object store and
 // returns the rows to write (ids unset). Nothing is written to the database.
 func (s *Service) storeEvidence(ctx context.Context, p *auth.Principal, problemID int64, ups []Upload) ([]store.ProblemFile, error) {
@@ -89,11 +95,20 @@ func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, er
 		return store.ProblemFile{}, err
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, u.Size)); err != nil {
+	w := io.Writer(h)
+	var mac hash.Hash
+	if s.keys != nil {
+		mac = s.keys.ContentHash()
+		w = io.MultiWriter(h, mac)
+	}
+	if _, err := io.Copy(w, io.NewSectionReader(f, 0, u.Size)); err != nil {
 		return store.ProblemFile{}, err
 	}
 	sha := hex.EncodeToString(h.Sum(nil))
 	key := objectKey(sha)
+	if mac != nil { // sealed, under a key that cannot confirm a guessed file
+		key = sealedObjectKey(hex.EncodeToString(mac.Sum(nil)))
+	}
 	pctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
 	defer cancel()
 	if info, err := s.blobs.Stat(pctx, key); err != nil || info.Size != u.Size {

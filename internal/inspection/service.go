@@ -20,6 +20,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/msg"
 	"fugong/internal/parktime"
+	"fugong/internal/pii"
 	"fugong/internal/store"
 )
 
@@ -27,6 +28,7 @@ import (
 type Service struct {
 	db       *store.DB
 	blobs    blob.Store
+	keys     *pii.Keyring // nil: evidence stored in clear under its sha256 (tests of the bare service)
 	blobCfg  config.Blob
 	webhooks []config.Webhook
 	areas    *areas.Areas
@@ -36,8 +38,12 @@ type Service struct {
 
 // Deps are what a Service needs.
 type Deps struct {
-	DB     *store.DB
-	Blobs  blob.Store
+	DB    *store.DB
+	Blobs blob.Store
+	// Keys seals evidence files (photos and letters show people and their
+	// data): with it, objects are encrypted and addressed by a keyed hash,
+	// as filing's are (internal/filing/objects.go).
+	Keys   *pii.Keyring
 	Areas  *areas.Areas
 	Config config.Config
 	Now    func() time.Time
@@ -55,7 +61,11 @@ func NewService(d Deps) *Service {
 	if d.Areas == nil {
 		d.Areas = areas.Default()
 	}
-	return &Service{db: d.DB, blobs: d.Blobs, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, areas: d.Areas, now: d.Now, log: d.Log}
+	blobs := d.Blobs
+	if d.Keys != nil && d.Blobs != nil {
+		blobs = blob.NewSealed(d.Blobs, d.Keys)
+	}
+	return &Service{db: d.DB, blobs: blobs, keys: d.Keys, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, areas: d.Areas, now: d.Now, log: d.Log}
 }
 
 // shanghai is the zone deadlines are civil dates in.
