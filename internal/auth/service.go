@@ -416,6 +416,8 @@ type AuditEntry struct {
 	Action  string    `json:"action"`
 	Object  string    `json:"object"`
 	IP      string    `json:"ip"`
+	Peer    string    `json:"peer"` // the connection's peer (a proxy, or the client)
+	Seq     *int64    `json:"seq"`  // the chain's sequence; nil before the keyed chain
 	Details string    `json:"details"`
 }
 
@@ -424,7 +426,7 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, in
 	rows, total, err := s.db.ListAudit(ctx, f)
 	out := make([]AuditEntry, len(rows))
 	for i, e := range rows {
-		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Details: e.Details}
+		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Peer: e.Peer, Seq: e.Seq, Details: e.Details}
 	}
 	return out, total, err
 }

@@ -94,8 +94,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		}
 		if ae.Code == apperror.Unavailable {
 			// A part of a cluster is down or rejoining: the client (or the
-			// load balancer) should try again shortly, not give up.
-			c.Set(fiber.HeaderRetryAfter, retryAfterUnavailable)
+			// load balancer) should try again shortly, not give up. A cause
+			// that knows better (a busy parser) has set its own.
+			if len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+				c.Set(fiber.HeaderRetryAfter, retryAfterUnavailable)
+			}
 			s.log.Warn("backing service unavailable", "request_id", requestID(c), "err", err)
 		}
 	} else if errors.As(err, &fe) {

@@ -349,10 +349,11 @@ export interface paths {
         /**
          * 发放激活码 / Issue activation codes
          * @description 本街道的街道人员、管委会、管理员。为尚无账号的企业生成一次性激活码，返回 CSV（带 BOM 的 UTF-8）。
-         *     列为 `credit_code,name,activation_code`；有效期在响应头 `X-Activation-Codes-Expire`。
+         *     列为 统一社会信用代码、企业名称、激活码、有效期至；有效期也在响应头 `X-Activation-Codes-Expire`。
          *     / Street official of that street, park manager, admin. Fresh one-time codes
          *     for the street's enterprises without an account, as CSV (UTF-8 with BOM) with the columns
-         *     `credit_code,name,activation_code`; the expiry date is in the `X-Activation-Codes-Expire` header.
+         *     统一社会信用代码, 企业名称, 激活码, 有效期至 (credit code, name, code, valid until); the expiry date is
+         *     also in the `X-Activation-Codes-Expire` header.
          */
         post: operations["issueActivationCodes"];
         delete?: never;
@@ -401,10 +402,10 @@ export interface paths {
         /**
          * 新建备案草稿 / Create a draft filing
          * @description 仅企业。可带 `Idempotency-Key`：同一键重复提交只建一份（重放首个应答并带 `Idempotent-Replayed: true`），
-         *     同一键不同请求体为 422，首个请求仍在处理为 409。
+         *     同一键不同请求体为 422；首个请求仍在处理时，重复请求等待其完成并得到同一应答。
          *     / Enterprise only. With `Idempotency-Key` the same key twice creates one filing (the retry gets the
-         *     first answer with `Idempotent-Replayed: true`); the same key with another body is 422; the first request
-         *     still running is 409.
+         *     first answer with `Idempotent-Replayed: true`); the same key with another body is 422; a repeat while the
+         *     first request still runs waits for it and gets the same answer.
          */
         post: operations["createFiling"];
         delete?: never;
@@ -2069,6 +2070,13 @@ export interface components {
             action?: string;
             object?: string;
             ip?: string;
+            /** @description 连接对端地址（代理或客户端）/ the connection's peer (a proxy */
+            peer?: string;
+            /**
+             * Format: int64
+             * @description 审计链序号（早期条目为空）/ the chain's sequence (null on entries from before the keyed chain)
+             */
+            seq?: number | null;
             details?: string;
         };
     };
