@@ -59,6 +59,7 @@ type api struct {
 	inspections *inspection.Service
 	dedup       *dedup.Index
 	blob        blob.Store
+	keys        *pii.Keyring // the data keyring of the current build
 	clock       *clock
 	zones       *areas.Areas
 	cfg         config.Config
@@ -119,7 +120,7 @@ func (a *api) build(bs blob.Store) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.blob = bs
+	a.blob, a.keys = bs, keys
 	a.dedup, err = dedup.New(a.db, dedup.Options{})
 	if err != nil {
 		t.Fatal(err)
