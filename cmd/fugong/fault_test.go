@@ -124,12 +124,15 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	var done atomic.Int32
 	var restartOnce sync.Once
 	restarted := make(chan struct{})
-	go func() { // the fault: kill at the 60th answer, restart 2 s later
+	go func() { // the fault: kill at the 60th answer, restart 5 s later
 		for done.Load() < 60 {
 			time.Sleep(5 * time.Millisecond)
 		}
 		kill()
-		time.Sleep(2 * time.Second)
+		// Longer than FUGONG_BLOB_TIMEOUT (3 s): the object client retries a
+		// refused connection within that budget, so a shorter outage can be
+		// ridden out by every request and the fault would not bite.
+		time.Sleep(5 * time.Second)
 		restartOnce.Do(func() {
 			startMinIO(t, minioData, port)
 			close(restarted)
