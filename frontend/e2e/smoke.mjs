@@ -278,13 +278,14 @@ try {
     await page.getByRole('heading', { name: /审核/ }).first().waitFor();
     await page.getByRole('heading', { name: /规则审查结果/ }).waitFor();
     await page.getByRole('heading', { name: /雷同方案/ }).waitFor();
-    await page.getByText(/修订 1 → 2/).waitFor();
+    // A blocked submit is not a revision (the ledger counts what a person
+    // raised): the one that went through is revision 1, with nothing to compare.
+    await page.getByText(/只有一个修订版本/).waitFor();
     await page.locator('main a[href^="/api/v1/attachments/"]').first().waitFor();
     await page.locator('#review-submit').waitFor();
     await page.getByRole('button', { name: /下一件/ }).waitFor();
     await shot(page, 'street-filing-detail');
     await axe(page, 'reviewer workspace');
-    await page.getByText(/修订 1 → 2/).waitFor();
     await page.locator('main td', { hasText: /^#\d+$/ }).first().waitFor(); // the problems have loaded
     await noRawCodes(page, 'reviewer workspace');
   });
@@ -382,8 +383,8 @@ try {
   });
   await step(page, 'per-street ranking sorts and totals; reports and audit log load', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /分街道/ }).click();
-    await page.getByRole('row', { name: /芳草街街道/ }).waitFor();
-    await page.getByRole('row', { name: /合计/ }).waitFor();
+    await page.getByRole('row', { name: /合计/ }).waitFor(); // the ranking, not the drill-down list left behind
+    await page.getByRole('row', { name: /芳草街街道/ }).first().waitFor();
     await page.getByRole('button', { name: /发现问题/ }).click();
     await page.locator('th[aria-sort="ascending"]').waitFor();
     await axe(page, 'street ranking');
