@@ -29,24 +29,12 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, objects, keys, err := startWithObjects(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	objects, err := openBlob(cfg)
-	if err != nil {
-		return err
-	}
-	keys, err := loadKeyring(cfg, log)
-	if err != nil {
-		return err
-	}
+	defer rt.db.Close()
+	log, db := rt.log, rt.db
 	rep, err := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log).Verify(ctx)
 	if err != nil {
 		return err

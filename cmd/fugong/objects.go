@@ -21,24 +21,12 @@ func cmdObjects(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := parseFlags(fs, &g, args[1:], stderr); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(g, getenv)
+	rt, objects, keys, err := startWithObjects(ctx, g, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	objects, err := openBlob(cfg)
-	if err != nil {
-		return err
-	}
-	keys, err := loadKeyring(cfg, log)
-	if err != nil {
-		return err
-	}
+	defer rt.db.Close()
+	cfg, log, db := rt.cfg, rt.log, rt.db
 	svc := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Config: cfg, Log: log})
 	rep, err := svc.Reencrypt(ctx)
 	fmt.Fprintf(stdout, "current key %s: %d plaintext objects sealed, %d re-sealed from older keys, %d already current, %d unreferenced plaintext objects left for the sweeper\n",

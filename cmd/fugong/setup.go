@@ -162,6 +162,27 @@ func start(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(str
 	return rt, nil
 }
 
+// startWithObjects is start plus the object store and the data keyring:
+// the preamble of the commands that touch stored files. Close the database
+// with rt.db.Close.
+func startWithObjects(ctx context.Context, g globalFlags, stderr io.Writer, getenv func(string) string) (*runtime, blob.Store, *pii.Keyring, error) {
+	rt, err := start(ctx, g, stderr, getenv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	objects, err := openBlob(rt.cfg)
+	if err != nil {
+		rt.db.Close()
+		return nil, nil, nil, err
+	}
+	keys, err := loadKeyring(rt.cfg, rt.log)
+	if err != nil {
+		rt.db.Close()
+		return nil, nil, nil, err
+	}
+	return rt, objects, keys, nil
+}
+
 // keyFilePath is the configured key file, else the legacy data/data.key if
 // it exists, else <user config dir>/fugong/data.key.
 func keyFilePath(cfg config.Config, log *slog.Logger) (string, error) {
