@@ -202,7 +202,8 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 		return fail()
 	}
 	u := &store.User{Username: strings.TrimSpace(username), PasswordHash: hash, Role: store.RoleEnterprise, EnterpriseID: &e.ID, Street: e.Street}
-	err = s.db.Tx(ctx, func(tx *store.DB) error {
+	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
+		u.ID = 0 // an aborted attempt's id
 		ok, err := tx.UseActivationCode(ctx, ac.ID, now)
 		if err != nil {
 			return err

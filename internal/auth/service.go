@@ -143,7 +143,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(20), IP: ip, UserAgent: store.Clip(userAgent, 255),
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMaxAge),
 	}
-	err = s.db.Tx(ctx, func(tx *store.DB) error {
+	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}

@@ -131,7 +131,8 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (*Vie
 	if err := s.setFields(row, f); err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *store.DB) error {
+	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
+		row.ID = 0 // an aborted attempt's id
 		if err := tx.CreateFiling(ctx, row); err != nil {
 			return err // a second open filing: apperror.Conflict naming the open one
 		}

@@ -167,7 +167,11 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if err := s.putObject(ctx, att.ObjectKey, file, size, att.ContentType); err != nil {
 		return nil, err
 	}
-	err = s.db.Tx(ctx, func(tx *store.DB) error {
+	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
+		att.ID = 0 // an aborted attempt's ids
+		for i := range entries {
+			entries[i].ID, entries[i].AttachmentID = 0, 0
+		}
 		if err := tx.CreateAttachment(ctx, att, entries); err != nil {
 			return err
 		}

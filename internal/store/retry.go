@@ -28,6 +28,9 @@ func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
+	if errors.Is(err, errAuditRace) { // the audit head moved under a compare-and-set (audit.go)
+		return true
+	}
 	var me *mysqldriver.MySQLError
 	if errors.As(err, &me) {
 		switch me.Number {
@@ -63,6 +66,21 @@ var DefaultRetry = RetryPolicy{Attempts: 5, Base: 10 * time.Millisecond, Max: 40
 // other error is returned as fn gave it; ctx ending stops the waiting.
 func Retry[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
 	return RetryWith(ctx, DefaultRetry, fn)
+}
+
+// TxRetry is Tx run again as a whole while it fails with a retryable
+// conflict (Retry's policy): for audited changes, which all append through
+// the one audit head and so collide across the writers of a multi-writer
+// cluster. fn must be safe to repeat: it re-reads what it decides on and
+// resets what an aborted attempt assigned (ids of rows it creates). Inside
+// a transaction someone else commits (a tx, or InTx), it is plain Tx: the
+// owner of that transaction retries it.
+func (db *DB) TxRetry(ctx context.Context, fn func(tx *DB) error) error {
+	if db.joinsTx(ctx) {
+		return db.Tx(ctx, fn)
+	}
+	_, err := Retry(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, db.Tx(ctx, fn) })
+	return err
 }
 
 // RetryWith is Retry with an explicit policy (tests, batch jobs).
