@@ -17,6 +17,7 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/blob"
 	"fugong/internal/filetype"
+	"fugong/internal/filing"
 	"fugong/internal/store"
 )
 
@@ -53,15 +54,6 @@ func evidenceType(f *os.File, size int64) (string, error) {
 	}
 	return filetype.ContentType(k), nil
 }
-
-// objectKey is where bytes with digest sha live: the same content-addressed
-// scheme as filing attachments, so the orphan sweeper covers both.
-func objectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
-
-// sealedObjectKey is where a sealed object whose plaintext has keyed hash
-// mac lives: the scheme of internal/filing/objects.go, so the sweeper and
-// `fugong objects reencrypt` treat evidence like every other sealed object.
-func sealedObjectKey(mac string) string { return "obj/" + mac[:2] + "/" + mac }
 
 // storeEvidence types, hashes and stores each upload in the object store and
 // returns the rows to write (ids unset). Nothing is written to the database.
@@ -105,9 +97,9 @@ func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, er
 		return store.ProblemFile{}, err
 	}
 	sha := hex.EncodeToString(h.Sum(nil))
-	key := objectKey(sha)
-	if mac != nil { // sealed, under a key that cannot confirm a guessed file
-		key = sealedObjectKey(hex.EncodeToString(mac.Sum(nil)))
+	key := filing.ObjectKey(sha) // the object key schemes are filing's (internal/filing/objects.go)
+	if mac != nil {              // sealed, under a key that cannot confirm a guessed file
+		key = filing.SealedObjectKey(hex.EncodeToString(mac.Sum(nil)))
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
 	defer cancel()

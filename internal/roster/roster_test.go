@@ -368,8 +368,8 @@ func TestDate1904(t *testing.T) {
 // accepted; 16 significant digits are not.
 func TestExactNumberCells(t *testing.T) {
 	id := MakeIDNumber(7)
-	for id[17] == 'X' {
-		t.Skip("needs a numeric check digit")
+	for n := 8; id[17] == 'X'; n++ { // a number cell cannot hold the check character X
+		id = MakeIDNumber(n)
 	}
 	p := filepath.Join(t.TempDir(), "n.xlsx")
 	f := excelize.NewFile()
