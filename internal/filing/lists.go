@@ -3,7 +3,9 @@ package filing
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
@@ -41,20 +43,48 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q Query) ([]Summa
 
 // QueueQuery selects the review queue as a caller sends it.
 type QueueQuery struct {
+	Q          string // part of the enterprise's name or credit code
+	Street     string // code or either Chinese name
 	Sector     string
 	Severity   string // block, warn or info: filings whose current revision raised such a flag
 	MinAgeDays string // submitted at least this many days ago
+	Sort       string // submitted_at (waiting time), flags, sector, name, staff_total; "" = oldest first
+	Dir        string // asc (default) or desc
 	Page       page.Page
 }
 
-// ReviewQueue lists filings awaiting review in the caller's scope, oldest
-// first. A bad severity or age is apperror.Invalid.
-func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, q QueueQuery) ([]Summary, int64, error) {
-	f := store.FilingFilter{Status: store.StatusSubmitted, Sector: q.Sector, Severity: q.Severity, Oldest: true, Page: q.Page}
+// QueueItem is a filing in the review queue with the counts of its
+// current revision's flags, so the queue shows them without reading each
+// filing.
+type QueueItem struct {
+	Summary
+	FlagCounts store.FlagCounts `json:"flag_counts"`
+}
+
+// maxQueueQuery bounds the search text (a name or an 18-character code).
+const maxQueueQuery = 100
+
+// ReviewQueue lists filings awaiting review in the caller's scope (oldest
+// first unless q.Sort says otherwise) with their flag counts. A bad
+// severity, age, sort, direction, street or search text is
+// apperror.Invalid.
+func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, q QueueQuery) ([]QueueItem, int64, error) {
+	f := store.FilingFilter{Status: store.StatusSubmitted, Sector: q.Sector, Severity: q.Severity, Oldest: true, Page: q.Page,
+		Query: strings.TrimSpace(q.Q), Sort: q.Sort}
 	switch f.Severity {
 	case "", "block", "warn", "info":
 	default:
 		return nil, 0, invalidParam("severity", msgBadSeverity)
+	}
+	switch q.Dir {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		return nil, 0, invalidParam("dir", msgBadDir)
+	}
+	if utf8.RuneCountInString(f.Query) > maxQueueQuery || !utf8.ValidString(f.Query) {
+		return nil, 0, invalidParam("q", msgBadQuery)
 	}
 	if q.MinAgeDays != "" {
 		days, err := strconv.Atoi(q.MinAgeDays)
@@ -64,7 +94,28 @@ func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, q QueueQue
 		before := s.now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
 		f.SubmittedBefore = &before
 	}
-	return s.list(ctx, p, f)
+	st, err := s.streetCode("street", q.Street)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Street = st
+	rows, total, err := s.list(ctx, p, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	counts, err := s.db.CurrentFlagCounts(ctx, ids) // one query for the page
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]QueueItem, len(rows))
+	for i := range rows {
+		out[i] = QueueItem{Summary: rows[i], FlagCounts: counts[rows[i].ID]}
+	}
+	return out, total, nil
 }
 
 // streetCode resolves a street a caller typed (no check without areas).
@@ -117,6 +168,17 @@ func (s *Service) Notifications(ctx context.Context, p *auth.Principal, pg page.
 		out[i] = NotificationView{ID: n.ID, Kind: n.Kind, FilingID: n.FilingID, Message: n.Message, CreatedAt: n.CreatedAt, Read: n.Read}
 	}
 	return out, total, err
+}
+
+// MarkAllNotificationsRead marks the caller's unread messages read, only
+// those up to id upTo when upTo > 0 (the newest the caller has seen), and
+// returns how many it marked. It cannot fail on another user's messages:
+// it touches only the caller's.
+func (s *Service) MarkAllNotificationsRead(ctx context.Context, p *auth.Principal, upTo int64) (int64, error) {
+	if upTo < 0 {
+		return 0, invalidParam("up_to", msgBadUpTo)
+	}
+	return s.db.MarkAllNotificationsRead(ctx, p.UserID, upTo, s.now().UTC())
 }
 
 // MarkNotificationRead marks one of the caller's messages read; another

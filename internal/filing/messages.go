@@ -80,5 +80,8 @@ var (
 	msgUnknownStatus = msg.New("filing.unknown_status", "未知状态", "unknown status")
 	msgBadSeverity   = msg.New("filing.bad_severity", "severity 须为 block、warn 或 info", "severity must be block, warn or info")
 	msgBadMinAge     = msg.New("filing.bad_min_age_days", "min_age_days 须为非负整数", "min_age_days must be a whole number")
+	msgBadDir        = msg.New("filing.bad_dir", "dir 须为 asc 或 desc", "dir must be asc or desc")
+	msgBadQuery      = msg.New("filing.bad_query", "搜索内容须为不超过 100 字的文字", "the search text must be at most 100 characters")
+	msgBadUpTo       = msg.New("filing.bad_up_to", "up_to 须为非负整数", "up_to must be a whole number")
 	msgBadFilingID   = msg.New("filing.bad_filing_id", "filing_id 须为整数", "filing_id must be a number")
 )

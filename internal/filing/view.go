@@ -3,6 +3,7 @@ package filing
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"fugong/internal/auth"
@@ -24,6 +25,7 @@ type View struct {
 	StaffOnsite       int              `json:"staff_onsite"`
 	Supplies          SuppliesView     `json:"supplies"`
 	PlanText          string           `json:"plan_text"`
+	PlanFile          *PlanFileView    `json:"plan_file"`
 	Contact           ContactView      `json:"contact"`
 	SubmittedAt       *time.Time       `json:"submitted_at"`
 	ApprovedAt        *time.Time       `json:"approved_at"`
@@ -34,6 +36,18 @@ type View struct {
 	Revisions         []RevisionView   `json:"revisions"`
 	CreatedAt         time.Time        `json:"created_at"`
 	UpdatedAt         time.Time        `json:"updated_at"`
+}
+
+// PlanFileView is the text read from the current plan file (TXT, DOCX,
+// ODT or PDF): with the typed plan_text it is what the rules read
+// (submit.go), so a reviewer sees what a plan flag points at.
+type PlanFileView struct {
+	AttachmentID int64  `json:"attachment_id"`
+	Filename     string `json:"filename"`
+	Text         string `json:"text"`
+	// Unreadable is true when no text could be read (a scan): the rules
+	// raise plan_text_unreadable and the reviewer reads the file itself.
+	Unreadable bool `json:"unreadable"`
 }
 
 // SuppliesView is the supplies block.
@@ -139,6 +153,9 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, f *store.Filing) 
 	}
 	for _, a := range atts {
 		v.Attachments = append(v.Attachments, attachmentOf(&a))
+		if f.PlanAttachmentID != nil && a.ID == *f.PlanAttachmentID {
+			v.PlanFile = &PlanFileView{AttachmentID: a.ID, Filename: a.Filename, Text: a.ExtractedText, Unreadable: strings.TrimSpace(a.ExtractedText) == ""}
+		}
 	}
 	revs, err := s.db.Revisions(ctx, f.ID)
 	if err != nil {

@@ -70,6 +70,7 @@ var inspectorAccess = map[string][2]int{
 	"POST /api/v1/problems/:id/waive":               {ok, ok},
 	"GET /api/v1/notifications":                     {ok, ok},
 	"POST /api/v1/notifications/:id/read":           {notFound, notFound},
+	"POST /api/v1/notifications/read-all":           {ok, ok},
 	"POST /api/v1/filings":                          {forbidden, forbidden},
 	"GET /api/v1/filings":                           {ok, ok},
 	"GET /api/v1/filings/:id":                       {ok, ok},

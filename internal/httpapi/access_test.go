@@ -38,6 +38,14 @@ func same(codes ...int) map[string][2]int {
 	return m
 }
 
+// noticeRead is who reads an enterprise's notice: its tenants as for a
+// filing; a department only the letters addressed to it (404 here,
+// TestDepartmentReadsOnlyItsLetters covers its own).
+func noticeRead() map[string][2]int {
+	return map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, notFound}, "street-guixi": {ok, notFound},
+		"park": {ok, ok}, "dept": {notFound, notFound}, "admin": {ok, ok}}
+}
+
 // matrix is keyed by "METHOD /registered/path". Every /api/v1 route must
 // have a row: TestAccessMatrix fails on a route without one.
 func matrix(a *api) map[string]access {
@@ -62,8 +70,8 @@ func matrix(a *api) map[string]access {
 		"POST /api/v1/filings/:id/notices": {own: fp(ownFiling.ID, "/notices"), other: fp(otherFiling.ID, "/notices"), body: `{"deadline":"2099-01-01"}`,
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {forbidden, forbidden}, "street-guixi": {ok, notFound},
 				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {forbidden, forbidden}}},
-		"GET /api/v1/notices/:id":          {own: fmt.Sprintf("/api/v1/notices/%d", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d", otherNotice.ID), want: tenantRead},
-		"GET /api/v1/notices/:id/document": {own: fmt.Sprintf("/api/v1/notices/%d/document", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d/document", otherNotice.ID), want: tenantRead},
+		"GET /api/v1/notices/:id":          {own: fmt.Sprintf("/api/v1/notices/%d", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d", otherNotice.ID), want: noticeRead()},
+		"GET /api/v1/notices/:id/document": {own: fmt.Sprintf("/api/v1/notices/%d/document", ownNotice.ID), other: fmt.Sprintf("/api/v1/notices/%d/document", otherNotice.ID), want: noticeRead()},
 		"GET /api/v1/filings/:id/diff":     {own: fp(ownFiling.ID, "/diff"), other: fp(otherFiling.ID, "/diff"), want: tenantReadMissing},
 		"GET /api/v1/review/queue":         {own: "/api/v1/review/queue", want: same(noSession, forbidden, ok, ok, forbidden, ok)},
 		"POST /api/v1/filings/:id/review": {own: fp(ownFiling.ID, "/review"), other: fp(otherFiling.ID, "/review"), body: `{"decision":"approve"}`,
@@ -75,7 +83,8 @@ func matrix(a *api) map[string]access {
 				"park": {ok, ok}, "dept": {forbidden, forbidden}, "admin": {ok, ok}}},
 		"POST /api/v1/problems/:id/waive": {own: fmt.Sprintf("/api/v1/problems/%d/waive", ownProblem.ID), other: fmt.Sprintf("/api/v1/problems/%d/waive", otherProblem.ID),
 			body: `{"reason":"已现场核实"}`, want: officialWrite},
-		"GET /api/v1/notifications": {own: "/api/v1/notifications", want: same(noSession, ok, ok, ok, ok, ok)},
+		"GET /api/v1/notifications":           {own: "/api/v1/notifications", want: same(noSession, ok, ok, ok, ok, ok)},
+		"POST /api/v1/notifications/read-all": {own: "/api/v1/notifications/read-all", want: same(noSession, ok, ok, ok, ok, ok)},
 		"POST /api/v1/notifications/:id/read": {own: fmt.Sprintf("/api/v1/notifications/%d/read", note.ID),
 			want: map[string][2]int{"anonymous": {noSession, noSession}, "ent-guixi": {ok, ok}, "street-guixi": {notFound, notFound},
 				"park": {notFound, notFound}, "dept": {notFound, notFound}, "admin": {notFound, notFound}}},

@@ -9,7 +9,9 @@ import (
 
 	"fugong/internal/auth"
 	"fugong/internal/filing"
+	"fugong/internal/inspection"
 	"fugong/internal/registry"
+	"fugong/internal/report"
 	"fugong/internal/ruleset"
 )
 
@@ -23,23 +25,29 @@ func TestResponseTypesMatchOpenAPI(t *testing.T) {
 	comps, _ := doc["components"].(map[string]any)
 	schemas, _ := comps["schemas"].(map[string]any)
 	types := map[string]any{
-		"Enterprise":         registry.Enterprise{},
-		"EnterpriseListItem": registry.EnterpriseListItem{},
-		"AuditEntry":         auth.AuditEntry{},
-		"Attachment":         filing.AttachmentView{},
-		"Flag":               filing.FlagView{},
-		"Problem":            filing.ProblemView{},
-		"Notification":       filing.NotificationView{},
-		"Notice":             filing.NoticeView{},
-		"FilingSummary":      filing.Summary{},
-		"Filing":             filing.View{},
-		"SubmitResult":       filing.SubmitResult{},
-		"SimilarFiling":      filing.Similar{},
-		"PlanTemplate":       filing.Template{},
-		"RuleSet":            ruleset.Overview{},
-		"Rule":               ruleset.Rule{},
-		"RuleVersion":        ruleset.Version{},
-		"BacktestReport":     ruleset.BacktestResult{},
+		"Enterprise":           registry.Enterprise{},
+		"EnterpriseListItem":   registry.EnterpriseListItem{},
+		"AuditEntry":           auth.AuditEntry{},
+		"Attachment":           filing.AttachmentView{},
+		"Flag":                 filing.FlagView{},
+		"Problem":              filing.ProblemView{},
+		"Notification":         filing.NotificationView{},
+		"Notice":               filing.NoticeView{},
+		"FilingSummary":        filing.Summary{},
+		"QueueItem":            filing.QueueItem{},
+		"PlanFile":             filing.PlanFileView{},
+		"ProblemFigures":       report.ProblemFigures{},
+		"RectificationFigures": report.RectificationFigures{},
+		"Rectification":        inspection.Rectification{},
+		"BulletinRow":          inspection.BulletinRow{},
+		"Filing":               filing.View{},
+		"SubmitResult":         filing.SubmitResult{},
+		"SimilarFiling":        filing.Similar{},
+		"PlanTemplate":         filing.Template{},
+		"RuleSet":              ruleset.Overview{},
+		"Rule":                 ruleset.Rule{},
+		"RuleVersion":          ruleset.Version{},
+		"BacktestReport":       ruleset.BacktestResult{},
 	}
 	for name, v := range types {
 		t.Run(name, func(t *testing.T) {

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"fugong/internal/auth"
 	"fugong/internal/filing"
@@ -14,12 +17,16 @@ func (s *Server) reviewRoutes(api fiber.Router) {
 	api.Post("/problems/:id/waive", need(auth.RoleStreetOfficial, auth.RoleParkManager, auth.RoleAdmin, auth.RoleInspector), s.waiveProblem)
 	api.Get("/notifications", need(anyone...), s.listNotifications)
 	api.Post("/notifications/:id/read", need(anyone...), s.readNotification)
+	api.Post("/notifications/read-all", need(anyone...), s.readAllNotifications)
 }
 
-// reviewQueue lists filings awaiting review in the caller's scope, oldest
-// first, filterable by sector, flag severity and age in days.
+// reviewQueue lists filings awaiting review in the caller's scope with
+// their flag counts: searched by name or credit code, filtered by street,
+// sector, flag severity and age in days, sorted by an allowed key.
 func (s *Server) reviewQueue(c *fiber.Ctx) error {
-	q := filing.QueueQuery{Sector: c.Query("sector"), Severity: c.Query("severity"), MinAgeDays: c.Query("min_age_days"), Page: pageOf(c)}
+	q := filing.QueueQuery{Q: utils.CopyString(c.Query("q")), Street: utils.CopyString(c.Query("street")),
+		Sector: utils.CopyString(c.Query("sector")), Severity: utils.CopyString(c.Query("severity")),
+		MinAgeDays: c.Query("min_age_days"), Sort: utils.CopyString(c.Query("sort")), Dir: c.Query("dir"), Page: pageOf(c)}
 	items, total, err := s.deps.Filings.ReviewQueue(c.UserContext(), principal(c), q)
 	if err != nil {
 		return err
@@ -88,6 +95,35 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 	return c.JSON(listBody(items, total, p))
 }
 
+type readAllRequest struct {
+	UpTo int64 `json:"up_to"`
+}
+
+// readAllNotifications marks the caller's unread messages read in one
+// request (「全部已读」); the body is optional.
+func (s *Server) readAllNotifications(c *fiber.Ctx) error {
+	var in readAllRequest
+	data, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := decodeJSONBytes(data, &in); err != nil {
+			return err
+		}
+	}
+	n, err := s.deps.Filings.MarkAllNotificationsRead(c.UserContext(), principal(c), in.UpTo)
+	if err != nil {
+		return err
+	}
+	return c.JSON(readAllResponse{Marked: n})
+}
+
+// readAllResponse is the answer of POST /notifications/read-all.
+type readAllResponse struct {
+	Marked int64 `json:"marked"`
+}
+
 func (s *Server) readNotification(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -101,8 +137,11 @@ func (s *Server) readNotification(c *fiber.Ctx) error {
 
 func (s *Server) noticeRoutes(api fiber.Router) {
 	api.Post("/filings/:id/notices", need(auth.RoleStreetOfficial, auth.RoleParkManager), s.issueNotice)
-	api.Get("/notices/:id", need(tenantRoles...), s.getNotice)
-	api.Get("/notices/:id/document", need(tenantRoles...), s.noticeDocument)
+	// A department reads the letters addressed to it (internal/store
+	// NoticeByID scopes them); no other notice.
+	readers := append(append([]auth.Role{}, tenantRoles...), auth.RoleDepartment)
+	api.Get("/notices/:id", need(readers...), s.getNotice)
+	api.Get("/notices/:id/document", need(readers...), s.noticeDocument)
 	api.Get("/filings/:id/diff", need(tenantRoles...), s.filingDiff)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/ledger"
 	"fugong/internal/msg"
 	"fugong/internal/report"
 	"fugong/internal/store"
@@ -23,9 +24,11 @@ type BulletinRow struct {
 	Name           string   `json:"name"`
 	Found          int      `json:"found"`     // found in the period
 	Rectified      int      `json:"rectified"` // rectified in the period
-	Overdue        int      `json:"overdue"`   // past the deadline, not rectified, at the period's end
+	Waived         int      `json:"waived"`    // waived in the period (not rectified)
+	Overdue        int      `json:"overdue"`   // past the deadline, neither rectified nor waived, at the period's end
 	FoundTotal     int      `json:"found_total"`
 	RectifiedTotal int      `json:"rectified_total"`
+	WaivedTotal    int      `json:"waived_total"`
 	Rate           *float64 `json:"rate"` // rectified_total / found_total
 }
 
@@ -115,19 +118,25 @@ func (s *Service) bulletinFigures(rows []store.LedgerRow, start, end time.Time) 
 			row = &BulletinRow{Kind: kind, Key: ref, Name: ref}
 			by[key] = row
 		}
-		c := classify(r, end)
+		c := ledger.Classify(r, end)
 		for _, x := range []*BulletinRow{row, &total} {
 			x.FoundTotal++
 			if !r.CreatedAt.Before(start) {
 				x.Found++
 			}
-			if c.rectified {
+			if c.Rectified {
 				x.RectifiedTotal++
 				if !r.RectifiedAt.Before(start) {
 					x.Rectified++
 				}
 			}
-			if c.overdue {
+			if c.Waived {
+				x.WaivedTotal++
+				if !r.RectifiedAt.Before(start) {
+					x.Waived++
+				}
+			}
+			if c.Overdue {
 				x.Overdue++
 			}
 		}
@@ -142,9 +151,9 @@ func (s *Service) bulletinFigures(rows []store.LedgerRow, start, end time.Time) 
 		}
 		return out.Rows[i].Key < out.Rows[j].Key
 	})
-	out.Total.Rate = percent(out.Total.RectifiedTotal, out.Total.FoundTotal)
+	out.Total.Rate = ledger.Percent(out.Total.RectifiedTotal, out.Total.FoundTotal)
 	for i := range out.Rows {
-		out.Rows[i].Rate = percent(out.Rows[i].RectifiedTotal, out.Rows[i].FoundTotal)
+		out.Rows[i].Rate = ledger.Percent(out.Rows[i].RectifiedTotal, out.Rows[i].FoundTotal)
 	}
 	return out
 }
@@ -177,9 +186,11 @@ func WriteBulletinXLSX(w io.Writer, v *BulletinView, l msg.Lang) error {
 		{Key: "kind", Title: colKind.In(l), Kind: report.KindText},
 		{Key: "found", Title: colFound.In(l), Kind: report.KindInt},
 		{Key: "rectified", Title: colRectified.In(l), Kind: report.KindInt},
+		{Key: "waived", Title: colWaived.In(l), Kind: report.KindInt},
 		{Key: "overdue", Title: colOverdue.In(l), Kind: report.KindInt},
 		{Key: "found_total", Title: colFoundTotal.In(l), Kind: report.KindInt},
 		{Key: "rectified_total", Title: colRectifiedTotal.In(l), Kind: report.KindInt},
+		{Key: "waived_total", Title: colWaivedTotal.In(l), Kind: report.KindInt},
 		{Key: "rate", Title: colRate.In(l), Kind: report.KindPercent},
 	}}
 	kindName := map[string]string{"street": colStreet.In(l), "department": colDepartment.In(l), "total": msgTotal.In(l)}
@@ -188,8 +199,8 @@ func WriteBulletinXLSX(w io.Writer, v *BulletinView, l msg.Lang) error {
 		if r.Rate != nil {
 			rate = *r.Rate
 		}
-		t.Rows = append(t.Rows, []any{r.Name, kindName[r.Kind], int64(r.Found), int64(r.Rectified), int64(r.Overdue),
-			int64(r.FoundTotal), int64(r.RectifiedTotal), rate})
+		t.Rows = append(t.Rows, []any{r.Name, kindName[r.Kind], int64(r.Found), int64(r.Rectified), int64(r.Waived), int64(r.Overdue),
+			int64(r.FoundTotal), int64(r.RectifiedTotal), int64(r.WaivedTotal), rate})
 	}
 	return t.WriteXLSX(w)
 }

@@ -2,49 +2,30 @@ package inspection
 
 import (
 	"context"
-	"time"
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
+	"fugong/internal/ledger"
 	"fugong/internal/store"
 )
 
 // Rectification is the ledger's figures as of a day: the rectification
 // rate as the article counts it (rectified / found) and beside it the
-// on-time rate (rectified by the deadline / found). A problem counts as
-// rectified on time when the answer that was accepted came by the end of
-// its deadline day (Shanghai), or when it has no deadline. Rates are
-// percentages rounded half-up to 2 decimals, null when nothing was found.
+// on-time rate (rectified by the deadline / found), counted by
+// internal/ledger. A waived problem is neither rectified nor overdue: it is
+// counted in Waived. Rates are percentages rounded half-up to 2 decimals,
+// null when nothing was found.
 type Rectification struct {
 	AsOf         string   `json:"as_of"`
 	Street       string   `json:"street,omitempty"`
 	Found        int      `json:"found"`
 	Rectified    int      `json:"rectified"`
+	Waived       int      `json:"waived"`
 	Rate         *float64 `json:"rate"`
 	OnTime       int      `json:"on_time"`
 	OnTimeRate   *float64 `json:"on_time_rate"`
-	Overdue      int      `json:"overdue"` // open (or answered late and still open) past the deadline as of the day
+	Overdue      int      `json:"overdue"` // neither rectified nor waived, past the deadline, as of the day
 	WithDeadline int      `json:"with_deadline"`
-}
-
-// endOfDay is the instant a Shanghai civil date ends, in UTC.
-func endOfDay(date string) (time.Time, error) {
-	d, err := time.ParseInLocation(time.DateOnly, date, shanghai)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.AddDate(0, 0, 1).UTC(), nil
-}
-
-// percent is num/den as a percentage rounded half-up to 2 decimals, nil
-// when den is 0 (integer arithmetic: no float rounding surprises).
-func percent(num, den int) *float64 {
-	if den == 0 {
-		return nil
-	}
-	hundredths := (int64(num)*20000 + int64(den)) / (2 * int64(den))
-	v := float64(hundredths) / 100
-	return &v
 }
 
 // Figures returns the rectification figures as of asOf (YYYY-MM-DD; empty =
@@ -55,7 +36,7 @@ func (s *Service) Figures(ctx context.Context, p *auth.Principal, asOf, street s
 	if asOf == "" {
 		asOf = today(s.now())
 	}
-	end, err := endOfDay(asOf)
+	end, err := ledger.EndOfDay(asOf)
 	if err != nil {
 		return nil, invalid("as_of", msgBadDate)
 	}
@@ -77,50 +58,11 @@ func (s *Service) Figures(ctx context.Context, p *auth.Principal, asOf, street s
 	if err != nil {
 		return nil, err
 	}
-	out := &Rectification{AsOf: asOf, Street: street}
+	var n ledger.Counts
 	for _, r := range rows {
-		c := classify(r, end)
-		out.Found++
-		if c.rectified {
-			out.Rectified++
-		}
-		if c.onTime {
-			out.OnTime++
-		}
-		if c.overdue {
-			out.Overdue++
-		}
-		if r.Deadline != "" {
-			out.WithDeadline++
-		}
+		n.Add(r, end)
 	}
-	out.Rate, out.OnTimeRate = percent(out.Rectified, out.Found), percent(out.OnTime, out.Found)
-	return out, nil
-}
-
-type class struct{ rectified, onTime, overdue bool }
-
-// classify places one problem found before end: rectified by end, on time
-// (rectified, and the accepted answer — or the rectification itself when
-// there was no answer — by the end of the deadline day), overdue (not
-// rectified by end and its deadline day over before end).
-func classify(r store.LedgerRow, end time.Time) class {
-	var c class
-	// As the sector dashboard counts (internal/report): closed by end, which
-	// includes a waiver (it sets rectified_at too).
-	c.rectified = r.RectifiedAt != nil && r.RectifiedAt.Before(end)
-	var due time.Time
-	if r.Deadline != "" {
-		due, _ = endOfDay(r.Deadline)
-	}
-	if c.rectified {
-		done := *r.RectifiedAt
-		if r.AnsweredAt != nil && r.AnsweredAt.Before(done) {
-			done = *r.AnsweredAt
-		}
-		c.onTime = r.Deadline == "" || !done.After(due)
-	} else if r.Deadline != "" && !due.After(end) && r.Status != store.ProblemWaived {
-		c.overdue = true
-	}
-	return c
+	return &Rectification{AsOf: asOf, Street: street, Found: n.Found, Rectified: n.Rectified, Waived: n.Waived,
+		Rate: ledger.Percent(n.Rectified, n.Found), OnTime: n.OnTime, OnTimeRate: ledger.Percent(n.OnTime, n.Found),
+		Overdue: n.Overdue, WithDeadline: n.WithDeadline}, nil
 }

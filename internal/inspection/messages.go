@@ -57,6 +57,8 @@ var (
 	colKind           = msg.New("bulletin_col_kind", "类别", "Kind")
 	colFound          = msg.New("bulletin_col_found", "本期发现问题", "Found in period")
 	colRectified      = msg.New("bulletin_col_rectified", "本期完成整改", "Rectified in period")
+	colWaived         = msg.New("bulletin_col_waived", "本期免于整改", "Waived in period")
+	colWaivedTotal    = msg.New("bulletin_col_waived_total", "累计免于整改", "Waived in all")
 	colOverdue        = msg.New("bulletin_col_overdue", "超期未整改", "Overdue")
 	colFoundTotal     = msg.New("bulletin_col_found_total", "累计发现问题", "Found in all")
 	colRectifiedTotal = msg.New("bulletin_col_rectified_total", "累计完成整改", "Rectified in all")

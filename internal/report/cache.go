@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"fugong/internal/ledger"
 	"fugong/internal/store"
 )
 
@@ -12,7 +13,8 @@ import (
 // population group and the problem figures per street, as of a day.
 type figures struct {
 	groups []store.GroupCount
-	probs  []store.ProblemCount
+	probs  []store.ProblemCount // per population (streets)
+	ledger ledger.Counts        // in total (sectors)
 }
 
 type figuresKey struct {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fugong/internal/apperror"
+	"fugong/internal/ledger"
 	"fugong/internal/msg"
 	"fugong/internal/store"
 )
@@ -27,11 +28,23 @@ type SectorRow struct {
 	onTime      int64
 }
 
-// ProblemFigures are the problem ledger's figures as of a day.
+// ProblemFigures are the problem ledger's figures as of a day. A waived
+// problem is counted in Waived, never in Rectified (internal/ledger).
 type ProblemFigures struct {
 	Found     int64    `json:"found"`
 	Rectified int64    `json:"rectified"`
-	Rate      *float64 `json:"rate"` // null when Found is 0
+	Waived    int64    `json:"waived"`
+	Rate      *float64 `json:"rate"` // rectified / found; null when Found is 0
+}
+
+// RectificationFigures are the sector dashboard's problem figures: the
+// rectification rate and beside it the on-time rectification rate
+// (rectified by the deadline / found), as internal/ledger counts them.
+type RectificationFigures struct {
+	ProblemFigures
+	OnTime     int64    `json:"on_time"`
+	OnTimeRate *float64 `json:"on_time_rate"` // null when Found is 0
+	Overdue    int64    `json:"overdue"`
 }
 
 // ReportForms compares the forms streets filled before the reform with the
@@ -46,11 +59,11 @@ type ReportForms struct {
 
 // SectorDashboard is the answer of GET /dashboard/sectors.
 type SectorDashboard struct {
-	AsOf        string         `json:"as_of"`
-	Street      string         `json:"street,omitempty"`
-	Sectors     []SectorRow    `json:"sectors"`
-	Problems    ProblemFigures `json:"problems"`
-	ReportForms ReportForms    `json:"report_forms"`
+	AsOf        string               `json:"as_of"`
+	Street      string               `json:"street,omitempty"`
+	Sectors     []SectorRow          `json:"sectors"`
+	Problems    RectificationFigures `json:"problems"`
+	ReportForms ReportForms          `json:"report_forms"`
 }
 
 // StreetRow is one street's figures for one population.
@@ -183,7 +196,8 @@ func (r *SectorRow) finish() {
 // counts reads the figures as of asOf for street ("" = all): the registry
 // of the day per group of attributes with the timeline's states, and the
 // problems per street, per group of their enterprise's attributes when
-// byPopulation (two queries, in package store).
+// byPopulation, else the ledger's rows counted by internal/ledger (two
+// queries, in package store).
 func (s *Service) counts(ctx context.Context, asOf time.Time, street string, byPopulation bool) (figures, error) {
 	end := endOf(asOf)
 	onTimeEnd := s.cfg.deadline // approved by the deadline, and known by the end of asOf
@@ -195,13 +209,25 @@ func (s *Service) counts(ctx context.Context, asOf time.Time, street string, byP
 	if err != nil {
 		return figures{}, err
 	}
-	var probs []store.ProblemCount
+	f := figures{groups: groups}
 	if byPopulation {
-		probs, err = s.db.ProblemCounts(ctx, day, end, street)
-	} else {
-		probs, err = s.db.ProblemTotals(ctx, end, street)
+		f.probs, err = s.db.ProblemCounts(ctx, day, end, street)
+		return f, err
 	}
-	return figures{groups, probs}, err
+	rows, err := s.db.LedgerRows(ctx, store.ScopeAll, street, end)
+	for _, r := range rows {
+		f.ledger.Add(r, end)
+	}
+	return f, err
+}
+
+// rectificationFigures are the figures of the ledger's counts n.
+func rectificationFigures(n ledger.Counts) RectificationFigures {
+	return RectificationFigures{
+		ProblemFigures: ProblemFigures{Found: int64(n.Found), Rectified: int64(n.Rectified), Waived: int64(n.Waived),
+			Rate: ledger.Percent(n.Rectified, n.Found)},
+		OnTime: int64(n.OnTime), OnTimeRate: ledger.Percent(n.OnTime, n.Found), Overdue: int64(n.Overdue),
+	}
 }
 
 // problemFigures sums the problem counts of street ("" = every street)
@@ -217,6 +243,7 @@ func problemFigures(probs []store.ProblemCount, street string, pop *Population) 
 		}
 		p.Found += c.Found
 		p.Rectified += c.Rectified
+		p.Waived += c.Waived
 	}
 	p.Rate = Rate(p.Rectified, p.Found)
 	return p
@@ -240,7 +267,7 @@ func (s *Service) Sectors(ctx context.Context, scope store.Scope, p Params) (*Se
 	if err != nil {
 		return nil, err
 	}
-	d := &SectorDashboard{AsOf: asOf.Format(time.DateOnly), Street: street, Problems: problemFigures(f.probs, "", nil), ReportForms: s.ReportForms()}
+	d := &SectorDashboard{AsOf: asOf.Format(time.DateOnly), Street: street, Problems: rectificationFigures(f.ledger), ReportForms: s.ReportForms()}
 	for _, pop := range populations {
 		row := SectorRow{Key: pop.Key, Name: pop.Name}
 		for _, g := range f.groups {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fugong/internal/areas"
+	"fugong/internal/parktime"
 	"fugong/internal/registry"
 	"fugong/internal/report"
 	"fugong/internal/store"
@@ -197,9 +198,18 @@ func play(t *testing.T, db *store.DB, r *rand.Rand, a *areas.Areas, iter int) *h
 			ls := h.listings[code]
 			p.Street, p.Sector = ls[r.IntN(len(ls))].attrs.Street, ls[0].attrs.Sector
 		}
+		if r.IntN(2) == 0 { // a deadline (整改期限) 0-3 days after the finding
+			p.Deadline = p.CreatedAt.In(parktime.Location).AddDate(0, 0, r.IntN(4)).Format(time.DateOnly)
+		}
 		if r.IntN(3) != 0 {
 			rt := p.CreatedAt.Add(time.Duration(r.IntN(96)) * time.Hour)
 			p.RectifiedAt, p.Status = &rt, "rectified"
+			if r.IntN(4) == 0 { // waived: closed, but not rectified
+				p.Status = "waived"
+			} else if r.IntN(2) == 0 { // answered before the verification
+				at := p.CreatedAt.Add(rt.Sub(p.CreatedAt) / 2)
+				p.AnsweredAt = &at
+			}
 		}
 		h.problems = append(h.problems, p)
 	}
@@ -285,14 +295,18 @@ func (h *history) brute(pop report.Population, street, d, deadline string) repor
 }
 
 // bruteProblems counts problems found in street ("" = all) on day d whose
-// enterprise was in pop that day (pop nil: every problem).
-func (h *history) bruteProblems(street, d string, pop *report.Population) report.ProblemFigures {
+// enterprise was in pop that day (pop nil: every problem). A waived problem
+// is counted as waived, never as rectified; on time is rectified with the
+// accepted answer (or the rectification) dated by the deadline in
+// Shanghai; overdue is neither closed by the day's end with a deadline on
+// or before it.
+func (h *history) bruteProblems(street, d string, pop *report.Population) report.RectificationFigures {
 	e := endOfDay(d)
 	byID := map[int64]string{}
 	for code, id := range h.ids {
 		byID[id] = code
 	}
-	var p report.ProblemFigures
+	var p report.RectificationFigures
 	for _, pr := range h.problems {
 		if street != "" && pr.Street != street {
 			continue
@@ -309,11 +323,28 @@ func (h *history) bruteProblems(street, d string, pop *report.Population) report
 		if pr.CreatedAt.Before(e) {
 			p.Found++
 		}
-		if pr.RectifiedAt != nil && pr.RectifiedAt.Before(e) {
+		if !pr.CreatedAt.Before(e) {
+			continue
+		}
+		closed := pr.RectifiedAt != nil && pr.RectifiedAt.Before(e)
+		switch {
+		case closed && pr.Status == "waived":
+			p.Waived++
+		case closed:
 			p.Rectified++
+			done := *pr.RectifiedAt
+			if pr.AnsweredAt != nil && pr.AnsweredAt.Before(done) {
+				done = *pr.AnsweredAt
+			}
+			if pr.Deadline == "" || done.In(parktime.Location).Format(time.DateOnly) <= pr.Deadline {
+				p.OnTime++
+			}
+		case pr.Deadline != "" && pr.Deadline <= d:
+			p.Overdue++
 		}
 	}
 	p.Rate = report.Rate(p.Rectified, p.Found)
+	p.OnTimeRate = report.Rate(p.OnTime, p.Found)
 	return p
 }
 
@@ -325,7 +356,11 @@ func sameRow(a, b report.SectorRow) bool {
 }
 
 func sameProblems(a, b report.ProblemFigures) bool {
-	return a.Found == b.Found && a.Rectified == b.Rectified && eqRate(a.Rate, b.Rate)
+	return a.Found == b.Found && a.Rectified == b.Rectified && a.Waived == b.Waived && eqRate(a.Rate, b.Rate)
+}
+
+func sameRectification(a, b report.RectificationFigures) bool {
+	return sameProblems(a.ProblemFigures, b.ProblemFigures) && a.OnTime == b.OnTime && a.Overdue == b.Overdue && eqRate(a.OnTimeRate, b.OnTimeRate)
 }
 
 func show(r report.SectorRow) string {
@@ -376,7 +411,7 @@ func TestDashboardMatchesBruteForce(t *testing.T) {
 							t.Fatalf("iter %d on %s street %q:\n got %s\nwant %s", iter, d, st, show(got.Sectors[j]), show(want))
 						}
 					}
-					if want := h.bruteProblems(st, d, nil); !sameProblems(got.Problems, want) {
+					if want := h.bruteProblems(st, d, nil); !sameRectification(got.Problems, want) {
 						t.Fatalf("iter %d on %s street %q problems: got %+v want %+v", iter, d, st, got.Problems, want)
 					}
 				}
@@ -388,7 +423,7 @@ func TestDashboardMatchesBruteForce(t *testing.T) {
 					if want := h.brute(pop, row.Street, d, "2020-02-28"); !sameRow(row.SectorRow, want) {
 						t.Fatalf("iter %d on %s street %s:\n got %s\nwant %s", iter, d, row.Street, show(row.SectorRow), show(want))
 					}
-					if want := h.bruteProblems(row.Street, d, &pop); !sameProblems(row.Problems, want) {
+					if want := h.bruteProblems(row.Street, d, &pop); !sameProblems(row.Problems, want.ProblemFigures) {
 						t.Fatalf("iter %d on %s street %s %s problems: got %+v want %+v", iter, d, row.Street, pop.Key, row.Problems, want)
 					}
 				}

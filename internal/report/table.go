@@ -258,11 +258,11 @@ func sectorCells(r SectorRow, withName bool) []any {
 func StreetTable(d *StreetDashboard) *Table {
 	cols := append([]TableColumn{{"street", "街道代码", KindText}, {"name", "街道", KindText}, {"zone", "片区", KindText}}, sectorColumns(false)...)
 	cols = append(cols, TableColumn{"problems_found", "发现问题", KindInt}, TableColumn{"problems_rectified", "已整改", KindInt},
-		TableColumn{"problems_rate", "整改率", KindPercent})
+		TableColumn{"problems_waived", "免于整改", KindInt}, TableColumn{"problems_rate", "整改率", KindPercent})
 	t := &Table{Title: "分街道复工备案 " + d.Sector + " " + d.AsOf, Columns: cols}
 	for _, r := range d.Streets {
 		row := append([]any{r.Street, r.Name, r.Zone}, sectorCells(r.SectorRow, false)...)
-		row = append(row, r.Problems.Found, r.Problems.Rectified, r.Problems.Rate)
+		row = append(row, r.Problems.Found, r.Problems.Rectified, r.Problems.Waived, r.Problems.Rate)
 		t.Rows = append(t.Rows, row)
 	}
 	return t

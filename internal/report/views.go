@@ -100,6 +100,7 @@ var fields = map[string]fieldDef{
 	"roster.in_quarantine":         {kindInt, func(_ *Service, r *entRow) any { return int64(r.roster.InQuarantine) }},
 	"problems.found":               {kindInt, func(_ *Service, r *entRow) any { return i64(r.Found) }},
 	"problems.rectified":           {kindInt, func(_ *Service, r *entRow) any { return i64(r.Rectified) }},
+	"problems.waived":              {kindInt, func(_ *Service, r *entRow) any { return i64(r.Waived) }},
 	"problems.open":                {kindInt, func(_ *Service, r *entRow) any { return i64(r.OpenProbls) }},
 }
 

@@ -136,17 +136,20 @@ type ProblemCount struct {
 	InRegistry bool
 	Attrs      RegistryAttrs
 	Found      int64
-	Rectified  int64
+	Rectified  int64 // rectified, not waived (internal/ledger)
+	Waived     int64
 }
 
-// ProblemCounts counts problems found and rectified before end, per street
+// ProblemCounts counts problems found, rectified and waived before end, per street
 // they were found in and per the attributes their enterprise had on day.
 // street "" is every street. One query.
 func (db *DB) ProblemCounts(ctx context.Context, day string, end time.Time, street string) ([]ProblemCount, error) {
 	q := `SELECT p.street, v.sector, v.above_scale, v.real_estate, v.supervised, v.zone, v.street,
-  SUM(CASE WHEN p.created_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN p.rectified_at < ? THEN 1 ELSE 0 END)
+  SUM(CASE WHEN p.created_at < ? THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.rectified_at < ? AND p.status <> 'waived' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.rectified_at < ? AND p.status = 'waived' THEN 1 ELSE 0 END)
 FROM problems p LEFT JOIN enterprise_versions v ON v.enterprise_id = p.enterprise_id AND v.valid_from <= ? AND v.valid_to > ?`
-	args := []any{end, end, day, day}
+	args := []any{end, end, end, day, day}
 	if street != "" {
 		q += " WHERE p.street = ?"
 		args = append(args, street)
@@ -161,40 +164,12 @@ FROM problems p LEFT JOIN enterprise_versions v ON v.enterprise_id = p.enterpris
 		var p ProblemCount
 		var sector, zone, vstreet sql.NullString
 		var above, re, sup sql.NullBool
-		if err := rows.Scan(&p.Street, &sector, &above, &re, &sup, &zone, &vstreet, &p.Found, &p.Rectified); err != nil {
+		if err := rows.Scan(&p.Street, &sector, &above, &re, &sup, &zone, &vstreet, &p.Found, &p.Rectified, &p.Waived); err != nil {
 			return nil, dbErr(err, "problems")
 		}
 		if sector.Valid {
 			p.InRegistry = true
 			p.Attrs = RegistryAttrs{Sector: sector.String, AboveScale: above.Bool, RealEstate: re.Bool, Supervised: sup.Bool, Zone: zone.String, Street: vstreet.String}
-		}
-		out = append(out, p)
-	}
-	return out, dbErr(rows.Err(), "problems")
-}
-
-// ProblemTotals counts every problem found and rectified before end per
-// street it was found in (street "" = every street), whatever its
-// enterprise: the problem figures of the sector dashboard. One query over
-// an index of problems.
-func (db *DB) ProblemTotals(ctx context.Context, end time.Time, street string) ([]ProblemCount, error) {
-	q := `SELECT p.street, SUM(CASE WHEN p.created_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN p.rectified_at < ? THEN 1 ELSE 0 END)
-FROM problems p`
-	args := []any{end, end}
-	if street != "" {
-		q += " WHERE p.street = ?"
-		args = append(args, street)
-	}
-	rows, err := db.orm(ctx).Raw(q+" GROUP BY p.street", args...).Rows()
-	if err != nil {
-		return nil, dbErr(err, "problems")
-	}
-	defer rows.Close()
-	var out []ProblemCount
-	for rows.Next() {
-		var p ProblemCount
-		if err := rows.Scan(&p.Street, &p.Found, &p.Rectified); err != nil {
-			return nil, dbErr(err, "problems")
 		}
 		out = append(out, p)
 	}
@@ -400,12 +375,13 @@ type ReportRow struct {
 	Isolation                    sql.NullBool
 	RosterJSON                   sql.NullString
 	Found, Rectified, OpenProbls sql.NullInt64
+	Waived                       sql.NullInt64
 }
 
 const reportRowsQuery = `SELECT e.id, e.credit_code, e.name, v.sector, v.above_scale, v.real_estate, v.zone, v.street, v.supervised,
   f.status, f.submitted_at, f.approved_at, f.planned_resume_date, f.resumed_date, f.staff_total, f.staff_onsite,
   f.masks, f.thermometers, f.disinfectant_liters, f.isolation_room, a.roster_summary,
-  p.found, p.rectified, p.open_n
+  p.found, p.rectified, p.open_n, p.waived
 FROM enterprise_versions v
 JOIN enterprises e ON e.id = v.enterprise_id
 LEFT JOIN (SELECT enterprise_id, MAX(id) AS id FROM filings GROUP BY enterprise_id) lf ON lf.enterprise_id = v.enterprise_id
@@ -413,7 +389,8 @@ LEFT JOIN filings f ON f.id = lf.id
 LEFT JOIN attachments a ON a.id = f.roster_attachment_id
 LEFT JOIN (SELECT enterprise_id, COUNT(*) AS found,
     SUM(CASE WHEN status = 'rectified' THEN 1 ELSE 0 END) AS rectified,
-    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_n
+    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_n,
+    SUM(CASE WHEN status = 'waived' THEN 1 ELSE 0 END) AS waived
   FROM problems WHERE enterprise_id IS NOT NULL GROUP BY enterprise_id) p ON p.enterprise_id = v.enterprise_id
 WHERE v.valid_from <= ? AND v.valid_to > ?
 ORDER BY v.street, e.id`
@@ -433,7 +410,7 @@ func (db *DB) ReportRows(ctx context.Context, day string) ([]ReportRow, error) {
 		if err := rows.Scan(&r.E.ID, &r.E.CreditCode, &r.E.Name, &r.E.Sector, &r.E.AboveScale, &r.E.RealEstate, &r.E.Zone, &r.E.Street, &r.E.Supervised,
 			&r.Status, &r.SubmittedAt, &r.ApprovedAt, &r.Planned, &r.Resumed, &r.StaffTotal, &r.StaffOnsite,
 			&r.Masks, &r.Thermometers, &r.Disinfectant, &r.Isolation, &r.RosterJSON,
-			&r.Found, &r.Rectified, &r.OpenProbls); err != nil {
+			&r.Found, &r.Rectified, &r.OpenProbls, &r.Waived); err != nil {
 			return nil, dbErr(err, "report")
 		}
 		out = append(out, r)

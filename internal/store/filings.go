@@ -136,6 +136,12 @@ type FilingFilter struct {
 	Severity string
 	// SubmittedBefore keeps filings submitted before it (queue age).
 	SubmittedBefore *time.Time
+	// Query keeps filings whose enterprise's name or credit code contains
+	// it (the review queue's search box).
+	Query string
+	// Sort is one of QueueSorts ("" = the default order); Desc reverses it.
+	Sort string
+	Desc bool
 }
 
 // ListFilings returns the filings within scope matching f, and the total.
@@ -162,16 +168,20 @@ func (db *DB) ListFilings(ctx context.Context, scope Scope, f FilingFilter) ([]F
 	if f.SubmittedBefore != nil {
 		q = q.Where("submitted_at < ?", *f.SubmittedBefore)
 	}
+	if f.Query != "" {
+		like := "%" + escapeLike(f.Query) + "%"
+		q = q.Where("enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '!' OR credit_code LIKE ? ESCAPE '!')", like, like)
+	}
+	order, err := f.order()
+	if err != nil {
+		return nil, 0, err
+	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, dbErr(err, "filings")
 	}
-	order := "id DESC"
-	if f.Oldest {
-		order = "submitted_at, id"
-	}
 	var out []Filing
-	err := q.Order(order).Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
+	err = q.Order(order).Offset(f.Page.Offset()).Limit(f.Page.Size).Find(&out).Error
 	return out, total, dbErr(err, "filings")
 }
 

@@ -78,10 +78,17 @@ func (db *DB) CreateNotice(ctx context.Context, n *Notice, problemIDs []int64) e
 	})
 }
 
-// NoticeByID returns notice id within scope, else apperror.NotFound.
+// NoticeByID returns notice id within scope, else apperror.NotFound. A
+// department's scope holds the letters addressed to it: a department
+// letter lists only that department's problems (internal/inspection), so
+// the letter is its when its problems are.
 func (db *DB) NoticeByID(ctx context.Context, scope Scope, id int64) (*Notice, error) {
 	var n Notice
 	q := scope.apply(db.orm(ctx).Model(&Notice{}), "enterprise_id", "street")
+	if scope.Role == RoleDepartment {
+		q = db.orm(ctx).Model(&Notice{}).Where("target_kind = ? AND EXISTS (SELECT 1 FROM problems WHERE problems.notice_id = notices.id AND problems.target_kind = ? AND problems.department = ? AND problems.department <> '')",
+			TargetDepartment, TargetDepartment, scope.Department)
+	}
 	if err := q.Where("id = ?", id).First(&n).Error; err != nil {
 		return nil, dbErr(err, "notice")
 	}

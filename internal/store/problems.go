@@ -201,6 +201,18 @@ func (db *DB) MarkNotificationRead(ctx context.Context, userID, id int64, at tim
 	return nil
 }
 
+// MarkAllNotificationsRead marks the user's unread messages read in one
+// statement, those up to id upTo when upTo > 0 (so a message that arrived
+// after the list the user saw stays unread), and returns how many it marked.
+func (db *DB) MarkAllNotificationsRead(ctx context.Context, userID, upTo int64, at time.Time) (int64, error) {
+	q := db.orm(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID)
+	if upTo > 0 {
+		q = q.Where("id <= ?", upTo)
+	}
+	res := q.Update("read_at", at)
+	return res.RowsAffected, dbErr(res.Error, "notifications")
+}
+
 // UserIDsOfEnterprise returns the accounts of an enterprise.
 func (db *DB) UserIDsOfEnterprise(ctx context.Context, enterpriseID int64) ([]int64, error) {
 	var ids []int64
