@@ -39,7 +39,7 @@ func TestWaivedIsCountedApartFromRectified(t *testing.T) {
 			e := fmt.Sprint(entID)
 			onTime, late := find("enterprise", e, "2020-02-21"), find("enterprise", e, "2020-02-21")
 			waivedE, waivedS := find("enterprise", e, "2020-02-21"), find("street", "guixi", "2020-02-21")
-			find("enterprise", e, "2020-02-21") // stays open past its deadline: overdue
+			find("enterprise", e, "2020-02-21")   // stays open past its deadline: overdue
 			find("street", "guixi", "2020-02-28") // open, deadline ahead
 			step(ent, fmt.Sprintf("/api/v1/problems/%d/answers", onTime), `{"text":"已补齐测温登记"}`, 201)
 			step(insp, fmt.Sprintf("/api/v1/problems/%d/waive", waivedE), `{"reason":"企业已停产，不再复工"}`, 200)
