@@ -99,6 +99,17 @@ const goodRoster = ['姓名,身份证号,手机号,部门,体温,健康码,近14
   ...[1, 2, 3, 4, 5].map((i) => `员工${i},${idNumber(i)},1380013800${i},生产部,36.${i},绿码,无`)].join('\n') + '\n';
 const badRoster = 'name,id_number,phone,temperature,health_code\n张三,' + idNumber(9) + ',13800138000,36.5,green\n李四,123,13800138001,36.6,green\n';
 
+const PLAN_FILE_TEXT = '六、复工后每日向街道报告员工健康情况，专人负责台账。\n';
+
+/** apiCalls records the API requests the page makes while fn runs ("METHOD /path?query"). */
+async function apiCalls(page, fn) {
+  const calls = [];
+  const on = (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) calls.push(`${r.method()} ${u.pathname}${u.search}`); };
+  page.on('request', on);
+  try { await fn(); } finally { page.off('request', on); }
+  return calls;
+}
+
 function expect(cond, what) { if (!cond) throw new Error(what); }
 
 async function shot(page, name) {
@@ -228,6 +239,10 @@ try {
     await page.locator('#f-supplies-isolation_room').check();
     await page.getByRole('button', { name: /保存修改/ }).click();
     await page.getByText(/^已保存/).first().waitFor();
+    // a plan file too: the reviewer must see the text read from it
+    await page.locator('#up-plan').setInputFiles({ name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from(PLAN_FILE_TEXT) });
+    await page.locator('form[data-kind=plan] button[type=submit]').click();
+    await page.getByText(/已上传 plan\.txt/).waitFor();
     await page.getByRole('button', { name: /提交审核/ }).click();
     await page.locator('#submit-result').waitFor();
     const text = await page.locator('#submit-result').textContent();
@@ -262,15 +277,29 @@ try {
       const f = await (await fetch(`/api/v1/filings/${id}`)).json();
       return (await fetch(`/api/v1/enterprises/${f.enterprise_id}`)).json();
     }, filingId);
-    await page.locator('#q-search').fill(ent.name.slice(1, 5));
-    await page.getByRole('button', { name: /^查询$/ }).click();
-    await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+    let calls = await apiCalls(page, async () => {
+      await page.locator('#q-search').fill(ent.name.slice(1, 5));
+      await page.getByRole('button', { name: /^查询$/ }).click();
+      await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+    });
+    // one page from the server, searched there; no filing read per row for its flags
+    const queueCalls = calls.filter((c) => c.startsWith('GET /api/v1/review/queue'));
+    expect(queueCalls.length === 1 && queueCalls[0].includes('q=') && /page_size=20\b/.test(queueCalls[0]), `queue requests: ${queueCalls.join(' | ')}`);
+    expect(!calls.some((c) => /^GET \/api\/v1\/(filings\/\d+|enterprises)\b/.test(c)), `the queue read filings or the registry per row: ${calls.join(' | ')}`);
     await page.locator('#q-search').fill(ent.credit_code);
     await page.getByRole('button', { name: /^查询$/ }).click();
     await page.waitForURL(new RegExp(`q=${ent.credit_code}`));
     await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
     expect(await page.locator('main tbody tr').count() === 1, 'the credit code matched more than one filing');
-    await page.getByRole('button', { name: /等待天数/ }).click(); // sort
+    expect(/共 1 件待审核/.test(await page.locator('main [role=status]').first().innerText()), 'the total is not the server\'s');
+    const flagsCell = await page.locator('main tbody tr td[data-label="规则标记"]').innerText();
+    expect(/警告 \d+|阻断 \d+|无/.test(flagsCell), `flag counts missing: ${flagsCell}`);
+    calls = await apiCalls(page, async () => {
+      await page.getByRole('button', { name: /规则标记/ }).click(); // sort on the server
+      await page.waitForURL(/sort=flags/);
+      await page.locator(`main a[href="#/filing/${filingId}"]`).waitFor();
+    });
+    expect(calls.some((c) => /review\/queue\?.*sort=flags/.test(c) && c.includes('q=')), `sorting did not ask the server: ${calls.join(' | ')}`);
     await shot(page, 'street-queue-search');
   });
   await step(page, 'filing detail shows flags, files and the review form', async () => {
@@ -284,6 +313,9 @@ try {
     await page.locator('main a[href^="/api/v1/attachments/"]').first().waitFor();
     await page.locator('#review-submit').waitFor();
     await page.getByRole('button', { name: /下一件/ }).waitFor();
+    const fileText = await page.locator('main pre[data-plan=file]').innerText();
+    // as the rules read it: normalized (full-width punctuation folded), so compare a run of words
+    expect(fileText.includes('复工后每日向街道报告员工健康情况'), `the plan file's text is not shown: ${fileText.slice(0, 80)}`);
     await shot(page, 'street-filing-detail');
     await axe(page, 'reviewer workspace');
     await page.locator('main td', { hasText: /^#\d+$/ }).first().waitFor(); // the problems have loaded
@@ -316,10 +348,29 @@ try {
     await confirm(page, /^发出$/);
     const link = notice.getByRole('link', { name: /打开意见函/ });
     await link.waitFor();
-    const href = await link.getAttribute('href');
+    expect(await notice.getByRole('button', { name: /发出整改意见函/ }).count() === 0, 'the notice form can be sent twice');
+    await link.click();
+    await page.locator('article.letter').waitFor();
+    await page.locator('article.letter td', { hasText: '消毒记录不全' }).waitFor();
+    expect(/\S/.test(await page.locator('[data-notice-number]').innerText()), 'the letter has no number');
+    await axe(page, 'notice');
+    const href = await page.getByRole('link', { name: /下载/ }).getAttribute('href');
     const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, (x.headers.get('content-type') || '')]; }, href);
     expect(r[0] === 200 && /html/.test(r[1]), `notice document answered ${r}`);
-    expect(await notice.getByRole('button', { name: /发出整改意见函/ }).count() === 0, 'the notice form can be sent twice');
+    // printed: the letter alone, on A4, no app chrome or buttons
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => {
+      const shown = (sel) => [...document.querySelectorAll(sel)].some((e) => getComputedStyle(e).display !== 'none');
+      return { chrome: shown('header.top') || shown('nav') || shown('.foot') || shown('.letter-actions'), letter: shown('article.letter'),
+        border: getComputedStyle(document.querySelector('article.letter')).borderTopStyle };
+    });
+    await shot(page, 'notice-print');
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+    await page.emulateMedia({ media: 'screen' });
+    expect(!printed.chrome && printed.letter && printed.border === 'none', `print view: ${JSON.stringify(printed)}`);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    expect(pages === 1, `the letter prints on ${pages} A4 pages, want 1`);
+    await page.goBack();
   });
   await step(page, 'problem ledger loads for the street', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
@@ -358,6 +409,8 @@ try {
     await page.waitForURL(/as_of=2020-02-28/);
     await page.getByRole('row', { name: /规上工业企业/ }).getByText('85.59%').first().waitFor();
     await page.getByText('94.38%').waitFor();
+    await page.getByText('按期整改率').waitFor(); // beside the rectification rate
+    expect(/%$/.test((await page.locator('[data-tile=on-time] .n').innerText()).trim()), 'no on-time rectification rate');
     expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no XLSX link');
     expect(await page.locator('main .chart canvas').count() >= 1, 'no chart drawn');
     await shot(page, 'park-dashboard');
@@ -447,8 +500,12 @@ try {
     await page.locator('nav.main-nav').getByRole('link', { name: /通知/ }).click();
     await page.getByRole('heading', { name: /通知/ }).waitFor();
     await axe(page, 'notifications');
-    await page.getByRole('button', { name: /全部已读/ }).click();
-    await page.getByText(/0 条未读/).waitFor();
+    const calls = await apiCalls(page, async () => {
+      await page.getByRole('button', { name: /全部已读/ }).click();
+      await page.getByText(/0 条未读/).waitFor();
+    });
+    const marks = calls.filter((c) => c.startsWith('POST /api/v1/notifications/'));
+    expect(marks.length === 1 && marks[0] === 'POST /api/v1/notifications/read-all', `全部已读 sent ${marks.join(' | ') || 'nothing'}`);
     expect(await page.locator('.nav-badge').count() === 0, 'the badge stayed after 全部已读');
     await page.goto(`${BASE}/#/filing/${filingId}`);
     await page.locator('.el-steps').waitFor();

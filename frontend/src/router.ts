@@ -15,6 +15,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/filing/new', component: () => import('./views/NewFilingView.vue'), meta: { roles: ['enterprise'] } },
   { path: '/filing/:id(\\d+)', component: () => import('./views/FilingView.vue'), meta: { roles: tenant }, props: true },
   { path: '/queue', component: () => import('./views/QueueView.vue'), meta: { roles: officials } },
+  { path: '/notice/:id(\\d+)', component: () => import('./views/NoticeView.vue'), meta: { roles: [...tenant, 'department', 'inspector'] }, props: true },
   { path: '/problems', component: () => import('./views/ProblemsView.vue'), meta: { roles: tenant } },
   { path: '/notifications', component: () => import('./views/NotificationsView.vue') },
   { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { roles: officials } },

@@ -522,8 +522,13 @@ export interface paths {
         };
         /**
          * 待审队列 / Review queue
-         * @description 街道、管委会、管理员。范围内待审（submitted）备案，最早提交在前。核心契约之外（见 docs/api.md）。
-         *     / Street official, park manager, admin. Submitted filings in scope, oldest first. Beyond the core contract (see docs/api.md).
+         * @description 街道、管委会、管理员、督查组。范围内待审（submitted）备案，默认最早提交在前；每项带当前修订各级规则标记数
+         *     （`flag_counts`），可按企业名称或统一社会信用代码搜索（`q`，包含即可）、按街道/行业/标记级别/等待天数筛选、
+         *     按 `sort` 排序并分页。核心契约之外（见 docs/api.md）。
+         *     / Street official, park manager, admin, inspector. Submitted filings in scope, oldest first by default; each
+         *     item carries its current revision's flag counts by severity (`flag_counts`). Search by part of the enterprise's
+         *     name or credit code (`q`), filter by street, sector, severity and age, sort by `sort`, page. Beyond the core
+         *     contract (see docs/api.md).
          */
         get: operations["reviewQueue"];
         put?: never;
@@ -885,6 +890,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 全部已读 / Mark all read
+         * @description 一次请求把自己的未读通知标为已读；带 `up_to` 时只标 id 不大于它的（用户看到的最新一条），之后到达的仍未读。
+         *     / Marks the caller's unread notifications read in one request; with `up_to`, only those with an id up to it (the
+         *     newest the user saw), so one that arrived after stays unread.
+         */
+        post: operations["readAllNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/{id}/read": {
         parameters: {
             query?: never;
@@ -937,7 +964,10 @@ export interface paths {
         };
         /**
          * 意见函 / One notice
-         * @description 核心契约之外（见 docs/api.md）。/ Beyond the core contract (see docs/api.md).
+         * @description 企业读本企业的，街道读本街道的，管委会、管理员、督查组读全部；部门只读发给本部门的整改意见函（其他一律 404）。
+         *     核心契约之外（见 docs/api.md）。
+         *     / An enterprise reads its own, a street official its street's, park managers, admins and inspectors all; a
+         *     department only the letters addressed to it (any other: 404). Beyond the core contract (see docs/api.md).
          */
         get: operations["getNotice"];
         put?: never;
@@ -957,7 +987,7 @@ export interface paths {
         };
         /**
          * 意见函打印稿 / Printable notice
-         * @description HTML 下载（`Content-Disposition: attachment`，CSP sandbox）。核心契约之外（见 docs/api.md）。/ An HTML download. Beyond the core contract (see docs/api.md).
+         * @description HTML 下载（`Content-Disposition: attachment`，CSP sandbox）；谁可读同 GET /notices/{id}。核心契约之外（见 docs/api.md）。/ An HTML download; readable by whoever may read GET /notices/{id}. Beyond the core contract (see docs/api.md).
          */
         get: operations["getNoticeDocument"];
         put?: never;
@@ -1599,6 +1629,7 @@ export interface components {
             staff_onsite?: number;
             supplies?: components["schemas"]["Supplies"];
             plan_text?: string;
+            plan_file?: components["schemas"]["PlanFile"] | null;
             contact?: components["schemas"]["Contact"];
             /** Format: date-time */
             submitted_at?: string | null;
@@ -1637,6 +1668,30 @@ export interface components {
         };
         FilingSummaryList: components["schemas"]["List"] & {
             items?: components["schemas"]["FilingSummary"][];
+        };
+        /** @description 当前修订各级规则标记数 / Flags of the current revision by severity */
+        FlagCounts: {
+            block: number;
+            warn: number;
+            info: number;
+        };
+        QueueItem: components["schemas"]["FilingSummary"] & {
+            flag_counts: components["schemas"]["FlagCounts"];
+        };
+        QueueItemList: components["schemas"]["List"] & {
+            items?: components["schemas"]["QueueItem"][];
+        };
+        /**
+         * @description 当前方案文件（TXT/DOCX/ODT/PDF）读出的文字；与 plan_text 一起即规则所读的方案。读不出文字（扫描件）时 unreadable 为 true。
+         *     / The text read from the current plan file; with plan_text it is the plan the rules read. unreadable is true when
+         *     no text could be read (a scan).
+         */
+        PlanFile: {
+            /** Format: int64 */
+            attachment_id?: number;
+            filename?: string;
+            text?: string;
+            unreadable?: boolean;
         };
         /** @description 核心契约为 status、flags、ruleset_version；另返回 id、revision、blocked。/ The core contract is status, flags and ruleset_version; id, revision and blocked are added. */
         SubmitResult: {
@@ -1754,10 +1809,15 @@ export interface components {
             key?: string;
             name?: string;
             found?: number;
+            /** @description 本期核查销号（不含免于整改）/ rectified in the period (waived not included) */
             rectified?: number;
+            /** @description 本期免于整改 / waived in the period */
+            waived?: number;
             overdue?: number;
             found_total?: number;
             rectified_total?: number;
+            waived_total?: number;
+            /** @description rectified_total / found_total */
             rate?: number | null;
         };
         Bulletin: {
@@ -1880,18 +1940,48 @@ export interface components {
             /** @description 百分数；total 为 0 时为 null / percent; null when total is 0 */
             on_time_rate?: number | null;
         };
+        /**
+         * @description 免于整改（waived）单独计数，不计入已整改；整改率 = rectified / found。
+         *     / A waived problem is counted in waived, never in rectified; rate = rectified / found.
+         */
         ProblemFigures: {
             found?: number;
             rectified?: number;
+            waived?: number;
             /** @description found 为 0 时为 null / null when found is 0 */
             rate?: number | null;
+        };
+        /**
+         * @description 分行业看板的问题数：整改率旁为按期整改率（按期整改数 / 发现数；按期 = 被采纳的反馈或销号在整改期限当日结束前，
+         *     无期限的算按期）与超期未整改数。
+         *     / The sector dashboard's problem figures: beside the rectification rate the on-time rate (rectified on time /
+         *     found; on time = the accepted answer, or the rectification, by the end of the deadline day, Asia/Shanghai, or
+         *     no deadline) and the overdue count.
+         */
+        RectificationFigures: components["schemas"]["ProblemFigures"] & {
+            on_time?: number;
+            on_time_rate?: number | null;
+            overdue?: number;
+        };
+        Rectification: {
+            /** Format: date */
+            as_of?: string;
+            street?: string;
+            found?: number;
+            rectified?: number;
+            waived?: number;
+            rate?: number | null;
+            on_time?: number;
+            on_time_rate?: number | null;
+            overdue?: number;
+            with_deadline?: number;
         };
         SectorDashboard: {
             /** Format: date */
             as_of?: string;
             street?: string;
             sectors?: components["schemas"]["SectorRow"][];
-            problems?: components["schemas"]["ProblemFigures"];
+            problems?: components["schemas"]["RectificationFigures"];
             /** @description 改革前后街道填报表数 / forms before and after the reform (beyond the core contract) */
             report_forms?: {
                 before?: number;
@@ -2969,6 +3059,16 @@ export interface operations {
     reviewQueue: {
         parameters: {
             query?: {
+                /** @description 企业名称或统一社会信用代码的一部分（≤100 字）/ Part of the enterprise's name or credit code (≤100 characters) */
+                q?: string;
+                /** @description 街道代码或中文名（街道人员只看本街道）/ Street code or Chinese name (a street official sees its own street only) */
+                street?: string;
+                /**
+                 * @description submitted_at（等待时间）、flags（阻断数再警告数）、sector、name、staff_total；缺省为最早提交在前。
+                 *     / submitted_at (waiting time), flags (blocking then warning count), sector, name, staff_total; default oldest first.
+                 */
+                sort?: "submitted_at" | "flags" | "sector" | "name" | "staff_total";
+                dir?: "asc" | "desc";
                 sector?: components["schemas"]["Sector"];
                 /** @description 只列有该级别标记的 / Only filings with a flag of this severity */
                 severity?: components["schemas"]["Severity"];
@@ -2984,13 +3084,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 备案摘要列表 / Filing summaries */
+            /** @description 待审备案及标记数 / Queued filings with their flag counts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FilingSummaryList"];
+                    "application/json": components["schemas"]["QueueItemList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3475,18 +3575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: date */
-                        as_of?: string;
-                        street?: string;
-                        found?: number;
-                        rectified?: number;
-                        rate?: number | null;
-                        on_time?: number;
-                        on_time_rate?: number | null;
-                        overdue?: number;
-                        with_deadline?: number;
-                    };
+                    "application/json": components["schemas"]["Rectification"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3630,6 +3719,39 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    readAllNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    up_to?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 标记条数 / How many were marked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        marked: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     readNotification: {

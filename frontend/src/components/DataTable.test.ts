@@ -34,4 +34,14 @@ describe('DataTable', () => {
     const e = mount(DataTable, { props: { columns, rows: [], label: '表', empty: '没有' } });
     expect(e.text()).toBe('没有');
   });
+
+  it('with serverSort, asks for the order instead of sorting or paging itself', async () => {
+    const w = mount(DataTable, { props: { columns, rows, label: '表', serverSort: true, sortKey: 'n', sortDir: 'desc', page: 2, pageSize: 1 } });
+    expect(cellTexts(w)).toEqual(['2', '10', '—']); // as the server sent them
+    expect(w.findAll('thead th')[1].attributes('aria-sort')).toBe('descending');
+    await w.findAll('thead th')[1].find('button').trigger('click');
+    await w.findAll('thead th')[0].find('button').trigger('click');
+    expect(w.emitted('sort')).toEqual([['n', 'asc'], ['name', 'asc']]);
+    expect(cellTexts(w)).toEqual(['2', '10', '—']);
+  });
 });
