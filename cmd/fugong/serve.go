@@ -12,6 +12,7 @@ import (
 	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/buildinfo"
+	"fugong/internal/daily"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
@@ -78,6 +79,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return fmt.Errorf("config: reports.file: %w", err)
 		}
 	}
+	dailyDef := daily.DefaultDefinition()
+	if cfg.Daily.File != "" {
+		// A broken data set stops start-up with its file and line.
+		if dailyDef, err = daily.LoadDefinition(cfg.Daily.File); err != nil {
+			return fmt.Errorf("config: daily.file: %w", err)
+		}
+	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now).WithAreas(zones)
 	go authSvc.RunHousekeeping(ctx, 10*time.Minute, func(err error) { log.Error("auth housekeeping", "err", err) })
 	filings := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Rules: engine,
@@ -95,7 +103,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
 		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
-		Audit: auditSvc})
+		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Log: log})})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())

@@ -1358,10 +1358,317 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/daily/definition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报字段定义 / The daily report's data set
+         * @description 某日适用的日报定义版本（字段、单位、必填、上下限、选项、条件）与当日截止时间（北京时间，默认 10:00）。
+         *     / The data set version in force on a day (fields, units, required, bounds, choices, conditions) and
+         *     that day's deadline (Asia/Shanghai, 10:00 by default).
+         */
+        get: operations["getDailyDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 本企业某日日报 / The caller's report of a day
+         * @description 仅企业；未填报为 404。/ Enterprise only; 404 when not filed.
+         */
+        get: operations["getMyDailyReport"];
+        /**
+         * 填报或更正某日日报 / File or correct the report of a day
+         * @description 仅企业（会话或 API 令牌，大企业系统可直接推送）。当日未填报时新建（201），截止时间后填报的标记为迟报；
+         *     已填报时更正为新版本（200），历次版本均保留并审计，准时标记以首次填报为准；与现有内容相同则不产生新版本。
+         *     只能填报今天及此前 `late_window_days` 天内、企业应报（名录内且已获批复工的次日起）的日期，否则 422（`date`）。
+         *     字段错误为 422，`details` 每个字段一条（`values.KEY`）。`base_version` 已不是当前版本为 409。
+         *     / Enterprise only (session or API token: large enterprises' systems push directly). Files the day's
+         *     report when none exists (201; late when after the day's deadline), else corrects it into a new version
+         *     (200; every version is kept and audited; on-time stays the first filing's; identical values make no new
+         *     version). Only today and the last `late_window_days` days on which the enterprise must report (in the
+         *     registry, from the day after approval), else 422 on `date`. Bad values: 422 with one detail per field
+         *     (`values.KEY`). A `base_version` that is no longer current: 409.
+         */
+        put: operations["putDailyReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reports/{date}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 复制上一份日报 / Copy the last report's values
+         * @description 仅企业。此前最近一份日报中可沿用（`carry_over`）且当日定义仍有的字段值，作为填报起点；此前没有日报为 404。
+         *     / Enterprise only. The values of the last earlier report that carry over and still exist in the day's
+         *     definition, as a start; 404 when there is no earlier report.
+         */
+        get: operations["prefillDailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量推送日报 / Push several days' reports
+         * @description 仅企业，供大企业系统用 API 令牌推送（至多 31 天）。先检查全部条目，任何一条有误为 422（`reports[i].…`），
+         *     不写入任何一条；之后按日期逐日填报或更正（同 PUT），重复推送不产生新版本。
+         *     / Enterprise only, for large enterprises' systems with an API token (at most 31 days). Every item is
+         *     checked first: any bad one is 422 (`reports[i].…`) and nothing is written; then each day is filed or
+         *     corrected as PUT does, in date order; a repeated push changes nothing.
+         */
+        post: operations["pushDailyReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 企业的日报列表 / An enterprise's reports
+         * @description 范围内（企业本身、所在街道、园区、督查组）；缺省为最近 30 天，至多 366 天，最新在前。范围外为 404。
+         *     / Within scope (the enterprise, its street, the park, the inspectors); the last 30 days by default, at
+         *     most 366, latest first. Outside scope: 404.
+         */
+        get: operations["listDailyReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 企业某日日报 / An enterprise's report of a day
+         * @description 范围内可读；涉及个人信息的字段（如备注）仅企业本身可见，其他人看到字段名列于 `masked`。
+         *     / Within scope; personal fields (such as remarks) only to the enterprise itself: others see their keys
+         *     in `masked`.
+         */
+        get: operations["getDailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports/{date}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 日报的历次版本 / Every version of a report
+         * @description 最早在前；个人信息字段同上打码。/ Oldest first; personal fields masked as above.
+         */
+        get: operations["listDailyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DailyLabel: {
+            zh?: string;
+            en?: string;
+        };
+        DailyField: {
+            key?: string;
+            label?: components["schemas"]["DailyLabel"];
+            /** @enum {string} */
+            type?: "integer" | "decimal" | "yesno" | "choice" | "text";
+            unit?: components["schemas"]["DailyLabel"];
+            required?: boolean;
+            /** @description 当另一数值字段满足条件时必填 / Required when another numeric field compares so */
+            required_if?: {
+                field?: string;
+                /** @enum {string} */
+                op?: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                value?: number;
+            };
+            min?: number;
+            max?: number;
+            decimals?: number;
+            choices?: {
+                value?: string;
+                label?: components["schemas"]["DailyLabel"];
+            }[];
+            max_length?: number;
+            /** @description 汇总所用的列 / the column aggregations read */
+            column?: string;
+            /** @description 个人信息，加密保存，仅企业本身可见 / personal data */
+            personal?: boolean;
+            /** @description 复制上一份时沿用（缺省为是）/ copied by prefill (default true) */
+            carry_over?: boolean | null;
+        };
+        DailyDefinition: {
+            data_set?: string;
+            title?: components["schemas"]["DailyLabel"];
+            /** Format: date */
+            date?: string;
+            /**
+             * Format: date-time
+             * @description 当日截止时刻 / the day's deadline
+             */
+            deadline?: string;
+            late_window_days?: number;
+            version?: number;
+            fields?: components["schemas"]["DailyField"][];
+        };
+        /** @description 按字段键的取值：整数、小数、布尔、选项值或文字 / Values by field key */
+        DailyValues: {
+            [key: string]: unknown;
+        };
+        DailyReportInput: {
+            values: components["schemas"]["DailyValues"];
+            /** @description 更正说明 / why a correction is made */
+            note?: string;
+            /** @description 所更正的版本 / the version being corrected */
+            base_version?: number;
+        };
+        DailyReport: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            enterprise_id?: number;
+            /** Format: date */
+            date?: string;
+            street?: string;
+            sector?: components["schemas"]["Sector"];
+            definition_version?: number;
+            version?: number;
+            /** @description 首次填报在截止时间前 / first filed by the deadline */
+            on_time?: boolean;
+            late?: boolean;
+            /** @description 当前版本的规则提示数 / rule warnings on the current version */
+            warnings?: number;
+            /** Format: date-time */
+            submitted_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            submitted_by?: string;
+            via_token?: boolean;
+            values?: components["schemas"]["DailyValues"];
+            masked?: string[];
+        };
+        DailyReportSummary: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: date */
+            date?: string;
+            definition_version?: number;
+            version?: number;
+            on_time?: boolean;
+            late?: boolean;
+            warnings?: number;
+            /** Format: date-time */
+            submitted_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        DailyReportVersion: {
+            version?: number;
+            definition_version?: number;
+            late?: boolean;
+            note?: string;
+            created_by?: string;
+            via_token?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            values?: components["schemas"]["DailyValues"];
+            masked?: string[];
+        };
+        DailyPrefill: {
+            /** Format: date */
+            date?: string;
+            /** Format: date */
+            from_date?: string;
+            values?: components["schemas"]["DailyValues"];
+        };
+        DailyPushResult: {
+            /** Format: date */
+            date?: string;
+            created?: boolean;
+            report?: components["schemas"]["DailyReport"];
+        };
         Error: {
             error: {
                 /**
@@ -2174,6 +2481,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+        DailyDate: string;
         /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
         Id: number;
         Page: number;
@@ -4337,6 +4646,257 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getDailyDefinition: {
+        parameters: {
+            query?: {
+                /** @description 日期，缺省为今天 / The day; today by default */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 定义 / The definition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyDefinition"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMyDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    putDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DailyReportInput"];
+            };
+        };
+        responses: {
+            /** @description 更正后的日报 / The corrected report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description 新填报的日报 / The filed report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    prefillDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 起始值 / The start values */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyPrefill"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    pushDailyReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reports: (components["schemas"]["DailyReportInput"] & {
+                        /** Format: date */
+                        date: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description 每日结果 / One result per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results?: components["schemas"]["DailyPushResult"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyReports: {
+        parameters: {
+            query?: {
+                from?: string;
+                /** @description 缺省为今天 / today by default */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyReportSummary"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本 / The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyReportVersion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
 }
