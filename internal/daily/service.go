@@ -61,16 +61,19 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/parktime"
 	"fugong/internal/pii"
+	"fugong/internal/rules"
 	"fugong/internal/store"
 )
 
 // Service files and reads daily reports.
 type Service struct {
-	db   *store.DB
-	keys *pii.Keyring
-	def  *Definition
-	now  func() time.Time
-	log  *slog.Logger
+	db     *store.DB
+	keys   *pii.Keyring
+	def    *Definition
+	rules  RuleEvaluator
+	engine *rules.Engine
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // Deps are what a Service needs.
@@ -79,8 +82,12 @@ type Deps struct {
 	Keys *pii.Keyring // seals personal fields; required when a field is personal
 	// Definition is the data set; nil takes the embedded configs/daily.yaml.
 	Definition *Definition
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Rules is the daily report rules engine (rules.KindDaily, over
+	// rules/daily): it evaluates each report and serves the rule
+	// operations; nil flags nothing.
+	Rules *rules.Engine
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // New returns a Service.
@@ -94,7 +101,11 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log}
+	s := &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log}
+	if d.Rules != nil {
+		s.rules, s.engine = d.Rules, d.Rules
+	}
+	return s
 }
 
 // Definition returns the data set the service files against.
@@ -241,8 +252,17 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 	if err := s.fill(row, ver, vals); err != nil {
 		return nil, err
 	}
+	rin, err := s.ruleInput(ctx, s.db, reg, entID, ver, d, !onTime, vals)
+	if err != nil {
+		return nil, err
+	}
+	rjson, err := inputJSON(rin)
+	if err != nil {
+		return nil, err
+	}
 	version := &store.DailyReportVersion{Version: 1, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: !onTime,
-		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now}
+		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
+		RuleInput: rjson}
 	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
 		row.ID, version.ID = 0, 0 // an aborted attempt's ids
 		if err := tx.CreateDailyReport(ctx, row, version); err != nil {
@@ -251,12 +271,15 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 			}
 			return err
 		}
+		if err := s.applyRules(ctx, tx, row, rin, now); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, p.Entry("daily_report_filed", fmt.Sprintf("daily_report:%d", row.ID), auditDetails(d, 1, !onTime)))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.viewOf(p.Scope(), row, ver, vals)
+	return s.viewOf(ctx, p.Scope(), row, ver, vals)
 }
 
 func auditDetails(day string, version int, late bool) string {
@@ -325,9 +348,28 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		}
 		dayT, _ := time.ParseInLocation(time.DateOnly, d, parktime.Location)
 		late := now.After(s.def.DeadlineOf(dayT))
+		reg, due, err := s.Expected(ctx, entID, d)
+		if err != nil {
+			return err
+		}
+		if !due { // no longer due (a registry correction): the report's own area
+			reg = &store.EnterpriseVersion{EnterpriseID: entID, Street: old.Street, Sector: old.Sector, Zone: old.Zone}
+		}
+		rin, err := s.ruleInput(ctx, tx, reg, entID, ver, d, !old.OnTime, vals)
+		if err != nil {
+			return err
+		}
+		rjson, err := inputJSON(rin)
+		if err != nil {
+			return err
+		}
 		version := &store.DailyReportVersion{Version: next.Version, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: late,
-			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now}
+			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
+			RuleInput: rjson}
 		if err := tx.CorrectDailyReport(ctx, &next, version); err != nil {
+			return err
+		}
+		if err := s.applyRules(ctx, tx, &next, rin, now); err != nil {
 			return err
 		}
 		row = &next
@@ -336,7 +378,7 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 	if err != nil {
 		return nil, err
 	}
-	return s.viewOf(p.Scope(), row, ver, vals)
+	return s.viewOf(ctx, p.Scope(), row, ver, vals)
 }
 
 // personalAAD binds a report's sealed personal values to their purpose.
