@@ -175,4 +175,3 @@ func (db *DB) DailyRuleInputs(ctx context.Context, from, to string, batch int, f
 		}
 	}
 }
-
