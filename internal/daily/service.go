@@ -170,11 +170,16 @@ func readDay(day string) (string, error) {
 // Expected reports whether enterprise must report on day, and its registry
 // version that day when it must.
 func (s *Service) Expected(ctx context.Context, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
+	return s.expectedIn(ctx, s.db, enterpriseID, day)
+}
+
+// expectedIn is Expected read through db (a transaction's, when inside one).
+func (s *Service) expectedIn(ctx context.Context, db *store.DB, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
 	args, err := store.DailyExpectedArgs(day, s.def.Expected.FromDaysAfterApproval, parktime.Location)
 	if err != nil {
 		return nil, false, err
 	}
-	v, err := s.db.DailyExpectedVersion(ctx, enterpriseID, args)
+	v, err := db.DailyExpectedVersion(ctx, enterpriseID, args)
 	if apperror.CodeOf(err) == apperror.NotFound {
 		return nil, false, nil
 	}
@@ -348,7 +353,7 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		}
 		dayT, _ := time.ParseInLocation(time.DateOnly, d, parktime.Location)
 		late := now.After(s.def.DeadlineOf(dayT))
-		reg, due, err := s.Expected(ctx, entID, d)
+		reg, due, err := s.expectedIn(ctx, tx, entID, d)
 		if err != nil {
 			return err
 		}
