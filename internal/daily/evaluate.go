@@ -145,17 +145,18 @@ func inputJSON(in rules.DailyInput) (string, error) {
 	return string(b), nil
 }
 
-// applyRules evaluates the rules on the report version just written (row)
-// inside tx and saves its flags, so a report and its warnings commit
-// together. Without a rule engine nothing is flagged.
-func (s *Service) applyRules(ctx context.Context, tx *store.DB, row *store.DailyReport, in rules.DailyInput, now time.Time) error {
-	var flags []store.DailyFlag
-	if s.rules != nil {
-		for _, f := range s.rules.EvaluateDaily(in) {
-			flags = append(flags, store.DailyFlag{ReportID: row.ID, ReportVersion: row.Version, EnterpriseID: row.EnterpriseID,
-				ReportDate: row.ReportDate, Street: row.Street, RuleID: f.RuleID, Severity: string(f.Severity), Message: f.Message,
-				RulesetVersion: f.RulesetVersion, Current: true, CreatedAt: now})
-		}
+// flagsOf evaluates the daily rules on in for report row (its version
+// about to be written) and returns the flag rows, without the report id
+// (store.SaveDailyFlags sets it). Without a rule engine nothing is flagged.
+func (s *Service) flagsOf(row *store.DailyReport, in rules.DailyInput, now time.Time) []store.DailyFlag {
+	if s.rules == nil {
+		return nil
 	}
-	return tx.ReplaceDailyFlags(ctx, row, flags)
+	var out []store.DailyFlag
+	for _, f := range s.rules.EvaluateDaily(in) {
+		out = append(out, store.DailyFlag{ReportVersion: row.Version, EnterpriseID: row.EnterpriseID,
+			ReportDate: row.ReportDate, Street: row.Street, RuleID: f.RuleID, Severity: string(f.Severity), Message: f.Message,
+			RulesetVersion: f.RulesetVersion, Current: true, CreatedAt: now})
+	}
+	return out
 }

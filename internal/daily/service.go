@@ -265,6 +265,10 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 	if err != nil {
 		return nil, err
 	}
+	// Judged before the transaction, so it holds no lock while rules run;
+	// the report, its flags and its warnings count commit together.
+	flags := s.flagsOf(row, rin, now)
+	row.Warnings = len(flags)
 	version := &store.DailyReportVersion{Version: 1, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: !onTime,
 		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
 		RuleInput: rjson}
@@ -276,7 +280,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 			}
 			return err
 		}
-		if err := s.applyRules(ctx, tx, row, rin, now); err != nil {
+		if err := tx.SaveDailyFlags(ctx, row.ID, flags, false); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("daily_report_filed", fmt.Sprintf("daily_report:%d", row.ID), auditDetails(d, 1, !onTime)))
@@ -368,13 +372,15 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		if err != nil {
 			return err
 		}
+		flags := s.flagsOf(&next, rin, now)
+		next.Warnings = len(flags)
 		version := &store.DailyReportVersion{Version: next.Version, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: late,
 			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
 			RuleInput: rjson}
 		if err := tx.CorrectDailyReport(ctx, &next, version); err != nil {
 			return err
 		}
-		if err := s.applyRules(ctx, tx, &next, rin, now); err != nil {
+		if err := tx.SaveDailyFlags(ctx, next.ID, flags, true); err != nil {
 			return err
 		}
 		row = &next

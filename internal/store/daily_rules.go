@@ -11,23 +11,24 @@ import (
 // report's rule flag.
 const SourceDaily = "daily"
 
-// ReplaceDailyFlags makes flags (all of report r's current version) the
-// report's current flags: the earlier versions' flags stay, no longer
-// current, and the report's warnings count is set. Meant for the
-// transaction that files the version.
-func (db *DB) ReplaceDailyFlags(ctx context.Context, r *DailyReport, flags []DailyFlag) error {
-	err := db.orm(ctx).Model(&DailyFlag{}).Where("report_id = ? AND current = ?", r.ID, true).Update("current", false).Error
-	if err != nil {
-		return dbErr(err, "daily flags")
-	}
-	if len(flags) > 0 {
-		if err := db.orm(ctx).Create(&flags).Error; err != nil {
+// SaveDailyFlags stores flags, the warnings of report reportID's version
+// just written (whose warnings column the caller set to len(flags)). With
+// replace (a correction) the earlier versions' flags stop being current
+// first; they are kept. Meant for the transaction that files the version.
+func (db *DB) SaveDailyFlags(ctx context.Context, reportID int64, flags []DailyFlag, replace bool) error {
+	if replace {
+		err := db.orm(ctx).Model(&DailyFlag{}).Where("report_id = ? AND current = ?", reportID, true).Update("current", false).Error
+		if err != nil {
 			return dbErr(err, "daily flags")
 		}
 	}
-	r.Warnings = len(flags)
-	err = db.orm(ctx).Model(&DailyReport{}).Where("id = ?", r.ID).Update("warnings", len(flags)).Error
-	return dbErr(err, "daily report")
+	if len(flags) == 0 {
+		return nil
+	}
+	for i := range flags {
+		flags[i].ID, flags[i].ReportID = 0, reportID
+	}
+	return dbErr(db.orm(ctx).Create(&flags).Error, "daily flags")
 }
 
 // DailyFlagsOf returns the flags of a report's version, in rule order.
