@@ -108,10 +108,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
 	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
 	go auditSvc.Run(ctx, auditCheckInterval)
+	dailySvc := daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})
+	go dailySvc.RunHousekeeping(ctx, time.Hour)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
 		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
-		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})})
+		Audit: auditSvc, Daily: dailySvc})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())

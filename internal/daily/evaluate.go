@@ -64,8 +64,8 @@ func (s *Service) ruleInput(ctx context.Context, db *store.DB, reg *store.Enterp
 }
 
 // reportOf fills the rules' view of a report: each value into the field of
-// rules.DailyReport whose expr name is its key, every numeric value into
-// Numbers. Personal fields are left out.
+// rules.DailyReport whose expr name is its key, the numeric values of
+// other keys into Numbers. Personal fields are left out.
 func reportOf(ver *Version, vals Values, day time.Time, late bool) rules.DailyReport {
 	r := rules.DailyReport{Present: true, Date: day, Late: late, Numbers: map[string]float64{}}
 	rv := reflect.ValueOf(&r).Elem()
@@ -73,14 +73,14 @@ func reportOf(ver *Version, vals Values, day time.Time, late bool) rules.DailyRe
 		if f := ver.Field(k); f == nil || f.Personal {
 			continue
 		}
-		switch n := x.(type) {
-		case int64:
-			r.Numbers[k] = float64(n)
-		case float64:
-			r.Numbers[k] = n
-		}
 		i, ok := dailyReportFields[k]
 		if !ok {
+			switch n := x.(type) {
+			case int64:
+				r.Numbers[k] = float64(n)
+			case float64:
+				r.Numbers[k] = n
+			}
 			continue
 		}
 		fv := rv.Field(i)

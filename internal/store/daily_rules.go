@@ -176,3 +176,17 @@ func (db *DB) DailyRuleInputs(ctx context.Context, from, to string, batch int, f
 		}
 	}
 }
+
+// ClearDailyRuleInputs clears the rule inputs of up to limit report
+// versions of days before before (YYYY-MM-DD), which backtests no longer
+// replay, and returns how many it cleared (0 when none are left).
+func (db *DB) ClearDailyRuleInputs(ctx context.Context, before string, limit int) (int64, error) {
+	var ids []int64
+	err := db.orm(ctx).Model(&DailyReportVersion{}).Where("report_date < ? AND rule_input IS NOT NULL", before).
+		Limit(limit).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, dbErr(err, "daily report versions")
+	}
+	res := db.orm(ctx).Model(&DailyReportVersion{}).Where("id IN ?", ids).Update("rule_input", nil)
+	return res.RowsAffected, dbErr(res.Error, "daily report versions")
+}
