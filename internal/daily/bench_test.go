@@ -23,18 +23,26 @@ func BenchmarkSubmit(b *testing.B) {
 			f := benchFixture(b, db)
 			ctx := context.Background()
 			start := at("2020-02-11", "09:00")
-			in := values(20, 0, nil)
+			in := values(20, 1, map[string]any{"fever_handling": "fever_clinic"})
 			b.ResetTimer()
 			for i := range b.N {
 				day := start.AddDate(0, 0, i%300)
 				f.clock.Set(day)
 				if i >= 300 { // past the days: correct instead
-					in = values(20+i%7, 0, nil)
+					in = values(20+i%7, 1, map[string]any{"fever_handling": "fever_clinic"})
 				}
 				if _, _, err := f.svc.Put(ctx, f.owner, day.Format(time.DateOnly), in); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.StopTimer()
+			// What a version stores (the package comment's growth figures).
+			var size struct{ V, I float64 }
+			if err := db.Gorm().Raw("SELECT AVG(LENGTH(values_json)) AS v, AVG(LENGTH(rule_input)) AS i FROM daily_report_versions").Scan(&size).Error; err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(size.V, "values-B/version")
+			b.ReportMetric(size.I, "rule-input-B/version")
 		})
 	}
 }

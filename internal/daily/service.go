@@ -31,10 +31,11 @@
 // migration (and a backfill from the JSON).
 //
 // Growth: one row per expected enterprise and day (40,000 enterprises ×
-// 365 days ≈ 14.6 million rows a year) plus a version row each. Measured
-// on the default data set (TestPruneRuleInputs's fixture, SQLite): values
-// about 300 bytes a version, the rules' input kept for backtests about 1.1
-// KB, which PruneRuleInputs clears after the 92-day backtest window (run
+// 365 days ≈ 14.6 million rows a year) plus a version row each. On the
+// default data set a version's values are about 300 bytes and the rules'
+// input kept for backtests about 1 KB (`go test -run '^$' -bench Submit
+// ./internal/daily/`, metrics values-B/version and rule-input-B/version);
+// PruneRuleInputs clears the inputs after the 92-day backtest window (run
 // hourly by `fugong serve`), so a year adds roughly 14.6 M × (300 B of
 // values, twice: current row and version, plus the value columns and
 // indexes). Every read names a day or a range of days, so the tables
