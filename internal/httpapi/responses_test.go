@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fugong/internal/auth"
+	"fugong/internal/daily"
 	"fugong/internal/filing"
 	"fugong/internal/inspection"
 	"fugong/internal/registry"
@@ -48,6 +49,17 @@ func TestResponseTypesMatchOpenAPI(t *testing.T) {
 		"Rule":                 ruleset.Rule{},
 		"RuleVersion":          ruleset.Version{},
 		"BacktestReport":       ruleset.BacktestResult{},
+		"DailyDefinition":      daily.DefinitionOn{},
+		"DailyField":           daily.Field{},
+		"DailyReport":          daily.Report{},
+		"DailyReportSummary":   daily.Summary{},
+		"DailyReportVersion":   daily.VersionView{},
+		"DailyPrefill":         daily.Prefill{},
+		"DailyPushResult":      daily.PushResult{},
+		"DailyFlag":            daily.FlagView{},
+		"DailyRule":            daily.RuleView{},
+		"DailyRules":           daily.RulesOverview{},
+		"DailyBacktestReport":  daily.BacktestResult{},
 	}
 	for name, v := range types {
 		t.Run(name, func(t *testing.T) {
