@@ -40,19 +40,64 @@ const evalTimeout = 2 * time.Second
 // evaluated on this input (say, a modulo by a zero count, or one that
 // exceeds its budget of size, allocation or time: see bounds.go) raises a
 // warn flag saying so under its own id, so a broken rule is seen rather than
-// silently passing. At most a few evaluations of a set run at once (the
-// others wait for a slot until their deadline). A nil set raises nothing.
+// silently passing.
+//
+// The evaluation runs in a worker, not on the caller's goroutine: at most
+// cap(set.slots) workers of a set run at once, each holding its slot until
+// it has really ended, and the caller waits for its result only until the
+// deadline. Every loop iteration of a rule checks that deadline (bounds.go),
+// so a worker ends soon after it; should one not, its slot stays taken and
+// the set's concurrency stays bounded rather than growing with requests.
+// Callers that find no free slot before the deadline get one warn flag
+// saying the engine is busy. A nil set raises nothing.
 func Evaluate(set *Set, in Input) []Flag {
 	if set == nil || len(set.Rules) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), evalTimeout)
-	defer cancel()
 	if !set.acquire(ctx) {
+		cancel()
 		return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
 			Message: msgEngineBusy.In(msg.ZH)}}
 	}
-	defer set.release()
+	done := make(chan []Flag, 1)
+	go func() {
+		defer set.release()
+		defer cancel()
+		var flags []Flag
+		defer func() {
+			// A panic outside the VM's own recover would end the process:
+			// it becomes the rule set's warn flag instead.
+			if p := recover(); p != nil {
+				flags = []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
+					Message: msgNotEvaluated.In(msg.ZH, set.Rules[0].Name) + "：" + firstLine(fmt.Sprint(p))}}
+			}
+			done <- flags
+		}()
+		flags = evaluate(ctx, set, in)
+	}()
+	select {
+	case flags := <-done:
+		return flags
+	case <-ctx.Done():
+		// The worker saw the same deadline; give it a moment to say which
+		// rule it stopped in, then answer without it.
+		select {
+		case flags := <-done:
+			return flags
+		case <-time.After(evalGrace):
+			return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
+				Message: msgNotEvaluated.In(msg.ZH, set.Rules[0].Name) + "：" + errBudget.Error() + ": " + ctx.Err().Error()}}
+		}
+	}
+}
+
+// evalGrace is how long Evaluate waits past the deadline for a worker to
+// report the rule it stopped in.
+const evalGrace = 100 * time.Millisecond
+
+// evaluate is Evaluate's work, run in the worker under ctx's deadline.
+func evaluate(ctx context.Context, set *Set, in Input) []Flag {
 	e := env(in)
 	e.Budget = newBudget(ctx)
 	m := set.vms.Get().(*vm.VM)
