@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -59,11 +58,20 @@ func rosterAAD(sha string) []byte { return []byte("roster:" + sha) }
 // them; new uploads go to SealedObjectKey).
 func ObjectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
 
-// Receive spools the caller's upload to a local file, refusing past max
-// bytes, and returns its path and display name. Upload calls it once the
-// caller may upload, so not a byte is read before access is checked; the
-// caller removes the file afterwards.
-type Receive func(max int64) (path, filename string, err error)
+// File is an upload spooled for the length of a request: random access to
+// its bytes (parsers of XLSX and DOCX need it) and its size. The HTTP
+// layer's is an encrypted spool (internal/spool), so the upload is never on
+// disk in clear.
+type File interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// Receive spools the caller's upload, refusing past max bytes, and returns
+// it and its display name. Upload calls it once the caller may upload, so
+// not a byte is read before access is checked; the caller removes the
+// spool afterwards.
+type Receive func(max int64) (file File, filename string, err error)
 
 // Upload validates and stores the file receive spools as the filing's plan
 // or roster. Order matters for consistency: the file is type-checked and
@@ -87,20 +95,11 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
 		return nil, apperror.Msg(apperror.Conflict, msgNoUploads, statusName[f.Status])
 	}
-	path, filename, err := receive(s.MaxUploadBytes(kind))
+	file, filename, err := receive(s.MaxUploadBytes(kind))
 	if err != nil {
 		return nil, err
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := st.Size()
+	size := file.Size()
 	max := s.MaxUploadBytes(kind)
 	if size > max {
 		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
@@ -137,7 +136,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		if f.PlannedResumeDate != "" {
 			planned, _ = time.Parse(time.DateOnly, f.PlannedResumeDate)
 		}
-		r, err := roster.Parse(ctx, path, planned, roster.Options{})
+		r, err := roster.ParseUpload(ctx, file, planned, roster.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +189,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 
 // putObject stores the file under key unless an object of that size is
 // already there (content addressed: same key, same bytes).
-func (s *Service) putObject(ctx context.Context, key string, file *os.File, size int64, contentType string) error {
+func (s *Service) putObject(ctx context.Context, key string, file io.ReaderAt, size int64, contentType string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
 	defer cancel()
 	if info, err := s.blobs.Stat(ctx, key); err == nil && info.Size == size {

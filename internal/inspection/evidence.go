@@ -11,7 +11,6 @@ import (
 	_ "image/jpeg" // decoders for DecodeConfig: evidence photos
 	_ "image/png"
 	"io"
-	"os"
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
@@ -27,16 +26,17 @@ const (
 	MaxEvidenceBytes = 20 << 20
 )
 
-// Upload is a file the HTTP layer spooled to a private temp file.
+// Upload is a file the HTTP layer spooled (encrypted, internal/spool) for
+// the length of the request.
 type Upload struct {
-	Path     string
+	File     io.ReaderAt
 	Filename string // display only
 	Size     int64
 }
 
 // evidenceType types a file by its bytes: a JPEG or PNG that decodes, or a
 // PDF that filetype accepts; anything else is apperror.Unsupported.
-func evidenceType(f *os.File, size int64) (string, error) {
+func evidenceType(f io.ReaderAt, size int64) (string, error) {
 	head := make([]byte, 8)
 	n, _ := f.ReadAt(head, 0)
 	head = head[:n]
@@ -77,11 +77,7 @@ func (s *Service) storeEvidence(ctx context.Context, p *auth.Principal, problemI
 }
 
 func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, error) {
-	f, err := os.Open(u.Path)
-	if err != nil {
-		return store.ProblemFile{}, err
-	}
-	defer f.Close()
+	f := u.File
 	ct, err := evidenceType(f, u.Size)
 	if err != nil {
 		return store.ProblemFile{}, err

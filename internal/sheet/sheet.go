@@ -171,6 +171,7 @@ type Reader struct {
 	formulas  []Cell
 	skipped   []Skipped
 	release   func() // gives back the Gate slot
+	closeFile func() error // closes the file Open opened (nil for OpenFile)
 	row       Row
 	rowNum    int
 	data      int
@@ -182,27 +183,60 @@ type Reader struct {
 // columns), a unit/date line and notes above it, rarely more than five rows.
 const headerScanRows = 30
 
-// Open detects the format of the file at path by its content and reads the
-// top of its first table (the first visible sheet of an XLSX); Bind then
-// finds the header row and, in an XLSX, the sheet that holds it. Errors are
-// *apperror.Error: Unsupported for a file that is neither CSV text nor an
-// XLSX workbook (PDF, images, legacy .xls, UTF-16 text…), Invalid for an
-// empty file, a CSV with a NUL byte, a line longer than MaxLineBytes or a
-// BOM followed by non-UTF-8 bytes, or a damaged XLSX, TooLarge for an XLSX
-// that inflates beyond the limits, holds more than MaxSharedStrings texts,
-// or a context that expires; a failure to open path is returned as Internal.
+// File is an upload to read: random access to its bytes, and its size.
+// An encrypted spool (internal/spool) is one; so is an *os.File with its
+// size (Open).
+type File interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// osFile is an *os.File opened by Open, with its size.
+type osFile struct {
+	*os.File
+	size int64
+}
+
+func (f osFile) Size() int64 { return f.size }
+
+// Open is OpenFile on the file at path, which the Reader closes. A failure
+// to open path is returned as Internal.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
-	opts = opts.withDefaults()
-	if err := ctx.Err(); err != nil {
-		return nil, ctxError(err)
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
+	}
+	r, err := OpenFile(ctx, osFile{f, st.Size()}, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closeFile = f.Close
+	return r, nil
+}
+
+// OpenFile detects the format of file by its content and reads the top of
+// its first table (the first visible sheet of an XLSX); Bind then finds the
+// header row and, in an XLSX, the sheet that holds it. The Reader reads
+// file through ReadAt and never closes it. Errors are *apperror.Error:
+// Unsupported for a file that is neither CSV text nor an XLSX workbook
+// (PDF, images, legacy .xls, UTF-16 text…), Invalid for an empty file, a CSV
+// with a NUL byte, a line longer than MaxLineBytes or a BOM followed by
+// non-UTF-8 bytes, or a damaged XLSX, TooLarge for an XLSX that inflates
+// beyond the limits, holds more than MaxSharedStrings texts, or a context
+// that expires.
+func OpenFile(ctx context.Context, file File, opts Options) (*Reader, error) {
+	opts = opts.withDefaults()
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(err)
+	}
 	var head [8]byte
-	n, _ := io.ReadFull(f, head[:])
-	f.Close()
+	n, _ := file.ReadAt(head[:], 0)
 	magic := head[:n]
 	if err := sniffBinary(magic); err != nil {
 		return nil, err
@@ -220,18 +254,18 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	}()
 	if bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")) {
 		r.format = XLSX
-		src, err := openXLSX(ctx, path, opts)
+		src, err := openXLSX(ctx, file, opts)
 		if err != nil {
 			return nil, err
 		}
 		r.xlsx, r.src = src, src
 		r.table = src.sheetName()
-		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts, src.rows); err != nil {
+		if r.formulas, err = scanFormulas(ctx, file, src.part(), opts, src.rows); err != nil {
 			return nil, err
 		}
 	} else {
 		r.format = CSV
-		src, enc, err := openCSV(path)
+		src, enc, err := openCSV(file)
 		if err != nil {
 			return nil, err
 		}
@@ -449,11 +483,17 @@ func (r *Reader) Close() error {
 		r.release()
 		r.release = nil
 	}
-	if r.src == nil {
-		return nil
+	var err error
+	if r.src != nil {
+		err = r.src.close()
+		r.src = nil
 	}
-	err := r.src.close()
-	r.src = nil
+	if r.closeFile != nil {
+		if cerr := r.closeFile(); err == nil {
+			err = cerr
+		}
+		r.closeFile = nil
+	}
 	return err
 }
 
