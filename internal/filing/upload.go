@@ -50,8 +50,15 @@ type UploadResult struct {
 	Columns *sheet.Layout `json:"columns,omitempty"`
 }
 
-// rosterAAD binds encrypted roster rows to the object they came from.
-func rosterAAD(sha string) []byte { return []byte("roster:" + sha) }
+// rosterAAD binds encrypted roster rows to the file they came from: by its
+// keyed content hash, or, for rows written before migration 13 and not yet
+// converted by Reencrypt, by its plain SHA-256.
+func rosterAAD(a *store.Attachment) []byte {
+	if a.SHA256 != "" {
+		return []byte("roster:" + a.SHA256)
+	}
+	return []byte("roster:hmac:" + a.ContentHash)
+}
 
 // ObjectKey is where earlier versions stored bytes with sha256 hex digest
 // sha, in clear (legacy objects, read until `fugong objects reencrypt` moves
@@ -114,12 +121,12 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		return nil, err
 	}
 
-	sha, objectKey, err := s.contentAddress(io.NewSectionReader(file, 0, size))
+	mac, objectKey, err := s.contentAddress(io.NewSectionReader(file, 0, size))
 	if err != nil {
 		return nil, err
 	}
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: kind, Filename: filename, Size: size,
-		SHA256: sha, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
+		ContentHash: mac, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
 	res := &UploadResult{}
 	var entries []store.RosterEntry
 
@@ -150,7 +157,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)
-			enc, err := s.keys.Encrypt(data, rosterAAD(sha))
+			enc, err := s.keys.Encrypt(data, rosterAAD(att))
 			if err != nil {
 				return nil, fmt.Errorf("filing: encrypt roster row: %w", err)
 			}
@@ -178,7 +185,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("attachment_uploaded", fmt.Sprintf("filing:%d", f.ID),
-			fmt.Sprintf("kind=%s attachment=%d sha256=%s size=%d", kind, att.ID, att.SHA256, att.Size)))
+			fmt.Sprintf("kind=%s attachment=%d content=%s size=%d", kind, att.ID, att.ContentHash, att.Size)))
 	})
 	if err != nil {
 		return nil, err
@@ -279,7 +286,7 @@ func (s *Service) maskedRoster(ctx context.Context, a *store.Attachment) ([]byte
 	w.Write([]string{"行号 row", "姓名 name", "身份证号 id_number", "手机号 phone", "部门 department", "体温 temperature",
 		"健康码 health_code", "近14日旅居史 travel_14d", "返回日期 return_date", "隔离结束日期 quarantine_end"})
 	for _, e := range entries {
-		plain, err := s.keys.Decrypt(e.Data, rosterAAD(a.SHA256))
+		plain, err := s.keys.Decrypt(e.Data, rosterAAD(a))
 		if err != nil {
 			return nil, fmt.Errorf("filing: roster row %d: %w", e.RowNumber, err)
 		}
