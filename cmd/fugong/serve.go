@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Every replica runs the reminder job: each reminder is claimed by a
 	// unique row, so it is sent once however many run.
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
-	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
+	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log).WithKeys(checkpointKeys(keys))
 	go auditSvc.Run(ctx, auditCheckInterval)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
