@@ -87,7 +87,7 @@ func (db *DB) auditSeal(e *AuditEntry, head string) (string, error) {
 	}
 	key, ok := db.auditKeyOf(gen)
 	if !ok {
-		return "", apperror.New(apperror.Unavailable, "audit key generation %d is in use by another replica but not configured here (FUGONG_DATA_KEY audit-%d)", gen, gen)
+		return "", apperror.Msg(apperror.Unavailable, msgAuditKeyNotConfigured, gen, gen)
 	}
 	return sealWith(e, gen, key), nil
 }
