@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,16 +141,29 @@ func (set *Set) release() {
 }
 
 // fired returns the ids of the rules raising a flag on in, for backtests;
-// it is Evaluate without building messages. e carries the budget.
-func fired(set *Set, m *vm.VM, e *Env, dst []string) []string {
+// it is Evaluate without building messages. e carries the budget. A rule
+// that fails counts as firing (as its warn flag would); the first that
+// fails by exceeding a bound is returned too.
+func fired(set *Set, m *vm.VM, e *Env, dst []string) ([]string, *Rule, error) {
+	var over *Rule
+	var overErr error
 	for _, r := range set.Rules {
 		e.Params = r.Params
 		out, err := m.Run(r.when, e)
 		if hit, _ := out.(bool); hit || err != nil {
 			dst = append(dst, r.ID)
 		}
+		if err != nil && over == nil && overBudget(err) {
+			over, overErr = r, err
+		}
 	}
-	return dst
+	return dst, over, overErr
+}
+
+// overBudget reports an evaluation stopped by one of its bounds: ours
+// (bounds.go) or expr's VM memory budget.
+func overBudget(err error) bool {
+	return errors.Is(err, errBudget) || strings.Contains(err.Error(), "memory budget exceeded")
 }
 
 // render fills a message template; a segment that fails shows "?" so the
