@@ -69,8 +69,10 @@ const (
 	// DefaultUnzipSizeLimit bounds the total inflated size of an XLSX. A
 	// 200,000-row sheet of ten text columns inflates to roughly 100 MiB.
 	DefaultUnzipSizeLimit = 256 << 20
-	// DefaultUnzipXMLSizeLimit is the size above which excelize spools a
-	// worksheet or shared-string part to a temporary file instead of memory.
+	// DefaultUnzipXMLSizeLimit bounds each metadata part of an XLSX that
+	// excelize is given (xlsx.go, metadataParts): worksheets and shared
+	// strings never reach excelize, so it neither holds them in memory nor
+	// spools them in clear to a temp file.
 	DefaultUnzipXMLSizeLimit = 16 << 20
 	// MaxColumns bounds the cells of one row; a wider row is a broken or
 	// hostile file, not a roster.
@@ -90,7 +92,7 @@ const (
 type Options struct {
 	MaxRows           int   // data rows allowed; 0 → DefaultMaxRows
 	UnzipSizeLimit    int64 // XLSX total inflated bytes; 0 → DefaultUnzipSizeLimit
-	UnzipXMLSizeLimit int64 // XLSX part size kept in memory; 0 → DefaultUnzipXMLSizeLimit
+	UnzipXMLSizeLimit int64 // XLSX metadata part size excelize reads; 0 → DefaultUnzipXMLSizeLimit
 	// DetectFormulas makes Open locate the formula cells of an XLSX,
 	// reported by Reader.Formulas. Open always inflates the worksheet once
 	// more to verify it (a byte scan at memory speed); the XML is decoded a
