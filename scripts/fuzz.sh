@@ -5,6 +5,7 @@
 # (default 540 s, so with builds the whole run takes about 10 minutes).
 #   make fuzz                     # ~10 minutes
 #   FUZZTIME=30s make fuzz        # 30 s per target
+#   FUZZPARALLEL=1 make fuzz      # one fuzzing worker (a shared or small machine)
 # A failure leaves its crasher in the package's testdata/fuzz/<Target>/ (go
 # test writes it there); the script exits 1 when any target failed.
 set -uo pipefail
@@ -25,7 +26,7 @@ printf '%-28s %-28s %12s  %s\n' package target execs result
 for t in "${targets[@]}"; do
   pkg=${t% *}; name=${t#* }
   log="$logdir/${pkg//\//_}_$name.log"
-  go test "./$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$per" >"$log" 2>&1
+  go test "./$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$per" ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} >"$log" 2>&1
   rc=$?
   execs=$(grep -oE 'execs: [0-9]+' "$log" | tail -1 | awk '{print $2}')
   result=PASS

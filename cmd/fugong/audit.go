@@ -21,8 +21,11 @@ var errAuditBroken = errors.New("the audit chain is broken")
 // cmdAudit runs `fugong audit verify`: the whole chain and its signed
 // checkpoints are checked; exit 0 when intact, 1 when broken.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "new-key" {
+		return cmdAuditNewKey(ctx, args[1:], stdout, stderr, getenv) // audit_keys.go
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{"usage: fugong audit verify [--config FILE]"}
+		return usageError{"usage: fugong audit verify|new-key [--config FILE]"}
 	}
 	var g globalFlags
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
@@ -35,7 +38,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer rt.db.Close()
 	log, db := rt.log, rt.db
-	rep, err := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log).Verify(ctx)
+	rep, err := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log).WithKeys(checkpointKeys(keys)).Verify(ctx)
 	if err != nil {
 		return err
 	}

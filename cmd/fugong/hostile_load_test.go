@@ -19,6 +19,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/pii"
 	"fugong/internal/roster"
+	"fugong/internal/rules"
 	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
@@ -130,6 +131,10 @@ func TestHostileLoad(t *testing.T) {
 			t.Fatalf("submit: %d %s", st, b)
 		}
 	}
+	// The shipped rules may block those submits (a blocked attempt is not a
+	// revision), which left the backtests nothing to evaluate: revisions
+	// with a long plan are written directly too.
+	seedRevisions(t, dbcfg, workers)
 
 	var peak int64
 	stopSampling := make(chan struct{})
@@ -192,6 +197,11 @@ func TestHostileLoad(t *testing.T) {
 			}
 		}
 	}
+	// Every backtest carries hostile candidate rules: each is refused (422,
+	// naming the rule) or waits its turn (503), none completes.
+	if n := statuses["backtest"][200]; n > 0 || only != "upload" && statuses["backtest"][422] == 0 {
+		t.Errorf("backtests of hostile rules: %v, want 422 (or 503 while another runs), never 200", statuses["backtest"])
+	}
 	if hwm>>10 > int64(ceiling) {
 		t.Errorf("peak RSS %d MiB over the %d MiB ceiling", hwm>>10, ceiling)
 	}
@@ -240,4 +250,23 @@ func rssKiBQuiet(pid int, field string) int64 {
 		}
 	}
 	return 0
+}
+
+// seedRevisions writes n filing revisions with a long plan text, as the
+// backtests read them.
+func seedRevisions(t *testing.T, cfg config.Database, n int) {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in, _ := json.Marshal(rules.Input{Filing: rules.Filing{StaffTotal: 10, PlanText: strings.Repeat("复工疫情防控方案，测温消毒通风。", 300)}})
+	for i := range n {
+		rev := store.FilingRevision{FilingID: int64(100000 + i), Number: 1, Snapshot: string(in), SubmittedBy: 1, CreatedAt: time.Now()}
+		if err := db.Gorm().Create(&rev).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -29,7 +29,7 @@ func cmdObjects(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	cfg, log, db := rt.cfg, rt.log, rt.db
 	svc := filing.NewService(filing.Deps{DB: db, Blobs: objects, Keys: keys, Config: cfg, Log: log})
 	rep, err := svc.Reencrypt(ctx)
-	fmt.Fprintf(stdout, "current key %s: %d plaintext objects sealed, %d re-sealed from older keys, %d already current, %d unreferenced plaintext objects left for the sweeper\n",
-		keys.CurrentKeyID(), rep.Sealed, rep.Rewrapped, rep.Current, rep.Orphans)
+	fmt.Fprintf(stdout, "current key %s: %d plaintext objects sealed, %d re-sealed from older keys, %d already current, %d unreferenced plaintext objects left for the sweeper, %d attachments' plain SHA-256 replaced by the keyed hash\n",
+		keys.CurrentKeyID(), rep.Sealed, rep.Rewrapped, rep.Current, rep.Orphans, rep.Rehashed)
 	return err
 }

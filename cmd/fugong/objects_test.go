@@ -21,7 +21,9 @@ import (
 )
 
 // TestObjectsReencrypt: a plaintext roster object left by an earlier version
-// is sealed by `fugong objects reencrypt` (row repointed, plaintext gone);
+// is sealed by `fugong objects reencrypt` (row repointed, plaintext gone;
+// the row's plain SHA-256 replaced by the keyed hash, its encrypted roster
+// rows re-bound to it, so the database cannot confirm a guessed file);
 // after a key rotation the command re-seals its data key, and the old key
 // can then be dropped. On SQLite + local store and MariaDB + MinIO.
 func TestObjectsReencrypt(t *testing.T) {
@@ -77,7 +79,13 @@ func TestObjectsReencrypt(t *testing.T) {
 			}
 			att := &store.Attachment{FilingID: f.ID, EnterpriseID: ent.ID, Kind: "roster", Filename: "r.csv", Size: int64(len(body)),
 				SHA256: sha, ContentType: "text/csv", ObjectKey: filing.ObjectKey(sha), CreatedBy: 1, CreatedAt: time.Now()}
-			if err := db.CreateAttachment(ctx, att, nil); err != nil {
+			ring1, _ := pii.ParseKeyring(k1)
+			rowData := []byte(`{"name":"张三","id_number":"510104199001011234","phone":"13812345678"}`)
+			enc, err := ring1.Encrypt(rowData, []byte("roster:"+sha)) // as earlier versions bound rows
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CreateAttachment(ctx, att, []store.RosterEntry{{RowNumber: 2, Data: enc}}); err != nil {
 				t.Fatal(err)
 			}
 
@@ -97,6 +105,20 @@ func TestObjectsReencrypt(t *testing.T) {
 			db.Gorm().First(&row, att.ID)
 			if row.ObjectKey != objs[0].Key {
 				t.Fatalf("row points at %s, object is %s", row.ObjectKey, objs[0].Key)
+			}
+			if !strings.Contains(out, "1 attachments' plain SHA-256 replaced") || row.SHA256 != "" || row.ContentHash == "" ||
+				!strings.HasSuffix(row.ObjectKey, "/"+row.ContentHash) {
+				t.Fatalf("after reencrypt: sha256 %q, content hash %q, key %s (%q)", row.SHA256, row.ContentHash, row.ObjectKey, out)
+			}
+			entries, err := db.RosterEntries(ctx, att.ID)
+			if err != nil || len(entries) != 1 {
+				t.Fatalf("entries: %v %d", err, len(entries))
+			}
+			if plain, err := ring1.Decrypt(entries[0].Data, []byte("roster:hmac:"+row.ContentHash)); err != nil || !bytes.Equal(plain, rowData) {
+				t.Fatalf("roster row not re-bound to the keyed hash: %v", err)
+			}
+			if n := countPlainHash(t, db, sha); n != 0 {
+				t.Fatalf("the plain SHA-256 of the file is still in %d columns", n)
 			}
 
 			// Rotate: a new current key, the old one kept to read.
@@ -127,4 +149,14 @@ func readObject(t *testing.T, s blob.Store, key string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// countPlainHash counts the attachment and evidence rows holding sha in
+// any hash column.
+func countPlainHash(t *testing.T, db *store.DB, sha string) int64 {
+	t.Helper()
+	var n, m int64
+	db.Gorm().Model(&store.Attachment{}).Where("sha256 = ? OR content_hash = ?", sha, sha).Count(&n)
+	db.Gorm().Model(&store.ProblemFile{}).Where("sha256 = ? OR content_hash = ?", sha, sha).Count(&m)
+	return n + m
 }

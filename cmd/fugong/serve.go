@@ -106,7 +106,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Every replica runs the reminder job: each reminder is claimed by a
 	// unique row, so it is sent once however many run.
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
-	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
+	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log).WithKeys(checkpointKeys(keys))
 	go auditSvc.Run(ctx, auditCheckInterval)
 	dailySvc := daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})
 	go dailySvc.RunHousekeeping(ctx, time.Hour)

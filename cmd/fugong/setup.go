@@ -79,7 +79,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 		db.Close()
 		return nil, err
 	}
-	db.SetAuditKey(keys.AuditKey())
+	db.SetAuditKeys(storeAuditKeys(keys)) // every generation (audit_keys.go)
 	return db, nil
 }
 

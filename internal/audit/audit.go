@@ -41,7 +41,8 @@ type Checkpoint struct {
 	Seq  int64     `json:"seq"`
 	Hash string    `json:"hash"`
 	At   time.Time `json:"at"`
-	Sig  string    `json:"sig"` // Ed25519 over signedBytes, base64
+	Key  string    `json:"key,omitempty"` // the audit key that signed it ("" for generation 0; keys.go)
+	Sig  string    `json:"sig"`           // Ed25519 over signedBytes (keyedBytes), base64
 }
 
 func (c Checkpoint) signedBytes() []byte {
@@ -57,6 +58,8 @@ type Service struct {
 	blobs blob.Store
 	priv  ed25519.PrivateKey
 	pub   ed25519.PublicKey
+	keyID string                       // id of priv's audit key generation (keys.go)
+	pubs  map[string]ed25519.PublicKey // every generation's, by id
 	now   func() time.Time
 	log   *slog.Logger
 
@@ -164,7 +167,8 @@ func (s *Service) Check(ctx context.Context) (store.AuditVerification, error) {
 
 func (s *Service) writeCheckpoint(ctx context.Context, p store.AuditPoint) error {
 	c := Checkpoint{Seq: p.Seq, Hash: p.Hash, At: s.now().UTC().Truncate(time.Millisecond)}
-	c.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, c.signedBytes()))
+	c.Key = s.keyID
+	c.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, c.keyedBytes()))
 	b, _ := json.Marshal(c)
 	_, err := s.blobs.Put(ctx, checkpointKey(p.Seq), bytes.NewReader(b), int64(len(b)), "application/json")
 	return err
@@ -186,7 +190,7 @@ func (s *Service) readCheckpoint(ctx context.Context, key string) (*Checkpoint, 
 		return nil, apperror.Wrap(err, apperror.Internal, "audit checkpoint %s is not JSON", key)
 	}
 	sig, err := base64.StdEncoding.DecodeString(c.Sig)
-	if err != nil || !ed25519.Verify(s.pub, c.signedBytes(), sig) || key != checkpointKey(c.Seq) {
+	if err != nil || !s.verifySig(&c, sig) || key != checkpointKey(c.Seq) {
 		return nil, apperror.New(apperror.Internal, "audit checkpoint %s has no valid signature", key)
 	}
 	return &c, nil

@@ -3,13 +3,13 @@ package filing
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
 
 	"fugong/internal/blob"
+	"fugong/internal/store"
 )
 
 // Object keys. Every object filing writes holds personal data (a roster
@@ -26,15 +26,18 @@ const (
 // mac (lowercase hex) lives.
 func SealedObjectKey(mac string) string { return sealedPrefix + mac[:2] + "/" + mac }
 
-// contentAddress reads r once and returns the plaintext's sha256 (kept in
-// the row, and binding the encrypted roster rows to their file) and the
-// object key from the keyed hash.
-func (s *Service) contentAddress(r io.Reader) (sha, key string, err error) {
-	h, m := sha256.New(), s.keys.ContentHash()
-	if _, err := io.Copy(io.MultiWriter(h, m), r); err != nil {
+// contentAddress reads r once and returns the keyed hash of the plaintext
+// (kept in the row as its content hash, and binding the encrypted roster
+// rows to their file) and the object key made of it. No plain hash is
+// kept anywhere: it would let whoever reads the database confirm a guessed
+// file.
+func (s *Service) contentAddress(r io.Reader) (mac, key string, err error) {
+	m := s.keys.ContentHash()
+	if _, err := io.Copy(m, r); err != nil {
 		return "", "", fmt.Errorf("filing: hash upload: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), SealedObjectKey(hex.EncodeToString(m.Sum(nil))), nil
+	mac = hex.EncodeToString(m.Sum(nil))
+	return mac, SealedObjectKey(mac), nil
 }
 
 // ObjectKeyFor returns the key under which an upload of content is
@@ -59,6 +62,7 @@ func ObjectKeyPrefixes() []string { return []string{sealedPrefix, legacyPrefix} 
 // ReencryptReport counts what Reencrypt did.
 type ReencryptReport struct {
 	Sealed    int // legacy plaintext objects encrypted and moved to a sealed key
+	Rehashed  int // attachment rows whose plain SHA-256 was replaced by the keyed hash
 	Rewrapped int // sealed objects whose data key was re-sealed with the current key
 	Current   int // sealed objects already under the current key
 	Orphans   int // legacy objects no row references (left for the sweeper)
@@ -96,6 +100,9 @@ func (s *Service) Reencrypt(ctx context.Context) (ReencryptReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	if rep.Rehashed, err = s.rehash(ctx); err != nil {
+		return rep, err
+	}
 	sb := s.blobs.(*blob.Sealed)
 	for _, o := range sealed {
 		changed, err := sb.Rewrap(ctx, o.Key)
@@ -118,7 +125,7 @@ func (s *Service) sealLegacy(ctx context.Context, o blob.Info) error {
 	if err != nil {
 		return err
 	}
-	_, key, err := s.contentAddress(rc)
+	mac, key, err := s.contentAddress(rc)
 	rc.Close()
 	if err != nil {
 		return err
@@ -132,8 +139,51 @@ func (s *Service) sealLegacy(ctx context.Context, o blob.Info) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RepointObject(ctx, o.Key, key); err != nil {
+	if err := s.db.RepointObjectHashed(ctx, o.Key, key, mac); err != nil {
 		return err
 	}
 	return s.raw.Delete(ctx, o.Key)
+}
+
+// rehash converts the attachment rows that still keep the plain SHA-256 of
+// their file (rows from before migration 13; those of legacy objects once
+// sealLegacy gave them a keyed hash): a roster's encrypted rows are
+// re-encrypted bound to the keyed hash, and the plain hash is dropped, in
+// one transaction per attachment. It returns how many it converted.
+func (s *Service) rehash(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		atts, err := s.db.AttachmentsWithPlainHash(ctx, 100)
+		if err != nil || len(atts) == 0 {
+			return n, err
+		}
+		for i := range atts {
+			a := &atts[i]
+			var entries []store.RosterEntry
+			if a.Kind == KindRoster {
+				if entries, err = s.db.RosterEntries(ctx, a.ID); err != nil {
+					return n, err
+				}
+				keyed := *a
+				keyed.SHA256 = ""
+				for j := range entries {
+					plain, err := s.keys.Decrypt(entries[j].Data, rosterAAD(a))
+					if err != nil {
+						return n, fmt.Errorf("filing: rehash attachment %d row %d: %w", a.ID, entries[j].RowNumber, err)
+					}
+					if entries[j].Data, err = s.keys.Encrypt(plain, rosterAAD(&keyed)); err != nil {
+						return n, err
+					}
+					clear(plain)
+				}
+			}
+			done, err := s.db.RehashAttachment(ctx, a, entries)
+			if err != nil {
+				return n, err
+			}
+			if done {
+				n++
+			}
+		}
+	}
 }

@@ -29,7 +29,7 @@ type AttachmentView struct {
 }
 
 func attachmentOf(a *store.Attachment) AttachmentView {
-	return AttachmentView{ID: a.ID, FilingID: a.FilingID, Kind: a.Kind, Filename: a.Filename, Size: a.Size, SHA256: a.SHA256,
+	return AttachmentView{ID: a.ID, FilingID: a.FilingID, Kind: a.Kind, Filename: a.Filename, Size: a.Size, SHA256: a.ContentHash,
 		ContentType: a.ContentType, Note: a.Note, Rows: a.RosterRows, CreatedAt: a.CreatedAt, Summary: rawJSON(a.RosterSummary)}
 }
 

@@ -1,10 +1,10 @@
 package filing_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -236,22 +236,24 @@ func rosterCSV(n int) []byte {
 
 // spooled is a Receive that hands over body as a spooled file.
 func spooled(t *testing.T, body []byte) filing.Receive {
-	return func(max int64) (string, string, error) {
-		path := filepath.Join(t.TempDir(), "upload")
-		if err := os.WriteFile(path, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path, "花名册.csv", nil
+	return func(max int64) (filing.File, string, error) {
+		return bytesFile{bytes.NewReader(body)}, "花名册.csv", nil
 	}
 }
 
 // mustNotReceive is a Receive for a caller who may not upload: not a byte
 // may be read.
 func mustNotReceive(t *testing.T) filing.Receive {
-	return func(int64) (string, string, error) {
+	return func(int64) (filing.File, string, error) {
 		t.Error("the upload was read before access was checked")
-		return "", "", os.ErrPermission
+		return nil, "", os.ErrPermission
 	}
+}
+
+// bytesFile is a filing.File in memory.
+type bytesFile struct{ *bytes.Reader }
+
+func (f bytesFile) Size() int64 { return f.Reader.Size()
 }
 
 func itoa(n int64) string {

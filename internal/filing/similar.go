@@ -152,11 +152,11 @@ func templateOf(t store.PlanTemplate, withText bool) Template {
 }
 
 // TemplateInput is a template to register: a name and either its text or
-// the path of an uploaded plan file (TXT, DOCX or PDF) to extract it from.
+// an uploaded plan file (TXT, DOCX or PDF) to extract it from.
 type TemplateInput struct {
 	Name string `json:"name"`
 	Text string `json:"text"`
-	Path string `json:"-"` // spooled upload; its text replaces Text
+	File File   `json:"-"` // spooled upload; its text replaces Text
 }
 
 // AddTemplate registers an official template on behalf of p (audited in
@@ -170,9 +170,9 @@ func (s *Service) AddTemplate(ctx context.Context, p *auth.Principal, in Templat
 		return nil, errNoIndex
 	}
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Path != "" {
+	if in.File != nil {
 		max := int64(s.uploads.PlanMaxMB) << 20
-		text, err := plans.FromFile(ctx, in.Path, max)
+		text, err := plans.FromReaderAt(ctx, in.File, in.File.Size(), max)
 		if err != nil {
 			return nil, err
 		}

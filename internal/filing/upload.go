@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -51,19 +50,35 @@ type UploadResult struct {
 	Columns *sheet.Layout `json:"columns,omitempty"`
 }
 
-// rosterAAD binds encrypted roster rows to the object they came from.
-func rosterAAD(sha string) []byte { return []byte("roster:" + sha) }
+// rosterAAD binds encrypted roster rows to the file they came from: by its
+// keyed content hash, or, for rows written before migration 13 and not yet
+// converted by Reencrypt, by its plain SHA-256.
+func rosterAAD(a *store.Attachment) []byte {
+	if a.SHA256 != "" {
+		return []byte("roster:" + a.SHA256)
+	}
+	return []byte("roster:hmac:" + a.ContentHash)
+}
 
 // ObjectKey is where earlier versions stored bytes with sha256 hex digest
 // sha, in clear (legacy objects, read until `fugong objects reencrypt` moves
 // them; new uploads go to SealedObjectKey).
 func ObjectKey(sha string) string { return "sha256/" + sha[:2] + "/" + sha }
 
-// Receive spools the caller's upload to a local file, refusing past max
-// bytes, and returns its path and display name. Upload calls it once the
-// caller may upload, so not a byte is read before access is checked; the
-// caller removes the file afterwards.
-type Receive func(max int64) (path, filename string, err error)
+// File is an upload spooled for the length of a request: random access to
+// its bytes (parsers of XLSX and DOCX need it) and its size. The HTTP
+// layer's is an encrypted spool (internal/spool), so the upload is never on
+// disk in clear.
+type File interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// Receive spools the caller's upload, refusing past max bytes, and returns
+// it and its display name. Upload calls it once the caller may upload, so
+// not a byte is read before access is checked; the caller removes the
+// spool afterwards.
+type Receive func(max int64) (file File, filename string, err error)
 
 // Upload validates and stores the file receive spools as the filing's plan
 // or roster. Order matters for consistency: the file is type-checked and
@@ -87,20 +102,11 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	if f.Status != store.StatusDraft && f.Status != store.StatusReturned {
 		return nil, apperror.Msg(apperror.Conflict, msgNoUploads, statusName[f.Status])
 	}
-	path, filename, err := receive(s.MaxUploadBytes(kind))
+	file, filename, err := receive(s.MaxUploadBytes(kind))
 	if err != nil {
 		return nil, err
 	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	st, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := st.Size()
+	size := file.Size()
 	max := s.MaxUploadBytes(kind)
 	if size > max {
 		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
@@ -115,12 +121,12 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		return nil, err
 	}
 
-	sha, objectKey, err := s.contentAddress(io.NewSectionReader(file, 0, size))
+	mac, objectKey, err := s.contentAddress(io.NewSectionReader(file, 0, size))
 	if err != nil {
 		return nil, err
 	}
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: kind, Filename: filename, Size: size,
-		SHA256: sha, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
+		ContentHash: mac, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
 	res := &UploadResult{}
 	var entries []store.RosterEntry
 
@@ -137,7 +143,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		if f.PlannedResumeDate != "" {
 			planned, _ = time.Parse(time.DateOnly, f.PlannedResumeDate)
 		}
-		r, err := roster.Parse(ctx, path, planned, roster.Options{})
+		r, err := roster.ParseUpload(ctx, file, planned, roster.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +157,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		entries = make([]store.RosterEntry, len(r.Rows))
 		for i, row := range r.Rows {
 			data, _ := json.Marshal(row)
-			enc, err := s.keys.Encrypt(data, rosterAAD(sha))
+			enc, err := s.keys.Encrypt(data, rosterAAD(att))
 			if err != nil {
 				return nil, fmt.Errorf("filing: encrypt roster row: %w", err)
 			}
@@ -179,7 +185,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("attachment_uploaded", fmt.Sprintf("filing:%d", f.ID),
-			fmt.Sprintf("kind=%s attachment=%d sha256=%s size=%d", kind, att.ID, att.SHA256, att.Size)))
+			fmt.Sprintf("kind=%s attachment=%d content=%s size=%d", kind, att.ID, att.ContentHash, att.Size)))
 	})
 	if err != nil {
 		return nil, err
@@ -190,7 +196,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 
 // putObject stores the file under key unless an object of that size is
 // already there (content addressed: same key, same bytes).
-func (s *Service) putObject(ctx context.Context, key string, file *os.File, size int64, contentType string) error {
+func (s *Service) putObject(ctx context.Context, key string, file io.ReaderAt, size int64, contentType string) error {
 	ctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
 	defer cancel()
 	if info, err := s.blobs.Stat(ctx, key); err == nil && info.Size == size {
@@ -280,7 +286,7 @@ func (s *Service) maskedRoster(ctx context.Context, a *store.Attachment) ([]byte
 	w.Write([]string{"行号 row", "姓名 name", "身份证号 id_number", "手机号 phone", "部门 department", "体温 temperature",
 		"健康码 health_code", "近14日旅居史 travel_14d", "返回日期 return_date", "隔离结束日期 quarantine_end"})
 	for _, e := range entries {
-		plain, err := s.keys.Decrypt(e.Data, rosterAAD(a.SHA256))
+		plain, err := s.keys.Decrypt(e.Data, rosterAAD(a))
 		if err != nil {
 			return nil, fmt.Errorf("filing: roster row %d: %w", e.RowNumber, err)
 		}

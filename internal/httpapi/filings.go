@@ -86,12 +86,12 @@ func (s *Server) uploadAttachment(c *fiber.Ctx) error {
 			f.Remove()
 		}
 	}()
-	receive := func(max int64) (string, string, error) {
+	receive := func(max int64) (filing.File, string, error) {
 		var err error
 		if f, err = receiveFile(c, "file", max, nil); err != nil {
-			return "", "", err
+			return nil, "", err
 		}
-		return f.Path, f.Filename, nil
+		return f.File, f.Filename, nil
 	}
 	res, err := s.deps.Filings.Upload(c.UserContext(), principal(c), id, c.Query("kind"), receive)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -167,13 +166,16 @@ func (s *Server) overdueProblems(c *fiber.Ctx) error {
 
 func removeUploads(us []inspection.Upload) {
 	for _, u := range us {
-		os.Remove(u.Path)
+		if f, ok := u.File.(io.Closer); ok {
+			f.Close()
+		}
 	}
 }
 
 // receiveAnswer reads an answer: JSON {"text"}, or multipart with a text
 // field and up to inspection.MaxEvidenceFiles "file" parts, each spooled to
-// a temp file and refused (413) past inspection.MaxEvidenceBytes. The
+// an encrypted temp file (internal/spool) and refused (413) past
+// inspection.MaxEvidenceBytes. The
 // caller removes the files, also on error.
 func receiveAnswer(c *fiber.Ctx) (string, []inspection.Upload, error) {
 	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
@@ -213,20 +215,15 @@ func receiveAnswer(c *fiber.Ctx) (string, []inspection.Upload, error) {
 				part.Close()
 				return "", files, invalidField("file", msgTooManyUploads, inspection.MaxEvidenceFiles)
 			}
-			f, err := os.CreateTemp("", "fugong-evidence-*")
-			if err != nil {
-				return "", files, err
-			}
-			n, err := io.Copy(f, io.LimitReader(part, inspection.MaxEvidenceBytes+1))
-			f.Close()
+			f, err := spoolUpload(part, inspection.MaxEvidenceBytes)
 			part.Close()
-			files = append(files, inspection.Upload{Path: f.Name(), Filename: cleanFilename(part.FileName()), Size: n})
+			if apperror.CodeOf(err) == apperror.TooLarge {
+				return "", files, apperror.Msg(apperror.TooLarge, msgFileTooLarge, inspection.MaxEvidenceBytes>>20)
+			}
 			if err != nil {
 				return "", files, apperror.WrapMsg(err, apperror.Malformed, msgMultipart)
 			}
-			if n > inspection.MaxEvidenceBytes {
-				return "", files, apperror.Msg(apperror.TooLarge, msgFileTooLarge, inspection.MaxEvidenceBytes>>20)
-			}
+			files = append(files, inspection.Upload{File: f, Filename: cleanFilename(part.FileName()), Size: f.Size()})
 		default:
 			io.Copy(io.Discard, io.LimitReader(part, 1<<20))
 			part.Close()

@@ -24,7 +24,7 @@ func (s *Server) importRegistry(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Remove()
-	res, layout, err := s.deps.Registry.Import(c.UserContext(), principal(c), f.Path, f.Filename, dryRun)
+	res, layout, err := s.deps.Registry.ImportUpload(c.UserContext(), principal(c), f.File, f.Filename, dryRun)
 	if err != nil {
 		return err
 	}

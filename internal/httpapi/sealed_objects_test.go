@@ -3,6 +3,9 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"fmt"
 	"io"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"fugong/internal/blob"
 	"fugong/internal/blob/blobtest"
 	"fugong/internal/roster"
+	"fugong/internal/store"
 )
 
 // TestObjectsHoldNoPersonalDataInClear uploads a roster and a plan naming a
@@ -55,6 +59,26 @@ func TestObjectsHoldNoPersonalDataInClear(t *testing.T) {
 						t.Errorf("object %s holds %s in clear", key, sec)
 					}
 				}
+			}
+			// Nor does the database keep a plain hash of either file: only
+			// the keyed hash, which is also the object's address.
+			for id, body := range ids {
+				sum := sha256.Sum256(body)
+				var n int64
+				a.db.Gorm().Model(&store.Attachment{}).Where("sha256 = ? OR content_hash = ?", hex.EncodeToString(sum[:]), hex.EncodeToString(sum[:])).Count(&n)
+				var row store.Attachment
+				a.db.Gorm().First(&row, id)
+				if n != 0 || row.ContentHash == "" || !strings.HasSuffix(row.ObjectKey, "/"+row.ContentHash) {
+					t.Errorf("attachment %s: %d rows hold its plain SHA-256; content hash %q, key %s", id, n, row.ContentHash, row.ObjectKey)
+				}
+			}
+			// The same roster again is stored once (content addressing).
+			before := len(allObjects(t, a.blob))
+			if up := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", f.ID), fileBody("file", "again.csv", csv)); up.status != 201 {
+				t.Fatalf("second roster upload: %d %s", up.status, up.body)
+			}
+			if after := len(allObjects(t, a.blob)); after != before {
+				t.Errorf("the same file uploaded twice made %d objects, want %d", after, before)
 			}
 			for id, want := range ids {
 				r := a.do(ent, "GET", "/api/v1/attachments/"+id+"/content", nil)

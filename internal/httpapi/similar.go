@@ -46,7 +46,7 @@ func (s *Server) addPlanTemplate(c *fiber.Ctx) error {
 			return err
 		}
 		defer f.Remove()
-		in.Path = f.Path
+		in.File = f.File
 	}
 	t, err := s.deps.Filings.AddTemplate(c.UserContext(), principal(c), in)
 	if err != nil {

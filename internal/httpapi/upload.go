@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -13,19 +12,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fugong/internal/apperror"
+	"fugong/internal/spool"
 )
 
-// received is an uploaded file spooled to a private temp file: parsers that
-// need random access (XLSX, DOCX) read it there, and nothing is held whole in
-// memory. Remove deletes it.
+// received is an uploaded file spooled to an encrypted temp file
+// (internal/spool: a key of its own, held only in memory): parsers that need
+// random access (XLSX, DOCX) read it there, nothing is held whole in memory,
+// and the upload is never on disk in clear. Remove deletes it.
 type received struct {
-	Path     string
+	*spool.File
 	Filename string // cleaned, for display only, never used as a key or path
-	Size     int64
 }
 
-// Remove deletes the temp file.
-func (r *received) Remove() { os.Remove(r.Path) }
+// Remove deletes the spool.
+func (r *received) Remove() { r.File.Close() }
 
 // receiveFile reads a multipart/form-data body, the one place uploads are
 // spooled: the field named field is streamed into a temp file, refused
@@ -59,7 +59,7 @@ func receiveFile(c *fiber.Ctx, field string, max int64, text map[string]*string)
 			b, _ := io.ReadAll(io.LimitReader(part, 4<<10))
 			*dst = string(b)
 		case part.FormName() == field && file == nil:
-			if file, err = spool(part, max); err != nil {
+			if file, err = spoolPart(part, max); err != nil {
 				part.Close()
 				return nil, err
 			}
@@ -75,23 +75,30 @@ func receiveFile(c *fiber.Ctx, field string, max int64, text map[string]*string)
 	return file, nil
 }
 
-// spool copies one file part into a private temp file, at most max bytes.
-func spool(part *multipart.Part, max int64) (*received, error) {
-	f, err := os.CreateTemp("", "fugong-upload-*")
+// spoolPart copies one file part into an encrypted spool, at most max bytes.
+func spoolPart(part *multipart.Part, max int64) (*received, error) {
+	f, err := spoolUpload(part, max)
 	if err != nil {
 		return nil, err
 	}
-	n, err := io.Copy(f, io.LimitReader(part, max+1))
-	f.Close()
+	return &received{File: f, Filename: cleanFilename(part.FileName())}, nil
+}
+
+// spoolUpload copies r into an encrypted spool (internal/spool), refusing
+// (413) past max bytes; a body cut short is Malformed.
+func spoolUpload(r io.Reader, max int64) (*spool.File, error) {
+	w, err := spool.Create("", max)
 	if err != nil {
-		os.Remove(f.Name())
+		return nil, err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		w.Abort()
+		if errors.Is(err, spool.ErrTooLarge) {
+			return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
+		}
 		return nil, apperror.WrapMsg(err, apperror.Malformed, msgUploadInterrupted)
 	}
-	if n > max {
-		os.Remove(f.Name())
-		return nil, apperror.Msg(apperror.TooLarge, msgFileExceedsMbLimit, max>>20)
-	}
-	return &received{Path: f.Name(), Filename: cleanFilename(part.FileName()), Size: n}, nil
+	return w.Finish()
 }
 
 // cleanFilename keeps a display name: the last path element, without control

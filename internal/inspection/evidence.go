@@ -6,12 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"image"
 	_ "image/jpeg" // decoders for DecodeConfig: evidence photos
 	_ "image/png"
 	"io"
-	"os"
 
 	"fugong/internal/apperror"
 	"fugong/internal/auth"
@@ -27,16 +25,17 @@ const (
 	MaxEvidenceBytes = 20 << 20
 )
 
-// Upload is a file the HTTP layer spooled to a private temp file.
+// Upload is a file the HTTP layer spooled (encrypted, internal/spool) for
+// the length of the request.
 type Upload struct {
-	Path     string
+	File     io.ReaderAt
 	Filename string // display only
 	Size     int64
 }
 
 // evidenceType types a file by its bytes: a JPEG or PNG that decodes, or a
 // PDF that filetype accepts; anything else is apperror.Unsupported.
-func evidenceType(f *os.File, size int64) (string, error) {
+func evidenceType(f io.ReaderAt, size int64) (string, error) {
 	head := make([]byte, 8)
 	n, _ := f.ReadAt(head, 0)
 	head = head[:n]
@@ -77,30 +76,30 @@ func (s *Service) storeEvidence(ctx context.Context, p *auth.Principal, problemI
 }
 
 func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, error) {
-	f, err := os.Open(u.Path)
-	if err != nil {
-		return store.ProblemFile{}, err
-	}
-	defer f.Close()
+	f := u.File
 	ct, err := evidenceType(f, u.Size)
 	if err != nil {
 		return store.ProblemFile{}, err
 	}
+	// With the keyring: sealed, under the keyed hash, and no plain hash
+	// kept (it would confirm a guessed file); without (tests of the bare
+	// service): in clear under the plain hash.
 	h := sha256.New()
-	w := io.Writer(h)
-	var mac hash.Hash
 	if s.keys != nil {
-		mac = s.keys.ContentHash()
-		w = io.MultiWriter(h, mac)
+		h = s.keys.ContentHash()
 	}
-	if _, err := io.Copy(w, io.NewSectionReader(f, 0, u.Size)); err != nil {
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, u.Size)); err != nil {
 		return store.ProblemFile{}, err
 	}
-	sha := hex.EncodeToString(h.Sum(nil))
-	key := filing.ObjectKey(sha) // the object key schemes are filing's (internal/filing/objects.go)
-	if mac != nil {              // sealed, under a key that cannot confirm a guessed file
-		key = filing.SealedObjectKey(hex.EncodeToString(mac.Sum(nil)))
+	sum := hex.EncodeToString(h.Sum(nil))
+	row := store.ProblemFile{Filename: u.Filename, Size: u.Size, ContentType: ct}
+	key := filing.ObjectKey(sum) // the object key schemes are filing's (internal/filing/objects.go)
+	row.SHA256 = sum
+	if s.keys != nil {
+		key = filing.SealedObjectKey(sum)
+		row.SHA256, row.ContentHash = "", sum
 	}
+	row.ObjectKey = key
 	pctx, cancel := context.WithTimeout(ctx, s.blobCfg.Timeout)
 	defer cancel()
 	if info, err := s.blobs.Stat(pctx, key); err != nil || info.Size != u.Size {
@@ -114,7 +113,7 @@ func (s *Service) storeOne(ctx context.Context, u Upload) (store.ProblemFile, er
 			return store.ProblemFile{}, err
 		}
 	}
-	return store.ProblemFile{Filename: u.Filename, Size: u.Size, SHA256: sha, ContentType: ct, ObjectKey: key}, nil
+	return row, nil
 }
 
 // AddEvidence attaches evidence files to a finding: its owner only (else
@@ -143,7 +142,7 @@ func (s *Service) AddEvidence(ctx context.Context, p *auth.Principal, problemID 
 		}
 		names := make([]string, len(rows))
 		for i, r := range rows {
-			names[i] = r.SHA256
+			names[i] = r.ContentHash + r.SHA256 // one of them is set
 		}
 		return audit(ctx, tx, p, "problem_evidence_added", fmt.Sprintf("problem:%d", pr.ID), map[string]any{"files": names}, now)
 	})

@@ -63,6 +63,7 @@ type Keyring struct {
 	aeads    map[string]cipher.AEAD
 	ids      []string // in configuration order, current first
 	indexKey []byte
+	audit    map[int][]byte // material of the "audit-N" entries (auditkeys.go), by N
 }
 
 // ParseKeyring parses FUGONG_DATA_KEY: either one standard-base64 32-byte key
@@ -102,6 +103,16 @@ func ParseKeyring(s string) (*Keyring, error) {
 		if err != nil || len(raw) != KeySize {
 			return nil, apperror.Msg(apperror.Invalid, msgDataKeyNotBaseBytes, id)
 		}
+		if gen, ok := auditKeyGen(id); ok {
+			if k.audit == nil {
+				k.audit = map[int][]byte{}
+			}
+			if _, dup := k.audit[gen]; dup {
+				return nil, apperror.Msg(apperror.Invalid, msgDuplicateDataKeyId, id)
+			}
+			k.audit[gen] = raw
+			continue
+		}
 		if id == IndexKeyID {
 			if indexMaterial != nil {
 				return nil, apperror.Msg(apperror.Invalid, msgDuplicateDataKeyId, id)
@@ -122,8 +133,15 @@ func ParseKeyring(s string) (*Keyring, error) {
 	}
 	k.current = k.ids[0]
 	if indexMaterial == nil {
-		// The last entry is the oldest: see the doc comment.
+		// The last entry is the oldest: see the doc comment. Audit key
+		// entries (auditkeys.go) are not data keys and do not count.
 		last := entries[len(entries)-1]
+		for i := len(entries) - 1; i >= 0; i-- {
+			if j := strings.IndexByte(entries[i], ':'); j < 0 || !isAuditKeyID(strings.TrimSpace(entries[i][:j])) {
+				last = entries[i]
+				break
+			}
+		}
 		if j := strings.IndexByte(last, ':'); j >= 0 {
 			last = last[j+1:]
 		}

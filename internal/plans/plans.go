@@ -237,7 +237,13 @@ func FromFile(ctx context.Context, path string, max int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	kind, err := filetype.Detect(f, st.Size(), filetype.Limits{MaxSize: max})
+	return FromReaderAt(ctx, f, st.Size(), max)
+}
+
+// FromReaderAt is FromFile on the size bytes of f (an upload read through
+// the HTTP layer's encrypted spool), with the same errors.
+func FromReaderAt(ctx context.Context, f io.ReaderAt, size, max int64) (string, error) {
+	kind, err := filetype.Detect(f, size, filetype.Limits{MaxSize: max})
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +251,7 @@ func FromFile(ctx context.Context, path string, max int64) (string, error) {
 	if err := filetype.Allowed(filetype.PurposePlan, kind); err != nil {
 		return "", err
 	}
-	t, err := ExtractLimited(ctx, kind, f, st.Size(), Limits{MaxSize: max})
+	t, err := ExtractLimited(ctx, kind, f, size, Limits{MaxSize: max})
 	if err != nil {
 		return "", err
 	}

@@ -117,9 +117,19 @@ func Parse(ctx context.Context, path string, a *areas.Areas, opts Options) ([]Ro
 // false, except supervised, which is true for construction sites (most
 // sites are supervised; only the exceptions need saying).
 func ParseFile(ctx context.Context, path string, a *areas.Areas, opts Options) (*Parsed, error) {
+	return parseFrom(ctx, func(so sheet.Options) (*sheet.Reader, error) { return sheet.Open(ctx, path, so) }, a, opts)
+}
+
+// ParseUpload is ParseFile on an upload read through f (an encrypted spool
+// of the HTTP layer), with the same errors.
+func ParseUpload(ctx context.Context, f sheet.File, a *areas.Areas, opts Options) (*Parsed, error) {
+	return parseFrom(ctx, func(so sheet.Options) (*sheet.Reader, error) { return sheet.OpenFile(ctx, f, so) }, a, opts)
+}
+
+func parseFrom(ctx context.Context, open func(sheet.Options) (*sheet.Reader, error), a *areas.Areas, opts Options) (*Parsed, error) {
 	so := opts.Sheet
 	so.DetectFormulas = true
-	r, err := sheet.Open(ctx, path, so)
+	r, err := open(so)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,20 @@ func (s *Registry) ImportOn(ctx context.Context, p *auth.Principal, path, filena
 	if err != nil {
 		return store.UpsertResult{}, sheet.Layout{}, err
 	}
+	return s.importParsed(ctx, p, parsed, filename, at, dryRun)
+}
+
+// ImportUpload is Import on an upload read through f (the HTTP layer's
+// encrypted spool), with the same results and errors.
+func (s *Registry) ImportUpload(ctx context.Context, p *auth.Principal, f sheet.File, filename string, dryRun bool) (store.UpsertResult, sheet.Layout, error) {
+	parsed, err := ParseUpload(ctx, f, s.areas, Options{})
+	if err != nil {
+		return store.UpsertResult{}, sheet.Layout{}, err
+	}
+	return s.importParsed(ctx, p, parsed, filename, time.Now(), dryRun)
+}
+
+func (s *Registry) importParsed(ctx context.Context, p *auth.Principal, parsed *Parsed, filename string, at time.Time, dryRun bool) (store.UpsertResult, sheet.Layout, error) {
 	ents, err := Dated(parsed.Rows)
 	if err != nil {
 		return store.UpsertResult{}, sheet.Layout{}, err

@@ -145,11 +145,21 @@ func IsHubei(travel string) bool {
 // spreadsheet shows it, column as written), including ID numbers Excel
 // stored as numbers (the cause and the fix in one sentence).
 func Parse(ctx context.Context, path string, plannedResume time.Time, opts Options) (*Result, error) {
+	return parseFrom(ctx, func(so sheet.Options) (*sheet.Reader, error) { return sheet.Open(ctx, path, so) }, plannedResume, opts)
+}
+
+// ParseUpload is Parse on an upload read through f (an encrypted spool of
+// the HTTP layer), with the same results and errors.
+func ParseUpload(ctx context.Context, f sheet.File, plannedResume time.Time, opts Options) (*Result, error) {
+	return parseFrom(ctx, func(so sheet.Options) (*sheet.Reader, error) { return sheet.OpenFile(ctx, f, so) }, plannedResume, opts)
+}
+
+func parseFrom(ctx context.Context, open func(sheet.Options) (*sheet.Reader, error), plannedResume time.Time, opts Options) (*Result, error) {
 	so := opts.Sheet
 	if so.MaxRows <= 0 {
 		so.MaxRows = DefaultMaxRows
 	}
-	r, err := sheet.Open(ctx, path, so)
+	r, err := open(so)
 	if err != nil {
 		return nil, err
 	}

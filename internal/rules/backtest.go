@@ -44,8 +44,10 @@ type Report struct {
 // raises nothing, so a nil current shows everything candidate would raise.
 // It returns ctx.Err() (with the report so far) when ctx ends early, and
 // apperror.Unavailable when another backtest against current is running.
-// Each evaluation is bounded as in Evaluate (a rule stopped by its budget
-// counts as firing); ctx bounds the total time.
+// Each evaluation is bounded as in Evaluate, with its own deadline: a rule
+// of the running set stopped by a bound counts as firing, while a candidate
+// rule stopped by one ends the backtest at once with apperror.Invalid
+// naming the rule, the input and the bound; ctx bounds the total time.
 func Backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[string, Input]) (Report, error) {
 	return backtest(ctx, current, candidate, func(yield func(string, ruleEnv) bool) {
 		for key, in := range inputs {
@@ -104,14 +106,32 @@ func backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[str
 			return finish(rep, deltas), err
 		}
 		rep.Inputs++
-		e.setBudget(newBudget(ctx)) // per input; ctx bounds the total time
+		// Per input: the budget and deadline of one evaluation; ctx bounds
+		// the total time.
+		ictx, cancel := context.WithTimeout(ctx, evalTimeout)
+		e.setBudget(newBudget(ictx))
 		before = before[:0]
 		after = after[:0]
 		if current != nil {
-			before = fired(current, m, e, before)
+			before, _, _ = fired(current, m, e, before) // the running set's own failures count as flags
 		}
+		var over *Rule
+		var overErr error
 		if candidate != nil {
-			after = fired(candidate, m, e, after)
+			e.setBudget(newBudget(ictx))
+			after, over, overErr = fired(candidate, m, e, after)
+		}
+		cancel()
+		if over != nil {
+			if err := ctx.Err(); err != nil {
+				return finish(rep, deltas), err
+			}
+			// A candidate rule over its bounds would be a warn flag on every
+			// filing it meets: the backtest stops at once and says which.
+			why := firstLine(overErr.Error())
+			e := apperror.Msg(apperror.Invalid, msgBacktestRuleOverBudget, over.Name, key, why)
+			e.Details = []apperror.Detail{{Field: over.File + "#" + over.ID, Row: over.Line, Message: why}}
+			return finish(rep, deltas), e
 		}
 		if len(before) > 0 {
 			rep.FlaggedBefore++

@@ -43,6 +43,7 @@ type Budget struct {
 	alloc int64
 	scan  int64
 	res   map[string]*regexp.Regexp
+	ticks int
 }
 
 func newBudget(ctx context.Context) *Budget {
@@ -115,6 +116,23 @@ func (boundPatcher) Visit(node *ast.Node) {
 		} else if fn, ok := boundedOperators[n.Operator]; ok {
 			ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: []ast.Node{budgetNode(), n.Left, n.Right}})
 		}
+	case *ast.PredicateNode:
+		// Every iteration of a loop (any, all, filter, map, reduce, …)
+		// passes through a tick that checks the deadline, so a loop whose
+		// body costs time the budget does not see (a scan by indexOf, a
+		// comparison of long strings) still stops at the deadline.
+		if c, ok := n.Node.(*ast.CallNode); ok {
+			if id, ok := c.Callee.(*ast.IdentifierNode); ok && strings.HasPrefix(id.Value, "_tick") {
+				return
+			}
+		}
+		fn := "_tick"
+		if t := n.Node.Type(); t != nil {
+			if name, ok := tickByKind[t.Kind()]; ok {
+				fn = name
+			}
+		}
+		n.Node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: []ast.Node{budgetNode(), n.Node}}
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok {
@@ -127,6 +145,31 @@ func (boundPatcher) Visit(node *ast.Node) {
 	}
 }
 
+// tickByKind names the tick of a predicate body by its type, so the body
+// keeps its type through the tick (a filter's predicate stays bool, a map's
+// result stays []string); other bodies pass through _tick as any.
+var tickByKind = map[reflect.Kind]string{
+	reflect.Bool: "_tick_bool", reflect.Int: "_tick_int", reflect.Float64: "_tick_float", reflect.String: "_tick_string",
+}
+
+// tickEvery is how many loop iterations pass between two deadline checks.
+const tickEvery = 16
+
+// tick counts one loop iteration and fails once the deadline has passed.
+func (b *Budget) tick() error {
+	if b == nil {
+		return fmt.Errorf("%w: no budget", errBudget)
+	}
+	b.ticks++
+	if b.ticks%tickEvery != 0 {
+		return nil
+	}
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", errBudget, err)
+	}
+	return nil
+}
+
 func str(v any) (string, bool) { s, ok := v.(string); return s, ok }
 
 func budgetOf(params []any) *Budget { b, _ := params[0].(*Budget); return b }
@@ -136,7 +179,18 @@ func budgetOf(params []any) *Budget { b, _ := params[0].(*Budget); return b }
 // expr's own functions.
 func boundedFunctions() []expr.Option {
 	fail := func(err error) (any, error) { return nil, err }
+	tick := func(p ...any) (any, error) {
+		if err := budgetOf(p).tick(); err != nil {
+			return fail(err)
+		}
+		return p[1], nil
+	}
 	return []expr.Option{
+		expr.Function("_tick", tick, new(func(*Budget, any) any)),
+		expr.Function("_tick_bool", tick, new(func(*Budget, bool) bool)),
+		expr.Function("_tick_int", tick, new(func(*Budget, int) int)),
+		expr.Function("_tick_float", tick, new(func(*Budget, float64) float64)),
+		expr.Function("_tick_string", tick, new(func(*Budget, string) string)),
 		expr.Function("_add", func(p ...any) (any, error) {
 			a, aok := str(p[1])
 			b, bok := str(p[2])

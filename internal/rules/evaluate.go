@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,8 +41,16 @@ const evalTimeout = 2 * time.Second
 // evaluated on this input (say, a modulo by a zero count, or one that
 // exceeds its budget of size, allocation or time: see bounds.go) raises a
 // warn flag saying so under its own id, so a broken rule is seen rather than
-// silently passing. At most a few evaluations of a set run at once (the
-// others wait for a slot until their deadline). A nil set raises nothing.
+// silently passing.
+//
+// The evaluation runs in a worker, not on the caller's goroutine: at most
+// cap(set.slots) workers of a set run at once, each holding its slot until
+// it has really ended, and the caller waits for its result only until the
+// deadline. Every loop iteration of a rule checks that deadline (bounds.go),
+// so a worker ends soon after it; should one not, its slot stays taken and
+// the set's concurrency stays bounded rather than growing with requests.
+// Callers that find no free slot before the deadline get one warn flag
+// saying the engine is busy. A nil set raises nothing.
 func Evaluate(set *Set, in Input) []Flag {
 	e := env(in)
 	return evaluate(set, &e)
@@ -66,12 +75,49 @@ func evaluate(set *Set, e ruleEnv) []Flag {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), evalTimeout)
-	defer cancel()
 	if !set.acquire(ctx) {
+		cancel()
 		return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
 			Message: msgEngineBusy.In(msg.ZH)}}
 	}
-	defer set.release()
+	done := make(chan []Flag, 1)
+	go func() {
+		defer set.release()
+		defer cancel()
+		var flags []Flag
+		defer func() {
+			// A panic outside the VM's own recover would end the process:
+			// it becomes the rule set's warn flag instead.
+			if p := recover(); p != nil {
+				flags = []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
+					Message: msgNotEvaluated.In(msg.ZH, set.Rules[0].Name) + "：" + firstLine(fmt.Sprint(p))}}
+			}
+			done <- flags
+		}()
+		flags = evaluateIn(ctx, set, e)
+	}()
+	select {
+	case flags := <-done:
+		return flags
+	case <-ctx.Done():
+		// The worker saw the same deadline; give it a moment to say which
+		// rule it stopped in, then answer without it.
+		select {
+		case flags := <-done:
+			return flags
+		case <-time.After(evalGrace):
+			return []Flag{{RuleID: set.Rules[0].ID, Severity: Warn, RulesetVersion: set.Version,
+				Message: msgNotEvaluated.In(msg.ZH, set.Rules[0].Name) + "：" + errBudget.Error() + ": " + ctx.Err().Error()}}
+		}
+	}
+}
+
+// evalGrace is how long Evaluate waits past the deadline for a worker to
+// report the rule it stopped in.
+const evalGrace = 100 * time.Millisecond
+
+// evaluateIn is evaluate's work, run in the worker under ctx's deadline.
+func evaluateIn(ctx context.Context, set *Set, e ruleEnv) []Flag {
 	e.setBudget(newBudget(ctx))
 	m := set.vms.Get().(*vm.VM)
 	defer set.vms.Put(m)
@@ -113,16 +159,29 @@ func (set *Set) release() {
 }
 
 // fired returns the ids of the rules raising a flag on in, for backtests;
-// it is Evaluate without building messages. e carries the budget.
-func fired(set *Set, m *vm.VM, e ruleEnv, dst []string) []string {
+// it is Evaluate without building messages. e carries the budget. A rule
+// that fails counts as firing (as its warn flag would); the first that
+// fails by exceeding a bound is returned too.
+func fired(set *Set, m *vm.VM, e ruleEnv, dst []string) ([]string, *Rule, error) {
+	var over *Rule
+	var overErr error
 	for _, r := range set.Rules {
 		e.setParams(r.Params)
 		out, err := m.Run(r.when, e)
 		if hit, _ := out.(bool); hit || err != nil {
 			dst = append(dst, r.ID)
 		}
+		if err != nil && over == nil && overBudget(err) {
+			over, overErr = r, err
+		}
 	}
-	return dst
+	return dst, over, overErr
+}
+
+// overBudget reports an evaluation stopped by one of its bounds: ours
+// (bounds.go) or expr's VM memory budget.
+func overBudget(err error) bool {
+	return errors.Is(err, errBudget) || strings.Contains(err.Error(), "memory budget exceeded")
 }
 
 // render fills a message template; a segment that fails shows "?" so the

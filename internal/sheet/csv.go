@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +23,7 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // while the reverse is common, so this order is the safe one); anything
 // else is decoded as GB18030, the superset of GBK. A BOM promises UTF-8, so
 // a BOM followed by invalid UTF-8 is an error rather than a guess.
-func detectEncoding(f *os.File) (Encoding, error) {
+func detectEncoding(f *io.SectionReader) (Encoding, error) {
 	var head [3]byte
 	n, _ := f.ReadAt(head[:], 0)
 	hasBOM := bytes.Equal(head[:n], bom)
@@ -97,7 +96,7 @@ func itoa(n int) string {
 }
 
 type csvSource struct {
-	f   *os.File
+	f   *io.SectionReader
 	r   *csv.Reader
 	enc Encoding
 	row int
@@ -108,11 +107,8 @@ type csvSource struct {
 	endLine int      // the file line the last record ended on
 }
 
-func openCSV(path string) (source, Encoding, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, "", apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
-	}
+func openCSV(file File) (source, Encoding, error) {
+	f := io.NewSectionReader(file, 0, file.Size())
 	var head [2]byte
 	n, _ := f.ReadAt(head[:], 0)
 	if n == 2 && (head == [2]byte{0xFF, 0xFE} || head == [2]byte{0xFE, 0xFF}) {
@@ -120,11 +116,9 @@ func openCSV(path string) (source, Encoding, error) {
 	}
 	enc, err := detectEncoding(f)
 	if err != nil {
-		f.Close()
 		return nil, "", err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
 		return nil, "", apperror.WrapMsg(err, apperror.Internal, msgCannotRead)
 	}
 	var in io.Reader = bufio.NewReaderSize(f, 64<<10)
@@ -203,12 +197,12 @@ func (s *csvSource) next() ([]string, error) {
 	return rec, nil
 }
 
-func (s *csvSource) close() error { return s.f.Close() }
+func (s *csvSource) close() error { return nil } // the File's owner closes it
 
 // sniffDelimiter reads the first lines of f and returns '\t' when they are
 // tab-separated text (Excel's "Unicode text" or a paste into Notepad), ','
 // otherwise. Tabs and commas are ASCII in every encoding sheet reads.
-func sniffDelimiter(f *os.File) rune {
+func sniffDelimiter(f *io.SectionReader) rune {
 	var head [16 << 10]byte
 	n, _ := f.ReadAt(head[:], 0)
 	tabs, commas, lines := 0, 0, 0
@@ -255,7 +249,7 @@ func (l *lineCap) Read(p []byte) (int, error) {
 
 // openUTF16 reads what Excel's "Unicode text" and Notepad's "Unicode" save:
 // UTF-16 with a BOM, usually tab-separated.
-func openUTF16(f *os.File) (source, Encoding, error) {
+func openUTF16(f *io.SectionReader) (source, Encoding, error) {
 	dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 	var head [16 << 10]byte
 	n, _ := f.ReadAt(head[:], 0)

@@ -152,7 +152,7 @@ func (r *Reader) Bind(cols []Column) (Header, error) {
 		}
 		r.table = r.xlsx.sheetName()
 		var err error
-		if r.formulas, err = scanFormulas(r.ctx, r.xlsx.path, r.xlsx.part(), r.opts, r.xlsx.rows); err != nil {
+		if r.formulas, err = scanFormulas(r.ctx, r.xlsx.file, r.xlsx.part(), r.opts, r.xlsx.rows); err != nil {
 			return Header{}, err
 		}
 		if err := r.fill(); err != nil {

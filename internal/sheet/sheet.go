@@ -69,8 +69,10 @@ const (
 	// DefaultUnzipSizeLimit bounds the total inflated size of an XLSX. A
 	// 200,000-row sheet of ten text columns inflates to roughly 100 MiB.
 	DefaultUnzipSizeLimit = 256 << 20
-	// DefaultUnzipXMLSizeLimit is the size above which excelize spools a
-	// worksheet or shared-string part to a temporary file instead of memory.
+	// DefaultUnzipXMLSizeLimit bounds each metadata part of an XLSX that
+	// excelize is given (xlsx.go, metadataParts): worksheets and shared
+	// strings never reach excelize, so it neither holds them in memory nor
+	// spools them in clear to a temp file.
 	DefaultUnzipXMLSizeLimit = 16 << 20
 	// MaxColumns bounds the cells of one row; a wider row is a broken or
 	// hostile file, not a roster.
@@ -90,7 +92,7 @@ const (
 type Options struct {
 	MaxRows           int   // data rows allowed; 0 → DefaultMaxRows
 	UnzipSizeLimit    int64 // XLSX total inflated bytes; 0 → DefaultUnzipSizeLimit
-	UnzipXMLSizeLimit int64 // XLSX part size kept in memory; 0 → DefaultUnzipXMLSizeLimit
+	UnzipXMLSizeLimit int64 // XLSX metadata part size excelize reads; 0 → DefaultUnzipXMLSizeLimit
 	// DetectFormulas makes Open locate the formula cells of an XLSX,
 	// reported by Reader.Formulas. Open always inflates the worksheet once
 	// more to verify it (a byte scan at memory speed); the XML is decoded a
@@ -171,6 +173,7 @@ type Reader struct {
 	formulas  []Cell
 	skipped   []Skipped
 	release   func() // gives back the Gate slot
+	closeFile func() error // closes the file Open opened (nil for OpenFile)
 	row       Row
 	rowNum    int
 	data      int
@@ -182,27 +185,60 @@ type Reader struct {
 // columns), a unit/date line and notes above it, rarely more than five rows.
 const headerScanRows = 30
 
-// Open detects the format of the file at path by its content and reads the
-// top of its first table (the first visible sheet of an XLSX); Bind then
-// finds the header row and, in an XLSX, the sheet that holds it. Errors are
-// *apperror.Error: Unsupported for a file that is neither CSV text nor an
-// XLSX workbook (PDF, images, legacy .xls, UTF-16 text…), Invalid for an
-// empty file, a CSV with a NUL byte, a line longer than MaxLineBytes or a
-// BOM followed by non-UTF-8 bytes, or a damaged XLSX, TooLarge for an XLSX
-// that inflates beyond the limits, holds more than MaxSharedStrings texts,
-// or a context that expires; a failure to open path is returned as Internal.
+// File is an upload to read: random access to its bytes, and its size.
+// An encrypted spool (internal/spool) is one; so is an *os.File with its
+// size (Open).
+type File interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// osFile is an *os.File opened by Open, with its size.
+type osFile struct {
+	*os.File
+	size int64
+}
+
+func (f osFile) Size() int64 { return f.size }
+
+// Open is OpenFile on the file at path, which the Reader closes. A failure
+// to open path is returned as Internal.
 func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
-	opts = opts.withDefaults()
-	if err := ctx.Err(); err != nil {
-		return nil, ctxError(err)
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotOpen)
+	}
+	r, err := OpenFile(ctx, osFile{f, st.Size()}, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closeFile = f.Close
+	return r, nil
+}
+
+// OpenFile detects the format of file by its content and reads the top of
+// its first table (the first visible sheet of an XLSX); Bind then finds the
+// header row and, in an XLSX, the sheet that holds it. The Reader reads
+// file through ReadAt and never closes it. Errors are *apperror.Error:
+// Unsupported for a file that is neither CSV text nor an XLSX workbook
+// (PDF, images, legacy .xls, UTF-16 text…), Invalid for an empty file, a CSV
+// with a NUL byte, a line longer than MaxLineBytes or a BOM followed by
+// non-UTF-8 bytes, or a damaged XLSX, TooLarge for an XLSX that inflates
+// beyond the limits, holds more than MaxSharedStrings texts, or a context
+// that expires.
+func OpenFile(ctx context.Context, file File, opts Options) (*Reader, error) {
+	opts = opts.withDefaults()
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(err)
+	}
 	var head [8]byte
-	n, _ := io.ReadFull(f, head[:])
-	f.Close()
+	n, _ := file.ReadAt(head[:], 0)
 	magic := head[:n]
 	if err := sniffBinary(magic); err != nil {
 		return nil, err
@@ -220,18 +256,18 @@ func Open(ctx context.Context, path string, opts Options) (*Reader, error) {
 	}()
 	if bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")) {
 		r.format = XLSX
-		src, err := openXLSX(ctx, path, opts)
+		src, err := openXLSX(ctx, file, opts)
 		if err != nil {
 			return nil, err
 		}
 		r.xlsx, r.src = src, src
 		r.table = src.sheetName()
-		if r.formulas, err = scanFormulas(ctx, path, src.part(), opts, src.rows); err != nil {
+		if r.formulas, err = scanFormulas(ctx, file, src.part(), opts, src.rows); err != nil {
 			return nil, err
 		}
 	} else {
 		r.format = CSV
-		src, enc, err := openCSV(path)
+		src, enc, err := openCSV(file)
 		if err != nil {
 			return nil, err
 		}
@@ -449,11 +485,17 @@ func (r *Reader) Close() error {
 		r.release()
 		r.release = nil
 	}
-	if r.src == nil {
-		return nil
+	var err error
+	if r.src != nil {
+		err = r.src.close()
+		r.src = nil
 	}
-	err := r.src.close()
-	r.src = nil
+	if r.closeFile != nil {
+		if cerr := r.closeFile(); err == nil {
+			err = cerr
+		}
+		r.closeFile = nil
+	}
 	return err
 }
 

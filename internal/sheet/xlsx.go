@@ -40,10 +40,10 @@ func guard(fn func() error) (err error) {
 // xlsxSource reads the visible sheets of a workbook one after the other
 // (Bind moves on when a sheet holds no header).
 type xlsxSource struct {
-	path     string
+	file     File
 	opts     Options
 	f        *excelize.File
-	zr       *zip.ReadCloser
+	zr       *zip.Reader
 	sst      []string
 	rows     *sheetRows
 	sheets   []string // visible sheets, workbook order
@@ -53,14 +53,17 @@ type xlsxSource struct {
 	parts    []string // worksheet part of every sheet, workbook order
 }
 
-func openXLSX(ctx context.Context, filePath string, opts Options) (*xlsxSource, error) {
-	if err := checkPackage(ctx, filePath, opts); err != nil {
+func openXLSX(ctx context.Context, file File, opts Options) (*xlsxSource, error) {
+	if err := checkPackage(ctx, file, opts); err != nil {
 		return nil, err
 	}
 	var f *excelize.File
 	err := guard(func() error {
-		var err error
-		f, err = excelize.OpenFile(filePath, excelize.Options{
+		meta, err := metadataPackage(file, opts)
+		if err != nil {
+			return err
+		}
+		f, err = excelize.OpenReader(meta, excelize.Options{
 			UnzipSizeLimit:    opts.UnzipSizeLimit,
 			UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
 		})
@@ -78,7 +81,7 @@ func openXLSX(ctx context.Context, filePath string, opts Options) (*xlsxSource, 
 		}
 		return nil, damaged(err)
 	}
-	src := &xlsxSource{path: filePath, f: f, opts: opts}
+	src := &xlsxSource{file: file, f: f, opts: opts}
 	err = guard(func() error {
 		all := f.GetSheetList()
 		for i, name := range all {
@@ -127,19 +130,19 @@ func (s *xlsxSource) nextSheet() error {
 // the shared strings first when the workbook has them.
 func (s *xlsxSource) openRows() error {
 	if s.zr == nil {
-		zr, err := zip.OpenReader(s.path)
+		zr, err := zip.NewReader(s.file, s.file.Size())
 		if err != nil {
 			return damaged(err)
 		}
 		s.zr = zr
-		if zf := findPart(&zr.Reader, "xl/sharedStrings.xml"); zf != nil {
+		if zf := findPart(zr, "xl/sharedStrings.xml"); zf != nil {
 			if s.sst, err = readSharedStrings(zf, s.opts.UnzipSizeLimit, s.opts.MaxSharedStrings); err != nil {
 				return err
 			}
 		}
 	}
 	part := s.part()
-	zf := findPart(&s.zr.Reader, part)
+	zf := findPart(s.zr, part)
 	if part == "" || zf == nil {
 		return damaged(fmt.Errorf("worksheet part %q missing", part))
 	}
@@ -155,10 +158,9 @@ func (s *xlsxSource) openRows() error {
 func (s *xlsxSource) part() string {
 	if s.parts == nil {
 		if s.zr != nil {
-			s.parts, _ = sheetParts(&s.zr.Reader)
-		} else if zr, err := zip.OpenReader(s.path); err == nil {
-			s.parts, _ = sheetParts(&zr.Reader)
-			zr.Close()
+			s.parts, _ = sheetParts(s.zr)
+		} else if zr, err := zip.NewReader(s.file, s.file.Size()); err == nil {
+			s.parts, _ = sheetParts(zr)
 		}
 	}
 	if i := s.indexes[s.cur]; i < len(s.parts) {
@@ -185,11 +187,6 @@ func (s *xlsxSource) close() error {
 	if s.rows != nil {
 		err = s.rows.close()
 	}
-	if s.zr != nil {
-		if cerr := s.zr.Close(); err == nil {
-			err = cerr
-		}
-	}
 	_ = guard(func() error {
 		if cerr := s.f.Close(); err == nil {
 			err = cerr
@@ -205,16 +202,25 @@ func (s *xlsxSource) close() error {
 // compressed tiny strings could cost minutes and hundreds of MiB) and
 // refuses one with more than MaxSharedStrings entries or a string longer
 // than MaxCellBytes.
-func checkPackage(ctx context.Context, filePath string, opts Options) error {
-	zr, err := zip.OpenReader(filePath)
+func checkPackage(ctx context.Context, file File, opts Options) error {
+	zr, err := zip.NewReader(file, file.Size())
 	if err != nil {
 		return damaged(err)
 	}
-	defer zr.Close()
-	if findPart(&zr.Reader, "xl/workbook.xml") == nil {
+	if findPart(zr, "xl/workbook.xml") == nil {
 		return apperror.Msg(apperror.Unsupported, msgNotWorkbook)
 	}
-	sst := findPart(&zr.Reader, "xl/sharedStrings.xml")
+	// The declared inflated size of the whole package, before inflating
+	// any of it (a part that inflates past what it declares fails in the
+	// zip reader as damaged).
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(opts.UnzipSizeLimit) {
+			return apperror.Msg(apperror.TooLarge, msgXLSXInflates, opts.UnzipSizeLimit>>20)
+		}
+	}
+	sst := findPart(zr, "xl/sharedStrings.xml")
 	if sst == nil {
 		return nil
 	}
@@ -271,16 +277,15 @@ func scanParts(ctx context.Context, in io.Reader, maxStrings int) error {
 // locates the cells. excelize has already checked the declared sizes
 // against the limits; the reads here are capped again in case the ZIP
 // headers lie.
-func scanFormulas(ctx context.Context, filePath, part string, opts Options, rows *sheetRows) ([]Cell, error) {
-	zr, err := zip.OpenReader(filePath)
+func scanFormulas(ctx context.Context, file File, part string, opts Options, rows *sheetRows) ([]Cell, error) {
+	zr, err := zip.NewReader(file, file.Size())
 	if err != nil {
 		return nil, damaged(err)
 	}
-	defer zr.Close()
 	if part == "" {
 		return nil, damaged(errors.New("worksheet part not found"))
 	}
-	zf := findPart(&zr.Reader, part)
+	zf := findPart(zr, part)
 	if zf == nil {
 		return nil, damaged(fmt.Errorf("worksheet part %q missing", part))
 	}
@@ -468,4 +473,39 @@ func decodePart(zr *zip.Reader, name string, v any) error {
 	}
 	defer rc.Close()
 	return xml.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(v)
+}
+
+// metadataParts are the parts of a workbook excelize is given: fugong asks
+// it only for the sheet list, their visibility and the date system, all in
+// the workbook part. Worksheets and shared strings (the personal data, and
+// most of the size) are read by this package as streams, so excelize never
+// inflates them into memory or spools them in clear to a temp file.
+var metadataParts = []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+
+// metadataPackage copies the metadataParts of the workbook in file, still
+// compressed (zip.Writer.Copy), into a small package in memory. A part
+// inflating past the XML size limit is refused as TooLarge.
+func metadataPackage(file File, opts Options) (io.Reader, error) {
+	zr, err := zip.NewReader(file, file.Size())
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range metadataParts {
+		zf := findPart(zr, name)
+		if zf == nil {
+			continue
+		}
+		if int64(zf.UncompressedSize64) > opts.UnzipXMLSizeLimit || zf.UncompressedSize64 > 1<<62 {
+			return nil, apperror.Msg(apperror.TooLarge, msgXLSXInflates, opts.UnzipSizeLimit>>20)
+		}
+		if err := zw.Copy(zf); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return &buf, nil
 }

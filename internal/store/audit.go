@@ -147,19 +147,22 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 
 func (db *DB) appendAuditTx(tx *gorm.DB, e *AuditEntry) error {
 	var head auditHead
+	var err error
 	q := tx.Session(&gorm.Session{NewDB: true})
 	if db.driver == "mysql" {
 		// A locking read sees the latest head and holds it to the commit on
 		// this node; across nodes certification decides.
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	if err := q.Where("id = ?", 1).Take(&head).Error; err != nil {
+	if err = q.Where("id = ?", 1).Take(&head).Error; err != nil {
 		return err
 	}
 	seq := head.Seq + 1
 	e.Seq = &seq
 	e.PrevHash = head.Hash
-	e.Hash = e.mac(db.auditKey)
+	if e.Hash, err = db.auditSeal(e, head.Hash); err != nil { // audit_keys.go
+		return err
+	}
 	res := tx.Session(&gorm.Session{NewDB: true}).Table("audit_head").
 		Where("id = ? AND seq = ? AND hash = ?", 1, head.Seq, head.Hash).
 		Updates(map[string]any{"seq": seq, "hash": e.Hash})
@@ -294,6 +297,7 @@ func (db *DB) VerifyAudit(ctx context.Context, from AuditPoint) (AuditVerificati
 	var batch []AuditEntry
 	var bad *AuditEntry
 	reason := ""
+	keys := db.auditKeyWalk(prev) // audit_keys.go: each entry's key generation, never going back
 	err := g.Session(&gorm.Session{NewDB: true}).Where("seq > ? AND seq <= ?", from.Seq, head.Seq).Order("seq").
 		FindInBatches(&batch, 1000, func(*gorm.DB, int) error {
 			for i := range batch {
@@ -303,8 +307,10 @@ func (db *DB) VerifyAudit(ctx context.Context, from AuditPoint) (AuditVerificati
 					bad, reason = e, fmt.Sprintf("entry %d is missing", next)
 				case e.PrevHash != prev:
 					bad, reason = e, "the link to the previous entry does not match"
-				case e.mac(db.auditKey) != e.Hash:
-					bad, reason = e, "the entry does not match its MAC (changed)"
+				default:
+					if r := keys.check(e); r != "" {
+						bad, reason = e, r
+					}
 				}
 				if bad != nil {
 					return errStop

@@ -284,7 +284,8 @@ type Attachment struct {
 	Kind          string
 	Filename      string
 	Size          int64
-	SHA256        string `gorm:"column:sha256"`
+	SHA256        string `gorm:"column:sha256"` // plain SHA-256 of rows not yet converted (migration 13), else ""
+	ContentHash   string // keyed hash of the plaintext (pii.Keyring.ContentHash), hex
 	ContentType   string
 	ObjectKey     string
 	Note          string

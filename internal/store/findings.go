@@ -115,7 +115,8 @@ type ProblemFile struct {
 	AnswerID    *int64    `json:"answer_id"`
 	Filename    string    `json:"filename"`
 	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256" gorm:"column:sha256"`
+	SHA256      string    `json:"-" gorm:"column:sha256"` // plain SHA-256 of rows not yet converted (migration 13), else ""
+	ContentHash string    `json:"sha256"`               // keyed hash of the plaintext (pii.Keyring.ContentHash), hex
 	ContentType string    `json:"content_type"`
 	ObjectKey   string    `json:"-"`
 	CreatedBy   int64     `json:"-"`

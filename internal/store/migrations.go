@@ -31,6 +31,7 @@ var migrations = []migration{
 	{9, "api token expiry", migrateAPITokenExpiry},
 	{10, "cluster: filing decisions, leases, object holds, rule publication", migrate10},
 	{11, "daily reports: current row per enterprise and day, versions, rule flags", migrateDaily},
+	{13, "keyed content hashes of attachments and evidence files", migrateContentHash},
 }
 
 // schemaMigration records an applied step.

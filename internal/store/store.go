@@ -33,6 +33,10 @@ type DB struct {
 	pool   *gorm.DB // the pool's handle (a tx's: the pool it came from)
 	// auditKey keys the audit chain's MAC (SetAuditKey).
 	auditKey []byte
+	// auditKeys are every generation of the audit keys, auditGen the
+	// current one (SetAuditKeys, audit_keys.go).
+	auditKeys map[int][]byte
+	auditGen  int
 	galera   bool // a MariaDB Galera node (galera.go)
 }
 
