@@ -36,7 +36,7 @@ func TestCheckpointsCatchARewrittenTail(t *testing.T) {
 				}
 			}
 			v, err := svc.Check(ctx)
-			if err != nil || !v.OK || v.Head.Seq != 10 {
+			if err != nil || !v.OK || v.Heads.Entries() != 10 {
 				t.Fatalf("check: %+v %v", v, err)
 			}
 			if cps, _ := objects.List(ctx, audit.CheckpointPrefix); len(cps) != 1 {
@@ -49,20 +49,26 @@ func TestCheckpointsCatchARewrittenTail(t *testing.T) {
 				t.Fatalf("verify intact: %+v %v", rep, err)
 			}
 
-			// Someone with the database deletes entries 8..10 and moves the
-			// head back to entry 7.
-			h7, err := db.AuditHashAt(ctx, 7)
+			// Someone with the database deletes entries 8..10 of the
+			// segment and moves its head back to entry 7.
+			var w string
+			for _, h := range v.Heads {
+				if h.Seq == 10 {
+					w = h.Writer
+				}
+			}
+			h7, err := db.AuditHashAt(ctx, w, 7)
 			if err != nil {
 				t.Fatal(err)
 			}
 			g := db.Gorm()
-			if err := g.Exec("DELETE FROM audit_log WHERE seq > 7").Error; err != nil {
+			if err := g.Exec("DELETE FROM audit_log WHERE writer = ? AND seq > 7", w).Error; err != nil {
 				t.Fatal(err)
 			}
-			if err := g.Exec("UPDATE audit_head SET seq = 7, hash = ? WHERE id = 1", h7).Error; err != nil {
+			if err := g.Exec("UPDATE audit_segments SET seq = 7, hash = ? WHERE writer = ?", h7, w).Error; err != nil {
 				t.Fatal(err)
 			}
-			if v, err := db.VerifyAudit(ctx, store.AuditPoint{}); err != nil || !v.OK {
+			if v, err := db.VerifyAudit(ctx, nil); err != nil || !v.OK {
 				t.Fatalf("the database alone should not see it (that is why checkpoints exist): %+v %v", v, err)
 			}
 			rep, err := svc.Verify(ctx)

@@ -33,6 +33,10 @@ type DB struct {
 	pool   *gorm.DB // the pool's handle (a tx's: the pool it came from)
 	// auditKey keys the audit chain's MAC (SetAuditKey).
 	auditKey []byte
+	// auditWriter names the audit chain segment of this process's appends
+	// when auditWriterSet (SetAuditWriter); else the database node does.
+	auditWriter    string
+	auditWriterSet bool
 	galera   bool // a MariaDB Galera node (galera.go)
 }
 
