@@ -39,7 +39,7 @@ const maxCheckpointsVerified = 500
 // Checkpoint is a signed statement that at time At the head of every
 // segment of the chain (store.AuditPosition) was the entry Heads names.
 // Checkpoints written before segments (v1) name the single chain's head in
-// Seq and Hash and have no Heads: that chain is segment ''.
+// Seq and Hash and have no Heads: that chain is segment "".
 type Checkpoint struct {
 	Seq   int64               `json:"seq"`             // keyed entries at the checkpoint: the sum of the heads' seqs
 	Hash  string              `json:"hash,omitempty"`  // v1 only: the single chain's head MAC

@@ -58,7 +58,7 @@ func (e *AuditEntry) legacyHash() string {
 }
 
 // mac is the keyed chain value: HMAC-SHA256 over every field,
-// length-prefixed so no two different entries MAC alike. Segment '' (the
+// length-prefixed so no two different entries MAC alike. Segment "" (the
 // single chain written before migration 12, and SQLite's one writer) keeps
 // the v2 form, so its entries verify unchanged; every other segment's MAC
 // also covers the writer (v3), so an entry cannot be moved between segments.
@@ -102,7 +102,7 @@ func (db *DB) SetAuditKey(key []byte) { db.auditKey = append([]byte(nil), key...
 // SetAuditWriter names the chain segment this process appends to, instead
 // of the default: on MySQL/MariaDB the database node the append runs on
 // (@@hostname:@@port, so each Galera node has its own segment and appends
-// on different nodes never touch the same row), on SQLite '' (one writer,
+// on different nodes never touch the same row), on SQLite "" (one writer,
 // the chain as it was before segments). Two processes may share a name:
 // the segment's head row serialises them. Call it once after Open, before
 // any append; a name is cut to 128 characters.
@@ -329,7 +329,7 @@ type AuditVerification struct {
 // The head rows are read first and each walk stops at its segment's head,
 // so concurrent appends do not count; each segment must reach its head (a
 // shorter one lost its tail). For a segment that from has no point for, it
-// checks everything: segment '' begins with the legacy SHA-256 entries, by id;
+// checks everything: segment "" begins with the legacy SHA-256 entries, by id;
 // then the keyed entries by seq, contiguous from 1, each linked to the
 // previous MAC of its segment and carrying its own valid MAC. For a segment
 // from has a point for (the periodic check from the last checkpoint), only

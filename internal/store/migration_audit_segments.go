@@ -8,13 +8,13 @@ import "gorm.io/gorm"
 // head row that every writer compares-and-sets made every audited
 // transaction of a multi-writer Galera cluster certify against the same row
 // (docs/security.md §8). audit_log gains writer (the segment of an entry;
-// '' for the chain written so far) and its seq becomes unique per writer
+// "" for the chain written so far) and its seq becomes unique per writer
 // instead of globally; audit_segments holds each segment's head (seq and
 // MAC of its last entry). The single head of migrations 5 and 8 becomes
-// the head of segment '', so the existing chain, legacy entries included,
+// the head of segment "", so the existing chain, legacy entries included,
 // keeps verifying unchanged, and audit_head is dropped: a process of an
 // older release still appending through it fails instead of forking
-// segment ''. Never edit once landed.
+// segment "". Never edit once landed.
 func migrateAuditSegments(tx *gorm.DB) error {
 	m := tx.Migrator()
 	if !m.HasColumn("audit_log", "writer") {

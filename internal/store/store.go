@@ -37,7 +37,7 @@ type DB struct {
 	// when auditWriterSet (SetAuditWriter); else the database node does.
 	auditWriter    string
 	auditWriterSet bool
-	galera   bool // a MariaDB Galera node (galera.go)
+	galera         bool // a MariaDB Galera node (galera.go)
 }
 
 // Open connects to the database cfg names, applies the pool settings and
