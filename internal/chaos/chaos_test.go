@@ -24,9 +24,10 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql"
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"fugong/internal/blob"
+	"fugong/internal/config"
+	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/roster"
 )
@@ -495,12 +496,20 @@ func checkFilings(t *testing.T, db *sql.DB, acks *ack) {
 	}
 }
 
+// checkObjects reads every acknowledged upload back through the sealed
+// store, as a replica would (objects are encrypted at rest with the data
+// key, docs/security.md), and compares its sha256 with what was sent.
 func checkObjects(t *testing.T, db *sql.DB, acks *ack) {
-	mc, err := minio.New(os.Getenv("FUGONG_CLUSTER_MINIO_ENDPOINT"), &minio.Options{
-		Creds: credentials.NewStaticV4(os.Getenv("FUGONG_CLUSTER_MINIO_ACCESS_KEY"), os.Getenv("FUGONG_CLUSTER_MINIO_SECRET_KEY"), "")})
+	inner, err := blob.NewMinIO(config.MinIO{Endpoint: os.Getenv("FUGONG_CLUSTER_MINIO_ENDPOINT"),
+		AccessKey: os.Getenv("FUGONG_CLUSTER_MINIO_ACCESS_KEY"), SecretKey: os.Getenv("FUGONG_CLUSTER_MINIO_SECRET_KEY"), Bucket: "fugong"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys, err := pii.ParseKeyring(env(t, "FUGONG_CLUSTER_DATA_KEY"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects := blob.NewSealed(inner, keys)
 	bad := 0
 	for id, sum := range acks.attachments {
 		var key, rowSum string
@@ -509,8 +518,9 @@ func checkObjects(t *testing.T, db *sql.DB, acks *ack) {
 			bad++
 			continue
 		}
-		obj, err := mc.GetObject(context.Background(), "fugong", key, minio.GetObjectOptions{})
+		obj, _, err := objects.Get(context.Background(), key)
 		if err != nil {
+			t.Logf("attachment %d: object %s: %v", id, key, err)
 			bad++
 			continue
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,7 +37,13 @@ type ThrottleStep func(cur *LoginThrottle, now time.Time) (next LoginThrottle, a
 // returns false and the time to retry when refused.
 func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step ThrottleStep) (bool, time.Time, error) {
 	g := db.orm(ctx)
-	for range 50 { // each lost race means another attempt was counted; bounded by the attempts in flight
+	for i := range 50 { // each lost race means another attempt was counted; bounded by the attempts in flight
+		if i > 0 {
+			// Jitter: racers on other nodes should not retry in lockstep.
+			if err := sleepJitter(ctx, i); err != nil {
+				return false, time.Time{}, dbErr(err, "login throttle")
+			}
+		}
 		var cur LoginThrottle
 		err := g.Where("`key` = ?", key).Take(&cur).Error
 		var curp *LoginThrottle
@@ -57,7 +64,7 @@ func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step T
 			if err == nil {
 				return true, time.Time{}, nil
 			}
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+			if errors.Is(err, gorm.ErrDuplicatedKey) || db.lostRace(ctx, err) {
 				continue
 			}
 			return false, time.Time{}, dbErr(err, "login throttle")
@@ -66,6 +73,9 @@ func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step T
 			Where("`key` = ? AND failures = ? AND last_failure_ms = ? AND next_allowed_ms = ?", key, cur.Failures, cur.LastFailureMs, cur.NextAllowedMs).
 			Updates(map[string]any{"failures": next.Failures, "last_failure_ms": next.LastFailureMs, "next_allowed_ms": next.NextAllowedMs})
 		if res.Error != nil {
+			if db.lostRace(ctx, res.Error) {
+				continue
+			}
 			return false, time.Time{}, dbErr(res.Error, "login throttle")
 		}
 		if res.RowsAffected == 1 {
@@ -76,16 +86,54 @@ func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step T
 	return false, now.Add(time.Second), nil
 }
 
-// RefundAttempt takes back one counted failure of key (the attempt turned
-// out to be a success), without touching the delay already set.
-func (db *DB) RefundAttempt(ctx context.Context, key string) error {
-	return dbErr(db.orm(ctx).Model(&LoginThrottle{}).Where("`key` = ? AND failures > 0", key).
-		Update("failures", gorm.Expr("failures - 1")).Error, "login throttle")
+// lostRace reports a statement of TakeAttempt that the database aborted for
+// a conflict with a concurrent one — on Galera, an autocommit UPDATE of a
+// row another node changed fails certification (1213) — outside any
+// transaction of the caller's: nothing was written, so it is one more lost
+// race. Inside a transaction the conflict aborted all of it, and is for the
+// transaction's owner to retry.
+func (db *DB) lostRace(ctx context.Context, err error) bool {
+	return IsRetryable(err) && !db.joinsTx(ctx)
 }
 
-// ResetThrottle forgets key's failures (a correct password from that pair).
+// sleepJitter waits a random 0..2^min(attempt,5) ms, or until ctx ends.
+func sleepJitter(ctx context.Context, attempt int) error {
+	t := time.NewTimer(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 5))))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// RefundAttempt takes back one counted failure of key (the attempt turned
+// out to be a success), without touching the delay already set. A
+// conflict with a concurrent change of the key's row (every sign-in behind
+// one address counts on one row, from every node) is retried (Retry), so
+// that refunds are not lost and the count does not creep up to a delay.
+func (db *DB) RefundAttempt(ctx context.Context, key string) error {
+	return db.throttleWrite(ctx, func(g *gorm.DB) error {
+		return g.Model(&LoginThrottle{}).Where("`key` = ? AND failures > 0", key).
+			Update("failures", gorm.Expr("failures - 1")).Error
+	})
+}
+
+// ResetThrottle forgets key's failures (a correct password from that pair);
+// conflicts are retried as RefundAttempt's are.
 func (db *DB) ResetThrottle(ctx context.Context, key string) error {
-	return dbErr(db.orm(ctx).Where("`key` = ?", key).Delete(&LoginThrottle{}).Error, "login throttle")
+	return db.throttleWrite(ctx, func(g *gorm.DB) error { return g.Where("`key` = ?", key).Delete(&LoginThrottle{}).Error })
+}
+
+// throttleWrite runs one statement on a throttle row, again while the
+// database aborts it for a conflict (outside a caller's transaction).
+func (db *DB) throttleWrite(ctx context.Context, stmt func(g *gorm.DB) error) error {
+	if db.joinsTx(ctx) {
+		return dbErr(stmt(db.orm(ctx)), "login throttle")
+	}
+	_, err := Retry(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, stmt(db.orm(ctx)) })
+	return dbErr(err, "login throttle")
 }
 
 // loginKnownAddress records an address an account signed in from.
