@@ -28,7 +28,7 @@ func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, errAuditRace) { // the audit head moved under a compare-and-set (audit.go)
+	if errors.Is(err, errAuditRace) || errors.Is(err, errThrottleRace) { // a head or throttle row moved under us (audit.go, throttle.go)
 		return true
 	}
 	var me *mysqldriver.MySQLError
