@@ -148,9 +148,11 @@ func TestAuditUsesNoNodeLocalLock(t *testing.T) {
 }
 
 // TestAuditLegacyEntriesJoinTheKeyedChain: entries written before migration
-// 5 (no seq, plain SHA-256 links) stay verifiable, the first keyed entry
-// links to the last of them, and editing one of them (recomputing the plain
-// links after it) breaks the chain at the keyed entry that covers them.
+// 5 (no seq, plain SHA-256 links) stay verifiable at the start of segment
+// "" (whose head row names the last of them; on SQLite the next keyed
+// entries follow them in that segment, on MariaDB they go to the node's
+// segment), and editing one of them (recomputing the plain links after it)
+// breaks the chain.
 func TestAuditLegacyEntriesJoinTheKeyedChain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
