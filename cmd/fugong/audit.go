@@ -46,8 +46,8 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if rep.Latest != nil {
 		latest = rep.Latest.Seq
 	}
-	fmt.Fprintf(stdout, "audit chain: %d entries checked, head at entry %d, %d checkpoints checked (newest at entry %d)\n",
-		rep.Chain.Entries, rep.Chain.Head.Seq, rep.Checkpoints, latest)
+	fmt.Fprintf(stdout, "audit chain: %d entries checked, %d keyed in %d segments (one per writer), %d checkpoints checked (newest at %d keyed entries)\n",
+		rep.Chain.Entries, rep.Chain.Heads.Entries(), len(rep.Chain.Heads), rep.Checkpoints, latest)
 	if !rep.OK {
 		for _, p := range rep.Problems {
 			fmt.Fprintf(stdout, "BROKEN: %s\n", p)

@@ -28,25 +28,46 @@ import (
 )
 
 // CheckpointPrefix is where checkpoints live in the object store, one object
-// per anchored seq (zero-padded, so key order is seq order).
+// per anchored position, named by its number of keyed entries (zero-padded,
+// so key order is the order of the log's growth).
 const CheckpointPrefix = "audit/checkpoints/"
 
 // maxCheckpointsVerified bounds how many of the newest checkpoints Verify
-// checks against the chain (each is one small object and one row).
+// checks against the chain (each is one small object and a row per segment).
 const maxCheckpointsVerified = 500
 
-// Checkpoint is a signed statement that the chain's entry Seq had MAC Hash
-// at time At.
+// Checkpoint is a signed statement that at time At the head of every
+// segment of the chain (store.AuditPosition) was the entry Heads names.
+// Checkpoints written before segments (v1) name the single chain's head in
+// Seq and Hash and have no Heads: that chain is segment "".
 type Checkpoint struct {
-	Seq  int64     `json:"seq"`
-	Hash string    `json:"hash"`
-	At   time.Time `json:"at"`
-	Key  string    `json:"key,omitempty"` // the audit key that signed it ("" for generation 0; keys.go)
-	Sig  string    `json:"sig"`           // Ed25519 over signedBytes (keyedBytes), base64
+	Seq   int64               `json:"seq"`             // keyed entries at the checkpoint: the sum of the heads' seqs
+	Hash  string              `json:"hash,omitempty"`  // v1 only: the single chain's head MAC
+	Heads store.AuditPosition `json:"heads,omitempty"` // v2: every segment's head, by writer
+	At    time.Time           `json:"at"`
+	Key   string              `json:"key,omitempty"` // the audit key that signed it ("" for generation 0; keys.go)
+	Sig   string              `json:"sig"`           // Ed25519 over keyedBytes, base64
+}
+
+// Position is the chain position the checkpoint anchors.
+func (c Checkpoint) Position() store.AuditPosition {
+	if len(c.Heads) == 0 {
+		return store.AuditPosition{{Writer: "", Seq: c.Seq, Hash: c.Hash}}
+	}
+	return c.Heads
 }
 
 func (c Checkpoint) signedBytes() []byte {
-	return []byte("fugong audit checkpoint v1\n" + strconv.FormatInt(c.Seq, 10) + "\n" + c.Hash + "\n" + c.At.UTC().Format(time.RFC3339Nano))
+	if len(c.Heads) == 0 {
+		return []byte("fugong audit checkpoint v1\n" + strconv.FormatInt(c.Seq, 10) + "\n" + c.Hash + "\n" + c.At.UTC().Format(time.RFC3339Nano))
+	}
+	var b strings.Builder
+	b.WriteString("fugong audit checkpoint v2\n" + strconv.FormatInt(c.Seq, 10) + "\n" + c.At.UTC().Format(time.RFC3339Nano) + "\n")
+	for _, h := range c.Heads {
+		// Quoted: a writer name cannot forge a line break.
+		b.WriteString(strconv.Quote(h.Writer) + " " + strconv.FormatInt(h.Seq, 10) + " " + h.Hash + "\n")
+	}
+	return []byte(b.String())
 }
 
 func checkpointKey(seq int64) string { return fmt.Sprintf("%s%020d.json", CheckpointPrefix, seq) }
@@ -67,7 +88,7 @@ type Service struct {
 	verifiedSeq prometheus.Gauge
 
 	mu     sync.Mutex
-	last   store.AuditPoint // the newest point verified by this process
+	last   store.AuditPosition // the newest position verified by this process
 	status Status
 }
 
@@ -75,7 +96,7 @@ type Service struct {
 type Status struct {
 	Checked bool      `json:"checked"`
 	Intact  bool      `json:"intact"`
-	Seq     int64     `json:"seq"`
+	Seq     int64     `json:"seq"` // keyed entries verified (the sum of the segments' seqs)
 	Reason  string    `json:"reason,omitempty"`
 	At      time.Time `json:"at"`
 }
@@ -95,7 +116,7 @@ func New(db *store.DB, blobs blob.Store, seed []byte, now func() time.Time, log 
 		intact: prometheus.NewGauge(prometheus.GaugeOpts{Name: "fugong_audit_chain_intact",
 			Help: "1 when the last check of the audit chain found it intact, 0 when broken (-1 before the first check)."}),
 		verifiedSeq: prometheus.NewGauge(prometheus.GaugeOpts{Name: "fugong_audit_chain_verified_seq",
-			Help: "The newest audit entry (seq) verified and anchored by this process."}),
+			Help: "The keyed audit entries (all segments) verified and anchored by this process."}),
 	}
 }
 
@@ -125,12 +146,13 @@ func (s *Service) record(ok bool, seq int64, reason string) {
 	}
 }
 
-// Check verifies the entries appended since the last point this process
-// verified (on first use: since the newest valid checkpoint, or everything)
-// and, when they hold and the head moved past the newest checkpoint, writes
-// a new signed checkpoint of the head. It returns the verification; a broken
-// chain is reported there (and in Status and the metric), not as an error.
-// Errors are the database's or the object store's.
+// Check verifies the entries appended since the last position this
+// process verified (on first use: since the newest valid checkpoint, or
+// everything) and, when they hold and the log grew past the newest
+// checkpoint, writes a new signed checkpoint of every segment's head. It
+// returns the verification; a broken chain is reported there (and in
+// Status and the metric), not as an error. Errors are the database's or
+// the object store's.
 func (s *Service) Check(ctx context.Context) (store.AuditVerification, error) {
 	s.mu.Lock()
 	from := s.last
@@ -139,38 +161,55 @@ func (s *Service) Check(ctx context.Context) (store.AuditVerification, error) {
 	if err != nil {
 		return store.AuditVerification{}, err
 	}
-	if from.Seq == 0 && latest != nil {
-		from = store.AuditPoint{Seq: latest.Seq, Hash: latest.Hash}
+	if len(from) == 0 && latest != nil {
+		from = latest.Position()
 	}
 	v, err := s.db.VerifyAudit(ctx, from)
 	if err != nil {
 		return v, err
 	}
-	if v.OK && latest != nil && latest.Seq > v.Head.Seq {
-		v.OK, v.Reason = false, fmt.Sprintf("checkpoint %d is past the head (%d): entries were removed", latest.Seq, v.Head.Seq)
+	if v.OK && latest != nil {
+		if reason := pastTheHeads(latest, v.Heads); reason != "" {
+			v.OK, v.Reason = false, reason
+		}
 	}
 	if !v.OK {
-		s.record(false, v.Last.Seq, v.Reason)
+		s.record(false, v.Heads.Entries(), v.Reason)
 		return v, nil
 	}
-	if v.Head.Seq > 0 && (latest == nil || latest.Seq < v.Head.Seq) {
-		if err := s.writeCheckpoint(ctx, v.Head); err != nil {
+	if n := v.Heads.Entries(); n > 0 && (latest == nil || latest.Seq < n) {
+		if err := s.writeCheckpoint(ctx, v.Heads); err != nil {
 			return v, err
 		}
 	}
 	s.mu.Lock()
-	s.last = v.Head
+	s.last = v.Heads
 	s.mu.Unlock()
-	s.record(true, v.Head.Seq, "")
+	s.record(true, v.Heads.Entries(), "")
 	return v, nil
 }
 
-func (s *Service) writeCheckpoint(ctx context.Context, p store.AuditPoint) error {
-	c := Checkpoint{Seq: p.Seq, Hash: p.Hash, At: s.now().UTC().Truncate(time.Millisecond)}
+// pastTheHeads says how c names an entry beyond the heads (a segment's tail
+// cut and its head row moved back, or a whole segment removed), or "".
+func pastTheHeads(c *Checkpoint, heads store.AuditPosition) string {
+	for _, p := range c.Position() {
+		h, ok := heads.Point(p.Writer)
+		if !ok {
+			return fmt.Sprintf("checkpoint %d names entry %d of segment %q, which has no head row: entries were removed", c.Seq, p.Seq, p.Writer)
+		}
+		if p.Seq > h.Seq {
+			return fmt.Sprintf("checkpoint %d is past the head of segment %q (%d > %d): entries were removed", c.Seq, p.Writer, p.Seq, h.Seq)
+		}
+	}
+	return ""
+}
+
+func (s *Service) writeCheckpoint(ctx context.Context, heads store.AuditPosition) error {
+	c := Checkpoint{Seq: heads.Entries(), Heads: heads, At: s.now().UTC().Truncate(time.Millisecond)}
 	c.Key = s.keyID
 	c.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(s.priv, c.keyedBytes()))
 	b, _ := json.Marshal(c)
-	_, err := s.blobs.Put(ctx, checkpointKey(p.Seq), bytes.NewReader(b), int64(len(b)), "application/json")
+	_, err := s.blobs.Put(ctx, checkpointKey(c.Seq), bytes.NewReader(b), int64(len(b)), "application/json")
 	return err
 }
 
@@ -181,7 +220,7 @@ func (s *Service) readCheckpoint(ctx context.Context, key string) (*Checkpoint, 
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, 4096))
+	b, err := io.ReadAll(io.LimitReader(rc, 1<<20))
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +229,8 @@ func (s *Service) readCheckpoint(ctx context.Context, key string) (*Checkpoint, 
 		return nil, apperror.Wrap(err, apperror.Internal, "audit checkpoint %s is not JSON", key)
 	}
 	sig, err := base64.StdEncoding.DecodeString(c.Sig)
-	if err != nil || !s.verifySig(&c, sig) || key != checkpointKey(c.Seq) {
+	if err != nil || !s.verifySig(&c, sig) || key != checkpointKey(c.Seq) ||
+		(len(c.Heads) > 0 && c.Heads.Entries() != c.Seq) {
 		return nil, apperror.New(apperror.Internal, "audit checkpoint %s has no valid signature", key)
 	}
 	return &c, nil
@@ -239,16 +279,17 @@ type Report struct {
 	Problems    []string                `json:"problems,omitempty"`
 }
 
-// Verify checks the whole chain (every entry's link and MAC, the head row)
-// and the newest checkpoints against it: each must be validly signed, at or
-// behind the head, and name the MAC the chain has at its seq. A rewritten
-// database — past entries re-MACed is impossible without the key, but
-// entries removed from the tail with the head row moved back is not — shows
-// as a checkpoint the chain contradicts. It updates Status and the metric.
-// Errors are the database's or the object store's.
+// Verify checks the whole chain (every segment's links and MACs, the head
+// rows) and the newest checkpoints against it: each must be validly
+// signed, at or behind every segment's head, and name the MAC the chain has
+// at each of its points. A rewritten database — past entries re-MACed is
+// impossible without the key, but entries removed from a segment's tail
+// with its head row moved back (or a whole segment with its head row) is
+// not — shows as a checkpoint the chain contradicts. It updates Status and
+// the metric. Errors are the database's or the object store's.
 func (s *Service) Verify(ctx context.Context) (Report, error) {
 	var rep Report
-	v, err := s.db.VerifyAudit(ctx, store.AuditPoint{})
+	v, err := s.db.VerifyAudit(ctx, nil)
 	if err != nil {
 		return rep, err
 	}
@@ -274,20 +315,25 @@ func (s *Service) Verify(ctx context.Context) (Report, error) {
 		}
 		rep.Checkpoints++
 		rep.Latest = c
-		if c.Seq > v.Head.Seq {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("checkpoint %d is past the head (%d): entries were removed", c.Seq, v.Head.Seq))
+		if reason := pastTheHeads(c, v.Heads); reason != "" {
+			rep.Problems = append(rep.Problems, reason)
 			continue
 		}
-		h, err := s.db.AuditHashAt(ctx, c.Seq)
-		if apperror.CodeOf(err) == apperror.NotFound {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d of checkpoint %s is missing", c.Seq, c.At.Format(time.RFC3339)))
-			continue
-		}
-		if err != nil {
-			return rep, err
-		}
-		if h != c.Hash {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d differs from its checkpoint of %s", c.Seq, c.At.Format(time.RFC3339)))
+		for _, p := range c.Position() {
+			if p.Seq == 0 {
+				continue
+			}
+			h, err := s.db.AuditHashAt(ctx, p.Writer, p.Seq)
+			if apperror.CodeOf(err) == apperror.NotFound {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d of segment %q of checkpoint %s is missing", p.Seq, p.Writer, c.At.Format(time.RFC3339)))
+				continue
+			}
+			if err != nil {
+				return rep, err
+			}
+			if h != p.Hash {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d of segment %q differs from its checkpoint of %s", p.Seq, p.Writer, c.At.Format(time.RFC3339)))
+			}
 		}
 	}
 	rep.OK = len(rep.Problems) == 0
@@ -295,7 +341,7 @@ func (s *Service) Verify(ctx context.Context) (Report, error) {
 	if !rep.OK {
 		reason = rep.Problems[0]
 	}
-	s.record(rep.OK, v.Last.Seq, reason)
+	s.record(rep.OK, v.Heads.Entries(), reason)
 	return rep, nil
 }
 

@@ -212,7 +212,10 @@ func (s *Service) activate(ctx context.Context, creditCode, code, username, pass
 			return errBadActivation
 		}
 		if err := tx.CreateUser(ctx, u); err != nil {
-			if apperror.CodeOf(err) == apperror.Conflict {
+			// A taken username, not a transaction aborted for a conflict
+			// (a Galera brute-force abort can surface at the INSERT): that
+			// one TxRetry runs again.
+			if apperror.CodeOf(err) == apperror.Conflict && !store.IsRetryable(err) {
 				return apperror.Msg(apperror.Conflict, msgEnterpriseAlreadyHasAccountUsername)
 			}
 			return err

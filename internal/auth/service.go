@@ -416,8 +416,9 @@ type AuditEntry struct {
 	Action  string    `json:"action"`
 	Object  string    `json:"object"`
 	IP      string    `json:"ip"`
-	Peer    string    `json:"peer"` // the connection's peer (a proxy, or the client)
-	Seq     *int64    `json:"seq"`  // the chain's sequence; nil before the keyed chain
+	Peer    string    `json:"peer"`   // the connection's peer (a proxy, or the client)
+	Writer  string    `json:"writer"` // the chain segment (database node) it was appended to; "" before segments
+	Seq     *int64    `json:"seq"`    // the sequence within its writer's segment; nil before the keyed chain
 	Details string    `json:"details"`
 }
 
@@ -426,7 +427,7 @@ func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, in
 	rows, total, err := s.db.ListAudit(ctx, f)
 	out := make([]AuditEntry, len(rows))
 	for i, e := range rows {
-		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Peer: e.Peer, Seq: e.Seq, Details: e.Details}
+		out[i] = AuditEntry{At: e.At, Actor: e.Actor, Role: e.Role, Action: e.Action, Object: e.Object, IP: e.IP, Peer: e.Peer, Writer: e.Writer, Seq: e.Seq, Details: e.Details}
 	}
 	return out, total, err
 }

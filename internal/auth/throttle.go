@@ -60,15 +60,20 @@ func (p throttlePolicy) delay(n int) time.Duration {
 // step is the store.ThrottleStep of p.
 func (p throttlePolicy) step(cur *store.LoginThrottle, now time.Time) (store.LoginThrottle, bool, time.Time) {
 	nowMs := now.UnixMilli()
-	n, nextAllowed := 0, int64(0)
+	n, nextAllowed, last := 0, int64(0), int64(0)
 	if cur != nil && nowMs-cur.LastFailureMs < p.Decay.Milliseconds() {
-		n, nextAllowed = cur.Failures, cur.NextAllowedMs
+		n, nextAllowed, last = cur.Failures, cur.NextAllowedMs, cur.LastFailureMs
 	}
-	if nowMs < nextAllowed {
+	// Refused only while a delay is in force (one was set past the last
+	// failure). Without one, an attempt whose clock reads a moment before
+	// the last counted one — it started earlier and waited for the row, or
+	// another replica counted first — is not refused for that moment.
+	if nextAllowed > last && nowMs < nextAllowed {
 		return store.LoginThrottle{}, false, time.UnixMilli(nextAllowed)
 	}
 	n++
-	return store.LoginThrottle{Failures: n, LastFailureMs: nowMs, NextAllowedMs: nowMs + p.delay(n).Milliseconds()}, true, time.Time{}
+	at := max(nowMs, last) // counts never move the last failure back
+	return store.LoginThrottle{Failures: n, LastFailureMs: at, NextAllowedMs: at + p.delay(n).Milliseconds()}, true, time.Time{}
 }
 
 // throttleKey is a key and its policy.

@@ -251,3 +251,39 @@ func TestThrottleAddressCeiling(t *testing.T) {
 		t.Fatalf("another address: %v", err)
 	}
 }
+
+// TestThrottleEarlierClockNotRefused: two replicas sign users in from one
+// address (a proxy, an office NAT); the one whose request started a moment
+// earlier counts its attempt after the other. No delay is in force (no
+// failures), so it is not refused for that moment. (Before: every such
+// attempt was a 429 "retry in 1 s"; the cluster chaos run had 17.)
+func TestThrottleEarlierClockNotRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"alice", "bob"} {
+			if err := db.CreateUser(ctx, &store.User{Username: name, PasswordHash: hash, Role: store.RoleParkManager}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		base := time.Date(2020, 2, 20, 9, 0, 0, 0, time.UTC)
+		later := auth.NewService(db, config.Default().Auth, func() time.Time { return base.Add(300 * time.Millisecond) })
+		earlier := auth.NewService(db, config.Default().Auth, func() time.Time { return base })
+		if _, _, err := later.Login(ctx, "alice", pw, "10.1.1.1", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := earlier.Login(ctx, "bob", pw, "10.1.1.1", ""); err != nil {
+			t.Fatalf("a sign-in counted a moment after a later-stamped one: %v", err)
+		}
+		// A delay that is in force still holds for earlier clocks.
+		for range 6 {
+			later.Login(ctx, "alice", "wrong-wrong-wrong", "10.1.1.1", "")
+		}
+		if _, _, err := earlier.Login(ctx, "alice", "wrong-wrong-wrong", "10.1.1.1", ""); apperror.CodeOf(err) != apperror.RateLimited {
+			t.Fatalf("under a delay: %v", err)
+		}
+	})
+}

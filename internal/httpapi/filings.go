@@ -10,7 +10,7 @@ import (
 )
 
 func (s *Server) filingRoutes(api fiber.Router) {
-	api.Post("/filings", need(auth.RoleEnterprise), s.idempotent, s.createFiling)
+	api.Post("/filings", need(auth.RoleEnterprise), s.idempotent(s.createFiling))
 	api.Get("/filings", need(tenantRoles...), s.listFilings)
 	api.Get("/filings/:id", need(tenantRoles...), s.getFiling)
 	api.Patch("/filings/:id", need(auth.RoleEnterprise), s.updateFiling)

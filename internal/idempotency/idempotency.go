@@ -72,9 +72,13 @@ var (
 
 // Do runs work once for userID's key and body. It returns the kept answer
 // when the key was already answered for the same body (work is not run),
-// or nil after running work. A key over MaxKey bytes, or one used before
-// with a different body, is apperror.Invalid; work's own error is returned
-// as it is.
+// or nil after running work. Work may be called more than once: when the
+// database aborts the transaction for a conflict (store.IsRetryable), the
+// claim, the work and its answer are run again as a whole, a bounded
+// number of times (store.Retry), so work must not answer or send anything
+// itself. A key over MaxKey bytes, or one used before with a different
+// body, is apperror.Invalid; a conflict that outlasts the retries is
+// apperror.Conflict; work's other errors are returned as they are.
 func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte, work Work) (*Replay, error) {
 	if len(key) > MaxKey {
 		return nil, &apperror.Error{Code: apperror.Invalid, Text: msgIdempotencyKeyTooLongMax.With(),
@@ -82,7 +86,28 @@ func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte,
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+	// The claim, the work and its audit entries are one transaction; when
+	// the database aborts it for a conflict with a concurrent one (Galera
+	// certification, a deadlock: store.IsRetryable) nothing of it stayed
+	// and nothing was answered yet, so it is run again as a whole, as
+	// store.Retry bounds it. The work's own retries (store.TxRetry) join
+	// this transaction and leave the retrying to it.
+	_, err := store.Retry(ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.attempt(ctx, userID, key, hash, work)
+	})
+	switch {
+	case err == nil, errors.Is(err, errNotKept):
+		return nil, nil
+	case !errors.Is(err, errTaken):
+		return nil, err
+	}
+	return s.replay(ctx, userID, key, hash)
+}
+
+// attempt is one run of Do's transaction: claim the key, do the work, keep
+// its answer.
+func (s *Service) attempt(ctx context.Context, userID int64, key, hash string, work Work) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
 		won, err := s.db.ClaimIdempotencyKey(ctx, userID, key, hash, s.now().UTC())
 		if err != nil {
 			return err
@@ -105,12 +130,10 @@ func (s *Service) Do(ctx context.Context, userID int64, key string, body []byte,
 		}
 		return s.db.CompleteIdempotencyKey(ctx, userID, key, status, kept)
 	})
-	switch {
-	case err == nil, errors.Is(err, errNotKept):
-		return nil, nil
-	case !errors.Is(err, errTaken):
-		return nil, err
-	}
+}
+
+// replay returns the answer kept for a key another request claimed.
+func (s *Service) replay(ctx context.Context, userID int64, key, hash string) (*Replay, error) {
 	rec, err := s.db.IdempotencyKeyByKey(ctx, userID, key)
 	if err != nil {
 		return nil, err

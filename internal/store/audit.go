@@ -22,14 +22,17 @@ import (
 	"fugong/internal/page"
 )
 
-// AuditEntry is one append-only audit record. Entries form a chain: each
-// stores the MAC of the previous one and its own MAC over its fields, its
-// sequence number and that link, keyed with a key kept outside the database
-// (SetAuditKey), so an edited, inserted or deleted entry — or a chain
+// AuditEntry is one append-only audit record. Entries form interleaved
+// chains, one segment per writer (docs/security.md §8): each entry stores
+// its writer, its sequence number in that writer's segment, the MAC of the
+// segment's previous entry and its own MAC over its fields, seq, writer and
+// that link, keyed with a key kept outside the database (SetAuditKey), so
+// an edited, inserted, deleted, reordered or moved entry — or a chain
 // recomputed by someone with only database access — shows in VerifyAudit.
 // Entries from before the keyed chain (Seq nil) carry plain SHA-256 links.
 type AuditEntry struct {
 	ID       int64     `json:"-"`
+	Writer   string    `json:"writer,omitempty"` // the chain segment ('' for the chain written before segments)
 	Seq      *int64    `json:"seq,omitempty"`
 	At       time.Time `json:"at"`
 	Actor    string    `json:"actor"`
@@ -55,16 +58,24 @@ func (e *AuditEntry) legacyHash() string {
 }
 
 // mac is the keyed chain value: HMAC-SHA256 over every field,
-// length-prefixed so no two different entries MAC alike.
+// length-prefixed so no two different entries MAC alike. Segment "" (the
+// single chain written before migration 12, and SQLite's one writer) keeps
+// the v2 form, so its entries verify unchanged; every other segment's MAC
+// also covers the writer (v3), so an entry cannot be moved between segments.
 func (e *AuditEntry) mac(key []byte) string {
 	m := hmac.New(sha256.New, key)
 	var seq int64
 	if e.Seq != nil {
 		seq = *e.Seq
 	}
+	fields := []string{"fugong audit v2", strconv.FormatInt(seq, 10)}
+	if e.Writer != "" {
+		fields = []string{"fugong audit v3", e.Writer, strconv.FormatInt(seq, 10)}
+	}
+	fields = append(fields, e.PrevHash, e.At.UTC().Format(time.RFC3339Nano),
+		e.Actor, e.Role, e.Action, e.Object, e.IP, e.Peer, e.Details)
 	var n [8]byte
-	for _, f := range []string{"fugong audit v2", strconv.FormatInt(seq, 10), e.PrevHash, e.At.UTC().Format(time.RFC3339Nano),
-		e.Actor, e.Role, e.Action, e.Object, e.IP, e.Peer, e.Details} {
+	for _, f := range fields {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		m.Write(n[:])
 		m.Write([]byte(f))
@@ -72,20 +83,45 @@ func (e *AuditEntry) mac(key []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// auditHead is the chain's single head row (id 1): the seq and MAC of the
-// last entry. Every append compares-and-sets it.
-type auditHead struct {
-	ID   int64
-	Seq  int64
-	Hash string
+// auditSegment is one writer's head row (migration_audit_segments.go): the
+// seq and MAC of the segment's last entry. Every append to the segment
+// compares-and-sets it.
+type auditSegment struct {
+	Writer string `gorm:"primaryKey"`
+	Seq    int64
+	Hash   string
 }
 
-func (auditHead) TableName() string { return "audit_head" }
+func (auditSegment) TableName() string { return "audit_segments" }
 
 // SetAuditKey sets the key of the audit chain's MAC (pii.Keyring.AuditKey:
 // it must not be stored in the database). Call it once after Open, before
 // any append; without it AppendAudit and VerifyAudit fail.
 func (db *DB) SetAuditKey(key []byte) { db.auditKey = append([]byte(nil), key...) }
+
+// SetAuditWriter names the chain segment this process appends to, instead
+// of the default: on MySQL/MariaDB the database node the append runs on
+// (@@hostname:@@port, so each Galera node has its own segment and appends
+// on different nodes never touch the same row), on SQLite "" (one writer,
+// the chain as it was before segments). Two processes may share a name:
+// the segment's head row serialises them. Call it once after Open, before
+// any append; a name is cut to 128 characters.
+func (db *DB) SetAuditWriter(name string) {
+	db.auditWriter = Clip(name, 128)
+	db.auditWriterSet = true
+}
+
+// auditWriterIn names the segment an append in tx goes to.
+func (db *DB) auditWriterIn(tx *gorm.DB) (string, error) {
+	if db.auditWriterSet || db.driver != "mysql" {
+		return db.auditWriter, nil
+	}
+	// Asked in the transaction itself: behind a database load balancer the
+	// node can differ from one transaction to the next.
+	var node string
+	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT CONCAT(@@hostname, ':', @@port)").Scan(&node).Error
+	return Clip(node, 128), err
+}
 
 // errAuditRace means another append moved the head between our read and
 // our compare-and-set.
@@ -96,16 +132,19 @@ var errNoAuditKey = errors.New("store: audit key not set (SetAuditKey)")
 // auditRetries bounds the whole-transaction retries of one append.
 const auditRetries = 10
 
-// AppendAudit adds e at the end of the chain: in one transaction it reads
-// the head row, gives e the next seq and the head's MAC as its link, moves
-// the head by compare-and-set (UPDATE … WHERE seq = old AND hash = old) and
-// inserts e (seq is unique). The database decides between racing appends —
-// InnoDB's row lock on one node, certification across Galera nodes — and
-// the loser is retried as a whole transaction (deadlock 1213, lock wait
-// 1205, a lost compare-and-set) a bounded number of times with jitter.
-// Called on a DB inside Tx, it joins that transaction and does not retry
-// alone: a conflict (apperror.Conflict wrapping the cause) is for the caller
-// to retry as a whole. There is deliberately no update or delete of entries.
+// AppendAudit adds e at the end of its writer's segment (SetAuditWriter):
+// in one transaction it reads the segment's head row, gives e the next seq
+// and the head's MAC as its link, moves the head by compare-and-set
+// (UPDATE … WHERE seq = old AND hash = old; the first append of a writer
+// inserts the row) and inserts e ((writer, seq) is unique). Appends on
+// different writers touch different rows, so they do not conflict; the
+// database decides between racing appends of one writer — InnoDB's row
+// lock, or certification if two nodes share a writer name — and the loser
+// is retried as a whole transaction (deadlock 1213, lock wait 1205, a lost
+// compare-and-set) a bounded number of times with jitter. Called on a DB
+// inside Tx, it joins that transaction and does not retry alone: a conflict
+// (apperror.Conflict wrapping the cause, IsRetryable) is for the caller to
+// retry as a whole. There is deliberately no update or delete of entries.
 func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 	if len(db.auditKey) == 0 {
 		return dbErr(errNoAuditKey, "audit")
@@ -146,31 +185,48 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 }
 
 func (db *DB) appendAuditTx(tx *gorm.DB, e *AuditEntry) error {
-	var head auditHead
-	var err error
+	writer, err := db.auditWriterIn(tx)
+	if err != nil {
+		return err
+	}
+	var head auditSegment
 	q := tx.Session(&gorm.Session{NewDB: true})
 	if db.driver == "mysql" {
 		// A locking read sees the latest head and holds it to the commit on
 		// this node; across nodes certification decides.
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	if err = q.Where("id = ?", 1).Take(&head).Error; err != nil {
+	err = q.Where("writer = ?", writer).Take(&head).Error
+	first := errors.Is(err, gorm.ErrRecordNotFound)
+	if err != nil && !first {
 		return err
 	}
 	seq := head.Seq + 1
+	e.Writer = writer
 	e.Seq = &seq
 	e.PrevHash = head.Hash
 	if e.Hash, err = db.auditSeal(e, head.Hash); err != nil { // audit_keys.go
 		return err
 	}
-	res := tx.Session(&gorm.Session{NewDB: true}).Table("audit_head").
-		Where("id = ? AND seq = ? AND hash = ?", 1, head.Seq, head.Hash).
-		Updates(map[string]any{"seq": seq, "hash": e.Hash})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return errAuditRace
+	if first {
+		// The writer's first entry: its head row. Another first append of
+		// the same writer inserting it too is a lost race, retried.
+		if err := tx.Session(&gorm.Session{NewDB: true}).Create(&auditSegment{Writer: writer, Seq: seq, Hash: e.Hash}).Error; err != nil {
+			if isDuplicateKey(err) {
+				return errAuditRace
+			}
+			return err
+		}
+	} else {
+		res := tx.Session(&gorm.Session{NewDB: true}).Table("audit_segments").
+			Where("writer = ? AND seq = ? AND hash = ?", writer, head.Seq, head.Hash).
+			Updates(map[string]any{"seq": seq, "hash": e.Hash})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errAuditRace
+		}
 	}
 	return tx.Session(&gorm.Session{NewDB: true}).Create(e).Error
 }
@@ -216,11 +272,11 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int64
 }
 
 // VerifyAuditChain verifies the whole log (VerifyAudit) and returns the id
-// of the first entry that breaks it, -1 when the break is not an entry (the
-// head row disagrees with the log's end: entries deleted from the tail), or
-// 0 when the chain is intact.
+// of the first entry that breaks it, -1 when the break is not an entry (a
+// head row disagrees with its segment's end: entries deleted from a tail),
+// or 0 when the log is intact.
 func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
-	v, err := db.VerifyAudit(ctx, AuditPoint{})
+	v, err := db.VerifyAudit(ctx, nil)
 	if err != nil || v.OK {
 		return 0, err
 	}
@@ -230,112 +286,210 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int64, error) {
 	return v.BrokenID, nil
 }
 
-// AuditPoint is a position in the keyed chain: an entry's seq and MAC.
+// AuditPoint is a position in one segment of the keyed chain: its writer,
+// an entry's seq and MAC.
 type AuditPoint struct {
-	Seq  int64  `json:"seq"`
-	Hash string `json:"hash"`
+	Writer string `json:"writer"`
+	Seq    int64  `json:"seq"`
+	Hash   string `json:"hash"`
+}
+
+// AuditPosition is a position in the whole log: one point per segment,
+// ordered by writer.
+type AuditPosition []AuditPoint
+
+// Entries is the number of keyed entries up to p: the sum of its seqs.
+// It only grows as entries are appended, so it orders positions of one log.
+func (p AuditPosition) Entries() int64 {
+	var n int64
+	for _, pt := range p {
+		n += pt.Seq
+	}
+	return n
+}
+
+// Point returns the point of writer's segment, and false when p has none.
+func (p AuditPosition) Point(writer string) (AuditPoint, bool) {
+	for _, pt := range p {
+		if pt.Writer == writer {
+			return pt, true
+		}
+	}
+	return AuditPoint{Writer: writer}, false
 }
 
 // AuditVerification is the result of VerifyAudit.
 type AuditVerification struct {
-	OK       bool       `json:"ok"`
-	Entries  int64      `json:"entries"`             // entries checked
-	Head     AuditPoint `json:"head"`                // the head row when the walk started
-	Last     AuditPoint `json:"last"`                // the last entry checked
-	BrokenID int64      `json:"broken_id,omitempty"` // the first bad entry's row id (0: not an entry)
-	Reason   string     `json:"reason,omitempty"`
+	OK       bool          `json:"ok"`
+	Entries  int64         `json:"entries"`             // entries checked
+	Heads    AuditPosition `json:"heads"`               // every segment's head row when the walk started
+	BrokenID int64         `json:"broken_id,omitempty"` // the first bad entry's row id (0: not an entry)
+	Reason   string        `json:"reason,omitempty"`
 }
 
-// VerifyAudit walks the chain and reports the first break. From the zero
-// point it checks everything: the legacy SHA-256 entries by id, then the
-// keyed entries by seq (contiguous from 1, each linked to the previous MAC
-// and carrying its own valid MAC). From a point it checks only entries
-// after it, linked to it (the periodic check from the last checkpoint). The
-// head row is read first and the walk stops at it, so concurrent appends do
-// not count; the log must reach the head (a shorter log lost its tail). Its
-// error is the database's, or apperror.Internal without an audit key.
-func (db *DB) VerifyAudit(ctx context.Context, from AuditPoint) (AuditVerification, error) {
+// VerifyAudit walks every segment of the log and reports the first break.
+// The head rows are read first and each walk stops at its segment's head,
+// so concurrent appends do not count; each segment must reach its head (a
+// shorter one lost its tail). For a segment that from has no point for, it
+// checks everything: segment "" begins with the legacy SHA-256 entries, by id;
+// then the keyed entries by seq, contiguous from 1, each linked to the
+// previous MAC of its segment and carrying its own valid MAC. For a segment
+// from has a point for (the periodic check from the last checkpoint), only
+// the entries after it, linked to it; a segment of from that no longer has
+// a head row, or whose head is behind from, lost entries. Checked from the
+// start (from empty), entries of a writer without a head row are a break
+// too. The order across segments is only the entries' times (MACed), not a
+// link. Its error is the database's, or apperror.Internal without an audit
+// key.
+func (db *DB) VerifyAudit(ctx context.Context, from AuditPosition) (AuditVerification, error) {
 	var v AuditVerification
 	if len(db.auditKey) == 0 {
 		return v, dbErr(errNoAuditKey, "audit")
 	}
 	g := db.gorm.WithContext(ctx)
-	var head auditHead
-	if err := g.Session(&gorm.Session{NewDB: true}).Where("id = ?", 1).Take(&head).Error; err != nil {
-		return v, dbErr(err, "audit head")
+	var heads []auditSegment
+	if err := g.Session(&gorm.Session{NewDB: true}).Order("writer").Find(&heads).Error; err != nil {
+		return v, dbErr(err, "audit segments")
 	}
-	v.Head = AuditPoint{Seq: head.Seq, Hash: head.Hash}
+	v.Heads = make(AuditPosition, len(heads))
+	for i, h := range heads {
+		v.Heads[i] = AuditPoint{Writer: h.Writer, Seq: h.Seq, Hash: h.Hash}
+	}
 	fail := func(id int64, reason string) (AuditVerification, error) {
 		v.BrokenID, v.Reason = id, reason
 		return v, nil
 	}
-	prev := from.Hash
-	if from.Seq == 0 {
+	for _, p := range from {
+		if _, ok := v.Heads.Point(p.Writer); !ok {
+			return fail(0, fmt.Sprintf("segment %q was verified up to entry %d but has no head row: it was removed", p.Writer, p.Seq))
+		}
+	}
+	for _, h := range v.Heads {
+		start, _ := from.Point(h.Writer)
+		id, reason, err := db.verifySegment(g, h, start, &v.Entries)
+		if err != nil {
+			return v, dbErr(err, "audit")
+		}
+		if reason != "" {
+			return fail(id, reason)
+		}
+	}
+	if len(from) == 0 {
+		id, reason, err := db.orphanEntries(g, v.Heads)
+		if err != nil {
+			return v, dbErr(err, "audit")
+		}
+		if reason != "" {
+			return fail(id, reason)
+		}
+	}
+	v.OK = true
+	return v, nil
+}
+
+// verifySegment checks head's segment after start (start.Seq 0: all of
+// it) and counts the entries checked into n. It returns the first bad
+// entry's id (0 when the break is not an entry) and why, or "" when the
+// segment holds.
+func (db *DB) verifySegment(g *gorm.DB, head AuditPoint, start AuditPoint, n *int64) (int64, string, error) {
+	if start.Seq > head.Seq {
+		return 0, fmt.Sprintf("segment %q: the head is at entry %d but entry %d was verified before: entries were removed", head.Writer, head.Seq, start.Seq), nil
+	}
+	prev := start.Hash
+	if start.Seq == 0 && head.Writer == "" {
+		prev = ""
 		// Legacy entries: plain SHA-256 links, in id order.
 		var batch []AuditEntry
 		var bad *AuditEntry
 		err := g.Session(&gorm.Session{NewDB: true}).Where("seq IS NULL").Order("id").FindInBatches(&batch, 1000, func(*gorm.DB, int) error {
 			for i := range batch {
 				e := &batch[i]
-				if e.PrevHash != prev || e.legacyHash() != e.Hash {
+				if e.Writer != "" || e.PrevHash != prev || e.legacyHash() != e.Hash {
 					bad = e
 					return errStop
 				}
 				prev = e.Hash
-				v.Entries++
+				*n++
 			}
 			return nil
 		}).Error
 		if bad != nil {
-			return fail(bad.ID, "a legacy entry was changed, inserted or removed")
+			return bad.ID, "a legacy entry was changed, inserted or removed", nil
 		}
 		if err != nil && !errors.Is(err, errStop) {
-			return v, dbErr(err, "audit")
+			return 0, "", err
+		}
+		if start.Hash != "" && prev != start.Hash {
+			// A position taken before any keyed entry of segment '' names
+			// the legacy tail: the legacy entries were rewritten since.
+			return 0, "the legacy entries differ from the verified position: changed, inserted or removed", nil
 		}
 	}
-	next := from.Seq + 1
-	var batch []AuditEntry
-	var bad *AuditEntry
-	reason := ""
+	last := start
 	keys := db.auditKeyWalk(prev) // audit_keys.go: each entry's key generation, never going back
-	err := g.Session(&gorm.Session{NewDB: true}).Where("seq > ? AND seq <= ?", from.Seq, head.Seq).Order("seq").
-		FindInBatches(&batch, 1000, func(*gorm.DB, int) error {
-			for i := range batch {
-				e := &batch[i]
-				switch {
-				case *e.Seq != next:
-					bad, reason = e, fmt.Sprintf("entry %d is missing", next)
-				case e.PrevHash != prev:
-					bad, reason = e, "the link to the previous entry does not match"
-				default:
-					if r := keys.check(e); r != "" {
-						bad, reason = e, r
-					}
+	// Pages by seq itself, not by row id (FindInBatches): ids interleave
+	// across the nodes of a cluster, so they need not follow a segment's seq.
+	for {
+		var batch []AuditEntry
+		if err := g.Session(&gorm.Session{NewDB: true}).Where("writer = ? AND seq > ? AND seq <= ?", head.Writer, last.Seq, head.Seq).
+			Order("seq").Limit(1000).Find(&batch).Error; err != nil {
+			return 0, "", err
+		}
+		for i := range batch {
+			e := &batch[i]
+			switch {
+			case *e.Seq != last.Seq+1:
+				return e.ID, fmt.Sprintf("segment %q: entry %d is missing", head.Writer, last.Seq+1), nil
+			case e.PrevHash != prev:
+				return e.ID, fmt.Sprintf("segment %q: the link of entry %d to the previous entry does not match", head.Writer, *e.Seq), nil
+			default:
+				if r := keys.check(e); r != "" {
+					return e.ID, fmt.Sprintf("segment %q: entry %d: %s", head.Writer, *e.Seq, r), nil
 				}
-				if bad != nil {
-					return errStop
-				}
-				prev = e.Hash
-				v.Last = AuditPoint{Seq: *e.Seq, Hash: e.Hash}
-				next++
-				v.Entries++
 			}
-			return nil
-		}).Error
-	if bad != nil {
-		return fail(bad.ID, reason)
+			prev = e.Hash
+			last = AuditPoint{Writer: head.Writer, Seq: *e.Seq, Hash: e.Hash}
+			*n++
+		}
+		if len(batch) < 1000 {
+			break
+		}
 	}
-	if err != nil && !errors.Is(err, errStop) {
-		return v, dbErr(err, "audit")
+	if last.Seq != head.Seq {
+		return 0, fmt.Sprintf("segment %q: the head is at entry %d but the log ends at entry %d", head.Writer, head.Seq, last.Seq), nil
 	}
-	if from.Seq > 0 && v.Last.Seq == 0 {
-		v.Last = from
+	if prev != head.Hash {
+		return 0, fmt.Sprintf("segment %q: the head row's MAC is not that of entry %d", head.Writer, head.Seq), nil
 	}
-	if v.Last.Seq != head.Seq || (head.Seq > 0 && v.Last.Hash != head.Hash) {
-		return fail(0, fmt.Sprintf("the head is at entry %d but the log ends at entry %d", head.Seq, v.Last.Seq))
+	return 0, "", nil
+}
+
+// orphanEntries finds entries of a writer that has no head row (a segment
+// whose head was deleted to hide it). A head row committed after heads was
+// read belongs to a concurrent first append, not to an orphan.
+func (db *DB) orphanEntries(g *gorm.DB, heads AuditPosition) (int64, string, error) {
+	var writers []string
+	if err := g.Session(&gorm.Session{NewDB: true}).Model(&AuditEntry{}).Distinct("writer").Pluck("writer", &writers).Error; err != nil {
+		return 0, "", err
 	}
-	v.OK = true
-	return v, nil
+	for _, w := range writers {
+		if _, ok := heads.Point(w); ok {
+			continue
+		}
+		var n int64
+		if err := g.Session(&gorm.Session{NewDB: true}).Model(&auditSegment{}).Where("writer = ?", w).Count(&n).Error; err != nil {
+			return 0, "", err
+		}
+		if n > 0 {
+			continue
+		}
+		var e AuditEntry
+		if err := g.Session(&gorm.Session{NewDB: true}).Where("writer = ?", w).Order("id").Take(&e).Error; err != nil {
+			return 0, "", err
+		}
+		return e.ID, fmt.Sprintf("entries of writer %q have no head row (their segment's head was removed)", w), nil
+	}
+	return 0, "", nil
 }
 
 var errStop = fmt.Errorf("stop")
@@ -346,11 +500,11 @@ type Page = page.Page
 // NormalPage clamps page and size to sane values.
 func NormalPage(number, size int) Page { return page.Normal(number, size) }
 
-// AuditHashAt returns the MAC of the keyed entry with seq, or
+// AuditHashAt returns the MAC of writer's keyed entry with seq, or
 // apperror.NotFound when there is none.
-func (db *DB) AuditHashAt(ctx context.Context, seq int64) (string, error) {
+func (db *DB) AuditHashAt(ctx context.Context, writer string, seq int64) (string, error) {
 	var e AuditEntry
-	err := db.gorm.WithContext(ctx).Where("seq = ?", seq).Take(&e).Error
+	err := db.gorm.WithContext(ctx).Where("writer = ? AND seq = ?", writer, seq).Take(&e).Error
 	return e.Hash, dbErr(err, "audit entry")
 }
 

@@ -115,20 +115,20 @@ func TestAuditAppendsFromTwoPools(t *testing.T) {
 				}
 			}
 			wg.Wait()
-			v, err := pools[0].VerifyAudit(ctx, store.AuditPoint{})
-			if err != nil || !v.OK || v.Entries != 2*each || v.Head.Seq != 2*each {
+			v, err := pools[0].VerifyAudit(ctx, nil)
+			if err != nil || !v.OK || v.Entries != 2*each || v.Heads.Entries() != 2*each {
 				t.Fatalf("after racing appends: %+v %v", v, err)
 			}
 			// The periodic check from a point verifies only what follows.
-			mid := v.Head
+			mid := v.Heads
 			appendN(t, pools[1], 3)
 			v2, err := pools[0].VerifyAudit(ctx, mid)
-			if err != nil || !v2.OK || v2.Entries != 3 || v2.Head.Seq != mid.Seq+3 {
+			if err != nil || !v2.OK || v2.Entries != 3 || v2.Heads.Entries() != mid.Entries()+3 {
 				t.Fatalf("incremental: %+v %v", v2, err)
 			}
 			// A wrong key verifies nothing.
 			pools[0].SetAuditKey([]byte("another key"))
-			if v, _ := pools[0].VerifyAudit(ctx, store.AuditPoint{}); v.OK {
+			if v, _ := pools[0].VerifyAudit(ctx, nil); v.OK {
 				t.Fatal("the chain verified under another key")
 			}
 		})
@@ -148,9 +148,11 @@ func TestAuditUsesNoNodeLocalLock(t *testing.T) {
 }
 
 // TestAuditLegacyEntriesJoinTheKeyedChain: entries written before migration
-// 5 (no seq, plain SHA-256 links) stay verifiable, the first keyed entry
-// links to the last of them, and editing one of them (recomputing the plain
-// links after it) breaks the chain at the keyed entry that covers them.
+// 5 (no seq, plain SHA-256 links) stay verifiable at the start of segment
+// "" (whose head row names the last of them; on SQLite the next keyed
+// entries follow them in that segment, on MariaDB they go to the node's
+// segment), and editing one of them (recomputing the plain links after it)
+// breaks the chain.
 func TestAuditLegacyEntriesJoinTheKeyedChain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -181,17 +183,17 @@ func TestAuditLegacyEntriesJoinTheKeyedChain(t *testing.T) {
 		g.Table("audit_log").Order("id").Find(&rows)
 		last := legacy(rows)
 		// What migration 5 does on a log that has entries.
-		if err := g.Exec("UPDATE audit_head SET hash = ? WHERE id = 1", last).Error; err != nil {
+		if err := g.Exec("UPDATE audit_segments SET hash = ? WHERE writer = ''", last).Error; err != nil {
 			t.Fatal(err)
 		}
 		appendN(t, db, 2)
-		v, err := db.VerifyAudit(ctx, store.AuditPoint{})
+		v, err := db.VerifyAudit(ctx, nil)
 		if err != nil || !v.OK || v.Entries != 5 {
 			t.Fatalf("legacy + keyed: %+v %v", v, err)
 		}
 		rows[1].Actor = "mallory"
 		legacy(rows)
-		if v, _ := db.VerifyAudit(ctx, store.AuditPoint{}); v.OK {
+		if v, _ := db.VerifyAudit(ctx, nil); v.OK {
 			t.Fatal("an edited legacy entry went unnoticed")
 		}
 	})

@@ -50,8 +50,8 @@ func TestAuditKeyRotation(t *testing.T) {
 				t.Errorf("entry %d: chain value %q, want generation 1 from entry 4 on, 64 characters", *e.Seq, e.Hash)
 			}
 		}
-		v, err := db.VerifyAudit(ctx, store.AuditPoint{})
-		if err != nil || !v.OK || v.Last.Seq != 6 {
+		v, err := db.VerifyAudit(ctx, nil)
+		if err != nil || !v.OK || v.Entries != 6 {
 			t.Fatalf("after rotation: %+v %v", v, err)
 		}
 
@@ -60,23 +60,29 @@ func TestAuditKeyRotation(t *testing.T) {
 		if err := appendN(1); apperror.CodeOf(err) != apperror.Unavailable {
 			t.Fatalf("append without the current generation: %v, want unavailable", err)
 		}
-		if v, err := db.VerifyAudit(ctx, store.AuditPoint{}); err != nil || v.OK || !strings.Contains(v.Reason, "not configured") {
+		if v, err := db.VerifyAudit(ctx, nil); err != nil || v.OK || !strings.Contains(v.Reason, "not configured") {
 			t.Fatalf("verify without generation 1: %+v %v", v, err)
 		}
 
 		// Someone with the retired key and the database appends an entry
-		// under it and moves the head.
+		// under it to the segment and moves its head.
 		db.SetAuditKeys(both)
-		forged := store.AuditEntry{Seq: ptr(int64(7)), PrevHash: v.Head.Hash, At: time.Now().UTC().Truncate(time.Millisecond),
+		last := entries[0]
+		for _, e := range entries {
+			if *e.Seq > *last.Seq {
+				last = e
+			}
+		}
+		forged := store.AuditEntry{Writer: last.Writer, Seq: ptr(int64(7)), PrevHash: last.Hash, At: time.Now().UTC().Truncate(time.Millisecond),
 			Actor: "mallory", Role: "admin", Action: "test", Object: "x"}
 		forged.Hash = store.SealAuditEntry(&forged, 0, key0)
 		if err := db.Gorm().Create(&forged).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Gorm().Exec("UPDATE audit_head SET seq = 7, hash = ? WHERE id = 1", forged.Hash).Error; err != nil {
+		if err := db.Gorm().Exec("UPDATE audit_segments SET seq = 7, hash = ? WHERE writer = ?", forged.Hash, last.Writer).Error; err != nil {
 			t.Fatal(err)
 		}
-		v, err = db.VerifyAudit(ctx, store.AuditPoint{})
+		v, err = db.VerifyAudit(ctx, nil)
 		if err != nil || v.OK || v.BrokenID != forged.ID || !strings.Contains(v.Reason, "retired key") {
 			t.Fatalf("a retired-key entry after the rotation: %+v %v", v, err)
 		}

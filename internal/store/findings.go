@@ -116,7 +116,7 @@ type ProblemFile struct {
 	Filename    string    `json:"filename"`
 	Size        int64     `json:"size"`
 	SHA256      string    `json:"-" gorm:"column:sha256"` // plain SHA-256 of rows not yet converted (migration 13), else ""
-	ContentHash string    `json:"sha256"`               // keyed hash of the plaintext (pii.Keyring.ContentHash), hex
+	ContentHash string    `json:"sha256"`                 // keyed hash of the plaintext (pii.Keyring.ContentHash), hex
 	ContentType string    `json:"content_type"`
 	ObjectKey   string    `json:"-"`
 	CreatedBy   int64     `json:"-"`

@@ -31,6 +31,7 @@ var migrations = []migration{
 	{9, "api token expiry", migrateAPITokenExpiry},
 	{10, "cluster: filing decisions, leases, object holds, rule publication", migrate10},
 	{11, "daily reports: current row per enterprise and day, versions, rule flags", migrateDaily},
+	{12, "audit chain segments: one head row and chain per writer", migrateAuditSegments},
 	{13, "keyed content hashes of attachments and evidence files", migrateContentHash},
 }
 

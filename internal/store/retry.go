@@ -28,7 +28,7 @@ func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, errAuditRace) { // the audit head moved under a compare-and-set (audit.go)
+	if errors.Is(err, errAuditRace) || errors.Is(err, errThrottleRace) { // a head or throttle row moved under us (audit.go, throttle.go)
 		return true
 	}
 	var me *mysqldriver.MySQLError
@@ -69,9 +69,10 @@ func Retry[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) 
 }
 
 // TxRetry is Tx run again as a whole while it fails with a retryable
-// conflict (Retry's policy): for audited changes, which all append through
-// the one audit head and so collide across the writers of a multi-writer
-// cluster. fn must be safe to repeat: it re-reads what it decides on and
+// conflict (Retry's policy): for audited changes, whose rows (and, for
+// writers sharing a node, the audit segment's head row) can collide with
+// concurrent transactions on other nodes of a multi-writer cluster. fn must
+// be safe to repeat: it re-reads what it decides on and
 // resets what an aborted attempt assigned (ids of rows it creates). Inside
 // a transaction someone else commits (a tx, or InTx), it is plain Tx: the
 // owner of that transaction retries it.

@@ -37,7 +37,11 @@ type DB struct {
 	// current one (SetAuditKeys, audit_keys.go).
 	auditKeys map[int][]byte
 	auditGen  int
-	galera   bool // a MariaDB Galera node (galera.go)
+	// auditWriter names the audit chain segment of this process's appends
+	// when auditWriterSet (SetAuditWriter); else the database node does.
+	auditWriter    string
+	auditWriterSet bool
+	galera         bool // a MariaDB Galera node (galera.go)
 }
 
 // Open connects to the database cfg names, applies the pool settings and

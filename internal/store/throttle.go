@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // LoginThrottle is the failure counter of one throttle key (an account, an
@@ -29,63 +30,107 @@ func (LoginThrottle) TableName() string { return "login_throttle" }
 type ThrottleStep func(cur *LoginThrottle, now time.Time) (next LoginThrottle, allowed bool, retryAt time.Time)
 
 // TakeAttempt atomically counts one attempt under key as a failure, if step
-// allows it at now. It reads the row and writes the next one with a
-// conditional UPDATE (or an INSERT the primary key guards) that succeeds only
-// if the row is unchanged; the loser of a race re-reads and decides again, so
-// n parallel attempts advance the count by exactly the number allowed. It
-// returns false and the time to retry when refused.
+// allows it at now. In one transaction it reads the key's row with a
+// locking read (MySQL; SQLite has one writer), decides with step and writes
+// the next row (or inserts the first, the primary key guarding it), so
+// attempts on one database node queue on the row's lock instead of racing
+// for it, and n parallel attempts advance the count by exactly the number
+// allowed. Attempts on different Galera nodes still collide at
+// certification; the loser's transaction is run again as a whole, a
+// bounded number of times with jitter (every sign-in behind one address
+// counts on one row from every node, so that row is hot). It returns false
+// and the time to retry when refused, also — for a second — when the row
+// stays contended past the retries.
 func (db *DB) TakeAttempt(ctx context.Context, key string, now time.Time, step ThrottleStep) (bool, time.Time, error) {
-	g := db.orm(ctx)
-	for range 50 { // each lost race means another attempt was counted; bounded by the attempts in flight
+	var allowed bool
+	var retryAt time.Time
+	_, err := RetryWith(ctx, throttleRetry, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, db.Tx(ctx, func(tx *DB) error {
+			var err error
+			allowed, retryAt, err = tx.takeAttemptTx(ctx, key, now, step)
+			return err
+		})
+	})
+	if err != nil {
+		if IsRetryable(err) && ctx.Err() == nil {
+			// Contention this heavy on one key outlasted the retries;
+			// refuse for a moment rather than fail.
+			return false, now.Add(time.Second), nil
+		}
+		return false, time.Time{}, dbErr(err, "login throttle")
+	}
+	return allowed, retryAt, nil
+}
+
+// throttleRetry bounds TakeAttempt's whole-transaction retries.
+var throttleRetry = RetryPolicy{Attempts: 12, Base: 5 * time.Millisecond, Max: 200 * time.Millisecond}
+
+func (db *DB) takeAttemptTx(ctx context.Context, key string, now time.Time, step ThrottleStep) (bool, time.Time, error) {
+	for range 3 { // a first row inserted by a concurrent attempt: read it, locked, and decide again
+		q := db.orm(ctx).Session(&gorm.Session{NewDB: true})
+		if db.driver == "mysql" {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
 		var cur LoginThrottle
-		err := g.Where("`key` = ?", key).Take(&cur).Error
+		err := q.Where("`key` = ?", key).Take(&cur).Error
 		var curp *LoginThrottle
 		switch {
 		case err == nil:
 			curp = &cur
 		case errors.Is(err, gorm.ErrRecordNotFound):
 		default:
-			return false, time.Time{}, dbErr(err, "login throttle")
+			return false, time.Time{}, err
 		}
 		next, allowed, retryAt := step(curp, now)
 		if !allowed {
 			return false, retryAt, nil
 		}
 		next.Key = key
+		g := db.orm(ctx).Session(&gorm.Session{NewDB: true})
 		if curp == nil {
 			err := g.Create(&next).Error
-			if err == nil {
-				return true, time.Time{}, nil
-			}
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				continue
 			}
-			return false, time.Time{}, dbErr(err, "login throttle")
+			return err == nil, time.Time{}, err
 		}
-		res := g.Model(&LoginThrottle{}).
-			Where("`key` = ? AND failures = ? AND last_failure_ms = ? AND next_allowed_ms = ?", key, cur.Failures, cur.LastFailureMs, cur.NextAllowedMs).
-			Updates(map[string]any{"failures": next.Failures, "last_failure_ms": next.LastFailureMs, "next_allowed_ms": next.NextAllowedMs})
-		if res.Error != nil {
-			return false, time.Time{}, dbErr(res.Error, "login throttle")
-		}
-		if res.RowsAffected == 1 {
-			return true, time.Time{}, nil
-		}
+		err = g.Model(&LoginThrottle{}).Where("`key` = ?", key).
+			Updates(map[string]any{"failures": next.Failures, "last_failure_ms": next.LastFailureMs, "next_allowed_ms": next.NextAllowedMs}).Error
+		return err == nil, time.Time{}, err
 	}
-	// Contention this heavy on one key is an attack; refuse for a moment.
-	return false, now.Add(time.Second), nil
+	return false, time.Time{}, errThrottleRace
 }
+
+// errThrottleRace means a key's row kept appearing and vanishing under
+// concurrent attempts and purges: the transaction is retried (IsRetryable).
+var errThrottleRace = errors.New("store: login throttle row raced")
 
 // RefundAttempt takes back one counted failure of key (the attempt turned
-// out to be a success), without touching the delay already set.
+// out to be a success), without touching the delay already set. A
+// conflict with a concurrent change of the key's row (every sign-in behind
+// one address counts on one row, from every node) is retried (Retry), so
+// that refunds are not lost and the count does not creep up to a delay.
 func (db *DB) RefundAttempt(ctx context.Context, key string) error {
-	return dbErr(db.orm(ctx).Model(&LoginThrottle{}).Where("`key` = ? AND failures > 0", key).
-		Update("failures", gorm.Expr("failures - 1")).Error, "login throttle")
+	return db.throttleWrite(ctx, func(g *gorm.DB) error {
+		return g.Model(&LoginThrottle{}).Where("`key` = ? AND failures > 0", key).
+			Update("failures", gorm.Expr("failures - 1")).Error
+	})
 }
 
-// ResetThrottle forgets key's failures (a correct password from that pair).
+// ResetThrottle forgets key's failures (a correct password from that pair);
+// conflicts are retried as RefundAttempt's are.
 func (db *DB) ResetThrottle(ctx context.Context, key string) error {
-	return dbErr(db.orm(ctx).Where("`key` = ?", key).Delete(&LoginThrottle{}).Error, "login throttle")
+	return db.throttleWrite(ctx, func(g *gorm.DB) error { return g.Where("`key` = ?", key).Delete(&LoginThrottle{}).Error })
+}
+
+// throttleWrite runs one statement on a throttle row, again while the
+// database aborts it for a conflict (outside a caller's transaction).
+func (db *DB) throttleWrite(ctx context.Context, stmt func(g *gorm.DB) error) error {
+	if db.joinsTx(ctx) {
+		return dbErr(stmt(db.orm(ctx)), "login throttle")
+	}
+	_, err := Retry(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, stmt(db.orm(ctx)) })
+	return dbErr(err, "login throttle")
 }
 
 // loginKnownAddress records an address an account signed in from.

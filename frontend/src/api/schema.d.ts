@@ -1374,10 +1374,11 @@ export interface paths {
         };
         /**
          * 校验审计链 / Verify the audit chain
-         * @description 管委会、管理员。逐条校验审计链（带密钥的 MAC、序号连续、链接、头行）以及对象存储中已签名的检查点；
-         *     `ok` 为 false 时 `problems` 说明原因。命令行：`fugong audit verify`。
-         *     / Park manager, admin. Checks every entry of the chain (keyed MAC, contiguous seq, links, head row) and
-         *     the signed checkpoints in the object store; when `ok` is false, `problems` says why. CLI: `fugong audit verify`.
+         * @description 管委会、管理员。审计链按写入方（数据库节点）分段；逐段逐条校验（带密钥的 MAC、段内序号连续、链接、段头行）
+         *     以及对象存储中已签名的检查点；`ok` 为 false 时 `problems` 说明原因。命令行：`fugong audit verify`。
+         *     / Park manager, admin. The chain has one segment per writer (database node); checks every entry of every
+         *     segment (keyed MAC, contiguous seq within the segment, links, the segment's head row) and the signed
+         *     checkpoints in the object store; when `ok` is false, `problems` says why. CLI: `fugong audit verify`.
          */
         get: operations["verifyAudit"];
         put?: never;
@@ -2679,6 +2680,14 @@ export interface components {
             blocked_before?: number;
             blocked_after?: number;
         };
+        /** @description 审计链某段中的位置 / a position in one segment of the audit chain */
+        AuditPoint: {
+            /** @description 写入方（数据库节点）；空串为分段前的链 / the writer (database node); "" is the chain from before segments */
+            writer?: string;
+            /** Format: int64 */
+            seq?: number;
+            hash?: string;
+        };
         AuditEntry: {
             /** Format: date-time */
             at?: string;
@@ -2689,9 +2698,11 @@ export interface components {
             ip?: string;
             /** @description 连接对端地址（代理或客户端）/ the connection's peer (a proxy */
             peer?: string;
+            /** @description 条目所在审计链段的写入方（数据库节点）；空串为分段前的链 / the writer (database node) of the chain segment it is in; "" for the chain from before segments */
+            writer?: string;
             /**
              * Format: int64
-             * @description 审计链序号（早期条目为空）/ the chain's sequence (null on entries from before the keyed chain)
+             * @description 写入方所在段内的序号（早期条目为空）/ the sequence within its writer's segment of the chain (null on entries from before the keyed chain)
              */
             seq?: number | null;
             details?: string;
@@ -4969,16 +4980,17 @@ export interface operations {
                         chain: {
                             ok?: boolean;
                             entries?: number;
-                            head?: {
-                                seq?: number;
-                                hash?: string;
-                            };
+                            /** @description 每段的头（按写入方排序）/ every segment's head row, by writer */
+                            heads?: components["schemas"]["AuditPoint"][];
                             broken_id?: number;
                             reason?: string;
                         };
                         latest?: {
+                            /** @description 检查点时带密钥条目总数 / keyed entries at the checkpoint (all segments) */
                             seq?: number;
+                            /** @description 仅分段前的检查点 / only on checkpoints from before segments */
                             hash?: string;
+                            heads?: components["schemas"]["AuditPoint"][];
                             /** Format: date-time */
                             at?: string;
                         };
