@@ -1,0 +1,60 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"fugong/internal/store"
+	"fugong/internal/store/storetest"
+)
+
+// TestCreateAttachmentWritesEveryRosterEntry: the multi-row INSERT spans
+// several batches (2,345 rows, batches of 1,000) and every row comes back
+// whole and in file order; an attachment without entries writes none.
+func TestCreateAttachmentWritesEveryRosterEntry(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.UpsertEnterprises(ctx, []store.Enterprise{{CreditCode: "91350100M000100Y43", Name: "桂溪甲",
+			Sector: store.SectorIndustrial, Zone: "south", Street: "guixi", Supervised: true}}, false); err != nil {
+			t.Fatal(err)
+		}
+		e, err := db.EnterpriseByCode(ctx, "91350100M000100Y43")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &store.Filing{EnterpriseID: e.ID, Street: e.Street, Sector: e.Sector, Status: store.StatusDraft, Version: 1, CreatedBy: 1}
+		if err := db.CreateFiling(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 1, 2345} {
+			entries := make([]store.RosterEntry, n)
+			for i := range entries {
+				entries[i] = store.RosterEntry{RowNumber: i + 2, IDIndex: fmt.Sprintf("idx-%05d", i), Data: []byte{byte(i), byte(i >> 8), 0, 0xff}}
+			}
+			a := &store.Attachment{FilingID: f.ID, EnterpriseID: e.ID, Kind: "roster", Filename: "r.csv", SHA256: fmt.Sprintf("%064d", n),
+				ContentType: "text/csv", ObjectKey: fmt.Sprintf("k%d", n), RosterRows: n, CreatedBy: 1, CreatedAt: time.Now().UTC()}
+			if err := db.CreateAttachment(ctx, a, entries); err != nil {
+				t.Fatal(err)
+			}
+			if a.ID == 0 {
+				t.Fatal("attachment id not assigned")
+			}
+			got, err := db.RosterEntries(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != n {
+				t.Fatalf("%d rows: read back %d", n, len(got))
+			}
+			for i, g := range got {
+				w := entries[i]
+				if g.ID == 0 || g.AttachmentID != a.ID || g.RowNumber != w.RowNumber || g.IDIndex != w.IDIndex || string(g.Data) != string(w.Data) {
+					t.Fatalf("row %d: got %+v, want %+v", i, g, w)
+				}
+			}
+		}
+	})
+}
