@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -314,39 +315,81 @@ func (db *DB) CreateAttachment(ctx context.Context, a *Attachment, entries []Ros
 		for i := range entries {
 			entries[i].AttachmentID = a.ID
 		}
-		return dbErr(insertRosterEntries(ctx, tx, entries), "roster entries")
+		return dbErr(insertRosterEntries(ctx, tx, db.driver, entries), "roster entries")
 	})
 }
 
-// rosterInsertBatch rows per INSERT: 4 placeholders a row stays far below
-// SQLite's 32,766 and MySQL's 65,535 placeholders, and ~1,000 encrypted rows
-// (≈ 0.3 MiB) below MariaDB's default max_allowed_packet (16 MiB).
-const rosterInsertBatch = 1000
+// rosterInsertBatch is the rows per INSERT on driver. On MySQL, 1,000 rows
+// (4 placeholders each, far below the 65,535 allowed; ≈ 0.3 MiB, below
+// MariaDB's default max_allowed_packet) save round trips. The SQLite driver
+// binds each placeholder by searching the argument list (quadratic in the
+// placeholders of one statement), so there a statement takes 100 rows.
+func rosterInsertBatch(driver string) int {
+	if driver == "sqlite" {
+		return 100
+	}
+	return 1000
+}
 
 // insertRosterEntries writes entries with multi-row INSERTs straight on the
-// transaction's connection, bypassing gorm's per-statement reflection.
-func insertRosterEntries(ctx context.Context, tx *gorm.DB, entries []RosterEntry) error {
-	const head = "INSERT INTO roster_entries (attachment_id, `row_number`, id_index, data) VALUES "
-	var sb strings.Builder
-	args := make([]any, 0, 4*min(len(entries), rosterInsertBatch))
-	for start := 0; start < len(entries); start += rosterInsertBatch {
-		batch := entries[start:min(start+rosterInsertBatch, len(entries))]
-		sb.Reset()
-		sb.Grow(len(head) + len(batch)*len("(?, ?, ?, ?), "))
-		sb.WriteString(head)
+// transaction's connection, bypassing gorm's per-statement reflection. Every
+// full batch runs one prepared statement, so MySQL prepares it once instead
+// of once a batch; the remainder runs its own.
+func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, entries []RosterEntry) error {
+	rows := rosterInsertBatch(driver)
+	conn := tx.Statement.ConnPool
+	args := make([]any, 0, 4*min(len(entries), rows))
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < len(entries); start += rows {
+		batch := entries[start:min(start+rows, len(entries))]
 		args = args[:0]
-		for i, e := range batch {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?)")
+		for _, e := range batch {
 			args = append(args, e.AttachmentID, e.RowNumber, e.IDIndex, e.Data)
 		}
-		if _, err := tx.Statement.ConnPool.ExecContext(ctx, sb.String(), args...); err != nil {
+		var err error
+		switch {
+		case len(batch) < rows:
+			_, err = conn.ExecContext(ctx, rosterInsertSQL(driver, len(batch)), args...)
+		case full == nil:
+			if full, err = conn.PrepareContext(ctx, rosterInsertSQL(driver, rows)); err == nil {
+				_, err = full.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rosterInsertSQL is an INSERT of n roster entries. On SQLite it is INSERT
+// OR FAIL: a multi-row INSERT that may abort needs a statement journal, and
+// writing and truncating it cost more than the rows (docs/benchmarks.md);
+// FAIL keeps the rows before a failing one, and the whole transaction is
+// rolled back on any error anyway.
+func rosterInsertSQL(driver string, n int) string {
+	head := "INSERT INTO roster_entries (attachment_id, `row_number`, id_index, data) VALUES "
+	if driver == "sqlite" {
+		head = "INSERT OR FAIL INTO roster_entries (attachment_id, `row_number`, id_index, data) VALUES "
+	}
+	const row = "(?, ?, ?, ?)"
+	var sb strings.Builder
+	sb.Grow(len(head) + n*(len(row)+2))
+	sb.WriteString(head)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+	}
+	return sb.String()
 }
 
 // AttachmentByID returns attachment id if its filing is within scope.
