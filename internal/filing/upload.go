@@ -126,7 +126,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 
 	switch kind {
 	case KindPlan:
-		text, err := plans.ExtractLimited(ctx, ft, file, size, plans.Limits{MaxSize: max})
+		text, err := plans.ExtractLimited(ctx, ft, file, size, plans.Limits{MaxSize: max, Gate: s.gate})
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +137,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 		if f.PlannedResumeDate != "" {
 			planned, _ = time.Parse(time.DateOnly, f.PlannedResumeDate)
 		}
-		r, err := roster.Parse(ctx, path, planned, roster.Options{})
+		r, err := roster.Parse(ctx, path, planned, roster.Options{Sheet: sheet.Options{Gate: s.gate}})
 		if err != nil {
 			return nil, err
 		}

@@ -28,6 +28,7 @@ import (
 	"fugong/internal/httpapi"
 	"fugong/internal/idempotency"
 	"fugong/internal/inspection"
+	"fugong/internal/parsegate"
 	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/report"
@@ -64,6 +65,7 @@ type api struct {
 	zones       *areas.Areas
 	cfg         config.Config
 	ents        map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
+	gate        *parsegate.Gate             // the filing service's parse cap; nil: the process's
 }
 
 const testPassword = "correct-horse-battery"
@@ -126,7 +128,7 @@ func (a *api) build(bs blob.Store) *api {
 		t.Fatal(err)
 	}
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
-		Config: a.cfg, Now: a.clock.Now})
+		Config: a.cfg, Now: a.clock.Now, ParseGate: a.gate})
 	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
 		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),

@@ -14,6 +14,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/filetype"
+	"fugong/internal/parsegate"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -422,4 +423,36 @@ func TestODT(t *testing.T) {
 	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
 		t.Fatalf("%q %v", txt.Text, err)
 	}
+}
+
+// TestExtractHoldsAParseSlot: extraction takes a slot of the parse cap that
+// spreadsheets share (parsegate.Process() by default); with the gate's one
+// slot held it is refused with a BusyError (503, Retry-After), and once
+// the slot is back it runs.
+func TestExtractHoldsAParseSlot(t *testing.T) {
+	t.Parallel()
+	if (Limits{}).withDefaults().Gate != parsegate.Process() {
+		t.Fatal("the default gate is not the process-wide parse cap")
+	}
+	g := parsegate.New(1, 1, time.Second)
+	release, err := g.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := docxOf(t, para("复工方案"))
+	_, err = extract(t, filetype.DOCX, plan, Limits{Gate: g})
+	var be *parsegate.BusyError
+	if apperror.CodeOf(err) != apperror.Unavailable || !errors.As(err, &be) {
+		t.Fatalf("with the slot held: %v", err)
+	}
+	release()
+	if got, err := extract(t, filetype.DOCX, plan, Limits{Gate: g}); err != nil || got.Text != "复工方案" {
+		t.Fatalf("with the slot free: %q %v", got.Text, err)
+	}
+	// The slot came back: it can be taken at once.
+	release, err = g.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
 }

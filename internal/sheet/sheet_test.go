@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
+	"fugong/internal/parsegate"
 	"fugong/internal/sheet"
 	"fugong/internal/sheet/sheettest"
 )
@@ -480,7 +481,7 @@ func TestHostileSizes(t *testing.T) {
 // with a BusyError (Retry-After); a slot comes back on Close.
 func TestGate(t *testing.T) {
 	p := write(t, "g.csv", []byte("姓名,身份证号\n甲,1\n"))
-	g := sheet.NewGate(1, 1, time.Second)
+	g := parsegate.New(1, 1, time.Second)
 	opts := sheet.Options{Gate: g}
 	r1, err := sheet.Open(context.Background(), p, opts)
 	if err != nil {
@@ -503,7 +504,7 @@ func TestGate(t *testing.T) {
 			r.Close()
 		}
 	}
-	var be *sheet.BusyError
+	var be *parsegate.BusyError
 	if apperror.CodeOf(busy) != apperror.Unavailable || !errors.As(busy, &be) || be.RetryAfterSeconds() < 1 {
 		t.Fatalf("third open: %v", busy)
 	}
