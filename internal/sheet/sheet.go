@@ -25,8 +25,8 @@ import (
 	"strings"
 
 	"fugong/internal/apperror"
-	"fugong/internal/parsegate"
 	"fugong/internal/msg"
+	"fugong/internal/parsegate"
 )
 
 // Format is the detected format of an upload.
