@@ -12,8 +12,9 @@ import (
 )
 
 // TestCreateAttachmentWritesEveryRosterEntry: the multi-row INSERT spans
-// several batches (6,001 rows; 100 or 1,000 a statement, and on SQLite the larger page cache of a big roster) and every row comes back
-// whole and in file order; an attachment without entries writes none.
+// several batches (6,001 rows: 100 or 1,000 a statement, and on SQLite the
+// larger page cache of a big roster) and every row comes back whole and in
+// file order; an attachment without entries writes none.
 func TestCreateAttachmentWritesEveryRosterEntry(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
