@@ -354,6 +354,11 @@ func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, entrie
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
 	}
+	// In blind-index order the index B-tree is walked once left to right
+	// instead of at a random page per row; rows are read back by
+	// row_number, never by insertion order.
+	entries = slices.Clone(entries)
+	slices.SortFunc(entries, func(a, b RosterEntry) int { return strings.Compare(a.IDIndex, b.IDIndex) })
 	args := make([]any, 0, 4*min(len(entries), rows))
 	var full *sql.Stmt
 	defer func() {
