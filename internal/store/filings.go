@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -349,10 +350,20 @@ func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, entrie
 		// gets a larger cache for this insert only and gives it back (a
 		// smaller cache_size frees the pages above it), so idle pool
 		// connections do not each keep one.
-		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		var was int64
+		if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
 			return err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		kib := -was // cache_size is in KiB when negative, in pages (4 KiB by default) when positive
+		if was > 0 {
+			kib = was * 4
+		}
+		if kib < 65536 {
+			if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+				return err
+			}
+			defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(was, 10))
+		}
 	}
 	// In blind-index order the index B-tree is walked once left to right
 	// instead of at a random page per row; rows are read back by
