@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the upload corpus under testdata/corpus: rosters, registries and
 # plans written by real office software (LibreOffice Writer/Calc,
-# python-docx, openpyxl, reportlab, Chromium print-to-PDF, Ghostscript,
-# qpdf, img2pdf, Notepad-style encodings), and manifest.json, the expected
+# python-docx, openpyxl, reportlab, Chromium print-to-PDF, pandoc +
+# WeasyPrint, Ghostscript, qpdf, img2pdf, Notepad-style encodings), and manifest.json, the expected
 # outcome of each file through the HTTP upload path.
 #
 #   scripts/make-corpus.sh            # installs what is missing (Debian), then rebuilds

@@ -1,6 +1,8 @@
 package filing
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"fugong/internal/apperror"
@@ -65,6 +67,17 @@ func (d Draft) RuleInput(a *areas.Areas, now time.Time) (rules.Input, error) {
 			HealthCodeYellow: count("roster_summary.health_code_yellow", r.HealthCodeYellow),
 			Hubei14d:         count("roster_summary.hubei_14d", r.Hubei14d),
 			InQuarantine:     count("roster_summary.in_quarantine", r.InQuarantine),
+			Unknown:          []string{},
+		}
+		// unknown: the health columns the roster lacked, as the upload
+		// reports them; the rules warn on each (rules/roster.yaml).
+		for _, u := range r.Unknown {
+			switch {
+			case !slices.Contains(roster.HealthFields, u):
+				bad("roster_summary.unknown", msgMustHealthField, strings.Join(roster.HealthFields, ", "))
+			case !slices.Contains(in.Roster.Unknown, u):
+				in.Roster.Unknown = append(in.Roster.Unknown, u)
+			}
 		}
 	}
 	if p := d.Plan; p != nil {

@@ -7,6 +7,7 @@ var (
 	msgNoSuchRevisionsCompare                 = msg.New("filing.no_such_revisions_compare", "没有可比较的修订版本（%d → %d）", "no such revisions to compare (%d → %d)")
 	msgMustWholeNumberFrom                    = msg.New("filing.must_whole_number_from", "须为 0 至 10000000 的整数", "must be a whole number from 0 to 10,000,000")
 	msgMustBetween                            = msg.New("filing.must_between", "应在 0 到 1 之间", "must be between 0 and 1")
+	msgMustHealthField                        = msg.New("filing.must_health_field", "应为以下健康字段之一：%s", "must be one of the health fields: %s")
 	msgMustIndustrialServiceConstruction      = msg.New("filing.must_industrial_service_construction", "应为 industrial、service 或 construction", "must be industrial, service or construction")
 	msgMustSouthWestEast                      = msg.New("filing.must_south_west_east", "应为 south、west 或 east", "must be south, west or east")
 	msgDoesNotMatchStreetS                    = msg.New("filing.does_not_match_street_s", "与街道所在片区不符", "does not match the street's zone")

@@ -18,6 +18,7 @@ import (
 	"fugong/internal/config"
 	"fugong/internal/dedup"
 	"fugong/internal/msg"
+	"fugong/internal/parsegate"
 	"fugong/internal/pii"
 	"fugong/internal/rules"
 	"fugong/internal/store"
@@ -65,6 +66,7 @@ type Service struct {
 	areas    *areas.Areas
 	dedup    *dedup.Index
 	holder   string // this replica in lease and object-hold rows (objecthold.go)
+	gate     *parsegate.Gate
 }
 
 // Deps are what a Service needs.
@@ -82,6 +84,9 @@ type Deps struct {
 	Config config.Config
 	Now    func() time.Time
 	Log    *slog.Logger
+	// ParseGate caps the rosters and plans parsed at once; nil →
+	// parsegate.Process(), the cap of the whole process.
+	ParseGate *parsegate.Gate
 }
 
 // NewService returns a Service.
@@ -101,7 +106,7 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{db: d.DB, blobs: blobs, raw: d.Blobs, keys: d.Keys, rules: d.Rules, plans: d.Plans,
 		uploads: d.Config.Uploads, blobCfg: d.Config.Blob, webhooks: d.Config.Webhooks, now: d.Now, log: d.Log,
-		areas: d.Areas, dedup: d.Dedup, holder: store.NewHolder()}
+		areas: d.Areas, dedup: d.Dedup, holder: store.NewHolder(), gate: d.ParseGate}
 }
 
 var errEnterpriseOnly = apperror.Msg(apperror.Forbidden, msgOnlyEnterpriseItselfMayFill)

@@ -14,7 +14,7 @@ func (s *Server) filingRoutes(api fiber.Router) {
 	api.Get("/filings", need(tenantRoles...), s.listFilings)
 	api.Get("/filings/:id", need(tenantRoles...), s.getFiling)
 	api.Patch("/filings/:id", need(auth.RoleEnterprise), s.updateFiling)
-	api.Post("/filings/:id/attachments", need(auth.RoleEnterprise), s.uploadAttachment)
+	api.Post("/filings/:id/attachments", need(auth.RoleEnterprise), cancelOnDisconnect, s.uploadAttachment)
 	api.Post("/filings/:id/submit", need(auth.RoleEnterprise), s.submitFiling)
 	api.Get("/attachments/:id/content", need(tenantRoles...), s.downloadAttachment)
 	s.reviewRoutes(api)

@@ -29,6 +29,7 @@ import (
 	"fugong/internal/httpapi"
 	"fugong/internal/idempotency"
 	"fugong/internal/inspection"
+	"fugong/internal/parsegate"
 	"fugong/internal/pii"
 	"fugong/internal/registry"
 	"fugong/internal/report"
@@ -67,6 +68,7 @@ type api struct {
 	zones       *areas.Areas
 	cfg         config.Config
 	ents        map[string]store.Enterprise // by short name: guixiA, guixiB, hezuoA
+	gate        *parsegate.Gate             // the filing service's parse cap; nil: the process's
 }
 
 const testPassword = "correct-horse-battery"
@@ -133,7 +135,7 @@ func (a *api) build(bs blob.Store) *api {
 		t.Fatal(err)
 	}
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
-		Config: a.cfg, Now: a.clock.Now})
+		Config: a.cfg, Now: a.clock.Now, ParseGate: a.gate})
 	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
 	a.daily = daily.New(daily.Deps{DB: a.db, Keys: keys, Rules: a.dailyRules, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,

@@ -1,3 +1,5 @@
+//go:build unix
+
 package httpapi_test
 
 import (
@@ -7,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,24 +70,36 @@ func benchRosterFiles(b *testing.B, n int) (csvPath, xlsxPath string) {
 	return csvPath, xlsxPath
 }
 
+// processCPU is the CPU time this process has used (user + system): on a
+// machine shared with other work, wall time measures the neighbours too.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // BenchmarkRosterUpload is issue 11's speed goal: a 50,000-row roster
 // uploaded through the HTTP API (spool, type check, parse, validate,
 // encrypt every row, store object and rows) against the bare parse of the
 // same file (roster.Parse) measured in the same run, on SQLite + local and
 // MariaDB + MinIO, CSV and XLSX. Metrics: x-parse (goal ≤ 3) and, for
-// XLSX, x-csv-upload (goal ≤ 2).
+// XLSX, x-csv-upload (goal ≤ 2), in wall time; x-parse-cpu is the same
+// ratio in this process's CPU time, which neighbours on a shared machine do
+// not inflate (on MariaDB it leaves out the server's own work).
 //
 //	go test ./internal/httpapi -run XXX -bench RosterUpload -benchtime 1x
 func BenchmarkRosterUpload(b *testing.B) {
 	csvPath, xlsxPath := benchRosterFiles(b, benchRosterRows)
 	planned := time.Date(2020, 3, 2, 0, 0, 0, 0, time.UTC)
-	parse := func(p string) time.Duration {
-		start := time.Now()
+	parse := func(p string) (wall, cpu time.Duration) {
+		start, cpu0 := time.Now(), processCPU(b)
 		res, err := roster.Parse(context.Background(), p, planned, roster.Options{})
 		if err != nil || res.Summary.Rows != benchRosterRows {
 			b.Fatal(err)
 		}
-		return time.Since(start)
+		return time.Since(start), processCPU(b) - cpu0
 	}
 	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
 		a := mustAPI(b, env.driver)
@@ -98,15 +113,16 @@ func BenchmarkRosterUpload(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Run(env.driver+"/"+f.name, func(b *testing.B) {
-				var up, bare time.Duration
+				var up, bare, upCPU, bareCPU time.Duration
 				for i := 0; i < b.N; i++ {
-					bare += parse(f.path)
+					w, c := parse(f.path)
+					bare, bareCPU = bare+w, bareCPU+c
 					fl := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
 					a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", fl.ID), map[string]any{"planned_resume_date": "2020-03-02"})
 					mb := fileBody("file", "roster."+f.name, body)
-					start := time.Now()
+					start, cpu0 := time.Now(), processCPU(b)
 					r := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", fl.ID), mb)
-					up += time.Since(start)
+					up, upCPU = up+time.Since(start), upCPU+processCPU(b)-cpu0
 					if r.status != 201 {
 						b.Fatalf("upload: %d %.300s", r.status, r.body)
 					}
@@ -116,6 +132,7 @@ func BenchmarkRosterUpload(b *testing.B) {
 				b.ReportMetric(up.Seconds(), "upload-s")
 				b.ReportMetric(bare.Seconds(), "parse-s")
 				b.ReportMetric(float64(up)/float64(bare), "x-parse")
+				b.ReportMetric(float64(upCPU)/float64(bareCPU), "x-parse-cpu")
 				if f.name == "csv" {
 					csvUpload = up
 				} else if csvUpload > 0 {

@@ -33,7 +33,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 	api.Get("/audit", need(managers...), s.listAudit)
 
 	if s.deps.Registry != nil {
-		api.Post("/registry/import", need(managers...), s.importRegistry)
+		api.Post("/registry/import", need(managers...), cancelOnDisconnect, s.importRegistry)
 		api.Get("/enterprises", need(tenantRoles...), s.listEnterprises)
 		api.Get("/enterprises/:id", need(tenantRoles...), s.getEnterprise)
 		api.Get("/streets", need(anyone...), s.listStreets)

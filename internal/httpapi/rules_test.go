@@ -205,6 +205,12 @@ func TestRulesReadAndEvaluate(t *testing.T) {
 					m["supplies"] = map[string]any{"masks": 5000, "thermometers": 3, "disinfectant_liters": 50, "isolation_room": true}
 					m["roster_summary"] = map[string]any{"rows": 100, "fever": 2}
 				}), 200, []string{"roster_fever", "staff_onsite_exceeds_total"}, nil},
+				{"roster without health columns: each unknown one warns", filingBody(func(m map[string]any) {
+					m["roster_summary"] = map[string]any{"rows": 100, "unknown": []string{"temperature", "travel_14d", "temperature"}}
+				}), 200, []string{"roster_temperature_unknown", "roster_travel_unknown"}, nil},
+				{"unknown names a field that is not a health column", filingBody(func(m map[string]any) {
+					m["roster_summary"] = map[string]any{"rows": 100, "unknown": []string{"health_code", "phone"}}
+				}), 422, nil, []string{"roster_summary.unknown"}},
 				{"street by Chinese name", filingBody(func(m map[string]any) {
 					m["enterprise"] = map[string]any{"sector": "service", "street": "桂溪街道"}
 				}), 200, []string{}, nil},

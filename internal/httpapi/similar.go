@@ -11,7 +11,7 @@ import (
 // similarRoutes registers the near-duplicate plan routes.
 func (s *Server) similarRoutes(api fiber.Router) {
 	api.Get("/filings/:id/similar", need(officials...), s.similarFilings)
-	api.Post("/plan-templates", need(managers...), s.addPlanTemplate)
+	api.Post("/plan-templates", need(managers...), cancelOnDisconnect, s.addPlanTemplate)
 	api.Get("/plan-templates", need(managers...), s.listPlanTemplates)
 }
 

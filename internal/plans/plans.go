@@ -17,6 +17,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/filetype"
+	"fugong/internal/parsegate"
 )
 
 // Text is an extracted plan.
@@ -50,6 +51,9 @@ type Limits struct {
 	MaxSize     int64 // bytes of the file
 	MaxInflated int64 // bytes inflated from the DOCX document part or from all PDF streams
 	MaxText     int   // bytes of extracted text kept; beyond it the text is cut with NoteTruncated
+	// Gate bounds concurrent extractions; nil → parsegate.Process(), the
+	// cap spreadsheet parsing shares.
+	Gate *parsegate.Gate
 }
 
 // DefaultLimits returns 20 MiB files, 64 MiB inflated and 4 MiB of text.
@@ -68,6 +72,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxText <= 0 {
 		l.MaxText = d.MaxText
 	}
+	if l.Gate == nil {
+		l.Gate = parsegate.Process()
+	}
 	return l
 }
 
@@ -83,7 +90,9 @@ func Extract(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64)
 // Unsupported for another kind; TooLarge when size, the inflated document or
 // the time allowed by ctx's deadline is exceeded (the cause then wraps
 // context.DeadlineExceeded); Invalid for a corrupt file or a parser panic;
-// a cancelled ctx returns ctx.Err() wrapped with code Internal.
+// Unavailable wrapping a *parsegate.BusyError when lim.Gate has no slot
+// (503 with Retry-After); a cancelled ctx returns ctx.Err() wrapped with
+// code Internal.
 func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size int64, lim Limits) (t Text, err error) {
 	lim = lim.withDefaults()
 	if size > lim.MaxSize {
@@ -92,6 +101,14 @@ func ExtractLimited(ctx context.Context, kind filetype.Kind, r io.ReaderAt, size
 	if err := ctx.Err(); err != nil {
 		return Text{}, ctxError(err)
 	}
+	release, err := lim.Gate.Acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Text{}, ctxError(ctx.Err())
+		}
+		return Text{}, err
+	}
+	defer release()
 	defer func() {
 		if p := recover(); p != nil {
 			t, err = Text{}, apperror.WrapMsg(fmt.Errorf("panic: %v", p), apperror.Invalid, msgMalformed)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/filetype"
+	"fugong/internal/parsegate"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -421,5 +423,87 @@ func TestODT(t *testing.T) {
 	txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
 	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
 		t.Fatalf("%q %v", txt.Text, err)
+	}
+}
+
+// TestExtractHoldsAParseSlot: extraction takes a slot of the parse cap that
+// spreadsheets share (parsegate.Process() by default); with the gate's one
+// slot held it is refused with a BusyError (503, Retry-After), and once
+// the slot is back it runs.
+func TestExtractHoldsAParseSlot(t *testing.T) {
+	t.Parallel()
+	if (Limits{}).withDefaults().Gate != parsegate.Process() {
+		t.Fatal("the default gate is not the process-wide parse cap")
+	}
+	g := parsegate.New(1, 1, time.Second)
+	release, err := g.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := docxOf(t, para("复工方案"))
+	_, err = extract(t, filetype.DOCX, plan, Limits{Gate: g})
+	var be *parsegate.BusyError
+	if apperror.CodeOf(err) != apperror.Unavailable || !errors.As(err, &be) {
+		t.Fatalf("with the slot held: %v", err)
+	}
+	release()
+	if got, err := extract(t, filetype.DOCX, plan, Limits{Gate: g}); err != nil || got.Text != "复工方案" {
+		t.Fatalf("with the slot free: %q %v", got.Text, err)
+	}
+	// The slot came back: it can be taken at once.
+	release, err = g.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+}
+
+// cancelAfter is a context that reports itself cancelled from its at+1-th
+// Err check on, counting the checks.
+type cancelAfter struct {
+	context.Context
+	at     int64
+	checks atomic.Int64
+}
+
+func (c *cancelAfter) Err() error {
+	if c.checks.Add(1) > c.at {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestExtractStopsWhenCancelled: a long DOCX and a long PDF whose context
+// is cancelled part-way (the client went away) stop at the next check
+// instead of reading to the end: counted in context checks, never in time.
+func TestExtractStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	var body strings.Builder
+	var content strings.Builder
+	content.WriteString("BT /F1 12 Tf 72 800 Td\n")
+	for i := 0; i < 50_000; i++ {
+		body.WriteString(para(fmt.Sprintf("第%d条 进出人员一律测温登记。", i)))
+		fmt.Fprintf(&content, "0 -14 Td (Article %d: take every visitor's temperature.) Tj\n", i)
+	}
+	content.WriteString("ET")
+	pdf := buildPDF([]pdfObj{
+		{dict: `<< /Type /Catalog /Pages 2 0 R >>`},
+		{dict: `<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 4 0 R >> >> >>`},
+		{dict: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>`},
+		{dict: `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>`},
+		{dict: `<< >>`, stream: flateBytes(t, content.String()), flate: true},
+	}, false)
+	for _, tt := range []struct {
+		kind filetype.Kind
+		data []byte
+	}{{filetype.DOCX, docxOf(t, body.String())}, {filetype.PDF, pdf}} {
+		ctx := &cancelAfter{Context: context.Background(), at: 8}
+		_, err := ExtractLimited(ctx, tt.kind, bytes.NewReader(tt.data), int64(len(tt.data)), Limits{MaxSize: 64 << 20})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s: err = %v", tt.kind, err)
+		}
+		if n := ctx.checks.Load(); n > ctx.at+3 {
+			t.Errorf("%s: %d context checks, want the extraction to stop soon after check %d", tt.kind, n, ctx.at+1)
+		}
 	}
 }

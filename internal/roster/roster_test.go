@@ -2,12 +2,14 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -388,5 +390,48 @@ func TestExactNumberCells(t *testing.T) {
 	}
 	if !LostDigits("5.101071985031201e+17") || LostDigits(id) {
 		t.Fatal("LostDigits")
+	}
+}
+
+// cancelAfter is a context that reports itself cancelled from its at+1-th
+// Err check on, counting the checks: a parse that stops promptly makes no
+// more than a check or two after the first that saw it.
+type cancelAfter struct {
+	context.Context
+	at     int64
+	checks atomic.Int64
+}
+
+func (c *cancelAfter) Err() error {
+	if c.checks.Add(1) > c.at {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestParseStopsWhenCancelled: a 100,000-row roster whose context is
+// cancelled part-way (the client went away) stops at the reader's next
+// check (every 256 rows) instead of validating the rest: counted in checks,
+// so in rows read, never in time.
+func TestParseStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	const rows = 100_000
+	var b strings.Builder
+	b.WriteString(header)
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&b, "员工%d,%s,,生产部,36.5,绿码,无,,\n", i, MakeIDNumber(i))
+	}
+	p := writeFile(t, "big.csv", []byte(b.String()))
+	ctx := &cancelAfter{Context: context.Background(), at: 20}
+	_, err := Parse(ctx, p, resume, Options{Sheet: sheet.Options{MaxRows: 2 * rows}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	checks := ctx.checks.Load()
+	if checks > ctx.at+2 {
+		t.Errorf("%d context checks, want the parse to stop at check %d", checks, ctx.at+1)
+	}
+	if read := checks * 256; read >= rows/10 {
+		t.Errorf("up to %d of %d rows read after the cancel", read, rows)
 	}
 }

@@ -17,7 +17,6 @@ var (
 	msgTooManyRows     = msg.New("sheet.too_many_rows", "数据行超过上限 %d 行", "more than %d data rows")
 	msgTimeout         = msg.New("sheet.timeout", "文件处理超时，请拆分后上传", "the file took too long to process; split it and upload again")
 	msgCancelled       = msg.New("sheet.cancelled", "处理已取消", "processing was cancelled")
-	msgBusy            = msg.New("sheet.busy", "服务器正在处理其他表格，请 %d 秒后重试", "the server is busy with other spreadsheets; retry in %d seconds")
 	msgNUL             = msg.New("sheet.nul", "文件含有空字节（NUL），不是文本 CSV", "the file contains a NUL byte: not a text CSV")
 	msgNULLine         = msg.New("sheet.nul_line", "第 %d 行含有空字节（NUL）", "line %d contains a NUL byte")
 	msgBOMNotUTF8      = msg.New("sheet.bom_not_utf8", "文件以 UTF-8 BOM 开头，但内容不是有效的 UTF-8（可能混入了 GBK 编码）；请在 Excel 中另存为“CSV UTF-8”", "the file starts with a UTF-8 BOM but is not valid UTF-8 (GBK bytes mixed in?); save it again as \"CSV UTF-8\"")

@@ -26,6 +26,7 @@ import (
 
 	"fugong/internal/apperror"
 	"fugong/internal/msg"
+	"fugong/internal/parsegate"
 )
 
 // Format is the detected format of an upload.
@@ -101,8 +102,9 @@ type Options struct {
 	// MaxSharedStrings bounds the XLSX shared-string table; 0 →
 	// DefaultMaxSharedStrings.
 	MaxSharedStrings int
-	// Gate bounds concurrent parses; nil → the process-wide gate.
-	Gate *Gate
+	// Gate bounds concurrent parses; nil → parsegate.Process(), which plan
+	// extraction shares.
+	Gate *parsegate.Gate
 }
 
 func (o Options) withDefaults() Options {
@@ -116,7 +118,7 @@ func (o Options) withDefaults() Options {
 		o.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
 	}
 	if o.Gate == nil {
-		o.Gate = processGate
+		o.Gate = parsegate.Process()
 	}
 	if o.MaxSharedStrings <= 0 {
 		o.MaxSharedStrings = DefaultMaxSharedStrings
@@ -243,8 +245,11 @@ func OpenFile(ctx context.Context, file File, opts Options) (*Reader, error) {
 	if err := sniffBinary(magic); err != nil {
 		return nil, err
 	}
-	release, err := opts.Gate.acquire(ctx)
+	release, err := opts.Gate.Acquire(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctxError(ctx.Err())
+		}
 		return nil, err
 	}
 	r := &Reader{ctx: ctx, opts: opts, release: release}

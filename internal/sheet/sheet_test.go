@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
+	"fugong/internal/parsegate"
 	"fugong/internal/sheet"
 	"fugong/internal/sheet/sheettest"
 )
@@ -480,7 +481,7 @@ func TestHostileSizes(t *testing.T) {
 // with a BusyError (Retry-After); a slot comes back on Close.
 func TestGate(t *testing.T) {
 	p := write(t, "g.csv", []byte("姓名,身份证号\n甲,1\n"))
-	g := sheet.NewGate(1, 1, time.Second)
+	g := parsegate.New(1, 1, time.Second)
 	opts := sheet.Options{Gate: g}
 	r1, err := sheet.Open(context.Background(), p, opts)
 	if err != nil {
@@ -503,7 +504,7 @@ func TestGate(t *testing.T) {
 			r.Close()
 		}
 	}
-	var be *sheet.BusyError
+	var be *parsegate.BusyError
 	if apperror.CodeOf(busy) != apperror.Unavailable || !errors.As(busy, &be) || be.RetryAfterSeconds() < 1 {
 		t.Fatalf("third open: %v", busy)
 	}
@@ -549,5 +550,51 @@ func TestMergedCells(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "甲生产部,乙生产部,丙生产部,丁行政部" {
 		t.Fatalf("rows %q", got)
+	}
+}
+
+// TestCancelMidParse: a context cancelled in the middle of a large table
+// (the client went away) stops the reader at its next check, CSV and XLSX
+// alike: at most 256 more rows are read, far from the 100,000 there are.
+func TestCancelMidParse(t *testing.T) {
+	t.Parallel()
+	const rows, cancelAt = 100_000, 1_000
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "big.csv")
+	if err := os.WriteFile(csvPath, []byte("姓名,身份证号\n"+strings.Repeat("甲,1\n", rows)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	xlsxPath := filepath.Join(dir, "big.xlsx")
+	if err := sheettest.WriteXLSX(xlsxPath, func(i int) []any {
+		switch {
+		case i == 0:
+			return []any{"姓名", "身份证号"}
+		case i <= rows:
+			return []any{"甲", "1"}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		ctx, cancel := context.WithCancel(context.Background())
+		r, err := sheet.Open(ctx, p, sheet.Options{MaxRows: 2 * rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for r.Next() {
+			if n++; n == cancelAt {
+				cancel()
+			}
+		}
+		r.Close()
+		if !errors.Is(r.Err(), context.Canceled) || apperror.CodeOf(r.Err()) != apperror.Unavailable {
+			t.Errorf("%s: err %v after %d rows", filepath.Base(p), r.Err(), n)
+		}
+		if n > cancelAt+256 {
+			t.Errorf("%s: read %d rows, %d after the cancel", filepath.Base(p), n, n-cancelAt)
+		}
+		cancel()
 	}
 }

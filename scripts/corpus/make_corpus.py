@@ -471,6 +471,12 @@ with open(os.path.join(OUT, "plan/openaction-javascript.pdf"), "wb") as f:
 add("plan/openaction-javascript.pdf", "plan", "hand-written PDF with /OpenAction JavaScript",
     dict(status=201, note_contains="JavaScript", contains=["prevention team"]))
 
+# pandoc + WeasyPrint from Markdown, Noto CJK fonts (pandoc_weasyprint.py).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pandoc_weasyprint
+
+pandoc_weasyprint.make(OUT, PLAN, add, text_ok)
+
 with open(os.path.join(OUT, "manifest.json"), "w", encoding="utf-8") as f:
     json.dump({"planned_resume_date": PLANNED.isoformat(), "plan_source": PLAN_TEXT, "plan_source_numbered": plan_no_markers,
                "files": manifest}, f, ensure_ascii=False, indent=1)

@@ -20,6 +20,7 @@ export type Flag = S['Flag'];
 export type Attachment = S['Attachment'];
 export type UploadResult = S['UploadResult'];
 export type RosterSummary = S['RosterSummary'];
+export type TableLayout = S['TableLayout'];
 export type Revision = S['Revision'];
 export type Problem = S['Problem'];
 export type Notification = S['Notification'];

@@ -99,6 +99,12 @@ export const FIELD: LabelMap = {
   'roster.health_code_red': ['红码人数', 'Red code'], 'roster.health_code_yellow': ['黄码人数', 'Yellow code'],
   'roster.hubei_14d': ['14日内湖北旅居', 'Hubei ≤14 d'], 'roster.in_quarantine': ['仍在隔离期', 'In quarantine'],
 };
+/** The fields a roster column is read into (upload answer `columns.used[].field`, `summary.unknown`). */
+export const ROSTER_FIELD: LabelMap = {
+  name: ['姓名', 'Name'], id_number: ['身份证号', 'ID number'], phone: ['手机号', 'Phone'], department: ['部门', 'Department'],
+  temperature: ['体温', 'Temperature'], health_code: ['健康码', 'Health code'], travel_14d: ['近14日旅居史', 'Travel (14 days)'],
+  return_date: ['返回日期', 'Return date'], quarantine_end: ['隔离结束日期', 'Quarantine end'],
+};
 
 /**
  * label returns the human name of code in the current language. A code the

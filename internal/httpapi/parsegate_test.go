@@ -1,0 +1,54 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"fugong/internal/parsegate"
+	"fugong/internal/store"
+)
+
+// TestPlanAndRosterUploadsShareTheParseCap: with the one slot of the parse
+// cap held, a PDF, DOCX or ODT plan upload waits its turn and is answered
+// 503 with Retry-After like a roster, and nothing is stored; once the slot
+// is free the same uploads are accepted.
+func TestPlanAndRosterUploadsShareTheParseCap(t *testing.T) {
+	t.Parallel()
+	a := mustAPI(t, "sqlite")
+	a.gate = parsegate.New(1, 1, time.Second)
+	a.build(a.blob)
+	ent := a.login("ent-guixi")
+	files := []struct{ kind, name string }{
+		{"plan", "lo-writer.pdf"}, {"plan", "lo-writer.docx"}, {"plan", "lo-writer.odt"}, {"roster", "openpyxl-plain.xlsx"},
+	}
+	release, err := a.gate.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		body, err := os.ReadFile("../../testdata/corpus/" + f.kind + "/" + f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fl := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
+		path := fmt.Sprintf("/api/v1/filings/%d/attachments?kind=%s", fl.ID, f.kind)
+		r := a.do(ent, "POST", path, fileBody("file", f.name, body))
+		if r.status != 503 || r.header.Get("Retry-After") == "" || r.errorCode() != "unavailable" {
+			t.Fatalf("%s with the cap full: %d Retry-After %q %s", f.name, r.status, r.header.Get("Retry-After"), r.body)
+		}
+		if atts, err := a.db.Attachments(context.Background(), fl.ID); err != nil || len(atts) != 0 {
+			t.Fatalf("%s: %d attachments stored by a refused upload (%v)", f.name, len(atts), err)
+		}
+		release()
+		if r := a.do(ent, "POST", path, fileBody("file", f.name, body)); r.status != 201 {
+			t.Fatalf("%s with the cap free: %d %s", f.name, r.status, r.body)
+		}
+		if release, err = a.gate.Acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release()
+}
