@@ -253,7 +253,8 @@ func mustNotReceive(t *testing.T) filing.Receive {
 // bytesFile is a filing.File in memory.
 type bytesFile struct{ *bytes.Reader }
 
-func (f bytesFile) Size() int64 { return f.Reader.Size()
+func (f bytesFile) Size() int64 {
+	return f.Reader.Size()
 }
 
 func itoa(n int64) string {

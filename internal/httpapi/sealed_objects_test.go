@@ -5,9 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"fugong/internal/blob"

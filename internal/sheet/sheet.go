@@ -174,7 +174,7 @@ type Reader struct {
 	headerRow int
 	formulas  []Cell
 	skipped   []Skipped
-	release   func() // gives back the Gate slot
+	release   func()       // gives back the Gate slot
 	closeFile func() error // closes the file Open opened (nil for OpenFile)
 	row       Row
 	rowNum    int
