@@ -33,7 +33,9 @@ func TestDefaultDefinition(t *testing.T) {
 
 func TestParseDefinitionErrors(t *testing.T) {
 	head := "data_set: t\ntitle: {zh: 测, en: T}\ndefinitions:\n"
-	field := func(s string) string { return head + "  - version: 1\n    from: \"2020-01-01\"\n    fields:\n      - " + s + "\n" }
+	field := func(s string) string {
+		return head + "  - version: 1\n    from: \"2020-01-01\"\n    fields:\n      - " + s + "\n"
+	}
 	cases := []struct{ name, yaml, want string }{
 		{"unknown key", head + "  - version: 1\n    from: \"2020-01-01\"\n    colour: red\n    fields: []\n", "colour"},
 		{"no versions", "data_set: t\ntitle: {zh: 测, en: T}\n", "at least one version"},
