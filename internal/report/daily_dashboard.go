@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -265,25 +266,40 @@ func (s *Service) DailyTrendOf(ctx context.Context, scope store.Scope, p DailyPa
 	}
 	t := &DailyTrend{From: fs, To: ts, Street: area.Street, Sector: area.Sector, Points: make([]DailyPoint, n)}
 	idx := make(map[string]int, n)
+	days := make([]string, n) // sorted: YYYY-MM-DD orders as text
+	diff := make([]int64, n+1)
 	for i := range t.Points {
 		t.Points[i].Date = from.AddDate(0, 0, i).Format(time.DateOnly)
-		idx[t.Points[i].Date] = i
+		idx[t.Points[i].Date], days[i] = i, t.Points[i].Date
 	}
 	// Each span adds its enterprises to the days it covers from its first
-	// day to report: spans times days, not enterprises times days.
+	// day to report: a few thousand spans, not enterprises times days.
 	after := s.daily.FromDaysAfterApproval
+	firsts := map[string]string{} // since -> first day to report; spans share a few hundred
 	for _, sp := range spans {
-		since, err := time.ParseInLocation(time.DateOnly, sp.Since, Shanghai)
-		if err != nil {
-			continue // a malformed resumption date reports nothing
-		}
-		first := since.AddDate(0, 0, after).Format(time.DateOnly)
-		for i := range t.Points {
-			d := t.Points[i].Date
-			if sp.ValidFrom <= d && d < sp.ValidTo && first <= d {
-				t.Points[i].Expected += sp.N
+		since := sp.Since()
+		first, ok := firsts[since]
+		if !ok {
+			d, err := time.ParseInLocation(time.DateOnly, since, Shanghai)
+			if err != nil {
+				continue // a malformed resumption date reports nothing
 			}
+			first = d.AddDate(0, 0, after).Format(time.DateOnly)
+			firsts[since] = first
 		}
+		// The span counts on the days in [max(first, ValidFrom), ValidTo):
+		// one range added to a difference array, not one test per day.
+		lo := sort.SearchStrings(days, max(first, sp.ValidFrom))
+		hi := sort.SearchStrings(days, sp.ValidTo)
+		if lo < hi {
+			diff[lo] += sp.N
+			diff[hi] -= sp.N
+		}
+	}
+	var run int64
+	for i := range t.Points {
+		run += diff[i]
+		t.Points[i].Expected = run
 	}
 	for _, x := range tal {
 		if i, ok := idx[x.ReportDate]; ok {
