@@ -30,3 +30,20 @@ var (
 	msgPushTooMany        = msg.New("daily.push_too_many", "一次最多推送 %d 份日报", "at most %d reports per push")
 	msgPushDuplicateDate  = msg.New("daily.push_duplicate_date", "同一日期出现多次", "the same date appears twice")
 )
+
+// The messages of the rule warnings on daily reports.
+var (
+	msgConfirmOfficialsOnly = msg.New("daily.confirm_officials_only", "只有街道或园区工作人员可以确认提示", "only street officials and park managers confirm warnings")
+	msgDeadlineFuture       = msg.New("daily.deadline_future", "整改期限应为今天或以后的日期（YYYY-MM-DD）", "the deadline must be today or later (YYYY-MM-DD)")
+	msgFlagNotCurrent       = msg.New("daily.flag_not_current", "该提示属于已更正的旧版本日报", "the warning belongs to a corrected, earlier version of the report")
+	msgFlagConfirmed        = msg.New("daily.flag_confirmed", "该提示已确认为台账问题", "the warning is already confirmed as a ledger problem")
+	msgProblemTitle         = msg.New("daily.problem_title", "%s 日报提示：%s", "daily report warning of %s: %s")
+	msgFlagConfirmedNote    = msg.New("daily.flag_confirmed_note", "%s 日报提示已由街道确认为整改问题：%s", "the street confirmed a warning of your %s report as a problem to rectify: %s")
+)
+
+// The messages of the daily rule operations.
+var (
+	msgNoRuleEngine      = msg.New("daily.no_rule_engine", "日报规则引擎未运行", "the daily report rule engine is not running")
+	msgNoSuchRuleVersion = msg.New("daily.no_such_rule_version", "没有该日报规则版本", "no such daily rule version")
+	msgBacktestTimedOut  = msg.New("daily.backtest_timed_out", "回测超时，请缩短日期范围", "the backtest timed out; shorten the range")
+)

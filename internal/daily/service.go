@@ -31,10 +31,16 @@
 // migration (and a backfill from the JSON).
 //
 // Growth: one row per expected enterprise and day (40,000 enterprises ×
-// 365 days ≈ 14.6 million rows a year) plus a version row each; the tables
+// 365 days ≈ 14.6 million rows a year) plus a version row each. On the
+// default data set a version's values are about 300 bytes and the rules'
+// input kept for backtests about 1 KB (`go test -run '^$' -bench Submit
+// ./internal/daily/`, metrics values-B/version and rule-input-B/version);
+// PruneRuleInputs clears the inputs after the 92-day backtest window (run
+// hourly by `fugong serve`), so a year adds roughly 14.6 M × (300 B of
+// values, twice: current row and version, plus the value columns and
+// indexes). Every read names a day or a range of days, so the tables
 // partition naturally by report_date (MariaDB RANGE partitions per month,
-// or archiving past years' rows to a copy table), since every read names
-// a day or a range of days.
+// or past years moved to an archive copy).
 //
 // Who must report on day D: an enterprise in the registry on D whose first
 // approval (or reported resumption) lies before D by the configured offset
@@ -61,16 +67,19 @@ import (
 	"fugong/internal/auth"
 	"fugong/internal/parktime"
 	"fugong/internal/pii"
+	"fugong/internal/rules"
 	"fugong/internal/store"
 )
 
 // Service files and reads daily reports.
 type Service struct {
-	db   *store.DB
-	keys *pii.Keyring
-	def  *Definition
-	now  func() time.Time
-	log  *slog.Logger
+	db     *store.DB
+	keys   *pii.Keyring
+	def    *Definition
+	rules  RuleEvaluator
+	engine *rules.Engine
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // Deps are what a Service needs.
@@ -79,8 +88,12 @@ type Deps struct {
 	Keys *pii.Keyring // seals personal fields; required when a field is personal
 	// Definition is the data set; nil takes the embedded configs/daily.yaml.
 	Definition *Definition
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Rules is the daily report rules engine (rules.KindDaily, over
+	// rules/daily): it evaluates each report and serves the rule
+	// operations; nil flags nothing.
+	Rules *rules.Engine
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // New returns a Service.
@@ -94,7 +107,11 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log}
+	s := &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log}
+	if d.Rules != nil {
+		s.rules, s.engine = d.Rules, d.Rules
+	}
+	return s
 }
 
 // Definition returns the data set the service files against.
@@ -159,11 +176,16 @@ func readDay(day string) (string, error) {
 // Expected reports whether enterprise must report on day, and its registry
 // version that day when it must.
 func (s *Service) Expected(ctx context.Context, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
+	return s.expectedIn(ctx, s.db, enterpriseID, day)
+}
+
+// expectedIn is Expected read through db (a transaction's, when inside one).
+func (s *Service) expectedIn(ctx context.Context, db *store.DB, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
 	args, err := store.DailyExpectedArgs(day, s.def.Expected.FromDaysAfterApproval, parktime.Location)
 	if err != nil {
 		return nil, false, err
 	}
-	v, err := s.db.DailyExpectedVersion(ctx, enterpriseID, args)
+	v, err := db.DailyExpectedVersion(ctx, enterpriseID, args)
 	if apperror.CodeOf(err) == apperror.NotFound {
 		return nil, false, nil
 	}
@@ -241,8 +263,21 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 	if err := s.fill(row, ver, vals); err != nil {
 		return nil, err
 	}
+	rin, err := s.ruleInput(ctx, s.db, reg, entID, ver, d, !onTime, vals)
+	if err != nil {
+		return nil, err
+	}
+	rjson, err := inputJSON(rin)
+	if err != nil {
+		return nil, err
+	}
+	// Judged before the transaction, so it holds no lock while rules run;
+	// the report, its flags and its warnings count commit together.
+	flags := s.flagsOf(row, rin, now)
+	row.Warnings = len(flags)
 	version := &store.DailyReportVersion{Version: 1, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: !onTime,
-		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now}
+		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
+		RuleInput: rjson}
 	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
 		row.ID, version.ID = 0, 0 // an aborted attempt's ids
 		if err := tx.CreateDailyReport(ctx, row, version); err != nil {
@@ -251,12 +286,15 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 			}
 			return err
 		}
+		if err := tx.SaveDailyFlags(ctx, row.ID, flags, false); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, p.Entry("daily_report_filed", fmt.Sprintf("daily_report:%d", row.ID), auditDetails(d, 1, !onTime)))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.viewOf(p.Scope(), row, ver, vals)
+	return s.viewOf(ctx, p.Scope(), row, ver, vals)
 }
 
 func auditDetails(day string, version int, late bool) string {
@@ -325,9 +363,30 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		}
 		dayT, _ := time.ParseInLocation(time.DateOnly, d, parktime.Location)
 		late := now.After(s.def.DeadlineOf(dayT))
+		reg, due, err := s.expectedIn(ctx, tx, entID, d)
+		if err != nil {
+			return err
+		}
+		if !due { // no longer due (a registry correction): the report's own area
+			reg = &store.EnterpriseVersion{EnterpriseID: entID, Street: old.Street, Sector: old.Sector, Zone: old.Zone}
+		}
+		rin, err := s.ruleInput(ctx, tx, reg, entID, ver, d, !old.OnTime, vals)
+		if err != nil {
+			return err
+		}
+		rjson, err := inputJSON(rin)
+		if err != nil {
+			return err
+		}
+		flags := s.flagsOf(&next, rin, now)
+		next.Warnings = len(flags)
 		version := &store.DailyReportVersion{Version: next.Version, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: late,
-			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now}
+			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
+			RuleInput: rjson}
 		if err := tx.CorrectDailyReport(ctx, &next, version); err != nil {
+			return err
+		}
+		if err := tx.SaveDailyFlags(ctx, next.ID, flags, true); err != nil {
 			return err
 		}
 		row = &next
@@ -336,7 +395,7 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 	if err != nil {
 		return nil, err
 	}
-	return s.viewOf(p.Scope(), row, ver, vals)
+	return s.viewOf(ctx, p.Scope(), row, ver, vals)
 }
 
 // personalAAD binds a report's sealed personal values to their purpose.

@@ -32,6 +32,30 @@ type Report struct {
 	// Masked names the personal fields answered but hidden from the caller
 	// (shown only to the enterprise itself).
 	Masked []string `json:"masked"`
+	// Flags are the rule warnings on the current version.
+	Flags []FlagView `json:"flags"`
+}
+
+// FlagView is a rule warning on a daily report, as the enterprise and the
+// street see it; ProblemID is the ledger problem a street official
+// confirmed it as.
+type FlagView struct {
+	ID             int64      `json:"id"`
+	EnterpriseID   int64      `json:"enterprise_id"`
+	Date           string     `json:"date"`
+	Street         string     `json:"street"`
+	ReportVersion  int        `json:"report_version"`
+	RuleID         string     `json:"rule_id"`
+	Severity       string     `json:"severity"`
+	Message        string     `json:"message"`
+	RulesetVersion string     `json:"ruleset_version"`
+	ProblemID      *int64     `json:"problem_id"`
+	ConfirmedAt    *time.Time `json:"confirmed_at"`
+}
+
+func flagViewOf(f store.DailyFlag) FlagView {
+	return FlagView{ID: f.ID, EnterpriseID: f.EnterpriseID, Date: f.ReportDate, Street: f.Street, ReportVersion: f.ReportVersion,
+		RuleID: f.RuleID, Severity: f.Severity, Message: f.Message, RulesetVersion: f.RulesetVersion, ProblemID: f.ProblemID, ConfirmedAt: f.ConfirmedAt}
 }
 
 // Summary is one report in a list, without its values.
@@ -89,7 +113,7 @@ func (s *Service) versionOf(row *store.DailyReport) *Version {
 	return s.def.VersionOn(row.ReportDate)
 }
 
-func (s *Service) viewOf(scope store.Scope, row *store.DailyReport, ver *Version, vals Values) (*Report, error) {
+func (s *Service) viewOf(ctx context.Context, scope store.Scope, row *store.DailyReport, ver *Version, vals Values) (*Report, error) {
 	unmasked := scope.UnmasksPersonalData(row.EnterpriseID)
 	if vals == nil {
 		var err error
@@ -99,10 +123,18 @@ func (s *Service) viewOf(scope store.Scope, row *store.DailyReport, ver *Version
 	} else if !unmasked {
 		vals, _ = split(ver, vals)
 	}
+	flags, err := s.db.DailyFlagsOf(ctx, row.ID, row.Version)
+	if err != nil {
+		return nil, err
+	}
+	fv := make([]FlagView, len(flags))
+	for i, f := range flags {
+		fv[i] = flagViewOf(f)
+	}
 	return &Report{ID: row.ID, EnterpriseID: row.EnterpriseID, Date: row.ReportDate, Street: row.Street, Sector: row.Sector,
 		DefinitionVersion: row.DefVersion, Version: row.Version, OnTime: row.OnTime, Late: !row.OnTime, Warnings: row.Warnings,
 		SubmittedAt: row.SubmittedAt, UpdatedAt: row.UpdatedAt, SubmittedBy: row.SubmittedBy, ViaToken: row.ViaToken,
-		Values: vals, Masked: maskedOf(ver, row.PersonalEnc, unmasked)}, nil
+		Values: vals, Masked: maskedOf(ver, row.PersonalEnc, unmasked), Flags: fv}, nil
 }
 
 // Get returns enterprise's report of day as the caller may see it
@@ -118,7 +150,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, enterpriseID int64
 	if err != nil {
 		return nil, err
 	}
-	return s.viewOf(p.Scope(), row, s.versionOf(row), nil)
+	return s.viewOf(ctx, p.Scope(), row, s.versionOf(row), nil)
 }
 
 // Mine is Get of the caller's own enterprise (apperror.Forbidden for

@@ -57,3 +57,22 @@ func (a *api) seedDailyReport(ent store.Enterprise, day string) *daily.Report {
 	}
 	return r
 }
+
+// seedDailyFlag files ent's report of day with too few masks, so the
+// daily_masks_low rule flags it, and returns the flag's id.
+func (a *api) seedDailyFlag(ent store.Enterprise, day string) int64 {
+	a.t.Helper()
+	a.approveForDaily(ent, "2020-02-01")
+	id := ent.ID
+	p := &auth.Principal{Username: "seed-" + ent.CreditCode, Role: store.RoleEnterprise, EnterpriseID: &id, Street: ent.Street}
+	v := dailyValues(5)
+	v["masks"] = 1
+	r, err := a.daily.Submit(context.Background(), p, day, daily.Input{Values: rawValues(a.t, v)})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if len(r.Flags) == 0 {
+		a.t.Fatalf("no flag on %+v", r)
+	}
+	return r.Flags[0].ID
+}

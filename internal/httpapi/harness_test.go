@@ -60,6 +60,7 @@ type api struct {
 	filings     *filing.Service
 	inspections *inspection.Service
 	daily       *daily.Service
+	dailyRules  *rules.Engine
 	dedup       *dedup.Index
 	blob        blob.Store
 	keys        *pii.Keyring // the data keyring of the current build
@@ -80,6 +81,10 @@ func mustAPI(t testing.TB, driver string) *api {
 	a.auth = auth.NewService(db, cfg.Auth, clk.Now).WithAreas(a.zones)
 	a.rules = rules.NewEngine("../../rules", nil)
 	if _, err := a.rules.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.dailyRules = rules.NewEngineKind(rules.KindDaily, "../../rules/daily", nil)
+	if _, err := a.dailyRules.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -131,7 +136,7 @@ func (a *api) build(bs blob.Store) *api {
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
 		Config: a.cfg, Now: a.clock.Now})
 	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
-	a.daily = daily.New(daily.Deps{DB: a.db, Keys: keys, Now: a.clock.Now})
+	a.daily = daily.New(daily.Deps{DB: a.db, Keys: keys, Rules: a.dailyRules, Now: a.clock.Now})
 	reports := report.New(a.db, nil, a.zones, nil)
 	if err := reports.EnableDaily(daily.DefaultDefinition().ReportSetup()); err != nil {
 		t.Fatal(err)

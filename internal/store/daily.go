@@ -186,6 +186,7 @@ type DailyReportVersion struct {
 	CreatedBy    string
 	ViaToken     bool
 	CreatedAt    time.Time
+	RuleInput    string // JSON of the rules' input for this version (backtests)
 }
 
 // TableName maps DailyReportVersion to daily_report_versions.

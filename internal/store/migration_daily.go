@@ -16,7 +16,7 @@ import (
 // one indexed scan in the database (package daily's doc explains the
 // layout). daily_report_versions keeps every version ever filed; the
 // current row is the last of them. daily_flags are the rule warnings on a
-// report version.
+// report version. rule_versions gains a kind (filing or daily).
 
 type m11DailyReport struct {
 	ID           int64  `gorm:"primaryKey"`
@@ -61,7 +61,7 @@ type m11DailyReportVersion struct {
 	ReportID     int64     `gorm:"not null;uniqueIndex:uq_daily_versions,priority:1"`
 	Version      int       `gorm:"not null;uniqueIndex:uq_daily_versions,priority:2"`
 	EnterpriseID int64     `gorm:"not null"`
-	ReportDate   string    `gorm:"size:10;not null"`
+	ReportDate   string    `gorm:"size:10;not null;index:idx_daily_versions_day"`
 	DefVersion   int       `gorm:"not null"`
 	Late         bool      `gorm:"not null"`
 	ValuesJSON   string    `gorm:"type:text;not null"`
@@ -70,6 +70,11 @@ type m11DailyReportVersion struct {
 	CreatedBy    string    `gorm:"size:64;not null"`
 	ViaToken     bool      `gorm:"not null;default:false"`
 	CreatedAt    time.Time `gorm:"not null"`
+	// RuleInput is the JSON of what the rules read when this version was
+	// filed (rules.DailyInput, remarks never included), so a candidate rule
+	// set can be backtested on past reports; cleared once older than the
+	// backtest window (idx_daily_versions_day finds them).
+	RuleInput string `gorm:"type:text"`
 }
 
 func (m11DailyReportVersion) TableName() string { return "daily_report_versions" }
@@ -98,6 +103,14 @@ func (m11DailyFlag) TableName() string { return "daily_flags" }
 func migrateDaily(tx *gorm.DB) error {
 	if err := createTables(tx, &m11DailyReport{}, &m11DailyReportVersion{}, &m11DailyFlag{}); err != nil {
 		return err
+	}
+	// Rule versions of the daily report rules live beside the filing
+	// rules'; kind tells them apart (their publication is row 2 of
+	// rule_publication, the filing rules' row 1).
+	if !tx.Migrator().HasColumn("rule_versions", "kind") {
+		if err := tx.Exec("ALTER TABLE rule_versions ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'filing'").Error; err != nil {
+			return err
+		}
 	}
 	// idx_daily_reports_day: a day's reports by enterprise, with the on-time
 	// flag, so the reporting rate joins the expected population to it in

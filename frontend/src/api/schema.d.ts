@@ -1685,10 +1685,229 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/daily/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则提示 / Warnings on daily reports
+         * @description 范围内各日日报当前版本的规则提示（街道：本街道；企业：本企业；园区、管理员、督查组：全部，可用 `street` 缩小），
+         *     最新日期在前，至多 500 条；日期缺省为今天，跨度至多 31 天。
+         *     / The rule warnings on the current versions of reports within scope (a street official: the street; an
+         *     enterprise: its own; park, admin, inspectors: all, narrowed by `street`), newest day first, at most 500;
+         *     today by default, at most 31 days.
+         */
+        get: operations["listDailyFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/flags/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将提示确认为台账问题 / Confirm a warning as a ledger problem
+         * @description 街道（本街道）或管委会。在整改台账中记一条问题（来源 `daily`，针对该企业），关联提示并通知企业，同一事务内审计。
+         *     已确认或属于已更正旧版本的提示为 409。
+         *     / Street officials (their street) or park managers. Records a problem in the rectification ledger (source
+         *     `daily`, against the enterprise), links the warning and notifies the enterprise, audited in the same
+         *     transaction. A warning already confirmed or of a corrected earlier version is 409.
+         */
+        post: operations["confirmDailyFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则 / The daily report rules
+         * @description 管委会、管理员；运行中的日报规则集（rules/daily）及最近一次加载失败的原因。/ Park manager, admin; the running daily rule set and why the last reload failed, if it did.
+         */
+        get: operations["getDailyRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新加载日报规则 / Reload the daily rules
+         * @description 管委会、管理员；从 rules/daily 重新加载并发布给所有副本，记录版本并审计；有错误为 422（列出每个问题），运行中的规则不变。
+         *     / Park manager, admin; reloads rules/daily and publishes it to every replica, recording the version, audited;
+         *     a broken edit is 422 naming every problem and the running set stays.
+         */
+        post: operations["reloadDailyRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 日报规则回测 / Backtest daily rules
+         * @description 管委会、管理员；用候选规则文件（替换全部现有文件）重放 `from`–`to`（缺省最近 30 天，至多 92 天）各日报当前版本当时的规则输入，
+         *     列出提示的增减。运行前审计。
+         *     / Park manager, admin; replays the rule inputs of the current versions of the reports of `from`–`to` (the
+         *     last 30 days by default, at most 92) under candidate files (replacing every running file) and lists which
+         *     warnings would appear or disappear. Audited before it runs.
+         */
+        post: operations["backtestDailyRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则版本 / Daily rule versions
+         * @description 管委会、管理员；最近生效在前，不含文件。/ Park manager, admin; most recently active first, without files.
+         */
+        get: operations["listDailyRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某版本的日报规则文件 / A daily rule version's files
+         * @description 管委会、管理员；逐字原文。/ Park manager, admin; the files verbatim.
+         */
+        get: operations["getDailyRuleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description 日报规则提示 / A rule warning on a daily report */
+        DailyFlag: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            enterprise_id?: number;
+            /** Format: date */
+            date?: string;
+            street?: string;
+            report_version?: number;
+            rule_id?: string;
+            /** @enum {string} */
+            severity?: "warn" | "info";
+            message?: string;
+            ruleset_version?: string;
+            /**
+             * Format: int64
+             * @description 确认后的台账问题 / the ledger problem it was confirmed as
+             */
+            problem_id?: number | null;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+        };
+        DailyRule: {
+            id?: string;
+            name?: string;
+            /** @enum {string} */
+            severity?: "warn" | "info";
+            when?: string;
+            message?: string;
+            description?: string;
+        };
+        DailyRules: {
+            version?: string;
+            rules?: components["schemas"]["DailyRule"][];
+            last_error?: string;
+        };
+        DailyBacktestReport: {
+            current_version?: string;
+            candidate_version?: string;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            reports?: number;
+            skipped?: number;
+            changed_total?: number;
+            changed?: {
+                /** Format: int64 */
+                report_id?: number;
+                appear?: string[];
+                disappear?: string[];
+            }[];
+            truncated?: boolean;
+            rules?: {
+                rule_id?: string;
+                appear?: number;
+                disappear?: number;
+            }[];
+            flagged_before?: number;
+            flagged_after?: number;
+        };
         DailyLabel: {
             zh?: string;
             en?: string;
@@ -1771,6 +1990,7 @@ export interface components {
             via_token?: boolean;
             values?: components["schemas"]["DailyValues"];
             masked?: string[];
+            flags?: components["schemas"]["DailyFlag"][];
         };
         DailyReportSummary: {
             /** Format: int64 */
@@ -5394,6 +5614,209 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyFlags: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                street?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 提示 / The warnings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyFlag"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    confirmDailyFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** Format: date */
+                    deadline?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已确认的提示 / The confirmed warning */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyFlag"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 规则集 / The rule set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyRules"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reloadDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 新版本 / The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version?: string;
+                        rules?: number;
+                        changed?: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    backtestDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    files: components["schemas"]["RuleFile"][];
+                    /** Format: date */
+                    from?: string;
+                    /** Format: date */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 回测结果 / The backtest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyBacktestReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDailyRuleVersions: {
+        parameters: {
+            query?: {
+                page?: components["parameters"]["Page"];
+                /** @description 1–500（超出按 500）/ 1–500 (larger is capped at 500) */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本列表 / Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"] & {
+                        items?: components["schemas"]["RuleVersion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getDailyRuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本 / The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
