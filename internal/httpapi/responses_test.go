@@ -12,6 +12,7 @@ import (
 	"fugong/internal/filing"
 	"fugong/internal/inspection"
 	"fugong/internal/registry"
+	"fugong/internal/reminder"
 	"fugong/internal/report"
 	"fugong/internal/ruleset"
 )
@@ -60,6 +61,16 @@ func TestResponseTypesMatchOpenAPI(t *testing.T) {
 		"DailyRule":            daily.RuleView{},
 		"DailyRules":           daily.RulesOverview{},
 		"DailyBacktestReport":  daily.BacktestResult{},
+		"ReportForms":          report.ReportForms{},
+		"FormCount":            report.FormCount{},
+		"FormEntry":            report.FormEntry{},
+		"DailyFigures":         report.DailyFigures{},
+		"DailyDashboard":       report.DailyDashboard{},
+		"DailyTrend":           report.DailyTrend{},
+		"DailyReporter":        report.ReporterItem{},
+		"DailyReporterPage":    report.ReporterList{},
+		"ReminderResult":       reminder.Result{},
+		"ReportView":           report.ViewInfo{},
 	}
 	for name, v := range types {
 		t.Run(name, func(t *testing.T) {

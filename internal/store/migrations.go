@@ -33,6 +33,7 @@ var migrations = []migration{
 	{11, "daily reports: current row per enterprise and day, versions, rule flags", migrateDaily},
 	{12, "audit chain segments: one head row and chain per writer", migrateAuditSegments},
 	{13, "keyed content hashes of attachments and evidence files", migrateContentHash},
+	{14, "daily figures: report tallies per day, street and sector; reminder claims", migrateDailyFigures},
 }
 
 // schemaMigration records an applied step.
