@@ -21,3 +21,10 @@ var AreasYAML []byte
 //
 //go:embed reports.yaml
 var ReportsYAML []byte
+
+// DailyYAML is configs/daily.yaml: the daily epidemic report's data set
+// (versioned field definitions, deadline, who must report), used when
+// daily.file is not set (package daily).
+//
+//go:embed daily.yaml
+var DailyYAML []byte

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -57,19 +58,45 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 // rulesCheck compiles dir and prints its version and rule count, or every
 // problem, one a line.
+// The daily report rules in DIR/daily (their cases in DIR/daily/testdata)
+// are checked and tested with the filing rules when that directory exists.
 func rulesCheck(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	set, err := rules.Check(dir)
 	if err != nil {
 		return reportLoadError(err, stderr)
 	}
 	fmt.Fprintln(stdout, msgRulesCompiled.In(langOf(ctx), set.Version, len(set.Rules), dir))
+	if daily, ok := dailyRulesDir(dir); ok {
+		set, err := rules.LoadKind(ctx, rules.KindDaily, daily)
+		if err != nil {
+			return reportLoadError(err, stderr)
+		}
+		fmt.Fprintln(stdout, msgRulesCompiled.In(langOf(ctx), set.Version, len(set.Rules), daily))
+	}
 	return nil
+}
+
+// dailyRulesDir is DIR/daily when it is a directory.
+func dailyRulesDir(dir string) (string, bool) {
+	d := filepath.Join(dir, "daily")
+	st, err := os.Stat(d)
+	return d, err == nil && st.IsDir()
 }
 
 // rulesTest runs the cases in testdata against dir and prints each failure,
 // ending with the line "rules: N passed, N failed".
 func rulesTest(ctx context.Context, dir, testdata string, stdout, stderr io.Writer) error {
-	rep, err := rules.RunTests(ctx, dir, testdata)
+	if err := rulesTestOne(ctx, rules.RunTests, dir, testdata, stdout, stderr); err != nil {
+		return err
+	}
+	if daily, ok := dailyRulesDir(dir); ok {
+		return rulesTestOne(ctx, rules.RunDailyTests, daily, filepath.Join(daily, "testdata"), stdout, stderr)
+	}
+	return nil
+}
+
+func rulesTestOne(ctx context.Context, run func(context.Context, string, string) (rules.TestReport, error), dir, testdata string, stdout, stderr io.Writer) error {
+	rep, err := run(ctx, dir, testdata)
 	if err != nil {
 		return reportLoadError(err, stderr)
 	}

@@ -5,13 +5,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"fugong/frontend"
 	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/buildinfo"
+	"fugong/internal/config"
+	"fugong/internal/daily"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
@@ -21,6 +25,7 @@ import (
 	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/ruleset"
+	"fugong/internal/store"
 	"fugong/internal/webhook"
 )
 
@@ -67,6 +72,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			}
 		}()
 	}
+	dailyRules, err := startDailyRules(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
 	plansIndex, err := dedup.New(db, dedup.Options{})
 	if err != nil {
 		return err
@@ -76,6 +85,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		// A broken report definition stops start-up with its file and line.
 		if reports, err = report.Load(cfg.Reports.File); err != nil {
 			return fmt.Errorf("config: reports.file: %w", err)
+		}
+	}
+	dailyDef := daily.DefaultDefinition()
+	if cfg.Daily.File != "" {
+		// A broken data set stops start-up with its file and line.
+		if dailyDef, err = daily.LoadDefinition(cfg.Daily.File); err != nil {
+			return fmt.Errorf("config: daily.file: %w", err)
 		}
 	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now).WithAreas(zones)
@@ -95,7 +111,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
 		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
-		Audit: auditSvc})
+		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())
@@ -138,4 +154,29 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 func instanceName() string {
 	h, _ := os.Hostname()
 	return fmt.Sprintf("%s/%d", h, os.Getpid())
+}
+
+// startDailyRules runs the daily report rules (RULES_DIR/daily) as the
+// filing rules run: the published set in the database for every replica,
+// followed, and watched when rules.watch is set. Without that directory
+// daily reports are not flagged (nil engine).
+func startDailyRules(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*rules.Engine, error) {
+	dir := filepath.Join(cfg.Rules.Dir, "daily")
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		log.Warn("no daily report rules: daily reports are not checked", "dir", dir)
+		return nil, nil
+	}
+	engine := rules.NewEngineKind(rules.KindDaily, dir, daily.RuleRecorder(ctx, db, log))
+	if _, err := engine.Start(ctx, db.DailyRules()); err != nil {
+		return nil, fmt.Errorf("daily rules: %w", err)
+	}
+	go engine.Follow(ctx, db.DailyRules(), rulesFollowInterval, log)
+	if cfg.Rules.Watch {
+		go func() {
+			if err := engine.Watch(ctx, log); err != nil {
+				log.Error("daily rule watcher stopped", "err", err)
+			}
+		}()
+	}
+	return engine, nil
 }

@@ -367,3 +367,18 @@ func TestBadReportsFileStopsStartup(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q: want a start-up failure naming the file", code, stderr.String())
 	}
 }
+
+func TestBadDailyFileStopsStartup(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "daily.yaml")
+	os.WriteFile(bad, []byte("data_set: d\ntitle: {zh: 日报, en: Daily}\ndefinitions:\n  - version: 1\n    from: \"2020-01-01\"\n    fields:\n      - {key: a, label: {zh: 甲, en: A}, type: float}\n"), 0o600)
+	var stderr bytes.Buffer
+	env := map[string]string{"FUGONG_DATABASE_DSN": filepath.Join(dir, "f.db"), "FUGONG_BLOB_LOCAL_ROOT": filepath.Join(dir, "u"),
+		"FUGONG_DATA_DIR": filepath.Join(dir, "data"), "FUGONG_RULES_DIR": "../../rules", "FUGONG_DAILY_FILE": bad,
+		"FUGONG_HTTP_ADDR": fmt.Sprintf("127.0.0.1:%d", freePort(t))}
+	code := run(context.Background(), []string{"serve"}, io.Discard, &stderr, func(k string) string { return env[k] })
+	if code == 0 || !strings.Contains(stderr.String(), "daily.yaml:7") || !strings.Contains(stderr.String(), "daily.file") {
+		t.Fatalf("exit %d, stderr %q: want a start-up failure naming the file and line", code, stderr.String())
+	}
+}

@@ -32,12 +32,18 @@ type Config struct {
 	Auth     Auth      `yaml:"auth"`
 	Areas    Areas     `yaml:"areas"`
 	Reports  Reports   `yaml:"reports"`
+	Daily    Daily     `yaml:"daily"`
 	Webhooks []Webhook `yaml:"webhooks"`
 }
 
 // Reports locates the department report views.
 type Reports struct {
 	File string `yaml:"file"` // empty: the copy of configs/reports.yaml built into the binary
+}
+
+// Daily locates the daily report's data set definition.
+type Daily struct {
+	File string `yaml:"file"` // empty: the copy of configs/daily.yaml built into the binary
 }
 
 // Webhook is a department system told of decisions: fugong POSTs signed JSON
@@ -263,6 +269,7 @@ var envVars = []envVar{
 	{"FUGONG_DATA_KEY_FILE", str(func(c *Config) *string { return &c.Data.KeyFile })},
 	{"FUGONG_AREAS_FILE", str(func(c *Config) *string { return &c.Areas.File })},
 	{"FUGONG_REPORTS_FILE", str(func(c *Config) *string { return &c.Reports.File })},
+	{"FUGONG_DAILY_FILE", str(func(c *Config) *string { return &c.Daily.File })},
 	{"FUGONG_AUTH_SESSION_IDLE_TIMEOUT", duration(func(c *Config) *time.Duration { return &c.Auth.SessionIdleTimeout })},
 	{"FUGONG_AUTH_SESSION_MAX_AGE", duration(func(c *Config) *time.Duration { return &c.Auth.SessionMaxAge })},
 	{"FUGONG_AUTH_ACTIVATION_CODE_TTL", duration(func(c *Config) *time.Duration { return &c.Auth.ActivationCodeTTL })},

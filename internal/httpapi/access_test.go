@@ -134,6 +134,9 @@ func matrix(a *api) map[string]access {
 		"GET /api/v1/rules/versions/:version": {own: "/api/v1/rules/versions/" + a.rules.Current().Version,
 			want: same(noSession, forbidden, forbidden, ok, forbidden, ok)},
 	}
+	for k, v := range dailyRows(a) {
+		m[k] = v
+	}
 	for k, v := range loopRows(a, ownProblem, otherProblem) {
 		m[k] = v
 	}

@@ -23,6 +23,7 @@ import (
 	"fugong/internal/blob"
 	"fugong/internal/blob/blobtest"
 	"fugong/internal/config"
+	"fugong/internal/daily"
 	"fugong/internal/dedup"
 	"fugong/internal/filing"
 	"fugong/internal/httpapi"
@@ -57,6 +58,8 @@ type api struct {
 	rules       *rules.Engine
 	filings     *filing.Service
 	inspections *inspection.Service
+	daily       *daily.Service
+	dailyRules  *rules.Engine
 	dedup       *dedup.Index
 	blob        blob.Store
 	keys        *pii.Keyring // the data keyring of the current build
@@ -77,6 +80,10 @@ func mustAPI(t testing.TB, driver string) *api {
 	a.auth = auth.NewService(db, cfg.Auth, clk.Now).WithAreas(a.zones)
 	a.rules = rules.NewEngine("../../rules", nil)
 	if _, err := a.rules.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.dailyRules = rules.NewEngineKind(rules.KindDaily, "../../rules/daily", nil)
+	if _, err := a.dailyRules.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -128,10 +135,11 @@ func (a *api) build(bs blob.Store) *api {
 	a.filings = filing.NewService(filing.Deps{DB: a.db, Blobs: bs, Keys: keys, Rules: a.rules, Dedup: a.dedup, Areas: a.zones,
 		Config: a.cfg, Now: a.clock.Now})
 	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
+	a.daily = daily.New(daily.Deps{DB: a.db, Keys: keys, Rules: a.dailyRules, Now: a.clock.Now})
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
 		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),
 		Filings: a.filings, Inspections: a.inspections, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil).SealedBy(a.filings),
-		Audit: audit.New(a.db, bs, keys.AuditCheckpointSeed(), a.clock.Now, nil)})
+		Audit: audit.New(a.db, bs, keys.AuditCheckpointSeed(), a.clock.Now, nil), Daily: a.daily})
 	return a
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fugong/internal/auth"
+	"fugong/internal/daily"
 	"fugong/internal/filing"
 	"fugong/internal/registry"
 	"fugong/internal/ruleset"
@@ -23,23 +24,34 @@ func TestResponseTypesMatchOpenAPI(t *testing.T) {
 	comps, _ := doc["components"].(map[string]any)
 	schemas, _ := comps["schemas"].(map[string]any)
 	types := map[string]any{
-		"Enterprise":         registry.Enterprise{},
-		"EnterpriseListItem": registry.EnterpriseListItem{},
-		"AuditEntry":         auth.AuditEntry{},
-		"Attachment":         filing.AttachmentView{},
-		"Flag":               filing.FlagView{},
-		"Problem":            filing.ProblemView{},
-		"Notification":       filing.NotificationView{},
-		"Notice":             filing.NoticeView{},
-		"FilingSummary":      filing.Summary{},
-		"Filing":             filing.View{},
-		"SubmitResult":       filing.SubmitResult{},
-		"SimilarFiling":      filing.Similar{},
-		"PlanTemplate":       filing.Template{},
-		"RuleSet":            ruleset.Overview{},
-		"Rule":               ruleset.Rule{},
-		"RuleVersion":        ruleset.Version{},
-		"BacktestReport":     ruleset.BacktestResult{},
+		"Enterprise":          registry.Enterprise{},
+		"EnterpriseListItem":  registry.EnterpriseListItem{},
+		"AuditEntry":          auth.AuditEntry{},
+		"Attachment":          filing.AttachmentView{},
+		"Flag":                filing.FlagView{},
+		"Problem":             filing.ProblemView{},
+		"Notification":        filing.NotificationView{},
+		"Notice":              filing.NoticeView{},
+		"FilingSummary":       filing.Summary{},
+		"Filing":              filing.View{},
+		"SubmitResult":        filing.SubmitResult{},
+		"SimilarFiling":       filing.Similar{},
+		"PlanTemplate":        filing.Template{},
+		"RuleSet":             ruleset.Overview{},
+		"Rule":                ruleset.Rule{},
+		"RuleVersion":         ruleset.Version{},
+		"BacktestReport":      ruleset.BacktestResult{},
+		"DailyDefinition":     daily.DefinitionOn{},
+		"DailyField":          daily.Field{},
+		"DailyReport":         daily.Report{},
+		"DailyReportSummary":  daily.Summary{},
+		"DailyReportVersion":  daily.VersionView{},
+		"DailyPrefill":        daily.Prefill{},
+		"DailyPushResult":     daily.PushResult{},
+		"DailyFlag":           daily.FlagView{},
+		"DailyRule":           daily.RuleView{},
+		"DailyRules":          daily.RulesOverview{},
+		"DailyBacktestReport": daily.BacktestResult{},
 	}
 	for name, v := range types {
 		t.Run(name, func(t *testing.T) {

@@ -52,5 +52,8 @@ func (s *Server) apiRoutes(api fiber.Router) {
 		s.filingRoutes(api)
 		s.similarRoutes(api)
 	}
+	if s.deps.Daily != nil {
+		s.dailyRoutes(api)
+	}
 	s.rosterTemplateRoutes(api)
 }

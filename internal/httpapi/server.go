@@ -22,6 +22,7 @@ import (
 	"fugong/internal/audit"
 	"fugong/internal/auth"
 	"fugong/internal/config"
+	"fugong/internal/daily"
 	"fugong/internal/filing"
 	"fugong/internal/idempotency"
 	"fugong/internal/inspection"
@@ -54,6 +55,7 @@ type Deps struct {
 	// verification, deadlines, letters, bulletins); required with Filings.
 	Inspections *inspection.Service
 	Audit       *audit.Service // audit chain verification and checkpoints; nil answers 503 on /audit/verify
+	Daily       *daily.Service // daily epidemic reports; nil leaves out the /daily routes
 }
 
 // Server is the HTTP API.

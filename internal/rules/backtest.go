@@ -47,6 +47,29 @@ type Report struct {
 // Each evaluation is bounded as in Evaluate (a rule stopped by its budget
 // counts as firing); ctx bounds the total time.
 func Backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[string, Input]) (Report, error) {
+	return backtest(ctx, current, candidate, func(yield func(string, ruleEnv) bool) {
+		for key, in := range inputs {
+			e := env(in)
+			if !yield(key, &e) {
+				return
+			}
+		}
+	})
+}
+
+// BacktestDaily is Backtest for daily report sets, over daily inputs.
+func BacktestDaily(ctx context.Context, current, candidate *Set, inputs iter.Seq2[string, DailyInput]) (Report, error) {
+	return backtest(ctx, current, candidate, func(yield func(string, ruleEnv) bool) {
+		for key, in := range inputs {
+			e := dailyEnv(in)
+			if !yield(key, &e) {
+				return
+			}
+		}
+	})
+}
+
+func backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[string, ruleEnv]) (Report, error) {
 	rep := Report{}
 	if current != nil {
 		rep.CurrentVersion = current.Version
@@ -75,21 +98,20 @@ func Backtest(ctx context.Context, current, candidate *Set, inputs iter.Seq2[str
 	}
 	m := &vm.VM{MemoryBudget: memoryBudget}
 	var before, after []string
-	for key, in := range inputs {
+	for key, e := range inputs {
 		// Every input: one hostile input may take a whole evaluation budget.
 		if err := ctx.Err(); err != nil {
 			return finish(rep, deltas), err
 		}
 		rep.Inputs++
-		e := env(in)
-		e.Budget = newBudget(ctx) // per input; ctx bounds the total time
+		e.setBudget(newBudget(ctx)) // per input; ctx bounds the total time
 		before = before[:0]
 		after = after[:0]
 		if current != nil {
-			before = fired(current, m, &e, before)
+			before = fired(current, m, e, before)
 		}
 		if candidate != nil {
-			after = fired(candidate, m, &e, after)
+			after = fired(candidate, m, e, after)
 		}
 		if len(before) > 0 {
 			rep.FlaggedBefore++

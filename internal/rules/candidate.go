@@ -23,6 +23,11 @@ var candidateName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.yaml$`
 // does not compile is Load's Invalid error (Field "file#rule_id", Row the
 // line, Column the column); a temp dir that cannot be written is Internal.
 func LoadFiles(ctx context.Context, files []File) (*Set, error) {
+	return LoadFilesKind(ctx, KindFiling, files)
+}
+
+// LoadFilesKind is LoadFiles for a candidate set of kind.
+func LoadFilesKind(ctx context.Context, kind Kind, files []File) (*Set, error) {
 	var details []apperror.Detail
 	if len(files) == 0 {
 		details = append(details, apperror.FieldMsg("files", msgLeastOneRuleFileRequired))
@@ -56,7 +61,7 @@ func LoadFiles(ctx context.Context, files []File) (*Set, error) {
 			return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotWriteTempRuleFile)
 		}
 	}
-	set, err := Load(ctx, dir)
+	set, err := LoadKind(ctx, kind, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ const debounce = 200 * time.Millisecond
 // reload. Evaluations read the set through an atomic pointer, so each sees
 // one whole set, old or new, never a mix.
 type Engine struct {
+	kind   Kind
 	dir    string
 	onLoad func(*Set)
 
@@ -39,8 +40,17 @@ type errBox struct{ err error }
 // order) with every newly active set whose version differs from the one it
 // replaces, so the caller can persist each version ever active.
 func NewEngine(dir string, onLoad func(*Set)) *Engine {
-	return &Engine{dir: dir, onLoad: onLoad}
+	return NewEngineKind(KindFiling, dir, onLoad)
 }
+
+// NewEngineKind is NewEngine for rule sets of kind (KindDaily: the daily
+// report rules in rules/daily).
+func NewEngineKind(kind Kind, dir string, onLoad func(*Set)) *Engine {
+	return &Engine{kind: kind, dir: dir, onLoad: onLoad}
+}
+
+// Kind returns what the engine's sets judge.
+func (e *Engine) Kind() Kind { return e.kind }
 
 // Dir returns the rules directory the engine loads.
 func (e *Engine) Dir() string { return e.dir }
@@ -64,7 +74,7 @@ func (e *Engine) LastError() error {
 func (e *Engine) Reload(ctx context.Context) (*Set, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	set, err := Load(ctx, e.dir)
+	set, err := LoadKind(ctx, e.kind, e.dir)
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -43,6 +43,25 @@ const evalTimeout = 2 * time.Second
 // silently passing. At most a few evaluations of a set run at once (the
 // others wait for a slot until their deadline). A nil set raises nothing.
 func Evaluate(set *Set, in Input) []Flag {
+	e := env(in)
+	return evaluate(set, &e)
+}
+
+// ruleEnv is the env a rule runs on (*Env, *DailyEnv): each rule sets its
+// params, each evaluation its budget.
+type ruleEnv interface {
+	setParams(map[string]any)
+	setBudget(*Budget)
+}
+
+func (e *Env) setParams(p map[string]any)      { e.Params = p }
+func (e *Env) setBudget(b *Budget)             { e.Budget = b }
+func (e *DailyEnv) setParams(p map[string]any) { e.Params = p }
+func (e *DailyEnv) setBudget(b *Budget)        { e.Budget = b }
+
+// evaluate is Evaluate on a built env: the one bounded evaluation of every
+// kind of rule set (slots, budget, deadline, pooled VMs).
+func evaluate(set *Set, e ruleEnv) []Flag {
 	if set == nil || len(set.Rules) == 0 {
 		return nil
 	}
@@ -53,14 +72,13 @@ func Evaluate(set *Set, in Input) []Flag {
 			Message: msgEngineBusy.In(msg.ZH)}}
 	}
 	defer set.release()
-	e := env(in)
-	e.Budget = newBudget(ctx)
+	e.setBudget(newBudget(ctx))
 	m := set.vms.Get().(*vm.VM)
 	defer set.vms.Put(m)
 	var flags []Flag
 	for _, r := range set.Rules {
-		e.Params = r.Params
-		out, err := m.Run(r.when, &e)
+		e.setParams(r.Params)
+		out, err := m.Run(r.when, e)
 		if err != nil {
 			flags = append(flags, Flag{RuleID: r.ID, Severity: Warn, RulesetVersion: set.Version,
 				Message: msgNotEvaluated.In(msg.ZH, r.Name) + "：" + firstLine(err.Error())})
@@ -70,7 +88,7 @@ func Evaluate(set *Set, in Input) []Flag {
 			continue
 		}
 		flags = append(flags, Flag{RuleID: r.ID, Severity: r.Severity, RulesetVersion: set.Version,
-			Message: render(m, r.message, &e)})
+			Message: render(m, r.message, e)})
 	}
 	return flags
 }
@@ -96,9 +114,9 @@ func (set *Set) release() {
 
 // fired returns the ids of the rules raising a flag on in, for backtests;
 // it is Evaluate without building messages. e carries the budget.
-func fired(set *Set, m *vm.VM, e *Env, dst []string) []string {
+func fired(set *Set, m *vm.VM, e ruleEnv, dst []string) []string {
 	for _, r := range set.Rules {
-		e.Params = r.Params
+		e.setParams(r.Params)
 		out, err := m.Run(r.when, e)
 		if hit, _ := out.(bool); hit || err != nil {
 			dst = append(dst, r.ID)
@@ -109,7 +127,7 @@ func fired(set *Set, m *vm.VM, e *Env, dst []string) []string {
 
 // render fills a message template; a segment that fails shows "?" so the
 // rest of the message still reaches the enterprise.
-func render(m *vm.VM, segs []segment, e *Env) string {
+func render(m *vm.VM, segs []segment, e ruleEnv) string {
 	if len(segs) == 1 && segs[0].program == nil {
 		return segs[0].text
 	}

@@ -48,6 +48,29 @@ const (
 	Info  Severity = "info"
 )
 
+// Kind is what a rule set judges: filings (rules/*.yaml, env Env) or daily
+// reports (rules/daily/*.yaml, env DailyEnv). A rule is compiled against
+// its kind's env, so it may name only what that env holds.
+type Kind string
+
+// The kinds of rule sets.
+const (
+	KindFiling Kind = "filing"
+	KindDaily  Kind = "daily"
+)
+
+// kindSpec is how a kind compiles: its env, and whether a rule may block.
+type kindSpec struct {
+	env        any
+	allowBlock bool
+}
+
+var kinds = map[Kind]kindSpec{
+	KindFiling: {env: Env{}, allowBlock: true},
+	// A daily report is never held back: its rules warn.
+	KindDaily: {env: DailyEnv{}},
+}
+
 // Rule is one compiled rule of a Set.
 type Rule struct {
 	ID          string         `json:"id"`
@@ -80,6 +103,8 @@ type File struct {
 
 // Set is an immutable, compiled rule set. It is safe for concurrent use.
 type Set struct {
+	// Kind is what the set judges (KindFiling for sets loaded by Load).
+	Kind Kind
 	// Version is the first 12 hex digits of the sha256 over the loaded
 	// files' names and contents, in name order.
 	Version  string
@@ -143,6 +168,11 @@ func Check(dir string) (*Set, error) {
 // line, Column the column as a decimal string, Message the whole positioned
 // sentence. A directory that cannot be read gives an Internal error.
 func Load(ctx context.Context, dir string) (*Set, error) {
+	return LoadKind(ctx, KindFiling, dir)
+}
+
+// LoadKind is Load for a set of kind (KindDaily: rules/daily).
+func LoadKind(ctx context.Context, kind Kind, dir string) (*Set, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadRulesDirectory, dir)
@@ -165,7 +195,7 @@ func Load(ctx context.Context, dir string) (*Set, error) {
 		}
 		files = append(files, File{Name: filepath.Base(name), Content: content})
 	}
-	set, problems := compileFiles(files)
+	set, problems := compileFiles(kind, files)
 	if len(problems) > 0 {
 		return nil, problemsError(problems)
 	}
@@ -230,15 +260,15 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // compileFiles parses and compiles files; the set is valid only when no
 // problem is returned.
-func compileFiles(files []File) (*Set, []Problem) {
-	set := &Set{Version: version(files), Files: files, LoadedAt: time.Now()}
+func compileFiles(kind Kind, files []File) (*Set, []Problem) {
+	set := &Set{Kind: kind, Version: version(files), Files: files, LoadedAt: time.Now()}
 	set.vms.New = func() any { return &vm.VM{MemoryBudget: memoryBudget} }
 	set.slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 	set.backtest = make(chan struct{}, 1)
 	var problems []Problem
 	seen := map[string]string{} // id → file:line of its first definition
 	for _, f := range files {
-		rules, ps := parseFile(f)
+		rules, ps := parseFile(kind, f)
 		problems = append(problems, ps...)
 		for _, r := range rules {
 			where := fmt.Sprintf("%s:%d", r.File, r.Line)
@@ -259,7 +289,7 @@ var ruleKeys = map[string]bool{"id": true, "name": true, "severity": true, "when
 	"message": true, "description": true, "params": true}
 
 // parseFile parses one YAML file and compiles each well-formed rule.
-func parseFile(f File) ([]*Rule, []Problem) {
+func parseFile(kind Kind, f File) ([]*Rule, []Problem) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(f.Content), &doc); err != nil {
 		return nil, []Problem{{File: f.Name, Line: yamlErrorLine(err), Text: msgYamlSyntaxError.With(err.Error())}}
@@ -291,7 +321,7 @@ func parseFile(f File) ([]*Rule, []Problem) {
 	lines := strings.Split(f.Content, "\n")
 	var rules []*Rule
 	for _, item := range list.Content {
-		r, ps := parseRule(f.Name, lines, item)
+		r, ps := parseRule(kind, f.Name, lines, item)
 		problems = append(problems, ps...)
 		if r != nil && len(ps) == 0 {
 			rules = append(rules, r)
@@ -312,7 +342,7 @@ func yamlErrorLine(err error) int {
 
 // parseRule decodes and compiles one rule node; it returns problems instead
 // of a rule when anything is wrong.
-func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Problem) {
+func parseRule(kind Kind, fileName string, lines []string, item *yaml.Node) (*Rule, []Problem) {
 	if item.Kind != yaml.MappingNode {
 		return nil, []Problem{{File: fileName, Line: item.Line, Column: item.Column, Text: msgRuleMustMapping.With()}}
 	}
@@ -362,7 +392,12 @@ func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Probl
 	r.Name = str("name", true)
 	sev := str("severity", true)
 	switch Severity(sev) {
-	case Block, Warn, Info:
+	case Block:
+		if !kinds[kind].allowBlock {
+			add(nodes["severity"], msgBlockNotAllowed, kind)
+		}
+		r.Severity = Block
+	case Warn, Info:
 		r.Severity = Severity(sev)
 	case "":
 	default:
@@ -382,12 +417,12 @@ func parseRule(fileName string, lines []string, item *yaml.Node) (*Rule, []Probl
 		return nil, problems
 	}
 
-	prog, errs := compileExpr(r.When, r.Params, expr.AsBool())
+	prog, errs := compileExpr(kind, r.When, r.Params, expr.AsBool())
 	for _, e := range errs {
 		problems = append(problems, exprProblem(fileName, r.ID, lines, nodes["when"], e))
 	}
 	r.when = prog
-	segs, errs := compileTemplate(r.Message, r.Params)
+	segs, errs := compileTemplate(kind, r.Message, r.Params)
 	for _, e := range errs {
 		problems = append(problems, exprProblem(fileName, r.ID, lines, nodes["message"], e))
 	}
@@ -441,15 +476,16 @@ type exprError struct {
 	text         msg.Text
 }
 
-// compileExpr compiles one expression against Env with the rule's params
-// inlined as constants, so params are typed and unknown ones are caught.
-func compileExpr(src string, params map[string]any, extra ...expr.Option) (*vm.Program, []exprError) {
+// compileExpr compiles one expression against the env of kind with the
+// rule's params inlined as constants, so params are typed and unknown ones
+// are caught.
+func compileExpr(kind Kind, src string, params map[string]any, extra ...expr.Option) (*vm.Program, []exprError) {
 	if strings.Contains(src, budgetName) {
 		return nil, []exprError{{text: msgReservedName.With(budgetName)}}
 	}
 	pp := &paramPatcher{params: params, src: src}
 	opts := []expr.Option{
-		expr.Env(Env{}),
+		expr.Env(kinds[kind].env),
 		expr.MaxNodes(maxNodes),
 		expr.Patch(pp),
 		// now is our variable, not the clock: rules must be reproducible.
@@ -520,7 +556,7 @@ func (p *paramPatcher) Visit(node *ast.Node) {
 }
 
 // compileTemplate splits a message on {{ … }} and compiles each expression.
-func compileTemplate(msg string, params map[string]any) ([]segment, []exprError) {
+func compileTemplate(kind Kind, msg string, params map[string]any) ([]segment, []exprError) {
 	var segs []segment
 	var errs []exprError
 	rest := msg
@@ -547,7 +583,7 @@ func compileTemplate(msg string, params map[string]any) ([]segment, []exprError)
 			errs = append(errs, exprError{offset: consumed + runeLen(rest[:i]), known: true, line: 1,
 				text: msgEmptyTemplate.With()})
 		} else {
-			prog, es := compileExpr(src, params)
+			prog, es := compileExpr(kind, src, params)
 			for _, e := range es {
 				e.offset = consumed + runeLen(rest[:i+2])
 				errs = append(errs, e)

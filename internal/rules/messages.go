@@ -55,6 +55,7 @@ var (
 	msgNotGiven             = msg.New("rules.not_given", "未填写", "not given")
 	msgMissingName          = msg.New("rules.missing_name", "缺少 name", "missing name")
 	msgBacktestBusy         = msg.New("rules.backtest_busy", "另一个回测正在运行，请稍后重试", "another backtest is running, retry later")
+	msgBlockNotAllowed      = msg.New("rules.block_not_allowed", "%s 规则不能设为 block（只能提示，不能阻止填报）", "%s rules cannot block (they warn; a report is never held back)")
 	msgReservedName         = msg.New("rules.reserved_name", "%s 是保留名称", "%s is reserved")
 	msgEngineBusy           = msg.New("rules.engine_busy", "规则引擎繁忙，本次未能评估，请人工核查", "the rule engine was busy and did not evaluate this filing: check by hand")
 )

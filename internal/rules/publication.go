@@ -28,8 +28,11 @@ type Publications interface {
 
 // Compile compiles files (in name order) into a set without activating
 // it; problems are an *apperror.Error as from Load.
-func Compile(files []File) (*Set, error) {
-	set, problems := compileFiles(files)
+func Compile(files []File) (*Set, error) { return CompileKind(KindFiling, files) }
+
+// CompileKind is Compile for a set of kind.
+func CompileKind(kind Kind, files []File) (*Set, error) {
+	set, problems := compileFiles(kind, files)
 	if len(problems) > 0 {
 		return nil, problemsError(problems)
 	}
@@ -100,7 +103,7 @@ func (e *Engine) Sync(ctx context.Context, p Publications) (bool, error) {
 	for i, f := range rec.Files {
 		files[i] = File{Name: f.Name, Content: f.Text}
 	}
-	set, err := Compile(files)
+	set, err := CompileKind(e.kind, files)
 	if err != nil {
 		return false, err
 	}

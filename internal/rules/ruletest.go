@@ -79,12 +79,30 @@ type TestCase struct {
 // without a name, and input fields that Input does not have give an
 // *apperror.Error with code Invalid naming file and case.
 func LoadTestCases(dir string) ([]TestCase, error) {
+	raw, err := loadCases(dir, decodeInput)
+	out := make([]TestCase, len(raw))
+	for i, c := range raw {
+		out[i] = TestCase{File: c.file, Name: c.name, Input: c.input, Expect: c.expect}
+	}
+	return out, err
+}
+
+// rawCase is one decoded case of any kind.
+type rawCase[T any] struct {
+	file, name string
+	input      T
+	expect     []string
+}
+
+// loadCases reads the case files of dir, decoding each merged input with
+// decode (strict: a misspelt field is an error).
+func loadCases[T any](dir string, decode func(map[string]any) (T, error)) ([]rawCase[T], error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, apperror.WrapMsg(err, apperror.Internal, msgCannotReadTestDirectory, dir)
 	}
 	sort.Strings(names)
-	var cases []TestCase
+	var cases []rawCase[T]
 	var details []apperror.Detail
 	bad := func(file, c, msg string) {
 		details = append(details, apperror.Detail{Field: file + "#" + c, Message: fmt.Sprintf("%s: case %q: %s", file, c, msg)})
@@ -108,12 +126,12 @@ func LoadTestCases(dir string) ([]TestCase, error) {
 				continue
 			}
 			merged := mergeMaps(tf.Base, c.Input)
-			in, err := decodeInput(merged)
+			in, err := decode(merged)
 			if err != nil {
 				bad(base, c.Name, err.Error())
 				continue
 			}
-			cases = append(cases, TestCase{File: base, Name: c.Name, Input: in, Expect: c.Expect})
+			cases = append(cases, rawCase[T]{file: base, name: c.Name, input: in, expect: c.Expect})
 		}
 	}
 	if len(details) > 0 {
@@ -124,8 +142,10 @@ func LoadTestCases(dir string) ([]TestCase, error) {
 
 // decodeInput decodes a generic map into Input strictly, so a misspelt
 // field in a case is an error rather than a silent zero.
-func decodeInput(m map[string]any) (Input, error) {
-	var in Input
+func decodeInput(m map[string]any) (Input, error) { return decodeStrict[Input](m) }
+
+func decodeStrict[T any](m map[string]any) (T, error) {
+	var in T
 	raw, err := yaml.Marshal(m)
 	if err != nil {
 		return in, err
@@ -191,10 +211,19 @@ func runCase(set *Set, c TestCase) (TestFailure, bool) {
 		// A case without now must not depend on the clock of the day it runs.
 		c.Input.Now = time.Date(2020, 2, 28, 9, 0, 0, 0, time.UTC)
 	}
+	return compareCase(c.File, c.Name, c.Expect, Evaluate(set, c.Input))
+}
+
+// compareCase compares the rule ids raised with those a case expects.
+func compareCase(file, name string, expect []string, flags []Flag) (TestFailure, bool) {
 	var got []string
-	for _, f := range Evaluate(set, c.Input) {
+	for _, f := range flags {
 		got = append(got, f.RuleID)
 	}
+	c := struct {
+		File, Name string
+		Expect     []string
+	}{file, name, expect}
 	want := slices.Clone(c.Expect)
 	slices.Sort(got)
 	slices.Sort(want)
@@ -210,4 +239,34 @@ func runCase(set *Set, c TestCase) (TestFailure, bool) {
 		}
 	}
 	return f, f.Missing == nil && f.Unexpected == nil
+}
+
+// RunDailyTests is RunTests for the daily report rules: the set in
+// rulesDir (rules/daily) against the cases in testdataDir, whose inputs are
+// DailyInput (report, previous, history, filing, enterprise, now).
+func RunDailyTests(ctx context.Context, rulesDir, testdataDir string) (TestReport, error) {
+	set, err := LoadKind(ctx, KindDaily, rulesDir)
+	if err != nil {
+		return TestReport{}, err
+	}
+	cases, err := loadCases(testdataDir, decodeStrict[DailyInput])
+	if err != nil {
+		return TestReport{}, err
+	}
+	rep := TestReport{Version: set.Version}
+	for _, c := range cases {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if c.input.Now.IsZero() {
+			c.input.Now = time.Date(2020, 2, 28, 9, 0, 0, 0, time.UTC)
+		}
+		if f, ok := compareCase(c.file, c.name, c.expect, EvaluateDaily(set, c.input)); ok {
+			rep.Passed++
+		} else {
+			rep.Failed++
+			rep.Failures = append(rep.Failures, f)
+		}
+	}
+	return rep, nil
 }

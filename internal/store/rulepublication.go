@@ -27,13 +27,17 @@ func (rulePublication) TableName() string { return "rule_publication" }
 // racing on two nodes leave one of the two versions (the loser of a
 // certification conflict is retried once, then apperror.Conflict).
 func (db *DB) PublishRuleVersion(ctx context.Context, version string, at time.Time) error {
+	return db.publishRuleVersion(ctx, publicationFiling, version, at)
+}
+
+func (db *DB) publishRuleVersion(ctx context.Context, row int, version string, at time.Time) error {
 	if version == "" || len(version) > maxRuleVersionLen {
 		return apperror.Msg(apperror.Invalid, msgBadRuleVersion, version)
 	}
 	_, err := RetryWith(ctx, RetryPolicy{Attempts: 3, Base: 20 * time.Millisecond, Max: 100 * time.Millisecond}, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, db.Tx(ctx, func(tx *DB) error {
 			at := at.UTC().Truncate(time.Millisecond)
-			res := tx.gorm.WithContext(ctx).Model(&rulePublication{}).Where("id = 1").
+			res := tx.gorm.WithContext(ctx).Model(&rulePublication{}).Where("id = ?", row).
 				Updates(map[string]any{"version": version, "published_at": at})
 			if res.Error != nil {
 				return dbErr(res.Error, "rule publication")
@@ -41,7 +45,7 @@ func (db *DB) PublishRuleVersion(ctx context.Context, version string, at time.Ti
 			if res.RowsAffected == 1 {
 				return nil
 			}
-			err := tx.gorm.WithContext(ctx).Create(&rulePublication{ID: 1, Version: version, PublishedAt: at}).Error
+			err := tx.gorm.WithContext(ctx).Create(&rulePublication{ID: row, Version: version, PublishedAt: at}).Error
 			if isDuplicateKey(err) {
 				return nil // published by another replica at the same time with the same version
 			}
@@ -54,8 +58,12 @@ func (db *DB) PublishRuleVersion(ctx context.Context, version string, at time.Ti
 // PublishedRuleVersion returns the published version and when it was
 // published; nothing published yet is "" and no error.
 func (db *DB) PublishedRuleVersion(ctx context.Context) (string, time.Time, error) {
+	return db.publishedRuleVersion(ctx, publicationFiling)
+}
+
+func (db *DB) publishedRuleVersion(ctx context.Context, id int) (string, time.Time, error) {
 	var row rulePublication
-	err := db.gorm.WithContext(ctx).Where("id = 1").First(&row).Error
+	err := db.gorm.WithContext(ctx).Where("id = ?", id).First(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", time.Time{}, nil
 	}

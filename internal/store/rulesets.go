@@ -33,6 +33,7 @@ type RuleVersionRecord struct {
 // JSON of []RuleFile.
 type ruleVersionRow struct {
 	Version       string `gorm:"primaryKey"`
+	Kind          string // filing or daily (migration_daily.go)
 	Files         string
 	FirstActiveAt time.Time
 	LastActiveAt  time.Time
@@ -51,6 +52,10 @@ const maxRuleVersionLen = 32
 // both succeed. An empty or over-long version is apperror.Invalid; a dead
 // database apperror.Unavailable.
 func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleFile, at time.Time) error {
+	return db.saveRuleVersion(ctx, ruleKindFiling, version, files, at)
+}
+
+func (db *DB) saveRuleVersion(ctx context.Context, kind, version string, files []RuleFile, at time.Time) error {
 	if version == "" || len(version) > maxRuleVersionLen {
 		return apperror.Msg(apperror.Invalid, msgInvalidRulesetVersion, version)
 	}
@@ -62,7 +67,7 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 		return fmt.Errorf("store: encode rule files: %w", err)
 	}
 	at = at.UTC().Truncate(time.Millisecond) // MySQL DATETIME(3)
-	row := ruleVersionRow{Version: version, Files: string(data), FirstActiveAt: at, LastActiveAt: at}
+	row := ruleVersionRow{Version: version, Kind: kind, Files: string(data), FirstActiveAt: at, LastActiveAt: at}
 	err = db.orm(ctx).Create(&row).Error
 	if err == nil {
 		return nil
@@ -71,7 +76,7 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 		return dbErr(err, "rule version")
 	}
 	err = db.orm(ctx).Model(&ruleVersionRow{}).
-		Where("version = ? AND last_active_at < ?", version, at).
+		Where("version = ? AND kind = ? AND last_active_at < ?", version, kind, at).
 		Update("last_active_at", at).Error
 	return dbErr(err, "rule version")
 }
@@ -79,11 +84,15 @@ func (db *DB) SaveRuleVersion(ctx context.Context, version string, files []RuleF
 // RuleVersion returns a stored version with its files; a version never
 // recorded is apperror.NotFound.
 func (db *DB) RuleVersion(ctx context.Context, version string) (*RuleVersionRecord, error) {
+	return db.ruleVersion(ctx, ruleKindFiling, version)
+}
+
+func (db *DB) ruleVersion(ctx context.Context, kind, version string) (*RuleVersionRecord, error) {
 	if version == "" || len(version) > maxRuleVersionLen {
 		return nil, apperror.Msg(apperror.NotFound, msgRulesetVersionNotFound, version)
 	}
 	var row ruleVersionRow
-	if err := db.orm(ctx).Where("version = ?", version).First(&row).Error; err != nil {
+	if err := db.orm(ctx).Where("version = ? AND kind = ?", version, kind).First(&row).Error; err != nil {
 		return nil, dbErr(err, "rule version")
 	}
 	rec := &RuleVersionRecord{Version: row.Version, FirstActiveAt: row.FirstActiveAt.UTC(), LastActiveAt: row.LastActiveAt.UTC()}
@@ -97,7 +106,11 @@ func (db *DB) RuleVersion(ctx context.Context, version string) (*RuleVersionReco
 // first, without their files, and the total number of versions. Errors are
 // apperror.Unavailable when the database is down, internal otherwise.
 func (db *DB) ListRuleVersions(ctx context.Context, page Page) ([]RuleVersionRecord, int64, error) {
-	q := db.orm(ctx).Model(&ruleVersionRow{})
+	return db.listRuleVersions(ctx, ruleKindFiling, page)
+}
+
+func (db *DB) listRuleVersions(ctx context.Context, kind string, page Page) ([]RuleVersionRecord, int64, error) {
+	q := db.orm(ctx).Model(&ruleVersionRow{}).Where("kind = ?", kind)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, dbErr(err, "rule versions")

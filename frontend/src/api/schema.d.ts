@@ -1358,10 +1358,537 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/daily/definition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报字段定义 / The daily report's data set
+         * @description 某日适用的日报定义版本（字段、单位、必填、上下限、选项、条件）与当日截止时间（北京时间，默认 10:00）。
+         *     / The data set version in force on a day (fields, units, required, bounds, choices, conditions) and
+         *     that day's deadline (Asia/Shanghai, 10:00 by default).
+         */
+        get: operations["getDailyDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 本企业某日日报 / The caller's report of a day
+         * @description 仅企业；未填报为 404。/ Enterprise only; 404 when not filed.
+         */
+        get: operations["getMyDailyReport"];
+        /**
+         * 填报或更正某日日报 / File or correct the report of a day
+         * @description 仅企业（会话或 API 令牌，大企业系统可直接推送）。当日未填报时新建（201），截止时间后填报的标记为迟报；
+         *     已填报时更正为新版本（200），历次版本均保留并审计，准时标记以首次填报为准；与现有内容相同则不产生新版本。
+         *     只能填报今天及此前 `late_window_days` 天内、企业应报（名录内且已获批复工的次日起）的日期，否则 422（`date`）。
+         *     字段错误为 422，`details` 每个字段一条（`values.KEY`）。`base_version` 已不是当前版本为 409。
+         *     / Enterprise only (session or API token: large enterprises' systems push directly). Files the day's
+         *     report when none exists (201; late when after the day's deadline), else corrects it into a new version
+         *     (200; every version is kept and audited; on-time stays the first filing's; identical values make no new
+         *     version). Only today and the last `late_window_days` days on which the enterprise must report (in the
+         *     registry, from the day after approval), else 422 on `date`. Bad values: 422 with one detail per field
+         *     (`values.KEY`). A `base_version` that is no longer current: 409.
+         */
+        put: operations["putDailyReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reports/{date}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 复制上一份日报 / Copy the last report's values
+         * @description 仅企业。此前最近一份日报中可沿用（`carry_over`）且当日定义仍有的字段值，作为填报起点；此前没有日报为 404。
+         *     / Enterprise only. The values of the last earlier report that carry over and still exist in the day's
+         *     definition, as a start; 404 when there is no earlier report.
+         */
+        get: operations["prefillDailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量推送日报 / Push several days' reports
+         * @description 仅企业，供大企业系统用 API 令牌推送（至多 31 天）。先检查全部条目，任何一条有误为 422（`reports[i].…`），
+         *     不写入任何一条；之后按日期逐日填报或更正（同 PUT），重复推送不产生新版本。
+         *     / Enterprise only, for large enterprises' systems with an API token (at most 31 days). Every item is
+         *     checked first: any bad one is 422 (`reports[i].…`) and nothing is written; then each day is filed or
+         *     corrected as PUT does, in date order; a repeated push changes nothing.
+         */
+        post: operations["pushDailyReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 企业的日报列表 / An enterprise's reports
+         * @description 范围内（企业本身、所在街道、园区、督查组）；缺省为最近 30 天，至多 366 天，最新在前。范围外为 404。
+         *     / Within scope (the enterprise, its street, the park, the inspectors); the last 30 days by default, at
+         *     most 366, latest first. Outside scope: 404.
+         */
+        get: operations["listDailyReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 企业某日日报 / An enterprise's report of a day
+         * @description 范围内可读；涉及个人信息的字段（如备注）仅企业本身可见，其他人看到字段名列于 `masked`。
+         *     / Within scope; personal fields (such as remarks) only to the enterprise itself: others see their keys
+         *     in `masked`.
+         */
+        get: operations["getDailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/enterprises/{id}/reports/{date}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        /**
+         * 日报的历次版本 / Every version of a report
+         * @description 最早在前；个人信息字段同上打码。/ Oldest first; personal fields masked as above.
+         */
+        get: operations["listDailyReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则提示 / Warnings on daily reports
+         * @description 范围内各日日报当前版本的规则提示（街道：本街道；企业：本企业；园区、管理员、督查组：全部，可用 `street` 缩小），
+         *     最新日期在前，至多 500 条；日期缺省为今天，跨度至多 31 天。
+         *     / The rule warnings on the current versions of reports within scope (a street official: the street; an
+         *     enterprise: its own; park, admin, inspectors: all, narrowed by `street`), newest day first, at most 500;
+         *     today by default, at most 31 days.
+         */
+        get: operations["listDailyFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/flags/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将提示确认为台账问题 / Confirm a warning as a ledger problem
+         * @description 街道（本街道）或管委会。在整改台账中记一条问题（来源 `daily`，针对该企业），关联提示并通知企业，同一事务内审计。
+         *     已确认或属于已更正旧版本的提示为 409。
+         *     / Street officials (their street) or park managers. Records a problem in the rectification ledger (source
+         *     `daily`, against the enterprise), links the warning and notifies the enterprise, audited in the same
+         *     transaction. A warning already confirmed or of a corrected earlier version is 409.
+         */
+        post: operations["confirmDailyFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则 / The daily report rules
+         * @description 管委会、管理员；运行中的日报规则集（rules/daily）及最近一次加载失败的原因。/ Park manager, admin; the running daily rule set and why the last reload failed, if it did.
+         */
+        get: operations["getDailyRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新加载日报规则 / Reload the daily rules
+         * @description 管委会、管理员；从 rules/daily 重新加载并发布给所有副本，记录版本并审计；有错误为 422（列出每个问题），运行中的规则不变。
+         *     / Park manager, admin; reloads rules/daily and publishes it to every replica, recording the version, audited;
+         *     a broken edit is 422 naming every problem and the running set stays.
+         */
+        post: operations["reloadDailyRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 日报规则回测 / Backtest daily rules
+         * @description 管委会、管理员；用候选规则文件（替换全部现有文件）重放 `from`–`to`（缺省最近 30 天，至多 92 天）各日报当前版本当时的规则输入，
+         *     列出提示的增减。运行前审计。
+         *     / Park manager, admin; replays the rule inputs of the current versions of the reports of `from`–`to` (the
+         *     last 30 days by default, at most 92) under candidate files (replacing every running file) and lists which
+         *     warnings would appear or disappear. Audited before it runs.
+         */
+        post: operations["backtestDailyRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 日报规则版本 / Daily rule versions
+         * @description 管委会、管理员；最近生效在前，不含文件。/ Park manager, admin; most recently active first, without files.
+         */
+        get: operations["listDailyRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/rules/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某版本的日报规则文件 / A daily rule version's files
+         * @description 管委会、管理员；逐字原文。/ Park manager, admin; the files verbatim.
+         */
+        get: operations["getDailyRuleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description 日报规则提示 / A rule warning on a daily report */
+        DailyFlag: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            enterprise_id?: number;
+            /** Format: date */
+            date?: string;
+            street?: string;
+            report_version?: number;
+            rule_id?: string;
+            /** @enum {string} */
+            severity?: "warn" | "info";
+            message?: string;
+            ruleset_version?: string;
+            /**
+             * Format: int64
+             * @description 确认后的台账问题 / the ledger problem it was confirmed as
+             */
+            problem_id?: number | null;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+        };
+        DailyRule: {
+            id?: string;
+            name?: string;
+            /** @enum {string} */
+            severity?: "warn" | "info";
+            when?: string;
+            message?: string;
+            description?: string;
+        };
+        DailyRules: {
+            version?: string;
+            rules?: components["schemas"]["DailyRule"][];
+            last_error?: string;
+        };
+        DailyBacktestReport: {
+            current_version?: string;
+            candidate_version?: string;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            reports?: number;
+            skipped?: number;
+            changed_total?: number;
+            changed?: {
+                /** Format: int64 */
+                report_id?: number;
+                appear?: string[];
+                disappear?: string[];
+            }[];
+            truncated?: boolean;
+            rules?: {
+                rule_id?: string;
+                appear?: number;
+                disappear?: number;
+            }[];
+            flagged_before?: number;
+            flagged_after?: number;
+        };
+        DailyLabel: {
+            zh?: string;
+            en?: string;
+        };
+        DailyField: {
+            key?: string;
+            label?: components["schemas"]["DailyLabel"];
+            /** @enum {string} */
+            type?: "integer" | "decimal" | "yesno" | "choice" | "text";
+            unit?: components["schemas"]["DailyLabel"];
+            required?: boolean;
+            /** @description 当另一数值字段满足条件时必填 / Required when another numeric field compares so */
+            required_if?: {
+                field?: string;
+                /** @enum {string} */
+                op?: ">" | ">=" | "<" | "<=" | "==" | "!=";
+                value?: number;
+            };
+            min?: number;
+            max?: number;
+            decimals?: number;
+            choices?: {
+                value?: string;
+                label?: components["schemas"]["DailyLabel"];
+            }[];
+            max_length?: number;
+            /** @description 汇总所用的列 / the column aggregations read */
+            column?: string;
+            /** @description 个人信息，加密保存，仅企业本身可见 / personal data */
+            personal?: boolean;
+            /** @description 复制上一份时沿用（缺省为是）/ copied by prefill (default true) */
+            carry_over?: boolean | null;
+        };
+        DailyDefinition: {
+            data_set?: string;
+            title?: components["schemas"]["DailyLabel"];
+            /** Format: date */
+            date?: string;
+            /**
+             * Format: date-time
+             * @description 当日截止时刻 / the day's deadline
+             */
+            deadline?: string;
+            late_window_days?: number;
+            version?: number;
+            fields?: components["schemas"]["DailyField"][];
+        };
+        /** @description 按字段键的取值：整数、小数、布尔、选项值或文字 / Values by field key */
+        DailyValues: {
+            [key: string]: unknown;
+        };
+        DailyReportInput: {
+            values: components["schemas"]["DailyValues"];
+            /** @description 更正说明 / why a correction is made */
+            note?: string;
+            /** @description 所更正的版本 / the version being corrected */
+            base_version?: number;
+        };
+        DailyReport: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            enterprise_id?: number;
+            /** Format: date */
+            date?: string;
+            street?: string;
+            sector?: components["schemas"]["Sector"];
+            definition_version?: number;
+            version?: number;
+            /** @description 首次填报在截止时间前 / first filed by the deadline */
+            on_time?: boolean;
+            late?: boolean;
+            /** @description 当前版本的规则提示数 / rule warnings on the current version */
+            warnings?: number;
+            /** Format: date-time */
+            submitted_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            submitted_by?: string;
+            via_token?: boolean;
+            values?: components["schemas"]["DailyValues"];
+            masked?: string[];
+            flags?: components["schemas"]["DailyFlag"][];
+        };
+        DailyReportSummary: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: date */
+            date?: string;
+            definition_version?: number;
+            version?: number;
+            on_time?: boolean;
+            late?: boolean;
+            warnings?: number;
+            /** Format: date-time */
+            submitted_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        DailyReportVersion: {
+            version?: number;
+            definition_version?: number;
+            late?: boolean;
+            note?: string;
+            created_by?: string;
+            via_token?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            values?: components["schemas"]["DailyValues"];
+            masked?: string[];
+        };
+        DailyPrefill: {
+            /** Format: date */
+            date?: string;
+            /** Format: date */
+            from_date?: string;
+            values?: components["schemas"]["DailyValues"];
+        };
+        DailyPushResult: {
+            /** Format: date */
+            date?: string;
+            created?: boolean;
+            report?: components["schemas"]["DailyReport"];
+        };
         Error: {
             error: {
                 /**
@@ -2174,6 +2701,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+        DailyDate: string;
         /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
         Id: number;
         Page: number;
@@ -4337,6 +4866,460 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getDailyDefinition: {
+        parameters: {
+            query?: {
+                /** @description 日期，缺省为今天 / The day; today by default */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 定义 / The definition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyDefinition"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getMyDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    putDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DailyReportInput"];
+            };
+        };
+        responses: {
+            /** @description 更正后的日报 / The corrected report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description 新填报的日报 / The filed report */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    prefillDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 起始值 / The start values */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyPrefill"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    pushDailyReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reports: (components["schemas"]["DailyReportInput"] & {
+                        /** Format: date */
+                        date: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description 每日结果 / One result per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results?: components["schemas"]["DailyPushResult"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyReports: {
+        parameters: {
+            query?: {
+                from?: string;
+                /** @description 缺省为今天 / today by default */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyReportSummary"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getDailyReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报 / The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+                /** @description 日报日期 YYYY-MM-DD（北京时间）/ The report day, YYYY-MM-DD (Asia/Shanghai) */
+                date: components["parameters"]["DailyDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本 / The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyReportVersion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyFlags: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                street?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 提示 / The warnings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: components["schemas"]["DailyFlag"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    confirmDailyFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 正整数；其他值为 404 / A positive integer; anything else is 404 */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** Format: date */
+                    deadline?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已确认的提示 / The confirmed warning */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyFlag"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 规则集 / The rule set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyRules"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reloadDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 新版本 / The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version?: string;
+                        rules?: number;
+                        changed?: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    backtestDailyRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    files: components["schemas"]["RuleFile"][];
+                    /** Format: date */
+                    from?: string;
+                    /** Format: date */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 回测结果 / The backtest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyBacktestReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDailyRuleVersions: {
+        parameters: {
+            query?: {
+                page?: components["parameters"]["Page"];
+                /** @description 1–500（超出按 500）/ 1–500 (larger is capped at 500) */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本列表 / Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List"] & {
+                        items?: components["schemas"]["RuleVersion"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getDailyRuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 版本 / The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
