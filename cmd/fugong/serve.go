@@ -22,6 +22,7 @@ import (
 	"fugong/internal/idempotency"
 	"fugong/internal/inspection"
 	"fugong/internal/registry"
+	"fugong/internal/reminder"
 	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/ruleset"
@@ -108,10 +109,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	go inspections.RunReminders(ctx, instanceName(), 5*time.Minute)
 	auditSvc := audit.New(db, objects, keys.AuditCheckpointSeed(), time.Now, log)
 	go auditSvc.Run(ctx, auditCheckInterval)
+	reportSvc := report.New(db, reports, zones, nil)
+	// Daily views are checked against the data set: a view naming an unknown,
+	// personal or column-less field stops start-up with its file and line.
+	if err := reportSvc.EnableDaily(dailyDef.ReportSetup()); err != nil {
+		return fmt.Errorf("config: reports: %w", err)
+	}
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
-		Filings: filings, Inspections: inspections, Reports: report.New(db, reports, zones, nil), Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
-		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})})
+		Filings: filings, Inspections: inspections, Reports: reportSvc, Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
+		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log}),
+		Reminders: reminder.New(db, reportSvc, cfg.Webhooks, time.Now)})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())

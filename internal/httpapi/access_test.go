@@ -137,6 +137,9 @@ func matrix(a *api) map[string]access {
 	for k, v := range dailyRows(a) {
 		m[k] = v
 	}
+	for k, v := range dailyFigureRows(a) {
+		m[k] = v
+	}
 	for k, v := range loopRows(a, ownProblem, otherProblem) {
 		m[k] = v
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -157,19 +156,13 @@ func (h *dashboards) getReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := h.rep.Build(c.UserContext(), principal(c).Scope(), utils.CopyString(c.Params("id")))
+	id := c.Params("id")
+	if f != "json" {
+		return h.sendView(c, id, f)
+	}
+	rep, err := h.rep.BuildView(c.UserContext(), principal(c).Scope(), id, report.ViewParams{Date: c.Query("date")})
 	if err != nil {
 		return err
 	}
-	if f != "json" {
-		if err := h.s.deps.Auth.Record(c.UserContext(), principal(c), "report_exported", "report:"+rep.ID, "format="+f); err != nil {
-			return err
-		}
-		return sendTable(c, rep.Table, f, rep.Title)
-	}
-	return c.JSON(fiber.Map{
-		"id": rep.ID, "title": rep.Title, "department": rep.Department, "department_name": rep.DepartmentName,
-		"group_by": rep.GroupBy, "generated_at": rep.GeneratedAt.Format(time.RFC3339),
-		"columns": rep.Table.Columns, "rows": rep.Table.Objects(),
-	})
+	return c.JSON(reportBody(rep))
 }

@@ -31,6 +31,7 @@ import (
 	"fugong/internal/inspection"
 	"fugong/internal/pii"
 	"fugong/internal/registry"
+	"fugong/internal/reminder"
 	"fugong/internal/report"
 	"fugong/internal/rules"
 	"fugong/internal/ruleset"
@@ -136,10 +137,15 @@ func (a *api) build(bs blob.Store) *api {
 		Config: a.cfg, Now: a.clock.Now})
 	a.inspections = inspection.NewService(inspection.Deps{DB: a.db, Blobs: bs, Keys: keys, Areas: a.zones, Config: a.cfg, Now: a.clock.Now})
 	a.daily = daily.New(daily.Deps{DB: a.db, Keys: keys, Rules: a.dailyRules, Now: a.clock.Now})
+	reports := report.New(a.db, nil, a.zones, nil)
+	if err := reports.EnableDaily(daily.DefaultDefinition().ReportSetup()); err != nil {
+		t.Fatal(err)
+	}
 	a.srv = httpapi.New(httpapi.Deps{Config: a.cfg, Log: slog.New(slog.DiscardHandler), DB: a.db, Blob: bs,
 		Auth: a.auth, Registry: registry.New(a.db, a.zones), Rules: ruleset.New(a.rules, a.db, a.zones, nil, nil),
-		Filings: a.filings, Inspections: a.inspections, Reports: report.New(a.db, nil, a.zones, nil), Idempotency: idempotency.New(a.db, nil).SealedBy(a.filings),
-		Audit: audit.New(a.db, bs, keys.AuditCheckpointSeed(), a.clock.Now, nil), Daily: a.daily})
+		Filings: a.filings, Inspections: a.inspections, Reports: reports, Idempotency: idempotency.New(a.db, nil).SealedBy(a.filings),
+		Audit: audit.New(a.db, bs, keys.AuditCheckpointSeed(), a.clock.Now, nil), Daily: a.daily,
+		Reminders: reminder.New(a.db, reports, a.cfg.Webhooks, a.clock.Now)})
 	return a
 }
 

@@ -11,6 +11,8 @@ import (
 	"fugong/internal/daily"
 	"fugong/internal/filing"
 	"fugong/internal/registry"
+	"fugong/internal/reminder"
+	"fugong/internal/report"
 	"fugong/internal/ruleset"
 )
 
@@ -52,6 +54,16 @@ func TestResponseTypesMatchOpenAPI(t *testing.T) {
 		"DailyRule":           daily.RuleView{},
 		"DailyRules":          daily.RulesOverview{},
 		"DailyBacktestReport": daily.BacktestResult{},
+		"ReportForms":         report.ReportForms{},
+		"FormCount":           report.FormCount{},
+		"FormEntry":           report.FormEntry{},
+		"DailyFigures":        report.DailyFigures{},
+		"DailyDashboard":      report.DailyDashboard{},
+		"DailyTrend":          report.DailyTrend{},
+		"DailyReporter":       report.ReporterItem{},
+		"DailyReporterPage":   report.ReporterList{},
+		"ReminderResult":      reminder.Result{},
+		"ReportView":          report.ViewInfo{},
 	}
 	for name, v := range types {
 		t.Run(name, func(t *testing.T) {

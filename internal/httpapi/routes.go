@@ -44,6 +44,7 @@ func (s *Server) apiRoutes(api fiber.Router) {
 
 	if s.deps.Reports != nil {
 		s.dashboardRoutes(api)
+		s.dailyFigureRoutes(api)
 	}
 	if s.deps.Rules != nil {
 		s.ruleRoutes(api)

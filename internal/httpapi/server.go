@@ -27,6 +27,7 @@ import (
 	"fugong/internal/idempotency"
 	"fugong/internal/inspection"
 	"fugong/internal/registry"
+	"fugong/internal/reminder"
 	"fugong/internal/report"
 	"fugong/internal/ruleset"
 )
@@ -56,6 +57,9 @@ type Deps struct {
 	Inspections *inspection.Service
 	Audit       *audit.Service // audit chain verification and checkpoints; nil answers 503 on /audit/verify
 	Daily       *daily.Service // daily epidemic reports; nil leaves out the /daily routes
+	// Reminders sends the one-click reminders to enterprises that have not
+	// filed a day's daily report; nil: no POST /daily/reminders.
+	Reminders *reminder.Service
 }
 
 // Server is the HTTP API.

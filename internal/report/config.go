@@ -23,16 +23,26 @@ type Config struct {
 	Dashboard   DashboardConfig `yaml:"dashboard"`
 	Departments []Department    `yaml:"departments"`
 	Views       []View          `yaml:"views"`
+	// Forms is the catalogue of the forms the grass roots filled before the
+	// reform; the dashboard's 「报表精简」 figure is computed from it.
+	Forms []Form `yaml:"forms"`
 
-	deadline time.Time // end of Dashboard.OnTimeDeadline, exclusive, UTC
-	depts    map[string]Department
-	views    map[string]*View
+	deadline    time.Time // end of Dashboard.OnTimeDeadline, exclusive, UTC
+	depts       map[string]Department
+	views       map[string]*View
+	replacedBy  map[string][]string   // form id -> ids of the views that replace it
+	dailyFields map[string]DailyField // the daily data set, once BindDaily ran
+	name        string                // the file, for errors found after parsing
+	lines       lineIndex
 }
 
 // DashboardConfig holds the sector dashboard's settings.
 type DashboardConfig struct {
 	OnTimeDeadline string `yaml:"on_time_deadline"` // YYYY-MM-DD, Asia/Shanghai
-	FormsBefore    int    `yaml:"forms_before"`     // forms the streets filled before the reform
+	// FormsBefore is the number of forms the streets filled before the
+	// reform, for configurations without a forms catalogue (then the forms
+	// after are the number of views); with forms: it must be absent.
+	FormsBefore int `yaml:"forms_before"`
 }
 
 // Department is a department (部门) that reads report views.
@@ -51,6 +61,12 @@ type View struct {
 	Filter      Filter   `yaml:"filter" json:"filter"`
 	GroupBy     string   `yaml:"group_by" json:"group_by,omitempty"`
 	Columns     []Column `yaml:"columns" json:"-"`
+	// Source is what the view is built from: "filings" (the default: each
+	// enterprise's latest filing) or "daily" (the daily reports of one day,
+	// chosen by the date parameter).
+	Source string `yaml:"source" json:"source,omitempty"`
+	// Replaces names the old forms (Forms) this view replaces.
+	Replaces formRefs `yaml:"replaces" json:"replaces,omitempty"`
 }
 
 // Filter narrows a view: a dashboard population key and the statuses of the
@@ -120,6 +136,7 @@ type lineIndex struct {
 	dashboard int
 	views     []int
 	columns   [][]int
+	forms     []int
 }
 
 func lines(root *yaml.Node) lineIndex {
@@ -132,6 +149,10 @@ func lines(root *yaml.Node) lineIndex {
 		switch m.Content[i].Value {
 		case "dashboard":
 			li.dashboard = m.Content[i].Line
+		case "forms":
+			for _, f := range m.Content[i+1].Content {
+				li.forms = append(li.forms, f.Line)
+			}
 		case "views":
 			for _, v := range m.Content[i+1].Content {
 				li.views = append(li.views, v.Line)
@@ -210,14 +231,34 @@ func (c *Config) validate(name string, li lineIndex) error {
 		if len(v.Columns) == 0 {
 			return errf(line, "view %q: no columns", v.ID)
 		}
-		for j, col := range v.Columns {
-			if err := checkColumn(v.GroupBy != "", col); err != nil {
-				return errf(at(at2(li.columns, i), j), "view %q column %d: %v", v.ID, j+1, err)
+		switch v.Source {
+		case "", SourceFilings:
+			v.Source = SourceFilings
+			for j, col := range v.Columns {
+				if err := checkColumn(v.GroupBy != "", col); err != nil {
+					return errf(at(at2(li.columns, i), j), "view %q column %d: %v", v.ID, j+1, err)
+				}
 			}
+		case SourceDaily:
+			if len(v.Filter.Status) > 0 {
+				return errf(line, "view %q: a daily view has no status filter (it counts the expected reporters of the day)", v.ID)
+			}
+			if v.GroupBy == "zone" {
+				return errf(line, "view %q: a daily view groups by street or sector", v.ID)
+			}
+			for j, col := range v.Columns {
+				// Fields of the daily data set are checked against it by BindDaily.
+				if err := checkDailyColumn(v.GroupBy != "", col, nil); err != nil {
+					return errf(at(at2(li.columns, i), j), "view %q column %d: %v", v.ID, j+1, err)
+				}
+			}
+		default:
+			return errf(line, "view %q: unknown source %q (filings or daily)", v.ID, v.Source)
 		}
 		c.views[v.ID] = v
 	}
-	return nil
+	c.name, c.lines = name, li
+	return c.validateForms(errf, li)
 }
 
 func at2(xs [][]int, i int) []int {

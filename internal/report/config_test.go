@@ -24,7 +24,7 @@ func TestEmbeddedEqualsConfig(t *testing.T) {
 
 func TestConfigErrorsNameFileAndLine(t *testing.T) {
 	t.Parallel()
-	base := "dashboard: {on_time_deadline: \"2020-02-28\", forms_before: 35}\ndepartments:\n  - {key: jingji, name: 经济运行局}\nviews:\n  - id: v1\n    department: jingji\n    title: T\n"
+	base := "dashboard: {on_time_deadline: \"2020-02-28\"}\ndepartments:\n  - {key: jingji, name: 经济运行局}\nviews:\n  - id: v1\n    department: jingji\n    title: T\n"
 	tests := []struct{ name, yaml, want string }{
 		{"unknown column", base + "    columns:\n      - {field: enterprise.name, title: A}\n      - {field: filing.contact_phone, title: B}\n", `r.yaml:10: view "v1" column 2: unknown column field "filing.contact_phone"`},
 		{"bad yaml", base + "    columns: [\n", "r.yaml:"},

@@ -34,14 +34,20 @@ type ProblemFigures struct {
 	Rate      *float64 `json:"rate"` // null when Found is 0
 }
 
-// ReportForms compares the forms streets filled before the reform with the
-// department views served now. After counts the views declared in the
-// report configuration: each is one form a department still receives, but
-// generated from the filings instead of typed by a street.
+// ReportForms is the dashboard's 「报表精简」 figure, computed from the
+// forms catalogue of the report configuration: the forms the grass roots
+// filled before the reform, and those they still type now (neither dropped,
+// merged into another form, nor replaced by a department view built from
+// the reports). A configuration without a catalogue gives its
+// dashboard.forms_before and, after, the number of views.
 type ReportForms struct {
-	Before  int     `json:"before"`
-	After   int     `json:"after"`
-	CutRate float64 `json:"cut_rate"`
+	Before      int         `json:"before"`
+	After       int         `json:"after"`
+	CutRate     float64     `json:"cut_rate"`
+	Dropped     int         `json:"dropped"`
+	Merged      int         `json:"merged"`
+	Shared      int         `json:"shared"`
+	Departments []FormCount `json:"departments"` // per department, in declared order; empty without a catalogue
 }
 
 // SectorDashboard is the answer of GET /dashboard/sectors.
@@ -254,13 +260,21 @@ func (s *Service) Sectors(ctx context.Context, scope store.Scope, p Params) (*Se
 	return d, nil
 }
 
-// ReportForms returns the forms before the reform (configured) and after
-// (the number of configured department views).
-func (s *Service) ReportForms() ReportForms {
-	before, after := s.cfg.Dashboard.FormsBefore, len(s.cfg.Views)
-	rf := ReportForms{Before: before, After: after}
-	if before > after {
-		rf.CutRate = Percent(int64(before-after), int64(before))
+// ReportForms returns the 「报表精简」 figure of the configuration.
+func (s *Service) ReportForms() ReportForms { return s.cfg.ReportForms() }
+
+// ReportForms returns the 「报表精简」 figure: the catalogue's forms by fate
+// (see the type), or the legacy forms_before → number of views.
+func (c *Config) ReportForms() ReportForms {
+	rf := ReportForms{Departments: []FormCount{}}
+	if len(c.Forms) == 0 {
+		rf.Before, rf.After = c.Dashboard.FormsBefore, len(c.Views)
+	} else {
+		all, per := c.formCounts()
+		rf.Before, rf.After, rf.Dropped, rf.Merged, rf.Shared, rf.Departments = all.Before, all.After, all.Dropped, all.Merged, all.Shared, per
+	}
+	if rf.Before > rf.After {
+		rf.CutRate = Percent(int64(rf.Before-rf.After), int64(rf.Before))
 	}
 	return rf
 }

@@ -56,6 +56,7 @@ type Service struct {
 	areas *areas.Areas
 	now   func() time.Time
 	cache *figuresCache
+	daily *DailySetup // nil until EnableDaily
 }
 
 // CacheTTL is how long dashboard figures are shared between readers.

@@ -87,7 +87,26 @@ func cellText(v any) string {
 // WriteCSV writes t as UTF-8 CSV with a BOM (so Excel on Chinese Windows
 // opens it), the column titles as header, text cells neutralised, and
 // percentages as plain numbers (85.59). It returns w's error.
-func (t *Table) WriteCSV(w io.Writer) error {
+func (t *Table) WriteCSV(w io.Writer) error { return WriteCSVRows(w, t.Columns, t.rows) }
+
+// RowSource passes a table's rows, in order, to emit (which may reuse
+// nothing of a row after it returns); emit's error stops it and is
+// returned. It lets a table too large to hold be written as it is read.
+type RowSource func(emit func(row []any) error) error
+
+func (t *Table) rows(emit func([]any) error) error {
+	for _, r := range t.Rows {
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCSVRows is WriteCSV for a table whose rows come from rows, one at a
+// time: memory stays flat whatever the number of rows.
+func WriteCSVRows(w io.Writer, columns []TableColumn, rows RowSource) error {
+	t := &Table{Columns: columns}
 	bw := bufio.NewWriter(w)
 	cw, err := export.StartCSV(bw)
 	if err != nil {
@@ -103,13 +122,13 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	for _, r := range t.Rows {
+	if err := rows(func(r []any) error {
 		for i := range t.Columns {
 			rec[i] = cellText(r[i])
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		return cw.Write(rec)
+	}); err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -122,7 +141,13 @@ func (t *Table) WriteCSV(w io.Writer) error {
 // go to a temp file, not memory): a bold header row frozen at the top,
 // numbers as numbers, percentages as fractions with the "0.00%" format, text
 // neutralised. It returns excelize's or w's error.
-func (t *Table) WriteXLSX(w io.Writer) error {
+func (t *Table) WriteXLSX(w io.Writer) error { return WriteXLSXRows(w, t.Title, t.Columns, t.rows) }
+
+// WriteXLSXRows is WriteXLSX for a table whose rows come from rows, one at
+// a time: excelize's StreamWriter spills them to a temp file past 16 MiB,
+// so memory stays flat whatever the number of rows.
+func WriteXLSXRows(w io.Writer, title string, columns []TableColumn, rows RowSource) error {
+	t := &Table{Title: title, Columns: columns}
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := "Sheet1"
@@ -168,7 +193,8 @@ func (t *Table) WriteXLSX(w io.Writer) error {
 	if err := sw.SetRow("A1", row); err != nil {
 		return err
 	}
-	for n, r := range t.Rows {
+	n := 0
+	if err := rows(func(r []any) error {
 		for i, c := range t.Columns {
 			v := r[i]
 			if p, ok := v.(*float64); ok { // a rate: nil is unknown, an empty cell
@@ -196,9 +222,10 @@ func (t *Table) WriteXLSX(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
+		n++
+		return sw.SetRow(cell, row)
+	}); err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err

@@ -112,6 +112,12 @@ type ViewInfo struct {
 	Department     string `json:"department"`
 	DepartmentName string `json:"department_name"`
 	GroupBy        string `json:"group_by,omitempty"`
+	// Source is "filings" or "daily" (a daily view takes ?date=).
+	Source string `json:"source"`
+	// Replaces lists the old forms (configs/reports.yaml forms:) the view
+	// replaces.
+	Replaces []string `json:"replaces"`
+	Date     string   `json:"date,omitempty"` // the day a daily view was built for
 }
 
 // Report is a built view: its description and table.
@@ -147,20 +153,19 @@ func visible(scope store.Scope, v *View) bool {
 }
 
 func (s *Service) info(v *View) ViewInfo {
-	return ViewInfo{ID: v.ID, Title: v.Title, Department: v.Department, DepartmentName: s.cfg.DepartmentName(v.Department), GroupBy: v.GroupBy}
+	return ViewInfo{ID: v.ID, Title: v.Title, Department: v.Department, DepartmentName: s.cfg.DepartmentName(v.Department), GroupBy: v.GroupBy,
+		Source: v.Source, Replaces: append([]string{}, v.Replaces...)}
 }
 
 // Build returns view id for scope. A view of another department, or none
 // with that id, is apperror.NotFound; a role without reports is
 // apperror.Forbidden; a database failure apperror.Unavailable or internal.
 func (s *Service) Build(ctx context.Context, scope store.Scope, id string) (*Report, error) {
-	if !mayReadReports(scope) {
-		return nil, apperror.Msg(apperror.Forbidden, msgNoReports)
-	}
-	v, ok := s.cfg.View(id)
-	if !ok || !visible(scope, v) {
-		return nil, apperror.Msg(apperror.NotFound, msgNoSuchReport)
-	}
+	return s.BuildView(ctx, scope, id, ViewParams{})
+}
+
+// build builds a view over the filings.
+func (s *Service) build(ctx context.Context, v *View) (*Report, error) {
 	rows, err := s.viewRows(ctx, v)
 	if err != nil {
 		return nil, err

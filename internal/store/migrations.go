@@ -31,6 +31,7 @@ var migrations = []migration{
 	{9, "api token expiry", migrateAPITokenExpiry},
 	{10, "cluster: filing decisions, leases, object holds, rule publication", migrate10},
 	{11, "daily reports: current row per enterprise and day, versions, rule flags", migrateDaily},
+	{16, "daily figures: report tallies per day, street and sector; reminder claims", migrateDailyFigures},
 }
 
 // schemaMigration records an applied step.

@@ -21,6 +21,7 @@ func TestModelsMatchMigratedSchema(t *testing.T) {
 		&store.PlanSignature{}, &store.PlanBand{}, &store.PlanTemplate{}, &store.PlanBoilerplateShingle{}, &store.PlanDedupState{},
 		&store.Problem{}, &store.Notice{}, &store.Notification{}, &store.ProblemFile{}, &store.ProblemAnswer{}, &store.ProblemReminder{},
 		&store.ActivationIssue{}, &store.Bulletin{},
+		&store.DailyTally{}, &store.DailyReminder{},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := db.Gorm().Migrator()
