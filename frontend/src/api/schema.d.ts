@@ -1113,6 +1113,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 每日报送率与及时率 / Daily reporting rate and timeliness
+         * @description 某天的应报、已报、按时、补报、未报与报送率、及时率（定义见 DailyFigures），合计及分街道、分行业；在数据库中计算。
+         *     街道人员只看本街道；`sector` 为 industrial、service、construction。
+         *     / One day's expected, reported, on time, late, missing, reporting and timeliness rates (see DailyFigures), in
+         *     total, per street and per sector; computed in the database. Street officials see their own street;
+         *     `sector` is industrial, service or construction.
+         */
+        get: operations["dashboardDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/daily/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 每日报送趋势 / Daily reporting trend
+         * @description 每天一点，字段同 DailyFigures。`to` 缺省为今天，`from` 缺省为 `to` 前 29 天，最长 366 天。
+         *     / One point per day with the DailyFigures fields. `to` defaults to today, `from` to 29 days before; at most 366 days.
+         */
+        get: operations["dashboardDailyTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/enterprises": {
         parameters: {
             query?: never;
@@ -1161,6 +1206,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/report-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 报表精简目录 / The forms catalogue
+         * @description 改革前各部门要求基层填报的每张表及其去向（剔减、合并、由部门报表替代、仍由基层填报），以及由此计算的「报表精简」数字。
+         *     / Every form the departments asked the grass roots to fill before the reform and what became of it (dropped,
+         *     merged, replaced by a department view, still typed), and the 「报表精简」 figure computed from them.
+         */
+        get: operations["reportForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{id}": {
         parameters: {
             query?: never;
@@ -1170,8 +1237,11 @@ export interface paths {
         };
         /**
          * 部门报表 / A department report
-         * @description 由系统内已有备案生成，不重复录入。导出（csv / xlsx）记入审计。
-         *     / Built from filings already in the system, never re-typed. Exports (csv / xlsx) are audited.
+         * @description 由系统内已有备案（`source: filings`）或某一天的企业日报（`source: daily`，`date` 缺省为今天）生成，不重复录入。
+         *     部门可用本部门账号的 API 令牌读取。导出（csv / xlsx）记入审计；日报明细逐行从数据库流式写入文件。
+         *     / Built from filings already in the system (`source: filings`) or from one day's daily reports (`source: daily`,
+         *     `date` defaults to today), never re-typed. A department reads its views with its account's API token too.
+         *     Exports (csv / xlsx) are audited; daily list views stream row by row from the database into the file.
          */
         get: operations["getReport"];
         put?: never;
@@ -1372,6 +1442,79 @@ export interface paths {
          *     that day's deadline (Asia/Shanghai, 10:00 by default).
          */
         get: operations["getDailyDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某天须报送的企业及其报送情况 / The enterprises that must report on a day, with their state
+         * @description `state=missing` 即街道的「今日未报送」清单（含是否已提醒）。按街道、id 排序分页；`format=csv|xlsx` 导出全部匹配行。
+         *     街道人员只看本街道。
+         *     / `state=missing` is the street's list of enterprises that have not reported (with whether each was reminded).
+         *     By street then id, paginated; `format=csv|xlsx` exports every matching row. Street officials see their own street.
+         */
+        get: operations["listDailyReporters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 一键提醒未报送企业 / Remind the enterprises that have not reported
+         * @description 街道人员（本街道）、管委会、管理员。提醒当天未报送的企业（或 `enterprise_ids` 中仍未报送的）：给企业账号发站内通知，
+         *     并向每个 webhook 订阅者发送 `daily.report_missing` 事件（每家企业一条）。每家企业每天只提醒一次，多副本、多人同时点击也如此
+         *     （数据库唯一键 + 同一事务）。
+         *     / Street official (own street), park manager, admin. Reminds the enterprises that have not reported that day (or
+         *     those of `enterprise_ids` still missing): an in-app notification to each enterprise's accounts and one
+         *     `daily.report_missing` webhook event per enterprise per subscriber. Each enterprise is reminded once per day, also
+         *     with several replicas and officials clicking at once (a unique key in the same transaction).
+         */
+        post: operations["remindDailyMissing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/daily/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 街道日报 / The street's daily summary
+         * @description 由企业日报生成的街道日报：分行业及合计的报送情况，数据集中每个数值字段的合计与每个是/否字段答「是」的企业数
+         *     （有数据库列的字段，不含个人信息字段）。街道人员为本街道；管委会、管理员可指定街道，缺省为全区。
+         *     / The street's daily summary built from the reports: per sector and in total, the reporting figures, the sum of
+         *     every number field and the yes answers of every yes/no field of the data set (those with a column; never
+         *     personal fields). Street officials get their own street; park manager and admin any, or the whole zone.
+         */
+        get: operations["dailyStreetSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2419,12 +2562,7 @@ export interface components {
             street?: string;
             sectors?: components["schemas"]["SectorRow"][];
             problems?: components["schemas"]["ProblemFigures"];
-            /** @description 改革前后街道填报表数 / forms before and after the reform (beyond the core contract) */
-            report_forms?: {
-                before?: number;
-                after?: number;
-                cut_rate?: number;
-            };
+            report_forms?: components["schemas"]["ReportForms"];
         };
         StreetRow: components["schemas"]["SectorRow"] & {
             street?: string;
@@ -2497,12 +2635,151 @@ export interface components {
             page?: number;
             page_size?: number;
         };
+        /**
+         * @description 「报表精简」：由 `configs/reports.yaml` 的 forms 目录计算——改革前基层填报的表（before），现仍由基层填报的（after：未剔减、
+         *     未合并、未被部门报表替代）；无目录的旧配置为 forms_before 与报表数。
+         *     / The 「报表精简」 figure, computed from the forms catalogue of `configs/reports.yaml`: forms the grass roots filled
+         *     before (before) and those they still type (after: neither dropped, merged nor replaced by a department view);
+         *     a configuration without a catalogue gives forms_before and the number of views.
+         */
+        ReportForms: {
+            before?: number;
+            after?: number;
+            cut_rate?: number;
+            dropped?: number;
+            merged?: number;
+            /** @description 由平台数据共享替代的 / replaced by a view built from the reports */
+            shared?: number;
+            departments?: components["schemas"]["FormCount"][];
+        };
+        FormCount: {
+            key?: string;
+            name?: string;
+            before?: number;
+            dropped?: number;
+            merged?: number;
+            shared?: number;
+            after?: number;
+        };
+        FormEntry: {
+            id?: string;
+            department?: string;
+            department_name?: string;
+            title?: string;
+            dropped?: boolean;
+            merged_into?: string;
+            /** @enum {string} */
+            fate?: "dropped" | "merged" | "shared" | "typed";
+            replaced_by?: string[];
+        };
+        /**
+         * @description 应报：当天名录中须报送的企业（首次通过或报告复工后 from_days_after_approval 天起）；已报：当天的日报（更正不重复计）；
+         *     按时：首版在截止时间前提交；补报 = 已报 − 按时；未报 = 应报 − 已报；报送率 = 已报 / 应报，及时率 = 按时 / 应报（DHIS2 的
+         *     reporting rate 与 reporting rate on time），百分数保留 2 位，应报为 0 时为 null。
+         *     / expected: enterprises in the registry that day that must report (from from_days_after_approval days after
+         *     their first approval or reported resumption); reported: that day's reports (corrections counted once); on time:
+         *     first version filed by the deadline; late = reported − on time; missing = expected − reported; reporting_rate =
+         *     reported / expected, timeliness_rate = on time / expected (DHIS2's reporting rate and reporting rate on time),
+         *     percentages to 2 decimals, null when nobody was expected.
+         */
+        DailyFigures: {
+            /** Format: int64 */
+            expected?: number;
+            /** Format: int64 */
+            reported?: number;
+            /** Format: int64 */
+            on_time?: number;
+            /** Format: int64 */
+            late?: number;
+            /** Format: int64 */
+            missing?: number;
+            reporting_rate?: number | null;
+            timeliness_rate?: number | null;
+        };
+        DailyDashboard: components["schemas"]["DailyFigures"] & {
+            /** Format: date */
+            date?: string;
+            street?: string;
+            sector?: string;
+            streets?: (components["schemas"]["DailyFigures"] & {
+                street?: string;
+                name?: string;
+            })[];
+            sectors?: (components["schemas"]["DailyFigures"] & {
+                /** @enum {string} */
+                key?: "industrial" | "service" | "construction";
+                name?: string;
+            })[];
+        };
+        DailyTrend: {
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            street?: string;
+            sector?: string;
+            points?: (components["schemas"]["DailyFigures"] & {
+                /** Format: date */
+                date?: string;
+            })[];
+        };
+        DailyReporter: {
+            /** Format: int64 */
+            enterprise_id?: number;
+            credit_code?: string;
+            name?: string;
+            street?: string;
+            sector?: string;
+            /** @enum {string} */
+            state?: "on_time" | "late" | "missing";
+            version?: number | null;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /**
+             * Format: date-time
+             * @description 当天已提醒的时间 / when reminded for that day
+             */
+            reminded_at?: string | null;
+        };
+        DailyReporterPage: {
+            /** Format: date */
+            date?: string;
+            street?: string;
+            state?: string;
+            items?: components["schemas"]["DailyReporter"][];
+            /** Format: int64 */
+            total?: number;
+            page?: number;
+            page_size?: number;
+        };
+        ReminderResult: {
+            /** Format: date */
+            date?: string;
+            /** @description 本次提醒的企业 / enterprises this call reminded */
+            reminded?: number;
+            /** @description 当天已被提醒过的（不再重复）/ reminded for that day before */
+            already_reminded?: number;
+            /** @description 所列企业中已报送或无需报送的 / of the ids given */
+            not_missing?: number;
+        };
         ReportView: {
             id?: string;
             title?: string;
             department?: string;
             department_name?: string;
             group_by?: string;
+            /**
+             * @description filings：各企业最新备案；daily：某一天的每日报送（`?date=`）/ filings, or one day's daily reports (`?date=`)
+             * @enum {string}
+             */
+            source?: "filings" | "daily";
+            /** @description 本报表替代的原报表（`/report-forms` 的 id）/ the old forms (ids of `/report-forms`) this view replaces */
+            replaces?: string[];
+            /**
+             * Format: date
+             * @description 日报的日期 / the day a daily view was built for
+             */
+            date?: string;
         };
         Report: components["schemas"]["ReportView"] & {
             /** Format: date-time */
@@ -2717,6 +2994,8 @@ export interface components {
          *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
          */
         Street: string;
+        /** @description 行业，缺省为全部 / Sector; all when absent */
+        DailySector: "industrial" | "service" | "construction";
         /** @description 统计口径，缺省 industrial / Population key; industrial by default */
         DashboardSector: components["schemas"]["PopulationKey"];
         /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
@@ -4511,6 +4790,82 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    dashboardDaily: {
+        parameters: {
+            query?: {
+                /** @description 缺省为今天 / today when absent */
+                date?: string;
+                /**
+                 * @description 街道代码或名称；街道人员只能看本街道（他街道 403），未知街道为 422。
+                 *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
+                 */
+                street?: components["parameters"]["Street"];
+                /** @description 行业，缺省为全部 / Sector; all when absent */
+                sector?: components["parameters"]["DailySector"];
+                /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 看板（或 CSV / XLSX 文件，分街道）/ The dashboard (or a CSV / XLSX file, per street) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyDashboard"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    dashboardDailyTrend: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                /**
+                 * @description 街道代码或名称；街道人员只能看本街道（他街道 403），未知街道为 422。
+                 *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
+                 */
+                street?: components["parameters"]["Street"];
+                /** @description 行业，缺省为全部 / Sector; all when absent */
+                sector?: components["parameters"]["DailySector"];
+                /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 趋势（或 CSV / XLSX 文件）/ The trend (or a CSV / XLSX file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyTrend"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     dashboardEnterprises: {
         parameters: {
             query?: {
@@ -4586,9 +4941,36 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    reportForms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 目录 / The catalogue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        summary?: components["schemas"]["ReportForms"];
+                        forms?: components["schemas"]["FormEntry"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     getReport: {
         parameters: {
             query?: {
+                /** @description 日报的日期 / daily views' day */
+                date?: string;
                 /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
                 format?: components["parameters"]["Format"];
             };
@@ -4891,6 +5273,121 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    listDailyReporters: {
+        parameters: {
+            query?: {
+                /** @description 缺省为今天 / today when absent */
+                date?: string;
+                /**
+                 * @description 街道代码或名称；街道人员只能看本街道（他街道 403），未知街道为 422。
+                 *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
+                 */
+                street?: components["parameters"]["Street"];
+                /** @description 行业，缺省为全部 / Sector; all when absent */
+                sector?: components["parameters"]["DailySector"];
+                state?: "reported" | "on_time" | "late" | "missing";
+                page?: components["parameters"]["Page"];
+                /** @description 1–500（超出按 500）/ 1–500 (larger is capped at 500) */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页企业（或 CSV / XLSX 文件）/ A page of enterprises (or a CSV / XLSX file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReporterPage"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    remindDailyMissing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description 缺省为今天 / today when absent
+                     */
+                    date?: string;
+                    /** @description 管委会、管理员可指定 / park manager and admin may name one */
+                    street?: string;
+                    enterprise_ids?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description 提醒结果 / What the click did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    dailyStreetSummary: {
+        parameters: {
+            query?: {
+                /** @description 缺省为今天 / today when absent */
+                date?: string;
+                /**
+                 * @description 街道代码或名称；街道人员只能看本街道（他街道 403），未知街道为 422。
+                 *     / Street code or name; a street official may read only its own (another: 403); unknown is 422.
+                 */
+                street?: components["parameters"]["Street"];
+                /** @description csv 为带 BOM 的 UTF-8 / csv is UTF-8 with BOM */
+                format?: components["parameters"]["Format"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 日报（或 CSV / XLSX 文件）/ The summary (or a CSV / XLSX file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMyDailyReport: {

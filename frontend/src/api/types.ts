@@ -30,7 +30,7 @@ export type StreetRow = S['StreetRow'];
 export type StreetDashboard = S['StreetDashboard'];
 export type Trend = S['Trend'];
 export type ReportView = S['ReportView'];
-export type Report = S['Report'] & { source?: string; date?: string }; // source, date: daily views (issue 15), until docs/openapi.yaml has them
+export type Report = S['Report'];
 export type AuditEntry = S['AuditEntry'];
 export type ImportResult = S['ImportResult'];
 export type ErrorDetail = S['ErrorDetail'];
@@ -68,19 +68,17 @@ export interface ProblemAnswer {
   files?: { id?: number; filename?: string }[];
 }
 
-// ---- daily reporting (issue 15). Placeholders shaped as docs/openapi.yaml's
-// Daily* schemas of branch daily, until the merged schema.d.ts has them.
-import type { DailyField, DailyValues, Text2 } from '../lib/dailyForm';
-import type { DayFigures } from '../lib/dailyChart';
-export interface DailyDefinition { data_set?: string; title?: Text2; date?: string; deadline?: string; late_window_days?: number; version?: number; fields?: DailyField[] }
-export interface DailyReport {
-  id?: number; enterprise_id?: number; date?: string; street?: string; sector?: string; definition_version?: number; version?: number;
-  on_time?: boolean; late?: boolean; warnings?: number; submitted_at?: string; updated_at?: string; submitted_by?: string; via_token?: boolean;
-  values?: DailyValues; masked?: string[]; flags?: Flag[];
-}
-export interface DailyReportSummary { id?: number; date?: string; version?: number; on_time?: boolean; late?: boolean; warnings?: number; submitted_at?: string }
-export interface DailyReportVersion { version?: number; definition_version?: number; late?: boolean; note?: string; created_by?: string; via_token?: boolean; created_at?: string; values?: DailyValues; masked?: string[] }
-export interface DailyPrefill { date?: string; from_date?: string; values?: DailyValues }
-export type DailyDay = DayFigures;
-export interface DailyMissing { enterprise_id?: number; name?: string; credit_code?: string; sector?: string; street?: string; last_report_date?: string | null; reminded_at?: string | null }
-export interface ReminderResult { sent?: number; skipped?: number }
+// Daily reporting (issue 15).
+export type DailyDefinition = S['DailyDefinition'];
+export type DailyReport = S['DailyReport'];
+export type DailyReportSummary = S['DailyReportSummary'];
+export type DailyReportVersion = S['DailyReportVersion'];
+export type DailyPrefill = S['DailyPrefill'];
+export type DailyFlag = S['DailyFlag'];
+export type DailyDashboard = S['DailyDashboard'];
+export type DailyTrend = S['DailyTrend'];
+export type DailyReporter = S['DailyReporter'];
+export type DailyReporterPage = S['DailyReporterPage'];
+export type ReminderResult = S['ReminderResult'];
+export type ReportForms = S['ReportForms'];
+export type FormEntry = S['FormEntry'];

@@ -62,3 +62,12 @@ describe('daily form', () => {
     expect(show(fields[0], null)).toBe('—');
   });
 });
+
+describe('daily form model from number inputs', () => {
+  it('reads numbers that v-model stored as numbers', () => {
+    const m = { ...modelOf(fields, {}), staff_onsite: 40 as unknown as string, fever: 0 as unknown as string, disinfectant_liters: '1', disinfected: 'yes' };
+    expect(check(fields, m)).toEqual({});
+    expect(valuesOf(fields, m)).toMatchObject({ staff_onsite: 40, fever: 0 });
+    expect(sameModel(m, { ...m, staff_onsite: '40' })).toBe(true);
+  });
+});

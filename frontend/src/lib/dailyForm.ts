@@ -25,9 +25,19 @@ export interface DailyField {
 }
 
 export type DailyValue = number | boolean | string | null;
-export type DailyValues = Record<string, DailyValue | undefined>;
-/** DailyModel: an input's text for numbers, text and choices; 'yes' / 'no' / '' for yes/no. */
+/** DailyValues are a report's values as the API sends them (unknown: read by the field's type). */
+export type DailyValues = Record<string, unknown>;
+/**
+ * DailyModel: an input's text for numbers, text and choices; 'yes' / 'no' /
+ * '' for yes/no. Vue's v-model on a number input stores a number: every
+ * reader goes through txt.
+ */
 export type DailyModel = Record<string, string>;
+
+/** txt is a model entry as text (a number input may have stored a number). */
+export function txt(v: unknown): string {
+  return v == null ? '' : String(v);
+}
 
 /** tx picks a {zh, en} text in the current language (the other one if empty). */
 export function tx(v: Text2 | null | undefined): string {
@@ -71,17 +81,17 @@ export function copyInto(fields: DailyField[], model: DailyModel, yesterday: Dai
   const out = { ...model };
   let filled = 0;
   for (const [k, v] of Object.entries(from)) {
-    if (v !== '' && (out[k] ?? '') === '') { out[k] = v; filled++; }
+    if (v !== '' && txt(out[k]).trim() === '') { out[k] = v; filled++; }
   }
   return { model: out, filled };
 }
 
 /** valuesOf turns the model into the API's JSON object; blank fields are left out. */
-export function valuesOf(fields: DailyField[], m: DailyModel): DailyValues {
-  const out: DailyValues = {};
+export function valuesOf(fields: DailyField[], m: DailyModel): Record<string, DailyValue> {
+  const out: Record<string, DailyValue> = {};
   for (const f of fields) {
     const k = f.key || '';
-    const s = (m[k] ?? '').trim();
+    const s = txt(m[k]).trim();
     if (s === '') continue;
     switch (f.type) {
       case 'integer':
@@ -94,7 +104,7 @@ export function valuesOf(fields: DailyField[], m: DailyModel): DailyValues {
         out[k] = s === 'yes';
         break;
       default:
-        out[k] = m[k];
+        out[k] = txt(m[k]);
     }
   }
   return out;
@@ -117,7 +127,7 @@ export function requiredNow(f: DailyField, m: DailyModel): boolean {
   if (f.required) return true;
   const c = f.required_if;
   if (!c || !c.field || !c.op || c.value == null) return false;
-  const s = (m[c.field] ?? '').trim();
+  const s = txt(m[c.field]).trim();
   if (s === '') return false;
   const n = Number(s);
   return Number.isFinite(n) && compare(n, c.op, c.value);
@@ -141,7 +151,7 @@ export function check(fields: DailyField[], m: DailyModel): Record<string, strin
   const byKey = new Map(fields.map((f) => [f.key || '', f]));
   for (const f of fields) {
     const k = f.key || '';
-    const s = (m[k] ?? '').trim();
+    const s = txt(m[k]).trim();
     if (s === '') {
       if (requiredNow(f, m)) {
         const c = f.required_if;
@@ -162,7 +172,7 @@ export function check(fields: DailyField[], m: DailyModel): Record<string, strin
     } else if (f.type === 'choice') {
       if (f.choices && !f.choices.some((c) => c.value === s)) add(k, t('请从选项中选择', 'Pick one of the choices'));
     } else if (f.type === 'text') {
-      if (f.max_length && [...(m[k] || '')].length > f.max_length) add(k, t(`不超过 ${f.max_length} 字`, `At most ${f.max_length} characters`));
+      if (f.max_length && [...txt(m[k])].length > f.max_length) add(k, t(`不超过 ${f.max_length} 字`, `At most ${f.max_length} characters`));
     }
   }
   return errs;
@@ -171,12 +181,12 @@ export function check(fields: DailyField[], m: DailyModel): Record<string, strin
 /** sameModel tells whether the form differs from what was loaded (unsaved edits). */
 export function sameModel(a: DailyModel, b: DailyModel): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if ((a[k] ?? '') !== (b[k] ?? '')) return false;
+  for (const k of keys) if (txt(a[k]) !== txt(b[k])) return false;
   return true;
 }
 
 /** show renders a stored value for a table (yes/no and choices by their labels). */
-export function show(f: DailyField | undefined, v: DailyValue | undefined): string {
+export function show(f: DailyField | undefined, v: unknown): string {
   if (v == null || v === '') return '—';
   if (!f) return String(v);
   if (f.type === 'yesno') return v === true ? t('是', 'Yes') : v === false ? t('否', 'No') : String(v);
