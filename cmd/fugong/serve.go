@@ -115,11 +115,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := reportSvc.EnableDaily(dailyDef.ReportSetup()); err != nil {
 		return fmt.Errorf("config: reports: %w", err)
 	}
+	dailySvc := daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log})
+	go dailySvc.RunHousekeeping(ctx, time.Hour)
 	srv := httpapi.New(httpapi.Deps{Config: cfg, Log: log, DB: db, Blob: objects, Frontend: frontend.FS(),
 		Auth: authSvc, Registry: registry.New(db, zones), Rules: ruleset.New(engine, db, zones, time.Now, log),
 		Filings: filings, Inspections: inspections, Reports: reportSvc, Idempotency: idempotency.New(db, time.Now).SealedBy(filings),
-		Audit: auditSvc, Daily: daily.New(daily.Deps{DB: db, Keys: keys, Definition: dailyDef, Rules: dailyRules, Log: log}),
-		Reminders: reminder.New(db, reportSvc, cfg.Webhooks, time.Now)})
+		Audit: auditSvc, Daily: dailySvc, Reminders: reminder.New(db, reportSvc, cfg.Webhooks, time.Now)})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen() }()
 	log.Info("fugong serving", "addr", cfg.HTTP.Addr, "database", cfg.Database.Driver, "blob", cfg.Blob.Backend, "version", buildinfo.Version())

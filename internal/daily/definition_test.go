@@ -151,3 +151,19 @@ func FuzzParseValues(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDefinition: no data set file makes the parser panic, and one it
+// accepts has a version for every day.
+func FuzzParseDefinition(f *testing.F) {
+	f.Add([]byte(twoVersions))
+	f.Add([]byte("data_set: t\ntitle: {zh: 测, en: T}\ndefinitions:\n  - version: 1\n    from: \"2020-01-01\"\n    fields:\n      - {key: a, label: {zh: 甲, en: A}, type: choice, choices: [{value: x, label: {zh: 叉, en: X}}], required_if: {field: a, op: \">\", value: 0}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := daily.ParseDefinition("f.yaml", data)
+		if err != nil {
+			return
+		}
+		if v := d.VersionOn("2020-02-12"); v == nil || len(v.Fields) == 0 {
+			t.Fatalf("accepted a definition without fields: %+v", d)
+		}
+	})
+}

@@ -64,8 +64,8 @@ func (s *Service) ruleInput(ctx context.Context, db *store.DB, reg *store.Enterp
 }
 
 // reportOf fills the rules' view of a report: each value into the field of
-// rules.DailyReport whose expr name is its key, every numeric value into
-// Numbers. Personal fields are left out.
+// rules.DailyReport whose expr name is its key, the numeric values of
+// other keys into Numbers. Personal fields are left out.
 func reportOf(ver *Version, vals Values, day time.Time, late bool) rules.DailyReport {
 	r := rules.DailyReport{Present: true, Date: day, Late: late, Numbers: map[string]float64{}}
 	rv := reflect.ValueOf(&r).Elem()
@@ -73,14 +73,14 @@ func reportOf(ver *Version, vals Values, day time.Time, late bool) rules.DailyRe
 		if f := ver.Field(k); f == nil || f.Personal {
 			continue
 		}
-		switch n := x.(type) {
-		case int64:
-			r.Numbers[k] = float64(n)
-		case float64:
-			r.Numbers[k] = n
-		}
 		i, ok := dailyReportFields[k]
 		if !ok {
+			switch n := x.(type) {
+			case int64:
+				r.Numbers[k] = float64(n)
+			case float64:
+				r.Numbers[k] = n
+			}
 			continue
 		}
 		fv := rv.Field(i)
@@ -145,17 +145,18 @@ func inputJSON(in rules.DailyInput) (string, error) {
 	return string(b), nil
 }
 
-// applyRules evaluates the rules on the report version just written (row)
-// inside tx and saves its flags, so a report and its warnings commit
-// together. Without a rule engine nothing is flagged.
-func (s *Service) applyRules(ctx context.Context, tx *store.DB, row *store.DailyReport, in rules.DailyInput, now time.Time) error {
-	var flags []store.DailyFlag
-	if s.rules != nil {
-		for _, f := range s.rules.EvaluateDaily(in) {
-			flags = append(flags, store.DailyFlag{ReportID: row.ID, ReportVersion: row.Version, EnterpriseID: row.EnterpriseID,
-				ReportDate: row.ReportDate, Street: row.Street, RuleID: f.RuleID, Severity: string(f.Severity), Message: f.Message,
-				RulesetVersion: f.RulesetVersion, Current: true, CreatedAt: now})
-		}
+// flagsOf evaluates the daily rules on in for report row (its version
+// about to be written) and returns the flag rows, without the report id
+// (store.SaveDailyFlags sets it). Without a rule engine nothing is flagged.
+func (s *Service) flagsOf(row *store.DailyReport, in rules.DailyInput, now time.Time) []store.DailyFlag {
+	if s.rules == nil {
+		return nil
 	}
-	return tx.ReplaceDailyFlags(ctx, row, flags)
+	var out []store.DailyFlag
+	for _, f := range s.rules.EvaluateDaily(in) {
+		out = append(out, store.DailyFlag{ReportVersion: row.Version, EnterpriseID: row.EnterpriseID,
+			ReportDate: row.ReportDate, Street: row.Street, RuleID: f.RuleID, Severity: string(f.Severity), Message: f.Message,
+			RulesetVersion: f.RulesetVersion, Current: true, CreatedAt: now})
+	}
+	return out
 }

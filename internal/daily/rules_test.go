@@ -150,3 +150,43 @@ func TestRulesFlagReports(t *testing.T) {
 		}
 	})
 }
+
+// TestPruneRuleInputs: inputs older than the backtest window are cleared,
+// newer ones kept, and a backtest skips nothing inside its window.
+func TestPruneRuleInputs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f, _ := mustRulesFixture(t, db)
+		f.clock.Set(at("2020-02-11", "09:00"))
+		if _, _, err := f.svc.Put(ctx, f.owner, "2020-02-11", values(20, 0, nil)); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(at("2020-03-01", "09:00"))
+		if _, _, err := f.svc.Put(ctx, f.owner, "2020-03-01", values(20, 0, nil)); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(at("2020-05-15", "09:00")) // 94 days after 2020-02-11, 75 after 2020-03-01
+		n, err := f.svc.PruneRuleInputs(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v; want 1", n, err)
+		}
+		if n, err := f.svc.PruneRuleInputs(ctx); err != nil || n != 0 {
+			t.Errorf("second prune %d, %v", n, err)
+		}
+		var kept int
+		err = db.DailyRuleInputs(ctx, "2020-01-01", "2020-12-31", 10, func(rows []store.DailyRuleInput) error {
+			for _, r := range rows {
+				if r.RuleInput != "" {
+					kept++
+					if r.ReportDate != "2020-03-01" {
+						t.Errorf("kept the input of %s", r.ReportDate)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil || kept != 1 {
+			t.Errorf("kept %d inputs, %v", kept, err)
+		}
+	})
+}

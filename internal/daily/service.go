@@ -31,10 +31,16 @@
 // migration (and a backfill from the JSON).
 //
 // Growth: one row per expected enterprise and day (40,000 enterprises ×
-// 365 days ≈ 14.6 million rows a year) plus a version row each; the tables
+// 365 days ≈ 14.6 million rows a year) plus a version row each. On the
+// default data set a version's values are about 300 bytes and the rules'
+// input kept for backtests about 1 KB (`go test -run '^$' -bench Submit
+// ./internal/daily/`, metrics values-B/version and rule-input-B/version);
+// PruneRuleInputs clears the inputs after the 92-day backtest window (run
+// hourly by `fugong serve`), so a year adds roughly 14.6 M × (300 B of
+// values, twice: current row and version, plus the value columns and
+// indexes). Every read names a day or a range of days, so the tables
 // partition naturally by report_date (MariaDB RANGE partitions per month,
-// or archiving past years' rows to a copy table), since every read names
-// a day or a range of days.
+// or past years moved to an archive copy).
 //
 // Who must report on day D: an enterprise in the registry on D whose first
 // approval (or reported resumption) lies before D by the configured offset
@@ -170,11 +176,16 @@ func readDay(day string) (string, error) {
 // Expected reports whether enterprise must report on day, and its registry
 // version that day when it must.
 func (s *Service) Expected(ctx context.Context, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
+	return s.expectedIn(ctx, s.db, enterpriseID, day)
+}
+
+// expectedIn is Expected read through db (a transaction's, when inside one).
+func (s *Service) expectedIn(ctx context.Context, db *store.DB, enterpriseID int64, day string) (*store.EnterpriseVersion, bool, error) {
 	args, err := store.DailyExpectedArgs(day, s.def.Expected.FromDaysAfterApproval, parktime.Location)
 	if err != nil {
 		return nil, false, err
 	}
-	v, err := s.db.DailyExpectedVersion(ctx, enterpriseID, args)
+	v, err := db.DailyExpectedVersion(ctx, enterpriseID, args)
 	if apperror.CodeOf(err) == apperror.NotFound {
 		return nil, false, nil
 	}
@@ -260,6 +271,10 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 	if err != nil {
 		return nil, err
 	}
+	// Judged before the transaction, so it holds no lock while rules run;
+	// the report, its flags and its warnings count commit together.
+	flags := s.flagsOf(row, rin, now)
+	row.Warnings = len(flags)
 	version := &store.DailyReportVersion{Version: 1, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: !onTime,
 		ValuesJSON: row.ValuesJSON, PersonalEnc: row.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
 		RuleInput: rjson}
@@ -271,7 +286,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, day string, in 
 			}
 			return err
 		}
-		if err := s.applyRules(ctx, tx, row, rin, now); err != nil {
+		if err := tx.SaveDailyFlags(ctx, row.ID, flags, false); err != nil {
 			return err
 		}
 		return tx.AppendAudit(ctx, p.Entry("daily_report_filed", fmt.Sprintf("daily_report:%d", row.ID), auditDetails(d, 1, !onTime)))
@@ -348,7 +363,7 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		}
 		dayT, _ := time.ParseInLocation(time.DateOnly, d, parktime.Location)
 		late := now.After(s.def.DeadlineOf(dayT))
-		reg, due, err := s.Expected(ctx, entID, d)
+		reg, due, err := s.expectedIn(ctx, tx, entID, d)
 		if err != nil {
 			return err
 		}
@@ -363,13 +378,15 @@ func (s *Service) Correct(ctx context.Context, p *auth.Principal, day string, in
 		if err != nil {
 			return err
 		}
+		flags := s.flagsOf(&next, rin, now)
+		next.Warnings = len(flags)
 		version := &store.DailyReportVersion{Version: next.Version, EnterpriseID: entID, ReportDate: d, DefVersion: ver.Version, Late: late,
 			ValuesJSON: next.ValuesJSON, PersonalEnc: next.PersonalEnc, Note: in.Note, CreatedBy: p.Username, ViaToken: p.ViaToken, CreatedAt: now,
 			RuleInput: rjson}
 		if err := tx.CorrectDailyReport(ctx, &next, version); err != nil {
 			return err
 		}
-		if err := s.applyRules(ctx, tx, &next, rin, now); err != nil {
+		if err := tx.SaveDailyFlags(ctx, next.ID, flags, true); err != nil {
 			return err
 		}
 		row = &next

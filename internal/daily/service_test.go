@@ -39,6 +39,7 @@ func at(day, hhmm string) time.Time {
 // never approved.
 type fixture struct {
 	db       *store.DB
+	keys     *pii.Keyring
 	svc      *daily.Service
 	clock    *clock
 	ent      store.Enterprise
@@ -49,6 +50,13 @@ type fixture struct {
 }
 
 func mustFixture(t *testing.T, db *store.DB, def *daily.Definition) *fixture {
+	t.Helper()
+	f := mustFixtureTB(t, db)
+	f.svc = daily.New(daily.Deps{DB: db, Keys: f.keys, Definition: def, Now: f.clock.Now})
+	return f
+}
+
+func mustFixtureTB(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	rows := []store.Enterprise{
@@ -76,8 +84,8 @@ func mustFixture(t *testing.T, db *store.DB, def *daily.Definition) *fixture {
 	}
 	clk := &clock{t: at("2020-02-12", "09:00")}
 	id, oid := ent.ID, other.ID
-	return &fixture{db: db, clock: clk, ent: *ent, other: *other,
-		svc:      daily.New(daily.Deps{DB: db, Keys: keys, Definition: def, Now: clk.Now}),
+	return &fixture{db: db, clock: clk, ent: *ent, other: *other, keys: keys,
+		svc:      daily.New(daily.Deps{DB: db, Keys: keys, Now: clk.Now}),
 		owner:    &auth.Principal{UserID: 1, Username: "ent-guixi", Role: store.RoleEnterprise, EnterpriseID: &id, Street: "guixi"},
 		street:   &auth.Principal{UserID: 2, Username: "street-guixi", Role: store.RoleStreetOfficial, Street: "guixi"},
 		stranger: &auth.Principal{UserID: 3, Username: "ent-hezuo", Role: store.RoleEnterprise, EnterpriseID: &oid, Street: "hezuo"},

@@ -181,3 +181,45 @@ func TestDailyWarningsOverHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestDailyFollowsApproval: an enterprise must report from the day after
+// its filing is approved through review (the status timeline the review
+// writes), and its daily rules read the approved filing.
+func TestDailyFollowsApproval(t *testing.T) {
+	t.Parallel()
+	for _, driver := range storetest.Drivers {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			a := mustAPI(t, driver)
+			ent, off := a.login("ent-guixi"), a.login("street-guixi")
+			// Not approved yet: no report is due.
+			if r := a.do(ent, "PUT", "/api/v1/daily/reports/2020-02-20", map[string]any{"values": dailyValues(5)}); r.status != 422 ||
+				!strings.Contains(string(r.body), `"field":"date"`) {
+				t.Fatalf("before approval: %d %s", r.status, r.body)
+			}
+			var f filingResp
+			a.do(ent, "POST", "/api/v1/filings", newFilingBody(10)).json(t, &f)
+			path := fmt.Sprintf("/api/v1/filings/%d", f.ID)
+			if r := a.do(ent, "POST", path+"/attachments?kind=roster", fileBody("file", "r.csv", rosterCSV(10, 0))); r.status != 201 {
+				t.Fatalf("roster: %d %s", r.status, r.body)
+			}
+			if r := a.do(ent, "POST", path+"/submit", nil); !strings.Contains(string(r.body), `"status":"submitted"`) {
+				t.Fatalf("submit: %d %s", r.status, r.body)
+			}
+			if r := a.do(off, "POST", path+"/review", `{"decision":"approve"}`); r.status != 200 {
+				t.Fatalf("approve: %d %s", r.status, r.body)
+			}
+			// Approved on 2020-02-20 (17:00 in Shanghai): that day is not due.
+			if r := a.do(ent, "PUT", "/api/v1/daily/reports/2020-02-20", map[string]any{"values": dailyValues(5)}); r.status != 422 {
+				t.Fatalf("approval day: %d %s", r.status, r.body)
+			}
+			// The next day is; 12 on site is above the approved 10.
+			a.clock.Advance(20 * time.Hour) // 2020-02-21 13:00 Shanghai, within the session's idle time
+			ent = a.login("ent-guixi")
+			r := a.do(ent, "PUT", "/api/v1/daily/reports/2020-02-21", map[string]any{"values": dailyValues(12)})
+			if r.status != 201 || !strings.Contains(string(r.body), `"rule_id":"daily_staff_over_approved"`) || !strings.Contains(string(r.body), `"late":true`) {
+				t.Fatalf("day after approval: %d %s", r.status, r.body)
+			}
+		})
+	}
+}

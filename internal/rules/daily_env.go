@@ -32,66 +32,68 @@ type DailyEnv struct {
 
 // DailyReport is one daily report as rules read it: the default data set's
 // fields by key (configs/daily.yaml), unanswered ones zero. Numbers holds
-// every numeric answer by key, so a field added to the data set later is
-// readable (report.numbers["gloves"]) before it has a typed field here.
+// the numeric answers of fields without a typed name here (a field added
+// to the data set later: report.numbers["gloves"]). Zero values are left
+// out of its JSON: the input is kept with every report version for
+// backtests, and most counts are zero.
 type DailyReport struct {
-	Present                 bool               `expr:"present" json:"present" yaml:"present"`
-	Date                    time.Time          `expr:"date" json:"date" yaml:"date"`
-	Late                    bool               `expr:"late" json:"late" yaml:"late"`
-	StaffOnsite             int                `expr:"staff_onsite" json:"staff_onsite" yaml:"staff_onsite"`
-	ReturnedToday           int                `expr:"returned_today" json:"returned_today" yaml:"returned_today"`
-	ReturnedOutsideProvince int                `expr:"returned_outside_province" json:"returned_outside_province" yaml:"returned_outside_province"`
-	ReturnedHubei           int                `expr:"returned_hubei" json:"returned_hubei" yaml:"returned_hubei"`
-	QuarantineHome          int                `expr:"quarantine_home" json:"quarantine_home" yaml:"quarantine_home"`
-	QuarantineCentral       int                `expr:"quarantine_central" json:"quarantine_central" yaml:"quarantine_central"`
-	Fever                   int                `expr:"fever" json:"fever" yaml:"fever"`
-	FeverHandling           string             `expr:"fever_handling" json:"fever_handling" yaml:"fever_handling"`
-	RedCode                 int                `expr:"red_code" json:"red_code" yaml:"red_code"`
-	YellowCode              int                `expr:"yellow_code" json:"yellow_code" yaml:"yellow_code"`
-	Masks                   int                `expr:"masks" json:"masks" yaml:"masks"`
-	DisinfectantLiters      float64            `expr:"disinfectant_liters" json:"disinfectant_liters" yaml:"disinfectant_liters"`
-	Thermometers            int                `expr:"thermometers" json:"thermometers" yaml:"thermometers"`
-	Disinfected             bool               `expr:"disinfected" json:"disinfected" yaml:"disinfected"`
-	Canteen                 string             `expr:"canteen" json:"canteen" yaml:"canteen"`
+	Present                 bool               `expr:"present" json:"present,omitempty" yaml:"present"`
+	Date                    time.Time          `expr:"date" json:"date,omitempty" yaml:"date"`
+	Late                    bool               `expr:"late" json:"late,omitempty" yaml:"late"`
+	StaffOnsite             int                `expr:"staff_onsite" json:"staff_onsite,omitempty" yaml:"staff_onsite"`
+	ReturnedToday           int                `expr:"returned_today" json:"returned_today,omitempty" yaml:"returned_today"`
+	ReturnedOutsideProvince int                `expr:"returned_outside_province" json:"returned_outside_province,omitempty" yaml:"returned_outside_province"`
+	ReturnedHubei           int                `expr:"returned_hubei" json:"returned_hubei,omitempty" yaml:"returned_hubei"`
+	QuarantineHome          int                `expr:"quarantine_home" json:"quarantine_home,omitempty" yaml:"quarantine_home"`
+	QuarantineCentral       int                `expr:"quarantine_central" json:"quarantine_central,omitempty" yaml:"quarantine_central"`
+	Fever                   int                `expr:"fever" json:"fever,omitempty" yaml:"fever"`
+	FeverHandling           string             `expr:"fever_handling" json:"fever_handling,omitempty" yaml:"fever_handling"`
+	RedCode                 int                `expr:"red_code" json:"red_code,omitempty" yaml:"red_code"`
+	YellowCode              int                `expr:"yellow_code" json:"yellow_code,omitempty" yaml:"yellow_code"`
+	Masks                   int                `expr:"masks" json:"masks,omitempty" yaml:"masks"`
+	DisinfectantLiters      float64            `expr:"disinfectant_liters" json:"disinfectant_liters,omitempty" yaml:"disinfectant_liters"`
+	Thermometers            int                `expr:"thermometers" json:"thermometers,omitempty" yaml:"thermometers"`
+	Disinfected             bool               `expr:"disinfected" json:"disinfected,omitempty" yaml:"disinfected"`
+	Canteen                 string             `expr:"canteen" json:"canteen,omitempty" yaml:"canteen"`
 	Numbers                 map[string]float64 `expr:"numbers" json:"numbers,omitempty" yaml:"numbers"`
 }
 
 // DailyTotals are sums or maxima of the numeric fields over days.
 type DailyTotals struct {
-	StaffOnsite             int     `expr:"staff_onsite" json:"staff_onsite" yaml:"staff_onsite"`
-	ReturnedToday           int     `expr:"returned_today" json:"returned_today" yaml:"returned_today"`
-	ReturnedOutsideProvince int     `expr:"returned_outside_province" json:"returned_outside_province" yaml:"returned_outside_province"`
-	ReturnedHubei           int     `expr:"returned_hubei" json:"returned_hubei" yaml:"returned_hubei"`
-	QuarantineHome          int     `expr:"quarantine_home" json:"quarantine_home" yaml:"quarantine_home"`
-	QuarantineCentral       int     `expr:"quarantine_central" json:"quarantine_central" yaml:"quarantine_central"`
-	Fever                   int     `expr:"fever" json:"fever" yaml:"fever"`
-	RedCode                 int     `expr:"red_code" json:"red_code" yaml:"red_code"`
-	YellowCode              int     `expr:"yellow_code" json:"yellow_code" yaml:"yellow_code"`
-	Masks                   int     `expr:"masks" json:"masks" yaml:"masks"`
-	DisinfectantLiters      float64 `expr:"disinfectant_liters" json:"disinfectant_liters" yaml:"disinfectant_liters"`
-	Thermometers            int     `expr:"thermometers" json:"thermometers" yaml:"thermometers"`
+	StaffOnsite             int     `expr:"staff_onsite" json:"staff_onsite,omitempty" yaml:"staff_onsite"`
+	ReturnedToday           int     `expr:"returned_today" json:"returned_today,omitempty" yaml:"returned_today"`
+	ReturnedOutsideProvince int     `expr:"returned_outside_province" json:"returned_outside_province,omitempty" yaml:"returned_outside_province"`
+	ReturnedHubei           int     `expr:"returned_hubei" json:"returned_hubei,omitempty" yaml:"returned_hubei"`
+	QuarantineHome          int     `expr:"quarantine_home" json:"quarantine_home,omitempty" yaml:"quarantine_home"`
+	QuarantineCentral       int     `expr:"quarantine_central" json:"quarantine_central,omitempty" yaml:"quarantine_central"`
+	Fever                   int     `expr:"fever" json:"fever,omitempty" yaml:"fever"`
+	RedCode                 int     `expr:"red_code" json:"red_code,omitempty" yaml:"red_code"`
+	YellowCode              int     `expr:"yellow_code" json:"yellow_code,omitempty" yaml:"yellow_code"`
+	Masks                   int     `expr:"masks" json:"masks,omitempty" yaml:"masks"`
+	DisinfectantLiters      float64 `expr:"disinfectant_liters" json:"disinfectant_liters,omitempty" yaml:"disinfectant_liters"`
+	Thermometers            int     `expr:"thermometers" json:"thermometers,omitempty" yaml:"thermometers"`
 }
 
 // DailyHistory is the enterprise's reports of the Days days before the
 // report's day (the report itself excluded): how many days it reported,
 // and the sums and maxima of the numeric fields over them.
 type DailyHistory struct {
-	Days         int         `expr:"days" json:"days" yaml:"days"`
-	DaysReported int         `expr:"days_reported" json:"days_reported" yaml:"days_reported"`
-	Sum          DailyTotals `expr:"sum" json:"sum" yaml:"sum"`
-	Max          DailyTotals `expr:"max" json:"max" yaml:"max"`
+	Days         int         `expr:"days" json:"days,omitempty" yaml:"days"`
+	DaysReported int         `expr:"days_reported" json:"days_reported,omitempty" yaml:"days_reported"`
+	Sum          DailyTotals `expr:"sum" json:"sum,omitempty" yaml:"sum"`
+	Max          DailyTotals `expr:"max" json:"max,omitempty" yaml:"max"`
 }
 
 // DailyFiling is what the enterprise's approved filing declared (its
 // latest approved one); Approved is false when it has none.
 type DailyFiling struct {
-	Approved           bool    `expr:"approved" json:"approved" yaml:"approved"`
-	StaffTotal         int     `expr:"staff_total" json:"staff_total" yaml:"staff_total"`
-	StaffOnsite        int     `expr:"staff_onsite" json:"staff_onsite" yaml:"staff_onsite"`
-	Masks              int     `expr:"masks" json:"masks" yaml:"masks"`
-	Thermometers       int     `expr:"thermometers" json:"thermometers" yaml:"thermometers"`
-	DisinfectantLiters float64 `expr:"disinfectant_liters" json:"disinfectant_liters" yaml:"disinfectant_liters"`
-	IsolationRoom      bool    `expr:"isolation_room" json:"isolation_room" yaml:"isolation_room"`
+	Approved           bool    `expr:"approved" json:"approved,omitempty" yaml:"approved"`
+	StaffTotal         int     `expr:"staff_total" json:"staff_total,omitempty" yaml:"staff_total"`
+	StaffOnsite        int     `expr:"staff_onsite" json:"staff_onsite,omitempty" yaml:"staff_onsite"`
+	Masks              int     `expr:"masks" json:"masks,omitempty" yaml:"masks"`
+	Thermometers       int     `expr:"thermometers" json:"thermometers,omitempty" yaml:"thermometers"`
+	DisinfectantLiters float64 `expr:"disinfectant_liters" json:"disinfectant_liters,omitempty" yaml:"disinfectant_liters"`
+	IsolationRoom      bool    `expr:"isolation_room" json:"isolation_room,omitempty" yaml:"isolation_room"`
 }
 
 func dailyEnv(in DailyInput) DailyEnv {

@@ -2,9 +2,15 @@
 // loaded and compiled with expr-lang once, evaluated against a filing many
 // times, swapped atomically on reload, and backtested before they go live.
 //
-// The package never talks to the database or to HTTP: the filing package
-// builds an Input from its own model, and the caller persists what it wants
-// (flags, every ruleset version) through the hooks offered here.
+// A set has a kind: filing rules (rules/*.yaml) are compiled against Env
+// and judge filings; daily report rules (rules/daily/*.yaml, KindDaily)
+// against DailyEnv and judge daily reports (daily_env.go). Both run through
+// the same bounded evaluation, publication and backtest.
+//
+// The package never talks to the database or to HTTP: the filing and daily
+// packages build an Input or DailyInput from their own models, and the
+// caller persists what it wants (flags, every ruleset version) through the
+// hooks offered here.
 package rules
 
 import "time"

@@ -65,6 +65,15 @@ type kindSpec struct {
 	allowBlock bool
 }
 
+// specOf returns kind's spec; an unknown kind (the zero Kind) is a filing
+// set, as every set was before kinds existed.
+func specOf(kind Kind) kindSpec {
+	if spec, ok := kinds[kind]; ok {
+		return spec
+	}
+	return kinds[KindFiling]
+}
+
 var kinds = map[Kind]kindSpec{
 	KindFiling: {env: Env{}, allowBlock: true},
 	// A daily report is never held back: its rules warn.
@@ -393,7 +402,7 @@ func parseRule(kind Kind, fileName string, lines []string, item *yaml.Node) (*Ru
 	sev := str("severity", true)
 	switch Severity(sev) {
 	case Block:
-		if !kinds[kind].allowBlock {
+		if !specOf(kind).allowBlock {
 			add(nodes["severity"], msgBlockNotAllowed, kind)
 		}
 		r.Severity = Block
@@ -485,7 +494,7 @@ func compileExpr(kind Kind, src string, params map[string]any, extra ...expr.Opt
 	}
 	pp := &paramPatcher{params: params, src: src}
 	opts := []expr.Option{
-		expr.Env(kinds[kind].env),
+		expr.Env(specOf(kind).env),
 		expr.MaxNodes(maxNodes),
 		expr.Patch(pp),
 		// now is our variable, not the clock: rules must be reproducible.

@@ -220,14 +220,10 @@ func compareCase(file, name string, expect []string, flags []Flag) (TestFailure,
 	for _, f := range flags {
 		got = append(got, f.RuleID)
 	}
-	c := struct {
-		File, Name string
-		Expect     []string
-	}{file, name, expect}
-	want := slices.Clone(c.Expect)
+	want := slices.Clone(expect)
 	slices.Sort(got)
 	slices.Sort(want)
-	f := TestFailure{File: c.File, Case: c.Name, Want: want, Got: got}
+	f := TestFailure{File: file, Case: name, Want: want, Got: got}
 	for _, id := range want {
 		if !slices.Contains(got, id) {
 			f.Missing = append(f.Missing, id)

@@ -11,23 +11,24 @@ import (
 // report's rule flag.
 const SourceDaily = "daily"
 
-// ReplaceDailyFlags makes flags (all of report r's current version) the
-// report's current flags: the earlier versions' flags stay, no longer
-// current, and the report's warnings count is set. Meant for the
-// transaction that files the version.
-func (db *DB) ReplaceDailyFlags(ctx context.Context, r *DailyReport, flags []DailyFlag) error {
-	err := db.orm(ctx).Model(&DailyFlag{}).Where("report_id = ? AND current = ?", r.ID, true).Update("current", false).Error
-	if err != nil {
-		return dbErr(err, "daily flags")
-	}
-	if len(flags) > 0 {
-		if err := db.orm(ctx).Create(&flags).Error; err != nil {
+// SaveDailyFlags stores flags, the warnings of report reportID's version
+// just written (whose warnings column the caller set to len(flags)). With
+// replace (a correction) the earlier versions' flags stop being current
+// first; they are kept. Meant for the transaction that files the version.
+func (db *DB) SaveDailyFlags(ctx context.Context, reportID int64, flags []DailyFlag, replace bool) error {
+	if replace {
+		err := db.orm(ctx).Model(&DailyFlag{}).Where("report_id = ? AND current = ?", reportID, true).Update("current", false).Error
+		if err != nil {
 			return dbErr(err, "daily flags")
 		}
 	}
-	r.Warnings = len(flags)
-	err = db.orm(ctx).Model(&DailyReport{}).Where("id = ?", r.ID).Update("warnings", len(flags)).Error
-	return dbErr(err, "daily report")
+	if len(flags) == 0 {
+		return nil
+	}
+	for i := range flags {
+		flags[i].ID, flags[i].ReportID = 0, reportID
+	}
+	return dbErr(db.orm(ctx).Create(&flags).Error, "daily flags")
 }
 
 // DailyFlagsOf returns the flags of a report's version, in rule order.
@@ -174,4 +175,18 @@ func (db *DB) DailyRuleInputs(ctx context.Context, from, to string, batch int, f
 			return nil
 		}
 	}
+}
+
+// ClearDailyRuleInputs clears the rule inputs of up to limit report
+// versions of days before before (YYYY-MM-DD), which backtests no longer
+// replay, and returns how many it cleared (0 when none are left).
+func (db *DB) ClearDailyRuleInputs(ctx context.Context, before string, limit int) (int64, error) {
+	var ids []int64
+	err := db.orm(ctx).Model(&DailyReportVersion{}).Where("report_date < ? AND rule_input IS NOT NULL", before).
+		Limit(limit).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, dbErr(err, "daily report versions")
+	}
+	res := db.orm(ctx).Model(&DailyReportVersion{}).Where("id IN ?", ids).Update("rule_input", nil)
+	return res.RowsAffected, dbErr(res.Error, "daily report versions")
 }

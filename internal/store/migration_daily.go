@@ -61,7 +61,7 @@ type m11DailyReportVersion struct {
 	ReportID     int64     `gorm:"not null;uniqueIndex:uq_daily_versions,priority:1"`
 	Version      int       `gorm:"not null;uniqueIndex:uq_daily_versions,priority:2"`
 	EnterpriseID int64     `gorm:"not null"`
-	ReportDate   string    `gorm:"size:10;not null"`
+	ReportDate   string    `gorm:"size:10;not null;index:idx_daily_versions_day"`
 	DefVersion   int       `gorm:"not null"`
 	Late         bool      `gorm:"not null"`
 	ValuesJSON   string    `gorm:"type:text;not null"`
@@ -72,7 +72,8 @@ type m11DailyReportVersion struct {
 	CreatedAt    time.Time `gorm:"not null"`
 	// RuleInput is the JSON of what the rules read when this version was
 	// filed (rules.DailyInput, remarks never included), so a candidate rule
-	// set can be backtested on past reports.
+	// set can be backtested on past reports; cleared once older than the
+	// backtest window (idx_daily_versions_day finds them).
 	RuleInput string `gorm:"type:text"`
 }
 
