@@ -44,7 +44,9 @@ type dailyFigures struct {
 // TestDailyReportingEndToEnd walks issue 15's "done when" on both
 // databases: an enterprise approved (through review) and resumed reports
 // for several days — one on time, one late, one missed, one corrected —
-// beside two enterprises approved earlier; the street sees the missing
+// beside two enterprises approved earlier; the rules flag a correction
+// above the approved staff and a report after two missed days, and the
+// street reads the flags; the street sees the missing
 // list and reminds once; the reporting rate and timeliness of every day
 // equal a brute-force count over the stored rows; a department reads its
 // daily view with an API token and its XLSX numbers equal the sums of the
@@ -85,18 +87,26 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 					t.Fatalf("%s files %s: %v", e.Name, day, err)
 				}
 			}
-			put := func(day string, staff int, wantStatus int, wantLate bool, wantVersion int) {
+			put := func(day string, staff int, wantStatus int, wantLate bool, wantVersion int) []string {
 				t.Helper()
 				ent = a.login("ent-guixi")
 				r := a.do(ent, "PUT", "/api/v1/daily/reports/"+day, map[string]any{"values": dailyValues(staff), "note": "更正"})
 				var got struct {
 					Late    bool
 					Version int
+					Flags   []struct {
+						RuleID string `json:"rule_id"`
+					}
 				}
 				r.json(t, &got)
 				if r.status != wantStatus || got.Late != wantLate || got.Version != wantVersion {
 					t.Fatalf("PUT %s: %d %s; want %d, late %v, version %d", day, r.status, r.body, wantStatus, wantLate, wantVersion)
 				}
+				var rules []string
+				for _, f := range got.Flags {
+					rules = append(rules, f.RuleID)
+				}
+				return rules
 			}
 
 			// 02-21: resumed, reports on time (09:00, before the 10:00 deadline).
@@ -105,7 +115,9 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 			if r := a.do(ent, "POST", path+"/resumption", `{"date":"2020-02-21"}`); r.status != 200 {
 				t.Fatalf("resume: %d %s", r.status, r.body)
 			}
-			put("2020-02-21", 10, 201, false, 1)
+			if flags := put("2020-02-21", 10, 201, false, 1); len(flags) != 0 {
+				t.Errorf("a clean report raised %v", flags)
+			}
 			file(guixiB, "2020-02-21", 5)
 			// 02-22: guixiA reports late (11:00), so does hezuoA; guixiB misses it.
 			a.setClock("2020-02-22", "11:00")
@@ -156,12 +168,28 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 			if events != 2 {
 				t.Fatalf("webhook events %d, want one per reminded enterprise", events)
 			}
-			// 02-24: both in guixi report on time; guixiA then corrects.
+			// 02-24: both in guixi report on time; guixiA then corrects to
+			// more staff on site than its filing was approved for (10), which
+			// the rules flag; guixiB's report comes after two days without one.
 			a.setClock("2020-02-24", "09:00")
 			put("2020-02-24", 8, 201, false, 1)
 			file(guixiB, "2020-02-24", 5)
 			a.setClock("2020-02-24", "09:30")
-			put("2020-02-24", 9, 200, false, 2)
+			if flags := put("2020-02-24", 12, 200, false, 2); count(flags, "daily_staff_over_approved") != 1 {
+				t.Errorf("the correction to 12 on site raised %v, want daily_staff_over_approved", flags)
+			}
+			// The street sees the warnings: guixiB's gap is flagged too.
+			off = a.login("street-guixi")
+			var seen struct {
+				Warnings int
+				Flags    []struct {
+					RuleID string `json:"rule_id"`
+				}
+			}
+			a.do(off, "GET", fmt.Sprintf("/api/v1/daily/enterprises/%d/reports/2020-02-24", guixiB.ID), nil).json(t, &seen)
+			if seen.Warnings == 0 || len(seen.Flags) == 0 || seen.Flags[0].RuleID != "daily_missed_days" {
+				t.Errorf("the street reads guixiB's 02-24 report with %+v, want the daily_missed_days flag", seen)
+			}
 
 			// 2. Rates and timeliness of every day equal a brute-force count.
 			a.setClock("2020-02-25", "08:00")
@@ -299,8 +327,8 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 					t.Errorf("%s: rows for guixi, hezuo and the total not found in %v", d, rows)
 				}
 			}
-			if staff24 := cellOf(t, a, tok.Token); staff24 != 9+5 {
-				t.Errorf("JSON view with the token: guixi staff %d, want the corrected 9 + 5", staff24)
+			if staff24 := cellOf(t, a, tok.Token); staff24 != 12+5 {
+				t.Errorf("JSON view with the token: guixi staff %d, want the corrected 12 + 5", staff24)
 			}
 			// Another department's view is not this department's.
 			if r := a.do(nil, "GET", "/api/v1/reports/shehui-daily-health?date=2020-02-24", nil, bearerAuth(tok.Token)...); r.status != 404 {
@@ -314,7 +342,7 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 			}
 			a.do(off, "GET", "/api/v1/daily/summary?date=2020-02-24", nil).json(t, &sum)
 			total := sum.Rows[len(sum.Rows)-1]
-			if total["group"] != "合计" || total["sum(daily.staff_onsite)"] != float64(14) || total["count(daily.reported)"] != float64(2) {
+			if total["group"] != "合计" || total["sum(daily.staff_onsite)"] != float64(17) || total["count(daily.reported)"] != float64(2) {
 				t.Errorf("guixi's daily summary total: %v", total)
 			}
 			// 5. The 报表精简 figure comes from the configuration: 35 → 8.
@@ -325,8 +353,6 @@ func TestDailyReportingEndToEnd(t *testing.T) {
 			if rf := sectors.ReportForms; rf.Before != 35 || rf.After != 8 || rf.Shared != 3 {
 				t.Errorf("report forms %+v", rf)
 			}
-			// Rules on daily reports (their flags, shown to the street) are
-			// asserted here once the daily service runs rules/daily.
 		})
 	}
 }

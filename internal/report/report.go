@@ -1,9 +1,13 @@
 // Package report owns fugong's dashboards and department reports: the
 // sector dashboard of docs/design.md §4 (who filed, who was approved, who
 // resumed, per population), its per-street and per-day tables, the problem
-// rectification rate, and the department report views declared in
-// configs/reports.yaml ("fill once, share many": views over the one filing,
-// never re-typed). It also writes any table as CSV or XLSX.
+// rectification rate, the daily reporting rate and timeliness
+// (daily_dashboard.go), and the department report views declared in
+// configs/reports.yaml ("fill once, share many": views over the one filing
+// or over the daily reports, never re-typed; daily_views.go), with the
+// 「报表精简」 figure computed from that file's forms catalogue (forms.go).
+// It also writes any table as CSV or XLSX, streaming when the rows come
+// from the database one at a time.
 //
 // Counting rules (the contract the property test checks by brute force):
 //   - A population is a set of enterprises of the registry; its total is

@@ -52,23 +52,34 @@ func (r *DailyReport) AfterCreate(tx *gorm.DB) error {
 }
 
 // RebuildDailyTallies recounts daily_tallies for the days from..to
-// (inclusive, YYYY-MM-DD) from daily_reports, in one transaction: after a
+// (inclusive, YYYY-MM-DD) from daily_reports, one transaction per day (a
+// day is 40,000 reports at most, so no statement runs for long): after a
 // bulk load that bypassed the hook, or to repair. It returns the rows
 // written.
 func (db *DB) RebuildDailyTallies(ctx context.Context, from, to string) (int64, error) {
+	first, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return 0, fmt.Errorf("store: RebuildDailyTallies from %q: %w", from, err)
+	}
 	var n int64
-	err := db.Tx(ctx, func(tx *DB) error {
-		g := tx.orm(ctx)
-		if err := g.Exec("DELETE FROM daily_tallies WHERE report_date >= ? AND report_date <= ?", from, to).Error; err != nil {
-			return err
-		}
-		res := g.Exec(`INSERT INTO daily_tallies (report_date, street, sector, reported, on_time)
+	for d := first; d.Format(time.DateOnly) <= to; d = d.AddDate(0, 0, 1) {
+		day := d.Format(time.DateOnly)
+		err := db.Tx(ctx, func(tx *DB) error {
+			g := tx.orm(ctx)
+			if err := g.Exec("DELETE FROM daily_tallies WHERE report_date = ?", day).Error; err != nil {
+				return err
+			}
+			res := g.Exec(`INSERT INTO daily_tallies (report_date, street, sector, reported, on_time)
 SELECT report_date, street, sector, COUNT(*), SUM(CASE WHEN on_time THEN 1 ELSE 0 END)
-FROM daily_reports WHERE report_date >= ? AND report_date <= ? GROUP BY report_date, street, sector`, from, to)
-		n = res.RowsAffected
-		return res.Error
-	})
-	return n, dbErr(err, "daily tallies")
+FROM daily_reports WHERE report_date = ? GROUP BY report_date, street, sector`, day)
+			n += res.RowsAffected
+			return res.Error
+		})
+		if err != nil {
+			return n, dbErr(err, "daily tallies")
+		}
+	}
+	return n, nil
 }
 
 // DailyArea narrows the daily figures to a street and/or a sector ("" =
