@@ -135,15 +135,16 @@ func expectedSQL(expected map[string]any) (string, []any, error) {
 // DailyExpectedCounts counts the enterprises that must report on the day
 // of expected (DailyExpectedArgs; the foundation's DailyExpectedPredicate)
 // per street and sector of the registry that day, within area. One query
-// over the registry's covering index.
+// over a covering index in group order (idx_versions_daily_expected).
 func (db *DB) DailyExpectedCounts(ctx context.Context, expected map[string]any, area DailyArea) ([]DailyAreaCount, error) {
 	pred, args, err := expectedSQL(expected)
 	if err != nil {
 		return nil, err
 	}
 	w, args := area.where("v", []string{pred}, args)
+	// Grouped in the order of idx_versions_daily_expected (sector, street).
 	rows, err := db.orm(ctx).Raw(`SELECT v.street, v.sector, COUNT(*) FROM enterprise_versions v WHERE `+
-		strings.Join(w, " AND ")+` GROUP BY v.street, v.sector`, args...).Rows()
+		strings.Join(w, " AND ")+` GROUP BY v.sector, v.street`, args...).Rows()
 	if err != nil {
 		return nil, dbErr(err, "daily expected")
 	}

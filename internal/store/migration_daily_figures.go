@@ -43,6 +43,14 @@ func migrateDailyFigures(tx *gorm.DB) error {
 	if err := createTables(tx, &m16DailyTally{}, &m16DailyReminder{}); err != nil {
 		return err
 	}
+	// idx_versions_daily_expected: the expected reporters of a day, counted
+	// per sector and street, stream out of this index in group order (no
+	// sort), and it covers every column the predicate reads.
+	if !tx.Migrator().HasIndex("enterprise_versions", "idx_versions_daily_expected") {
+		if err := tx.Exec("CREATE INDEX idx_versions_daily_expected ON enterprise_versions (sector, street, valid_from, valid_to, approved_at, resumed_date)").Error; err != nil {
+			return err
+		}
+	}
 	// Reports filed before this step are counted once, here.
 	return tx.Exec(`INSERT INTO daily_tallies (report_date, street, sector, reported, on_time)
 SELECT report_date, street, sector, COUNT(*), SUM(CASE WHEN on_time THEN 1 ELSE 0 END)
