@@ -25,6 +25,7 @@ var (
 	msgSeedSkipped      = msg.New("cli.seed_skipped", "演示数据：数据库已有数据，未导入", "seed demo: the database already holds data; nothing added")
 	msgSeedEnterprises  = msg.New("cli.seed_enterprises", "演示数据：已导入 %d 家企业", "seed demo: %d enterprises in the registry")
 	msgSeedAccounts     = msg.New("cli.seed_accounts", "演示账号（密码 %s）：", "demo accounts (password %s):")
+	msgSeedDaily        = msg.New("cli.seed_daily", "演示数据：近 %d 天每日报告 %d 份（迟报 %d，未报 %d，更正 %d，发热 %d，口罩不足 %d）", "seed demo: %d days of daily reports, %d in all (%d late, %d missing, %d corrected, %d with fever, %d short of masks)")
 )
 
 // cliLang is the operator's language: FUGONG_LANG, else the locale

@@ -251,8 +251,8 @@ func TestVolumeSeedDemo(t *testing.T) {
 	if code := run(context.Background(), []string{"seed", "demo"}, &out, io.Discard, getenv); code != 0 {
 		t.Fatalf("seed exit %d", code)
 	}
-	if !strings.Contains(out.String(), "park_manager") {
-		t.Fatalf("seed did not print the demo accounts: %s", out.String())
+	if !strings.Contains(out.String(), "park_manager") || !strings.Contains(out.String(), "days of daily reports") {
+		t.Fatalf("seed did not print the demo accounts and daily reports: %s", out.String())
 	}
 	out.Reset()
 	if code := run(context.Background(), []string{"seed", "demo"}, &out, io.Discard, getenv); code != 0 {

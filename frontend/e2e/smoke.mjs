@@ -50,6 +50,8 @@ const EXPECTED = [
   [/GET \/api\/v1\/me$/, 401], [/POST \/api\/v1\/auth\/login$/, 401], [/POST \/api\/v1\/filings$/, 422],
   [/POST \/api\/v1\/filings\/\d+\/attachments/, 422], [/POST \/api\/v1\/filings\/\d+\/resumption$/, 409],
   [/POST \/api\/v1\/filings\/\d+\/review$/, 409], [/POST \/api\/v1\/registry\/import/, 422],
+  // daily reports: a day not filed yet is a 404 the page shows as 未报
+  [/GET \/api\/v1\/daily\/reports\/\d{4}-\d{2}-\d{2}$/, 404], [/GET \/api\/v1\/daily\/enterprises\/\d+\/reports\/[\d-]+\/versions$/, 404],
   // being built by other engineers; the UI says 「暂未开放」 until they land
   [/GET \/api\/v1\/dashboard\/enterprises/, 404], [/POST \/api\/v1\/problems\/\d+\/(answers|verify)$/, 404],
 ];
@@ -261,6 +263,62 @@ try {
     await page.getByRole('heading', { name: /整改问题/ }).waitFor();
     await page.locator('main table, main .muted').first().waitFor();
   });
+  // ------------------------------------------------------------ enterprise: daily report
+  await step(page, 'daily report: copy yesterday, the fever handling asked for, a rule warning shown', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /每日报告/ }).click();
+    await page.getByRole('heading', { name: /每日报告/ }).waitFor();
+    await page.locator('#d-staff_onsite').waitFor();
+    await page.locator('#missed-days').getByRole('link', { name: /补报/ }).first().waitFor(); // the demo account missed a day
+    await page.locator('#copy-yesterday').click();
+    await page.locator('#copy-msg').getByText(/已复制/).waitFor();
+    expect(await page.locator('#d-staff_onsite').inputValue() !== '', 'staff on site not copied from yesterday');
+    expect(await page.locator('#d-fever').inputValue() === '', 'fever was copied (it never carries over)');
+    for (const k of ['returned_today', 'returned_outside_province', 'returned_hubei']) await page.locator(`#d-${k}`).fill('0');
+    await page.locator('#d-fever').fill('1');
+    await page.locator('#d-masks').fill('1'); // almost out of masks: a rule warns
+    await page.locator('input[name="disinfected"][value="yes"]').check();
+    await page.locator('#daily-send').click();
+    await page.locator('#d-fever_handling-err:not([hidden])').waitFor(); // required because fever > 0
+    expect(await page.locator('#d-fever_handling').getAttribute('aria-invalid') === 'true', 'handling not marked invalid');
+    await page.locator('#d-fever_handling').selectOption('fever_clinic');
+    await page.locator('#daily-send').click();
+    await page.getByText(/已报送 \d{4}-\d{2}-\d{2} 的报告/).waitFor();
+    await page.locator('#daily-flags .flag.sev-warn').first().waitFor();
+    await page.locator('#daily-flags').getByText(/口罩库存/).first().waitFor();
+    await shot(page, 'enterprise-daily-report');
+    await axe(page, 'daily report');
+    await noRawCodes(page, 'daily report');
+  });
+  await step(page, 'daily report: a correction is a new version kept in the history', async () => {
+    await page.locator('#d-masks').fill('5000');
+    await page.locator('#d-note').fill('口罩库存填错');
+    await page.locator('#daily-send').click();
+    await page.getByText(/（第 2 版）/).first().waitFor();
+    await page.locator('#daily-versions tbody tr').nth(1).waitFor();
+    expect(await page.locator('#daily-versions tbody tr').count() === 2, 'two versions expected');
+    await page.locator('#daily-versions').getByText(/口罩库存 1 → 5000/).waitFor();
+    await page.locator('#daily-versions').getByText('口罩库存填错').waitFor();
+  });
+  await step(page, 'daily report: a missed day is filed late', async () => {
+    await page.locator('#missed-days').getByRole('link', { name: /补报/ }).first().click();
+    await page.waitForURL(/#\/daily\?date=\d{4}-\d{2}-\d{2}/);
+    await page.getByText(/已过报送截止时间/).waitFor();
+    await page.locator('#copy-yesterday').click();
+    await page.locator('#copy-msg').getByText(/已复制/).waitFor();
+    for (const k of ['returned_today', 'returned_outside_province', 'returned_hubei', 'fever']) await page.locator(`#d-${k}`).fill('0');
+    await page.locator('input[name="disinfected"][value="yes"]').check();
+    await page.locator('#daily-send').click();
+    await page.getByText(/（迟报）/).first().waitFor();
+    await page.locator('#d-state + dl .badge.st-returned').waitFor();
+  });
+  await step(page, 'daily report at 360 px never scrolls sideways', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${BASE}/#/daily`);
+    await page.locator('#d-staff_onsite').waitFor();
+    await noSideScroll(page, 'daily report');
+    await shot(page, 'enterprise-daily-360px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
   await step(page, 'enterprise logs out', async () => logout(page));
 
   // ------------------------------------------------------------ street official
@@ -387,6 +445,26 @@ try {
     await page.locator('.el-message-box').waitFor({ state: 'hidden' });
     expect(await page.getByText(/已生成/).count() === 0, 'codes were issued without confirmation');
   });
+  await step(page, 'street: today\'s missing list, one-click reminder, the per-day chart and the day\'s warnings', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /每日报送/ }).click();
+    await page.getByRole('heading', { level: 1, name: /每日报送/ }).waitFor();
+    await page.locator('#missing-list tbody tr').first().waitFor();
+    await page.locator('main .chart canvas').first().waitFor(); // the per-day chart
+    const row = page.locator('#missing-list tbody tr').first();
+    const name = (await row.locator('th').innerText()).trim();
+    await row.getByRole('button', { name: /^提醒/ }).click();
+    await page.getByText(new RegExp(`已提醒 ${name.replace(/[()（）]/g, '.')}`)).waitFor();
+    await row.getByRole('button', { name: /已提醒/ }).waitFor();
+    expect(await row.getByRole('button', { name: /已提醒/ }).isDisabled(), 'the reminder can be sent twice');
+    await page.locator('#daily-warnings tbody tr').first().waitFor();
+    const warn = page.locator('#daily-warnings tbody tr', { hasText: /口罩库存/ }).first();
+    await warn.getByRole('button', { name: /确认/ }).click();
+    await confirm(page, /^确认$/);
+    await warn.getByRole('link', { name: /问题 #\d+/ }).waitFor();
+    await shot(page, 'street-daily');
+    await axe(page, 'street daily');
+    await noRawCodes(page, 'street daily');
+  });
   await step(page, 'street official logs out', async () => logout(page));
 
   // ------------------------------------------------------------ department
@@ -397,8 +475,27 @@ try {
     await page.locator('main a[href*="format=xlsx"]').first().waitFor();
     await page.locator('main table tbody tr').first().waitFor();
     await axe(page, 'department report');
-    await logout(page);
   });
+  await step(page, 'department daily view: pick yesterday, the table in its columns, XLSX of that day', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
+    const daily = page.locator('main tbody tr', { hasText: '每日报告（按日）' }).first();
+    await daily.locator('a').first().click();
+    await page.locator('#r-date').waitFor();
+    await page.locator('#r-date').fill(dateIn(-1));
+    await page.getByRole('button', { name: /^查询$/ }).click();
+    await page.waitForURL(new RegExp(`date=${dateIn(-1)}`));
+    await page.getByText(`${dateIn(-1)} 日报`).waitFor();
+    await page.locator('main table tbody tr').first().waitFor();
+    const heads = (await page.locator('main table thead th').allInnerTexts()).map((h) => h.replace(/[↕▲▼\s]/g, ''));
+    expect(heads[0] === '街道' && heads.length >= 4, `columns not in the department's order: ${heads.join(' | ')}`);
+    const href = await page.locator('main a[href*="format=xlsx"]').first().getAttribute('href');
+    expect(href.includes(`date=${dateIn(-1)}`), `XLSX link without the day: ${href}`);
+    const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-disposition') || '']; }, href);
+    expect(r[0] === 200 && /attachment/.test(r[1]), `daily XLSX answered ${r}`);
+    await shot(page, 'department-daily-view');
+    await axe(page, 'department daily view');
+  });
+  await step(page, 'department logs out', async () => logout(page));
 
   // ------------------------------------------------------------ park manager
   await step(page, 'park manager sees the sector dashboard with 85.59', async () => {
@@ -450,6 +547,19 @@ try {
     expect(await page.getByRole('cell', { name: 'login', exact: true }).count() === 0, 'raw audit action codes on screen');
     await axe(page, 'audit log');
   });
+  await step(page, 'park: daily reporting by street and sector, the per-day chart and 报表精简 35 → 8', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /每日报送/ }).click();
+    await page.getByRole('heading', { level: 1, name: /每日报送情况/ }).waitFor();
+    await page.getByRole('row', { name: /芳草街街道/ }).first().waitFor();
+    expect(await page.locator('main table[aria-label="分街道每日报送"] tbody tr').count() === 16, 'not 16 streets');
+    await page.getByRole('row', { name: /服务业/ }).first().waitFor();
+    await page.locator('#forms-cut').getByText('77.14%').waitFor();
+    expect(/35[\s\S]*8/.test(await page.locator('#forms-cut .summary-tiles').innerText()), '报表精简 is not 35 → 8');
+    await page.locator('main .chart canvas').first().waitFor(); // the per-day chart
+    await shot(page, 'park-daily');
+    await axe(page, 'park daily');
+    await noRawCodes(page, 'park daily');
+  });
   await step(page, 'registry dry run lists every bad row', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /企业名录导入/ }).click();
     const csv = 'credit_code,name,sector,zone,street\nBAD,甲公司,industrial,south,fangcaojie\nALSOBAD,乙公司,farming,south,fangcaojie\n';
@@ -489,6 +599,9 @@ try {
       await page.getByText(/共 .+ 件待审核/).waitFor();
       await noSideScroll(page, 'queue');
       await shot(page, `park-queue-${width}px`);
+      await page.locator('nav.main-nav').getByRole('link', { name: /每日报送/ }).click();
+      await page.getByRole('row', { name: /芳草街街道/ }).first().waitFor();
+      await noSideScroll(page, 'daily overview');
     });
   }
   await step(page, 'park manager logs out', async () => { await page.setViewportSize({ width: 1280, height: 900 }); await logout(page); });

@@ -85,6 +85,7 @@ func TestVolumeSeedShowsTheArticle(t *testing.T) {
 		if answered == 0 || overdue == 0 || streetTargets != 1 || byInspector == 0 {
 			t.Errorf("demo loop: %d answered, %d overdue, %d street findings in 三岔, %d by the inspector", answered, overdue, streetTargets, byInspector)
 		}
+		checkDaily(t, db)
 		if rf := d.ReportForms; rf.Before != 35 || rf.After != 8 || rf.CutRate != 77.14 {
 			t.Errorf("report forms %+v, want 35 → 8 (77.14)", rf)
 		}

@@ -71,3 +71,18 @@ export interface ProblemAnswer {
   created_at?: string;
   files?: { id?: number; filename?: string }[];
 }
+
+// Daily reporting (issue 15).
+export type DailyDefinition = S['DailyDefinition'];
+export type DailyReport = S['DailyReport'];
+export type DailyReportSummary = S['DailyReportSummary'];
+export type DailyReportVersion = S['DailyReportVersion'];
+export type DailyPrefill = S['DailyPrefill'];
+export type DailyFlag = S['DailyFlag'];
+export type DailyDashboard = S['DailyDashboard'];
+export type DailyTrend = S['DailyTrend'];
+export type DailyReporter = S['DailyReporter'];
+export type DailyReporterPage = S['DailyReporterPage'];
+export type ReminderResult = S['ReminderResult'];
+export type ReportForms = S['ReportForms'];
+export type FormEntry = S['FormEntry'];

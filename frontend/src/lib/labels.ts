@@ -61,6 +61,13 @@ export const RULE: LabelMap = {
   resumed_before_approval: ['未经批准复工', 'Resumed before approval'],
   resumed_without_approval: ['未经审核通过即复工', 'Resumed without approval'],
   staff_large: ['员工人数较多', 'Large workforce'],
+  // daily report rules (rules/daily)
+  daily_fever_unhandled: ['发热人员未处置', 'Fever not handled'],
+  daily_fever_jump: ['发热人数较近一周突增', 'Fever jump against the week'],
+  daily_hubei_not_quarantined: ['湖北返岗人员未全部隔离', 'Hubei returnees not all quarantined'],
+  daily_missed_days: ['连续两天以上未报', 'Two days or more unreported'],
+  daily_staff_over_approved: ['在岗人数超过备案核准人数', 'Staff above the approved number'],
+  daily_masks_low: ['口罩库存不足', 'Masks running low'],
 };
 export const AUDIT: LabelMap = {
   login: ['登录', 'Sign in'], login_failed: ['登录失败', 'Failed sign-in'], logout: ['退出登录', 'Sign out'],

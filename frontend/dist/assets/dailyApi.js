@@ -1,0 +1,1 @@
+import{n as e}from"./client.js";async function t(t,n=e){return[...(await n(`GET`,`/dashboard/daily/trend`,{query:{...t}})).points||[]].sort((e,t)=>String(e.date).localeCompare(String(t.date)))}export{t};

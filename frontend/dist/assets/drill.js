@@ -1,0 +1,1 @@
+import{p as e}from"./app.js";function t(t){let n={};return t.as_of&&(n.as_of=t.as_of),t.population&&(n.sector=e[t.population]||t.population,n.population=t.population),t.street&&(n.street=t.street),t.state&&(n.state=t.state),{path:`/dashboard/enterprises`,query:n}}function n(e){return Math.max(0,(e.total||0)-(e.submitted||0))}export{n,t};
