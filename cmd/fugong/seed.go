@@ -5,13 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
-	"fugong/internal/daily"
 	"fugong/internal/demo"
-	"fugong/internal/rules"
 )
 
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -39,14 +35,13 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fmt.Fprintln(stdout, msgSeedEnterprises.In(langOf(ctx), res.Enterprises))
 	// The daily reports of the fortnight ending now (the one clock the
 	// seed reads), filed against the data set serve uses.
-	def := daily.DefaultDefinition()
-	if rt.cfg.Daily.File != "" {
-		if def, err = daily.LoadDefinition(rt.cfg.Daily.File); err != nil {
-			return fmt.Errorf("config: daily.file: %w", err)
-		}
+	def, err := loadDailyDefinition(rt.cfg)
+	if err != nil {
+		return err
 	}
-	// The daily rules judge the reports the demo files one by one, as serve's do.
-	dailyRules, err := seedDailyRules(ctx, rt)
+	// The daily rules judge the reports the demo files one by one, as
+	// serve's do (without following later changes: the seed ends).
+	dailyRules, err := openDailyRules(ctx, rt.cfg, rt.db, rt.log)
 	if err != nil {
 		return err
 	}
@@ -60,19 +55,4 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		fmt.Fprintf(stdout, "  %-22s %-16s %s\n", a.Username, a.Role, a.Street)
 	}
 	return nil
-}
-
-// seedDailyRules starts the daily report rules as serve does (publishing
-// rules/daily when the database has no daily rule set yet), without the
-// goroutines that follow later changes; nil when there is no rules/daily.
-func seedDailyRules(ctx context.Context, rt *runtime) (*rules.Engine, error) {
-	dir := filepath.Join(rt.cfg.Rules.Dir, "daily")
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, nil
-	}
-	engine := rules.NewEngineKind(rules.KindDaily, dir, daily.RuleRecorder(ctx, rt.db, rt.log))
-	if _, err := engine.Start(ctx, rt.db.DailyRules()); err != nil {
-		return nil, fmt.Errorf("daily rules: %w", err)
-	}
-	return engine, nil
 }

@@ -88,12 +88,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return fmt.Errorf("config: reports.file: %w", err)
 		}
 	}
-	dailyDef := daily.DefaultDefinition()
-	if cfg.Daily.File != "" {
-		// A broken data set stops start-up with its file and line.
-		if dailyDef, err = daily.LoadDefinition(cfg.Daily.File); err != nil {
-			return fmt.Errorf("config: daily.file: %w", err)
-		}
+	dailyDef, err := loadDailyDefinition(cfg)
+	if err != nil {
+		return err
 	}
 	authSvc := auth.NewService(db, cfg.Auth, time.Now).WithAreas(zones)
 	go authSvc.RunHousekeeping(ctx, 10*time.Minute, func(err error) { log.Error("auth housekeeping", "err", err) })
@@ -165,11 +162,23 @@ func instanceName() string {
 	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }
 
-// startDailyRules runs the daily report rules (RULES_DIR/daily) as the
-// filing rules run: the published set in the database for every replica,
-// followed, and watched when rules.watch is set. Without that directory
-// daily reports are not flagged (nil engine).
-func startDailyRules(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*rules.Engine, error) {
+// loadDailyDefinition is the daily data set of cfg: the embedded default,
+// or daily.file, whose errors (with file and line) stop start-up.
+func loadDailyDefinition(cfg config.Config) (*daily.Definition, error) {
+	if cfg.Daily.File == "" {
+		return daily.DefaultDefinition(), nil
+	}
+	def, err := daily.LoadDefinition(cfg.Daily.File)
+	if err != nil {
+		return def, fmt.Errorf("config: daily.file: %w", err)
+	}
+	return def, nil
+}
+
+// openDailyRules starts the daily report rules of RULES_DIR/daily from the
+// published set (publishing the directory's when the database has none);
+// nil without that directory, so daily reports are not flagged.
+func openDailyRules(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*rules.Engine, error) {
 	dir := filepath.Join(cfg.Rules.Dir, "daily")
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		log.Warn("no daily report rules: daily reports are not checked", "dir", dir)
@@ -178,6 +187,18 @@ func startDailyRules(ctx context.Context, cfg config.Config, db *store.DB, log *
 	engine := rules.NewEngineKind(rules.KindDaily, dir, daily.RuleRecorder(ctx, db, log))
 	if _, err := engine.Start(ctx, db.DailyRules()); err != nil {
 		return nil, fmt.Errorf("daily rules: %w", err)
+	}
+	return engine, nil
+}
+
+// startDailyRules runs the daily report rules (RULES_DIR/daily) as the
+// filing rules run: the published set in the database for every replica,
+// followed, and watched when rules.watch is set. Without that directory
+// daily reports are not flagged (nil engine).
+func startDailyRules(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*rules.Engine, error) {
+	engine, err := openDailyRules(ctx, cfg, db, log)
+	if engine == nil || err != nil {
+		return nil, err
 	}
 	go engine.Follow(ctx, db.DailyRules(), rulesFollowInterval, log)
 	if cfg.Rules.Watch {
