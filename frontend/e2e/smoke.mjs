@@ -112,6 +112,15 @@ async function apiCalls(page, fn) {
 
 function expect(cond, what) { if (!cond) throw new Error(what); }
 
+/** pageApi calls the API as the signed-in user (session cookie + CSRF token from /me); returns [status, body]. */
+async function pageApi(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: b === undefined ? undefined : JSON.stringify(b) });
+    return [r.status, await r.json().catch(() => null)];
+  }, [method, path, body]);
+}
+
 async function shot(page, name) {
   const path = join(SHOTS, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -379,17 +388,53 @@ try {
     await axe(page, 'problem ledger');
     await noRawCodes(page, 'problem ledger');
   });
-  await step(page, 're-issuing activation codes asks first (cancel issues nothing)', async () => {
+  await step(page, 'issuing activation codes asks first, says old codes stay valid (cancel issues nothing); voiding asks apart', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /激活码/ }).click();
+    await page.getByRole('heading', { name: /发放记录/ }).waitFor();
     await page.getByRole('button', { name: /生成并下载/ }).click();
-    await page.locator('.el-message-box').getByText(/作废/).first().waitFor();
+    await page.locator('.el-message-box').getByText(/继续有效/).first().waitFor();
     await page.locator('.el-message-box').getByRole('button', { name: /取消/ }).click();
     await page.locator('.el-message-box').waitFor({ state: 'hidden' });
     expect(await page.getByText(/已生成/).count() === 0, 'codes were issued without confirmation');
+    await axe(page, 'activation codes');
   });
   await step(page, 'street official logs out', async () => logout(page));
 
+  // ------------------------------------------------------------ inspector
+  let letterNumber = '';
+  await step(page, 'inspector (督查组) lands on the dashboard, reads the ledger and writes a letter to a department', async () => {
+    await login(page, 'inspector-7');
+    await page.getByRole('heading', { name: /分行业/ }).waitFor();
+    await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
+    await page.getByRole('heading', { name: /问题台账/ }).waitFor();
+    await page.locator('main table').first().waitFor();
+    await axe(page, 'inspector ledger');
+    const target = { kind: 'department', ref: 'jingji' };
+    const [st1, pr] = await pageApi(page, 'POST', '/problems', { target, title: '要求基层重复报送统计表', detail: '同一数据要求街道每日报送三次', deadline: dateIn(10) });
+    expect(st1 === 201, `finding: ${st1} ${JSON.stringify(pr)}`);
+    const [st2, letter] = await pageApi(page, 'POST', '/letters', { target, deadline: dateIn(10) });
+    expect(st2 === 201 && letter.number, `letter: ${st2} ${JSON.stringify(letter)}`);
+    letterNumber = letter.number;
+    await logout(page);
+  });
+
   // ------------------------------------------------------------ department
+  await step(page, 'department opens its letter from 通知 and from 整改意见函, and may answer', async () => {
+    await login(page, 'dept-jingji');
+    await page.locator('nav.main-nav').getByRole('link', { name: /通知/ }).click();
+    await page.getByRole('link', { name: /查看整改意见函/ }).first().click();
+    await page.getByText(letterNumber).first().waitFor();
+    await page.getByText('要求基层重复报送统计表').first().waitFor();
+    await axe(page, 'department letter');
+    await page.locator('nav.main-nav').getByRole('link', { name: /整改意见函/ }).click();
+    await page.getByRole('heading', { level: 1, name: /整改意见函/ }).waitFor();
+    await page.locator('main .letters a[href*="#/notice/"]').first().waitFor();
+    await page.getByRole('button', { name: /答复整改/ }).first().waitFor();
+    expect(await page.getByRole('button', { name: /记录检查发现/ }).count() === 0, 'a department is offered to record findings');
+    await axe(page, 'department letters');
+    await noRawCodes(page, 'department letters');
+    await logout(page);
+  });
   await step(page, 'department sees its reports and opens one', async () => {
     await login(page, 'dept-jingji');
     await page.getByRole('heading', { name: /部门报表/ }).waitFor();

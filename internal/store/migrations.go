@@ -30,6 +30,7 @@ var migrations = []migration{
 	{8, "audit chain: keyed MAC, own sequence, replicated head row", migrateAuditChain},
 	{9, "api token expiry", migrateAPITokenExpiry},
 	{10, "cluster: filing decisions, leases, object holds, rule publication", migrate10},
+	{17, "notifications carry the notice or letter they announce", migrateNotificationNotice},
 }
 
 // schemaMigration records an applied step.
