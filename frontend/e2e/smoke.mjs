@@ -429,10 +429,26 @@ try {
     await page.locator('nav.main-nav').getByRole('link', { name: /整改意见函/ }).click();
     await page.getByRole('heading', { level: 1, name: /整改意见函/ }).waitFor();
     await page.locator('main .letters a[href*="#/notice/"]').first().waitFor();
-    await page.getByRole('button', { name: /答复整改/ }).first().waitFor();
     expect(await page.getByRole('button', { name: /记录检查发现/ }).count() === 0, 'a department is offered to record findings');
     await axe(page, 'department letters');
     await noRawCodes(page, 'department letters');
+    const row = page.locator('main tr, main .card-row').filter({ hasText: '要求基层重复报送统计表' }).first();
+    await row.getByRole('button', { name: /答复整改/ }).click();
+    await row.getByLabel(/整改说明/).fill('已取消重复报表，统一由统计平台报送');
+    await row.getByRole('button', { name: /提交答复/ }).click();
+    await page.getByText(/等待核验/).first().waitFor();
+    await logout(page);
+  });
+  await step(page, 'inspector reads the answer beside the verify buttons and accepts it', async () => {
+    await login(page, 'inspector-7');
+    await page.goto(`${BASE}/#/problems?status=answered`);
+    await page.getByRole('heading', { name: /问题台账/ }).waitFor();
+    const row = page.locator('main tr, main .card-row').filter({ hasText: '要求基层重复报送统计表' }).first();
+    await row.getByRole('button', { name: /核验答复/ }).click();
+    await row.getByText('已取消重复报表，统一由统计平台报送').waitFor();
+    await axe(page, 'verify with the answer');
+    await row.getByRole('button', { name: /确认已整改/ }).click();
+    await page.getByText(/已确认整改/).first().waitFor();
     await logout(page);
   });
   await step(page, 'department sees its reports and opens one', async () => {

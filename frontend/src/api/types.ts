@@ -63,12 +63,8 @@ export interface DrillEnterprise {
   resumed_at?: string | null;
 }
 
-/** ProblemAnswer is an enterprise's answer to a problem (being built). */
-export interface ProblemAnswer {
-  id?: number;
-  text?: string;
-  created_at?: string;
-  files?: { id?: number; filename?: string }[];
-}
+export type ProblemAnswer = S['ProblemAnswer'];
+export type ProblemFile = S['ProblemFile'];
+export type Finding = S['Finding'];
 /** ActivationIssue is one activation sheet a street issued (who, when, how many, expiry, revoked). */
 export type ActivationIssue = NonNullable<operations['activationCodeIssues']['responses'][200]['content']['application/json']['items']>[number];
