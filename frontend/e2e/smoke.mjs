@@ -347,7 +347,7 @@ try {
     await page.reload();
     await page.getByRole('heading', { name: /问题与整改/ }).waitFor();
     const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
-    await ins.locator('input[type=text]').fill('消毒记录不全');
+    await ins.getByLabel('问题', { exact: true }).fill('消毒记录不全');
     await ins.locator('textarea').fill('门卫处未见当日消毒登记');
     await ins.getByRole('button', { name: /记录检查发现/ }).click();
     await page.getByText(/已记录问题 #\d+/).waitFor();
@@ -409,9 +409,19 @@ try {
     await page.getByRole('heading', { name: /问题台账/ }).waitFor();
     await page.locator('main table').first().waitFor();
     await axe(page, 'inspector ledger');
+    // The finding through the form (a department, with severity and the deadline an inspector must set) ...
+    const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
+    await ins.getByLabel('部门', { exact: true }).check();
+    await ins.getByLabel(/部门代码/).fill('jingji');
+    await ins.getByLabel('问题', { exact: true }).fill('要求基层重复报送统计表');
+    await ins.getByLabel(/说明/).fill('同一数据要求街道每日报送三次');
+    await ins.getByLabel(/严重程度/).selectOption('high');
+    expect(await ins.getByLabel(/整改期限/).inputValue() !== '', 'no default deadline for the inspector');
+    await ins.getByRole('button', { name: /记录检查发现/ }).click();
+    await page.getByText(/已记录问题 #\d+/).waitFor();
+    await axe(page, 'inspector finding');
+    // ... and the letter through the API (the UI writes letters from a filing only).
     const target = { kind: 'department', ref: 'jingji' };
-    const [st1, pr] = await pageApi(page, 'POST', '/problems', { target, title: '要求基层重复报送统计表', detail: '同一数据要求街道每日报送三次', deadline: dateIn(10) });
-    expect(st1 === 201, `finding: ${st1} ${JSON.stringify(pr)}`);
     const [st2, letter] = await pageApi(page, 'POST', '/letters', { target, deadline: dateIn(10) });
     expect(st2 === 201 && letter.number, `letter: ${st2} ${JSON.stringify(letter)}`);
     letterNumber = letter.number;
