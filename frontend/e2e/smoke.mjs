@@ -112,15 +112,6 @@ async function apiCalls(page, fn) {
 
 function expect(cond, what) { if (!cond) throw new Error(what); }
 
-/** pageApi calls the API as the signed-in user (session cookie + CSRF token from /me); returns [status, body]. */
-async function pageApi(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: b === undefined ? undefined : JSON.stringify(b) });
-    return [r.status, await r.json().catch(() => null)];
-  }, [method, path, body]);
-}
-
 async function shot(page, name) {
   const path = join(SHOTS, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -420,11 +411,26 @@ try {
     await ins.getByRole('button', { name: /记录检查发现/ }).click();
     await page.getByText(/已记录问题 #\d+/).waitFor();
     await axe(page, 'inspector finding');
-    // ... and the letter through the API (the UI writes letters from a filing only).
-    const target = { kind: 'department', ref: 'jingji' };
-    const [st2, letter] = await pageApi(page, 'POST', '/letters', { target, deadline: dateIn(10) });
-    expect(st2 === 201 && letter.number, `letter: ${st2} ${JSON.stringify(letter)}`);
-    letterNumber = letter.number;
+    // ... the letter (confirmed first; a second click gives back the same letter) ...
+    const lf = page.locator('form:has(h3:has-text("整改意见函"))');
+    await lf.getByLabel('部门', { exact: true }).check();
+    await lf.getByLabel(/部门代码/).fill('jingji');
+    await lf.getByRole('button', { name: /发出整改意见函/ }).click();
+    await confirm(page, /^发出$/);
+    const issued = await lf.getByText(/已发出意见函 ZG\d{4}-\d{6}/).innerText();
+    letterNumber = issued.match(/ZG\d{4}-\d{6}/)[0];
+    await lf.getByRole('button', { name: /发出整改意见函/ }).click();
+    await confirm(page, /^发出$/);
+    await lf.getByText(`这些问题已在意见函 ${letterNumber} 中`).waitFor();
+    // ... and the bulletin of the period, with its spreadsheet.
+    const bf = page.locator('form:has(h3:has-text("督查通报"))');
+    await bf.getByRole('button', { name: /生成通报/ }).click();
+    await bf.getByText(/通报 TB\d{4}-\d{6}/).waitFor();
+    const xlsx = await bf.getByRole('link', { name: /下载 XLSX/ }).getAttribute('href');
+    const got = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')]; }, xlsx);
+    expect(got[0] === 200 && /spreadsheetml/.test(got[1] || ''), `bulletin XLSX: ${got}`);
+    await shot(page, 'inspector-letter-bulletin');
+    await axe(page, 'letter and bulletin');
     await logout(page);
   });
 
@@ -440,6 +446,7 @@ try {
     await page.getByRole('heading', { level: 1, name: /整改意见函/ }).waitFor();
     await page.locator('main .letters a[href*="#/notice/"]').first().waitFor();
     expect(await page.getByRole('button', { name: /记录检查发现/ }).count() === 0, 'a department is offered to record findings');
+    await shot(page, 'department-letters');
     await axe(page, 'department letters');
     await noRawCodes(page, 'department letters');
     const row = page.locator('main tr, main .card-row').filter({ hasText: '要求基层重复报送统计表' }).first();
