@@ -50,8 +50,6 @@ const EXPECTED = [
   [/GET \/api\/v1\/me$/, 401], [/POST \/api\/v1\/auth\/login$/, 401], [/POST \/api\/v1\/filings$/, 422],
   [/POST \/api\/v1\/filings\/\d+\/attachments/, 422], [/POST \/api\/v1\/filings\/\d+\/resumption$/, 409],
   [/POST \/api\/v1\/filings\/\d+\/review$/, 409], [/POST \/api\/v1\/registry\/import/, 422],
-  // being built by other engineers; the UI says 「暂未开放」 until they land
-  [/GET \/api\/v1\/dashboard\/enterprises/, 404], [/POST \/api\/v1\/problems\/\d+\/(answers|verify)$/, 404],
 ];
 let signedOut = false;
 function watchResponse(r) {
@@ -490,7 +488,8 @@ try {
     await page.getByText('按期整改率').waitFor(); // beside the rectification rate
     expect(/%$/.test((await page.locator('[data-tile=on-time] .n').innerText()).trim()), 'no on-time rectification rate');
     expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no XLSX link');
-    expect(await page.locator('main .chart canvas').count() >= 1, 'no chart drawn');
+    await page.locator('main .chart canvas').nth(1).waitFor(); // the bar chart and the trend's line chart
+    expect(await page.locator('main .chart canvas').count() >= 2, 'the bar and line charts are not both drawn');
     await shot(page, 'park-dashboard');
     await axe(page, 'sector dashboard');
   });
@@ -499,7 +498,7 @@ try {
     const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-disposition') || '']; }, href);
     expect(r[0] === 200 && /attachment/.test(r[1]), `csv answered ${r}`);
   });
-  await step(page, 'three clicks: 芳草街街道 → 服务业 not filed → the list (or 暂未开放), with export', async () => {
+  await step(page, 'three clicks: 芳草街街道 → 服务业 not filed → the list, with export', async () => {
     const street = await page.locator('#d-street option', { hasText: '芳草街街道' }).getAttribute('value');
     await page.locator('#d-street').selectOption(street);
     await page.getByRole('button', { name: /^查询$/ }).click();
@@ -507,8 +506,11 @@ try {
     await page.getByRole('row', { name: /服务业/ }).locator('td[data-label="未备案"] a').click();
     await page.waitForURL(/dashboard\/enterprises\?.*state=not_filed/);
     await page.getByRole('heading', { name: /企业名单/ }).waitFor();
-    await page.locator('main table, main .unavailable').first().waitFor();
-    if (await page.locator('main table').count()) expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no export link');
+    await page.locator('main table tbody tr').first().waitFor();
+    const xlsx = await page.locator('main a[href*="format=xlsx"]').first().getAttribute('href');
+    expect(/street=/.test(xlsx) && /state=not_filed/.test(xlsx), `the export is not the list on screen: ${xlsx}`);
+    const got = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')]; }, xlsx);
+    expect(got[0] === 200 && /spreadsheetml/.test(got[1] || ''), `drill-down XLSX: ${got}`);
     await shot(page, 'park-drilldown');
     await axe(page, 'drill-down');
   });
