@@ -40,3 +40,27 @@ describe('ProblemHistory', () => {
     expect(f).not.toHaveBeenCalled();
   });
 });
+
+describe('ProblemHistory evidence', () => {
+  it('an inspector adds a photo to a finding: one multipart POST /problems/{id}/files, then the list reloads', async () => {
+    const { state } = await import('../lib/session');
+    state.user = { id: 1, username: 'inspector-7', role: 'inspector' } as typeof state.user;
+    const calls: { u: string; m: string; body: unknown }[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (u: string, init?: RequestInit) => {
+      calls.push({ u: String(u), m: init?.method || 'GET', body: init?.body });
+      return new Response(JSON.stringify({ id: 7, files: [], answers: [] }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    }));
+    const w = mount(ProblemHistory, { props: { problemId: 7 }, global: { stubs: { 'el-button': { template: '<button type="button"><slot /></button>' } } } });
+    await w.find('button').trigger('click'); // open
+    await flushPromises();
+    const input = w.find('input[type=file]');
+    Object.defineProperty(input.element, 'files', { value: [new File([new Uint8Array([137, 80, 78, 71])], '现场.png', { type: 'image/png' })] });
+    await w.find('form.evidence-add').trigger('submit');
+    await flushPromises();
+    const post = calls.find((c) => c.m === 'POST');
+    expect(post?.u).toMatch(/\/api\/v1\/problems\/7\/files$/);
+    expect(post?.body instanceof FormData && (post.body as FormData).getAll('file').length).toBe(1);
+    expect(calls.filter((c) => c.m === 'GET').length).toBe(2);
+    state.user = null;
+  });
+});
