@@ -323,7 +323,7 @@ try {
     // someone else approves first (same account, another tab's request)
     const status = await page.evaluate(async (id) => {
       const me = await (await fetch('/api/v1/me')).json();
-      const r = await fetch(`/api/v1/filings/${id}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ decision: 'approve', comment: 'ok' }) });
+      const r = await fetch(`/api/v1/filings/${id}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ decision: 'approve', comment: '方案齐全，准予复工' }) });
       return r.status;
     }, filingId);
     expect(status === 200, `background approve answered ${status}`);
@@ -405,6 +405,7 @@ try {
     await ins.getByLabel('问题', { exact: true }).fill('要求基层重复报送统计表');
     await ins.getByLabel(/说明/).fill('同一数据要求街道每日报送三次');
     await ins.getByLabel(/严重程度/).selectOption('high');
+    await ins.getByLabel(/发现时间/).fill(`${dateIn(0)}T09:30`);
     expect(await ins.getByLabel(/整改期限/).inputValue() !== '', 'no default deadline for the inspector');
     await ins.getByRole('button', { name: /记录检查发现/ }).click();
     await page.getByText(/已记录问题 #\d+/).waitFor();
@@ -590,6 +591,7 @@ try {
     await page.goto(`${BASE}/#/filing/${filingId}`);
     await page.locator('.el-steps').waitFor();
     await page.getByRole('heading', { name: /整改问题/ }).waitFor();
+    await page.getByText('方案齐全，准予复工').first().waitFor(); // the street's comment on the filing page
     await page.getByRole('button', { name: /答复整改/ }).first().waitFor();
     await page.goto(`${BASE}/#/password`);
     await page.getByRole('heading', { name: /修改密码/ }).waitFor();

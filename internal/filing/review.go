@@ -122,8 +122,12 @@ func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if err := tx.CreateProblems(ctx, created); err != nil {
 			return err
 		}
+		approved := stored(msgNotifyApproved)
+		if c := strings.TrimSpace(in.Comment); c != "" { // the street's remarks reach the enterprise with the approval too
+			approved = stored(msgNotifyApprovedComment, c)
+		}
 		note := map[string]string{
-			DecisionApprove: stored(msgNotifyApproved),
+			DecisionApprove: approved,
 			DecisionReturn:  stored(msgNotifyReturned, in.Comment),
 			DecisionReject:  stored(msgNotifyRejected, in.Comment),
 		}[in.Decision]
