@@ -397,6 +397,23 @@ try {
     await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
     await page.getByRole('heading', { name: /问题台账/ }).waitFor();
     await page.locator('main table').first().waitFor();
+    // Overdue problems per street (the demo has some), a count opening the ledger filtered to them.
+    await page.getByRole('heading', { name: /超期未整改/ }).waitFor();
+    await page.locator('main a[href*="overdue=true"]').first().click();
+    await page.waitForURL(/overdue=true/);
+    await page.getByText('已超期').first().waitFor();
+    expect(await page.locator('#p-street').inputValue() !== '', 'the overdue count did not filter the street');
+    // Waiving asks first; cancelled, nothing changes.
+    const open = page.locator('main tr').filter({ has: page.getByRole('button', { name: /^豁免$/ }) }).first();
+    await open.getByRole('button', { name: /^豁免$/ }).click();
+    await open.getByLabel(/豁免理由/).fill('测试：取消');
+    await open.getByRole('button', { name: /确认豁免/ }).click();
+    await page.locator('.el-message-box').getByText(/不能撤销/).waitFor();
+    await page.locator('.el-message-box').getByRole('button', { name: /取消/ }).click();
+    await page.locator('.el-message-box').waitFor({ state: 'hidden' });
+    expect(await page.getByText(/问题 #\d+ 已豁免/).count() === 0, 'waived without confirmation');
+    await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
+    await page.locator('main table').first().waitFor();
     await axe(page, 'inspector ledger');
     // The finding through the form (a department, with severity and the deadline an inspector must set) ...
     const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
