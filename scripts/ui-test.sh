@@ -9,6 +9,8 @@
 #
 #   UI_SHOTS=DIR  keep the screenshots there (default: a new temp dir, printed)
 #   UI_KEEP=1     keep the server's temp dir (database, log) for debugging
+#   UI_BIN=PATH   where the binary is built (default /tmp/fugong-ui; give each
+#                 concurrent run its own)
 set -euo pipefail
 export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}" # see the Makefile
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/.."
 PLAYWRIGHT_CORE_VERSION=1.65.1 # = frontend/package.json
 AXE_CORE_VERSION=4.14.1        # = frontend/package.json
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-BIN=/tmp/fugong-ui
+BIN=${UI_BIN:-/tmp/fugong-ui}
 
 log() { printf 'ui-test: %s\n' "$*" >&2; }
 

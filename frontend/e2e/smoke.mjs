@@ -52,8 +52,6 @@ const EXPECTED = [
   [/POST \/api\/v1\/filings\/\d+\/review$/, 409], [/POST \/api\/v1\/registry\/import/, 422],
   // daily reports: a day not filed yet is a 404 the page shows as 未报
   [/GET \/api\/v1\/daily\/reports\/\d{4}-\d{2}-\d{2}$/, 404], [/GET \/api\/v1\/daily\/enterprises\/\d+\/reports\/[\d-]+\/versions$/, 404],
-  // being built by other engineers; the UI says 「暂未开放」 until they land
-  [/GET \/api\/v1\/dashboard\/enterprises/, 404], [/POST \/api\/v1\/problems\/\d+\/(answers|verify)$/, 404],
 ];
 let signedOut = false;
 function watchResponse(r) {
@@ -383,7 +381,7 @@ try {
     // someone else approves first (same account, another tab's request)
     const status = await page.evaluate(async (id) => {
       const me = await (await fetch('/api/v1/me')).json();
-      const r = await fetch(`/api/v1/filings/${id}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ decision: 'approve', comment: 'ok' }) });
+      const r = await fetch(`/api/v1/filings/${id}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ decision: 'approve', comment: '方案齐全，准予复工' }) });
       return r.status;
     }, filingId);
     expect(status === 200, `background approve answered ${status}`);
@@ -396,7 +394,7 @@ try {
     await page.reload();
     await page.getByRole('heading', { name: /问题与整改/ }).waitFor();
     const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
-    await ins.locator('input[type=text]').fill('消毒记录不全');
+    await ins.getByLabel('问题', { exact: true }).fill('消毒记录不全');
     await ins.locator('textarea').fill('门卫处未见当日消毒登记');
     await ins.getByRole('button', { name: /记录检查发现/ }).click();
     await page.getByText(/已记录问题 #\d+/).waitFor();
@@ -437,13 +435,15 @@ try {
     await axe(page, 'problem ledger');
     await noRawCodes(page, 'problem ledger');
   });
-  await step(page, 're-issuing activation codes asks first (cancel issues nothing)', async () => {
+  await step(page, 'issuing activation codes asks first, says old codes stay valid (cancel issues nothing); voiding asks apart', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /激活码/ }).click();
+    await page.getByRole('heading', { name: /发放记录/ }).waitFor();
     await page.getByRole('button', { name: /生成并下载/ }).click();
-    await page.locator('.el-message-box').getByText(/作废/).first().waitFor();
+    await page.locator('.el-message-box').getByText(/继续有效/).first().waitFor();
     await page.locator('.el-message-box').getByRole('button', { name: /取消/ }).click();
     await page.locator('.el-message-box').waitFor({ state: 'hidden' });
     expect(await page.getByText(/已生成/).count() === 0, 'codes were issued without confirmation');
+    await axe(page, 'activation codes');
   });
   await step(page, 'street: today\'s missing list, one-click reminder, the per-day chart and the day\'s warnings', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /每日报送/ }).click();
@@ -467,7 +467,101 @@ try {
   });
   await step(page, 'street official logs out', async () => logout(page));
 
+  // ------------------------------------------------------------ inspector
+  let letterNumber = '';
+  await step(page, 'inspector (督查组) lands on the dashboard, reads the ledger and writes a letter to a department', async () => {
+    await login(page, 'inspector-7');
+    await page.getByRole('heading', { name: /分行业/ }).waitFor();
+    await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
+    await page.getByRole('heading', { name: /问题台账/ }).waitFor();
+    await page.locator('main table').first().waitFor();
+    // Overdue problems per street (the demo has some), a count opening the ledger filtered to them.
+    await page.getByRole('heading', { name: /超期未整改/ }).waitFor();
+    await page.locator('main a[href*="overdue=true"]').first().click();
+    await page.waitForURL(/overdue=true/);
+    await page.getByText('已超期').first().waitFor();
+    expect(await page.locator('#p-street').inputValue() !== '', 'the overdue count did not filter the street');
+    // Waiving asks first; cancelled, nothing changes.
+    const open = page.locator('main tr').filter({ has: page.getByRole('button', { name: /^豁免$/ }) }).first();
+    await open.getByRole('button', { name: /^豁免$/ }).click();
+    await open.getByLabel(/豁免理由/).fill('测试：取消');
+    await open.getByRole('button', { name: /确认豁免/ }).click();
+    await page.locator('.el-message-box').getByText(/不能撤销/).waitFor();
+    await page.locator('.el-message-box').getByRole('button', { name: /取消/ }).click();
+    await page.locator('.el-message-box').waitFor({ state: 'hidden' });
+    expect(await page.getByText(/问题 #\d+ 已豁免/).count() === 0, 'waived without confirmation');
+    await page.locator('nav.main-nav').getByRole('link', { name: /问题台账/ }).click();
+    await page.locator('main table').first().waitFor();
+    await axe(page, 'inspector ledger');
+    // The finding through the form (a department, with severity and the deadline an inspector must set) ...
+    const ins = page.locator('form:has(h3:has-text("现场检查发现"))');
+    await ins.getByLabel('部门', { exact: true }).check();
+    await ins.getByLabel(/部门代码/).fill('jingji');
+    await ins.getByLabel('问题', { exact: true }).fill('要求基层重复报送统计表');
+    await ins.getByLabel(/说明/).fill('同一数据要求街道每日报送三次');
+    await ins.getByLabel(/严重程度/).selectOption('high');
+    await ins.getByLabel(/发现时间/).fill(`${dateIn(0)}T09:30`);
+    expect(await ins.getByLabel(/整改期限/).inputValue() !== '', 'no default deadline for the inspector');
+    await ins.getByRole('button', { name: /记录检查发现/ }).click();
+    await page.getByText(/已记录问题 #\d+/).waitFor();
+    await axe(page, 'inspector finding');
+    // ... the letter (confirmed first; a second click gives back the same letter) ...
+    const lf = page.locator('form:has(h3:has-text("整改意见函"))');
+    await lf.getByLabel('部门', { exact: true }).check();
+    await lf.getByLabel(/部门代码/).fill('jingji');
+    await lf.getByRole('button', { name: /发出整改意见函/ }).click();
+    await confirm(page, /^发出$/);
+    const issued = await lf.getByText(/已发出意见函 ZG\d{4}-\d{6}/).innerText();
+    letterNumber = issued.match(/ZG\d{4}-\d{6}/)[0];
+    await lf.getByRole('button', { name: /发出整改意见函/ }).click();
+    await confirm(page, /^发出$/);
+    await lf.getByText(`这些问题已在意见函 ${letterNumber} 中`).waitFor();
+    // ... and the bulletin of the period, with its spreadsheet.
+    const bf = page.locator('form:has(h3:has-text("督查通报"))');
+    await bf.getByRole('button', { name: /生成通报/ }).click();
+    await bf.getByText(/通报 TB\d{4}-\d{6}/).waitFor();
+    const xlsx = await bf.getByRole('link', { name: /下载 XLSX/ }).getAttribute('href');
+    const got = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')]; }, xlsx);
+    expect(got[0] === 200 && /spreadsheetml/.test(got[1] || ''), `bulletin XLSX: ${got}`);
+    await shot(page, 'inspector-letter-bulletin');
+    await axe(page, 'letter and bulletin');
+    await logout(page);
+  });
+
   // ------------------------------------------------------------ department
+  await step(page, 'department opens its letter from 通知 and from 整改意见函, and may answer', async () => {
+    await login(page, 'dept-jingji');
+    await page.locator('nav.main-nav').getByRole('link', { name: /通知/ }).click();
+    await page.getByRole('link', { name: /查看整改意见函/ }).first().click();
+    await page.getByText(letterNumber).first().waitFor();
+    await page.getByText('要求基层重复报送统计表').first().waitFor();
+    await axe(page, 'department letter');
+    await page.locator('nav.main-nav').getByRole('link', { name: /整改意见函/ }).click();
+    await page.getByRole('heading', { level: 1, name: /整改意见函/ }).waitFor();
+    await page.locator('main .letters a[href*="#/notice/"]').first().waitFor();
+    expect(await page.getByRole('button', { name: /记录检查发现/ }).count() === 0, 'a department is offered to record findings');
+    await shot(page, 'department-letters');
+    await axe(page, 'department letters');
+    await noRawCodes(page, 'department letters');
+    const row = page.locator('main tr, main .card-row').filter({ hasText: '要求基层重复报送统计表' }).first();
+    await row.getByRole('button', { name: /答复整改/ }).click();
+    await row.getByLabel(/整改说明/).fill('已取消重复报表，统一由统计平台报送');
+    await row.getByRole('button', { name: /提交答复/ }).click();
+    await page.getByText(/等待核验/).first().waitFor();
+    await logout(page);
+  });
+  await step(page, 'inspector reads the answer beside the verify buttons and accepts it', async () => {
+    await login(page, 'inspector-7');
+    await page.goto(`${BASE}/#/problems?status=answered`);
+    await page.getByRole('heading', { name: /问题台账/ }).waitFor();
+    const row = page.locator('main tr, main .card-row').filter({ hasText: '要求基层重复报送统计表' }).first();
+    await row.getByRole('button', { name: /核验答复/ }).click();
+    await row.getByText('已取消重复报表，统一由统计平台报送').waitFor();
+    await axe(page, 'verify with the answer');
+    await row.getByRole('button', { name: /确认已整改/ }).click();
+    await page.getByText(/已确认整改/).first().waitFor();
+    await logout(page);
+  });
   await step(page, 'department sees its reports and opens one', async () => {
     await login(page, 'dept-jingji');
     await page.getByRole('heading', { name: /部门报表/ }).waitFor();
@@ -509,7 +603,8 @@ try {
     await page.getByText('按期整改率').waitFor(); // beside the rectification rate
     expect(/%$/.test((await page.locator('[data-tile=on-time] .n').innerText()).trim()), 'no on-time rectification rate');
     expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no XLSX link');
-    expect(await page.locator('main .chart canvas').count() >= 1, 'no chart drawn');
+    await page.locator('main .chart canvas').nth(1).waitFor(); // the bar chart and the trend's line chart
+    expect(await page.locator('main .chart canvas').count() >= 2, 'the bar and line charts are not both drawn');
     await shot(page, 'park-dashboard');
     await axe(page, 'sector dashboard');
   });
@@ -518,7 +613,7 @@ try {
     const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-disposition') || '']; }, href);
     expect(r[0] === 200 && /attachment/.test(r[1]), `csv answered ${r}`);
   });
-  await step(page, 'three clicks: 芳草街街道 → 服务业 not filed → the list (or 暂未开放), with export', async () => {
+  await step(page, 'three clicks: 芳草街街道 → 服务业 not filed → the list, with export', async () => {
     const street = await page.locator('#d-street option', { hasText: '芳草街街道' }).getAttribute('value');
     await page.locator('#d-street').selectOption(street);
     await page.getByRole('button', { name: /^查询$/ }).click();
@@ -526,8 +621,11 @@ try {
     await page.getByRole('row', { name: /服务业/ }).locator('td[data-label="未备案"] a').click();
     await page.waitForURL(/dashboard\/enterprises\?.*state=not_filed/);
     await page.getByRole('heading', { name: /企业名单/ }).waitFor();
-    await page.locator('main table, main .unavailable').first().waitFor();
-    if (await page.locator('main table').count()) expect(await page.locator('main a[href*="format=xlsx"]').count() > 0, 'no export link');
+    await page.locator('main table tbody tr').first().waitFor();
+    const xlsx = await page.locator('main a[href*="format=xlsx"]').first().getAttribute('href');
+    expect(/street=/.test(xlsx) && /state=not_filed/.test(xlsx), `the export is not the list on screen: ${xlsx}`);
+    const got = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type')]; }, xlsx);
+    expect(got[0] === 200 && /spreadsheetml/.test(got[1] || ''), `drill-down XLSX: ${got}`);
     await shot(page, 'park-drilldown');
     await axe(page, 'drill-down');
   });
@@ -623,6 +721,7 @@ try {
     await page.goto(`${BASE}/#/filing/${filingId}`);
     await page.locator('.el-steps').waitFor();
     await page.getByRole('heading', { name: /整改问题/ }).waitFor();
+    await page.getByText('方案齐全，准予复工').first().waitFor(); // the street's comment on the filing page
     await page.getByRole('button', { name: /答复整改/ }).first().waitFor();
     await page.goto(`${BASE}/#/password`);
     await page.getByRole('heading', { name: /修改密码/ }).waitFor();

@@ -7,23 +7,25 @@ import { homeOf } from './lib/nav';
 const officials = ['street_official', 'park_manager', 'admin'];
 const tenant = ['enterprise', ...officials];
 const managers = ['park_manager', 'admin'];
+// The inspection group (督查组) reads the whole zone, personal data masked.
+const readers = [...officials, 'inspector'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: () => homeOf(state.user?.role) },
   { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
   { path: '/filings', component: () => import('./views/MyFilingsView.vue'), meta: { roles: ['enterprise'] } },
   { path: '/filing/new', component: () => import('./views/NewFilingView.vue'), meta: { roles: ['enterprise'] } },
-  { path: '/filing/:id(\\d+)', component: () => import('./views/FilingView.vue'), meta: { roles: tenant }, props: true },
+  { path: '/filing/:id(\\d+)', component: () => import('./views/FilingView.vue'), meta: { roles: [...tenant, 'inspector'] }, props: true },
   { path: '/daily', component: () => import('./views/DailyReportView.vue'), meta: { roles: ['enterprise'] } },
   { path: '/daily/street', component: () => import('./views/DailyStreetView.vue'), meta: { roles: officials } },
   { path: '/daily/overview', component: () => import('./views/DailyOverviewView.vue'), meta: { roles: managers } },
-  { path: '/queue', component: () => import('./views/QueueView.vue'), meta: { roles: officials } },
-  { path: '/notice/:id(\\d+)', component: () => import('./views/NoticeView.vue'), meta: { roles: [...tenant, 'department', 'inspector'] }, props: true },
-  { path: '/problems', component: () => import('./views/ProblemsView.vue'), meta: { roles: tenant } },
+  { path: '/queue', component: () => import('./views/QueueView.vue'), meta: { roles: readers } },
+  { path: '/notice/:id(\\d+)', component: () => import('./views/NoticeView.vue'), meta: { roles: [...readers, 'enterprise', 'department'] }, props: true },
+  { path: '/problems', component: () => import('./views/ProblemsView.vue'), meta: { roles: [...tenant, 'department', 'inspector'] } },
   { path: '/notifications', component: () => import('./views/NotificationsView.vue') },
-  { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { roles: officials } },
-  { path: '/dashboard/enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { roles: officials } },
-  { path: '/streets', component: () => import('./views/StreetsView.vue'), meta: { roles: officials } },
+  { path: '/dashboard', component: () => import('./views/DashboardView.vue'), meta: { roles: readers } },
+  { path: '/dashboard/enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { roles: readers } },
+  { path: '/streets', component: () => import('./views/StreetsView.vue'), meta: { roles: readers } },
   { path: '/registry', component: () => import('./views/RegistryView.vue'), meta: { roles: managers } },
   { path: '/codes', component: () => import('./views/CodesView.vue'), meta: { roles: officials } },
   { path: '/audit', component: () => import('./views/AuditView.vue'), meta: { roles: managers } },

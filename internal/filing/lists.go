@@ -165,7 +165,7 @@ func (s *Service) Notifications(ctx context.Context, p *auth.Principal, pg page.
 	rows, total, err := s.db.Notifications(ctx, p.UserID, pg)
 	out := make([]NotificationView, len(rows))
 	for i, n := range rows {
-		out[i] = NotificationView{ID: n.ID, Kind: n.Kind, FilingID: n.FilingID, Message: n.Message, CreatedAt: n.CreatedAt, Read: n.Read}
+		out[i] = NotificationView{ID: n.ID, Kind: n.Kind, FilingID: n.FilingID, NoticeID: n.NoticeID, Message: n.Message, CreatedAt: n.CreatedAt, Read: n.Read}
 	}
 	return out, total, err
 }

@@ -69,6 +69,7 @@ var (
 	msgRuleNoLongerFires            = msg.New("filing.note.rule_no_longer_fires", "规则复查通过", "the rule no longer fires")
 	msgApprovedNote                 = msg.New("filing.note.approved", "审核通过", "approved")
 	msgNotifyApproved               = msg.New("filing.notify.approved", "您的复工备案已通过审核", "your filing was approved")
+	msgNotifyApprovedComment        = msg.New("filing.notify.approved_comment", "您的复工备案已通过审核：%s", "your filing was approved: %s")
 	msgNotifyReturned               = msg.New("filing.notify.returned", "您的复工备案被退回整改：%s", "your filing was returned for rectification: %s")
 	msgNotifyRejected               = msg.New("filing.notify.rejected", "您的复工备案未获通过：%s", "your filing was rejected: %s")
 	msgReviewFoundProblems          = msg.New("filing.notify.review_found_problems", "审核发现 %d 个问题需整改", "%d problem(s) to rectify")

@@ -81,7 +81,7 @@ func (s *Service) IssueNotice(ctx context.Context, p *auth.Principal, filingID i
 			return err
 		}
 		note := stored(msgNotifyNotice, n.Number, len(ids), n.Deadline)
-		if err := s.notifyEnterprise(ctx, tx, f, "notice_issued", note, now); err != nil {
+		if err := s.notifyEnterpriseOf(ctx, tx, f, "notice_issued", note, &n.ID, now); err != nil {
 			return err
 		}
 		if err := s.publish(ctx, tx, "notice_issued", map[string]any{"notice": n.Number, "filing_id": f.ID, "enterprise_id": f.EnterpriseID,

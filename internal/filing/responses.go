@@ -101,9 +101,12 @@ func problemsOf(rows []store.Problem) []ProblemView {
 
 // NotificationView is an in-app message (schema Notification).
 type NotificationView struct {
-	ID        int64     `json:"id"`
-	Kind      string    `json:"kind"`
-	FilingID  *int64    `json:"filing_id"`
+	ID       int64  `json:"id"`
+	Kind     string `json:"kind"`
+	FilingID *int64 `json:"filing_id"`
+	// NoticeID is the notice or letter a notice_issued message announces
+	// (null otherwise): the addressee's way to it without a filing.
+	NoticeID  *int64    `json:"notice_id"`
 	Message   string    `json:"message"`
 	CreatedAt time.Time `json:"created_at"`
 	Read      bool      `json:"read"`

@@ -122,8 +122,12 @@ func (s *Service) review(ctx context.Context, p *auth.Principal, id int64, in Re
 		if err := tx.CreateProblems(ctx, created); err != nil {
 			return err
 		}
+		approved := stored(msgNotifyApproved)
+		if c := strings.TrimSpace(in.Comment); c != "" { // the street's remarks reach the enterprise with the approval too
+			approved = stored(msgNotifyApprovedComment, c)
+		}
 		note := map[string]string{
-			DecisionApprove: stored(msgNotifyApproved),
+			DecisionApprove: approved,
 			DecisionReturn:  stored(msgNotifyReturned, in.Comment),
 			DecisionReject:  stored(msgNotifyRejected, in.Comment),
 		}[in.Decision]
@@ -181,6 +185,12 @@ func (s *Service) problem(f *store.Filing, source, ruleID, title, detail string,
 // notifyEnterprise leaves an in-app message for every account of the
 // filing's enterprise, in the caller's transaction.
 func (s *Service) notifyEnterprise(ctx context.Context, tx *store.DB, f *store.Filing, kind, msg string, at time.Time) error {
+	return s.notifyEnterpriseOf(ctx, tx, f, kind, msg, nil, at)
+}
+
+// notifyEnterpriseOf is notifyEnterprise for a message announcing notice
+// noticeID (nil for none), which the notification then links to.
+func (s *Service) notifyEnterpriseOf(ctx context.Context, tx *store.DB, f *store.Filing, kind, msg string, noticeID *int64, at time.Time) error {
 	ids, err := tx.UserIDsOfEnterprise(ctx, f.EnterpriseID)
 	if err != nil {
 		return err
@@ -188,7 +198,7 @@ func (s *Service) notifyEnterprise(ctx context.Context, tx *store.DB, f *store.F
 	fid := f.ID
 	ns := make([]store.Notification, len(ids))
 	for i, uid := range ids {
-		ns[i] = store.Notification{UserID: uid, Kind: kind, FilingID: &fid, Message: msg, CreatedAt: at}
+		ns[i] = store.Notification{UserID: uid, Kind: kind, FilingID: &fid, NoticeID: noticeID, Message: msg, CreatedAt: at}
 	}
 	return tx.CreateNotifications(ctx, ns)
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fugong/internal/registry"
-	"fugong/internal/store"
 	"fugong/internal/report"
+	"fugong/internal/store"
 	"fugong/internal/store/storetest"
 )
 

@@ -169,6 +169,17 @@ func TestFilingLifecycle(t *testing.T) {
 			if r.status != 200 || strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
 				t.Fatalf("official roster download not masked: %d %.300s", r.status, r.body)
 			}
+			// The inspection group (督查组) reads the zone with personal data
+			// masked, as every non-owner does.
+			insp := a.login("inspector")
+			if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/filings/%d", f.ID), nil); r.status != 200 || strings.Contains(string(r.body), "13812345678") ||
+				!strings.Contains(string(r.body), pii.MaskPhone("13812345678")) {
+				t.Fatalf("inspector's view not masked: %d %.300s", r.status, r.body)
+			}
+			if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil); r.status != 200 ||
+				strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
+				t.Fatalf("inspector's roster download not masked: %d %.300s", r.status, r.body)
+			}
 			if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || r.header.Get("X-Content-Type-Options") != "nosniff" {
 				t.Fatalf("download headers: %v", r.header)
 			}

@@ -68,6 +68,30 @@ func TestDepartmentReadsOnlyItsLetters(t *testing.T) {
 			if r := a.do(a.login("dept"), "GET", fmt.Sprintf("/api/v1/notices/%d/document", jingji), nil); !strings.Contains(string(r.body), "jingji") {
 				t.Fatalf("the printable letter is not addressed to the department: %s", r.body)
 			}
+			// Each addressee finds its letter from its notifications (the UI
+			// links notice_id to #/notice/{id}): the department has no
+			// filing to start from.
+			for who, letter := range map[string]int64{"dept": jingji, "dept-other": weijian, "street-guixi": street} {
+				var notes struct {
+					Items []struct {
+						Kind     string
+						NoticeID *int64 `json:"notice_id"`
+					}
+				}
+				a.do(a.login(who), "GET", "/api/v1/notifications", nil).json(t, &notes)
+				found := false
+				for _, n := range notes.Items {
+					if n.Kind == "notice_issued" && n.NoticeID != nil {
+						if *n.NoticeID != letter {
+							t.Errorf("%s is notified of letter %d, want only %d", who, *n.NoticeID, letter)
+						}
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("%s has no notice_issued notification carrying letter %d: %+v", who, letter, notes.Items)
+				}
+			}
 		})
 	}
 }

@@ -47,6 +47,17 @@ func TestNoticeAndDiff(t *testing.T) {
 			if kinds := a.notificationKinds(ent); kinds[0] != "notice_issued" {
 				t.Fatalf("no notice notification: %v", kinds)
 			}
+			// The notification links to the notice it announces.
+			var notes struct {
+				Items []struct {
+					Kind     string
+					NoticeID *int64 `json:"notice_id"`
+				}
+			}
+			a.do(ent, "GET", "/api/v1/notifications", nil).json(t, &notes)
+			if len(notes.Items) == 0 || notes.Items[0].NoticeID == nil || *notes.Items[0].NoticeID != n.ID {
+				t.Fatalf("the notice_issued notification does not carry notice %d: %+v", n.ID, notes.Items)
+			}
 			doc := a.do(ent, "GET", fmt.Sprintf("/api/v1/notices/%d/document", n.ID), nil)
 			if doc.status != 200 || !strings.Contains(string(doc.body), n.Number) || !strings.Contains(string(doc.body), "未设置独立隔离室") ||
 				!strings.Contains(doc.header.Get("Content-Disposition"), "attachment") {

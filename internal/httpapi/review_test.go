@@ -149,6 +149,10 @@ func TestReviewEndToEnd(t *testing.T) {
 			if kinds := a.notificationKinds(ent); kinds[0] != "filing_approved" {
 				t.Fatalf("no approval notification: %v", kinds)
 			}
+			// The street's remark reaches the enterprise with the approval.
+			if r := a.do(ent, "GET", "/api/v1/notifications?page_size=1", nil); !strings.Contains(string(r.body), "同意复工") {
+				t.Fatalf("the approval's comment is not in its notification: %s", r.body)
+			}
 			if r := a.do(ent, "PATCH", path, `{"staff_total":11}`); r.status != 409 {
 				t.Fatalf("edit approved: %d", r.status)
 			}

@@ -112,7 +112,7 @@ func (s *Service) IssueLetter(ctx context.Context, p *auth.Principal, in LetterI
 		if err != nil {
 			return err
 		}
-		if err := notify(ctx, tx, users, "notice_issued", &open[0], now, noteLetter, n.Number, len(ids), n.Deadline); err != nil {
+		if err := notifyNotice(ctx, tx, users, "notice_issued", &open[0], &n.ID, now, noteLetter, n.Number, len(ids), n.Deadline); err != nil {
 			return err
 		}
 		if err := s.publish(ctx, tx, "letter_issued", map[string]any{"letter": n.Number, "target": in.Target, "street": n.Street,

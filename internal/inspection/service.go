@@ -108,6 +108,13 @@ func (s *Service) publish(ctx context.Context, tx *store.DB, event string, paylo
 // notify leaves an in-app message for users about problem pr, rendered in
 // Chinese (the notifications table holds one text).
 func notify(ctx context.Context, tx *store.DB, users []int64, kind string, pr *store.Problem, at time.Time, m msg.Message, args ...any) error {
+	return notifyNotice(ctx, tx, users, kind, pr, nil, at, m, args...)
+}
+
+// notifyNotice is notify for a message announcing a notice or letter: it
+// carries noticeID (nil for none), so a party that reads no filing (a
+// department) still opens the letter from its notifications.
+func notifyNotice(ctx context.Context, tx *store.DB, users []int64, kind string, pr *store.Problem, noticeID *int64, at time.Time, m msg.Message, args ...any) error {
 	if len(users) == 0 {
 		return nil
 	}
@@ -115,7 +122,7 @@ func notify(ctx context.Context, tx *store.DB, users []int64, kind string, pr *s
 	pid := pr.ID
 	ns := make([]store.Notification, len(users))
 	for i, u := range users {
-		ns[i] = store.Notification{UserID: u, Kind: kind, FilingID: pr.FilingID, ProblemID: &pid, Message: text, CreatedAt: at}
+		ns[i] = store.Notification{UserID: u, Kind: kind, FilingID: pr.FilingID, ProblemID: &pid, NoticeID: noticeID, Message: text, CreatedAt: at}
 	}
 	return tx.CreateNotifications(ctx, ns)
 }

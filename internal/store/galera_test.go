@@ -93,7 +93,7 @@ func TestReplicasMigrateTogether(t *testing.T) {
 			seen[v] = true
 		}
 	}
-	if !seen[1] || !seen[store.LatestSchemaVersion()] {
+	if len(seen) != store.MigrationSteps() || !seen[1] || !seen[store.LatestSchemaVersion()] {
 		t.Fatalf("replicas applied %v, want every step from 1 to %d once", applied, store.LatestSchemaVersion())
 	}
 	var locks int64

@@ -34,6 +34,7 @@ var migrations = []migration{
 	{12, "audit chain segments: one head row and chain per writer", migrateAuditSegments},
 	{13, "keyed content hashes of attachments and evidence files", migrateContentHash},
 	{14, "daily figures: report tallies per day, street and sector; reminder claims", migrateDailyFigures},
+	{15, "notifications carry the notice or letter they announce", migrateNotificationNotice},
 }
 
 // schemaMigration records an applied step.

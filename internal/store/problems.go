@@ -149,11 +149,13 @@ func (db *DB) SetProblemsNotice(ctx context.Context, ids []int64, noticeID int64
 
 // Notification is an in-app message to one user.
 type Notification struct {
-	ID        int64      `json:"id"`
-	UserID    int64      `json:"-"`
-	Kind      string     `json:"kind"`
-	FilingID  *int64     `json:"filing_id"`
-	ProblemID *int64     `json:"problem_id,omitempty"`
+	ID        int64  `json:"id"`
+	UserID    int64  `json:"-"`
+	Kind      string `json:"kind"`
+	FilingID  *int64 `json:"filing_id"`
+	ProblemID *int64 `json:"problem_id,omitempty"`
+	// NoticeID is the notice or letter a notice_issued notification announces.
+	NoticeID  *int64     `json:"notice_id,omitempty"`
 	Message   string     `json:"message"`
 	CreatedAt time.Time  `json:"created_at"`
 	ReadAt    *time.Time `json:"-"`

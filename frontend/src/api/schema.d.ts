@@ -2516,6 +2516,11 @@ export interface components {
             kind?: string;
             /** Format: int64 */
             filing_id?: number | null;
+            /**
+             * Format: int64
+             * @description notice_issued 时为所发整改通知书或整改意见函，部门据此打开发给它的函件 / for notice_issued
+             */
+            notice_id?: number | null;
             message?: string;
             /** Format: date-time */
             created_at?: string;

@@ -1,7 +1,7 @@
 // Names for the API's schemas, generated from docs/openapi.yaml by
 // openapi-typescript (npm run gen:api). A contract change the UI does not
 // follow fails vue-tsc in scripts/ui-build-check.sh.
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type S = components['schemas'];
 export type User = S['User'];
@@ -64,13 +64,11 @@ export interface DrillEnterprise {
   resumed_at?: string | null;
 }
 
-/** ProblemAnswer is an enterprise's answer to a problem (being built). */
-export interface ProblemAnswer {
-  id?: number;
-  text?: string;
-  created_at?: string;
-  files?: { id?: number; filename?: string }[];
-}
+export type ProblemAnswer = S['ProblemAnswer'];
+export type ProblemFile = S['ProblemFile'];
+export type Finding = S['Finding'];
+/** ActivationIssue is one activation sheet a street issued (who, when, how many, expiry, revoked). */
+export type ActivationIssue = NonNullable<operations['activationCodeIssues']['responses'][200]['content']['application/json']['items']>[number];
 
 // Daily reporting (issue 15).
 export type DailyDefinition = S['DailyDefinition'];

@@ -26,7 +26,14 @@ export const NAV: Record<string, NavItem[]> = {
     { to: '/reports', zh: '部门报表', en: 'Reports' }, { to: '/audit', zh: '审计日志', en: 'Audit log' },
   ],
   department: [
-    { to: '/reports', zh: '部门报表', en: 'Reports' }, { to: '/notifications', zh: '通知', en: 'Notifications', badge: 'unread' },
+    { to: '/reports', zh: '部门报表', en: 'Reports' }, { to: '/problems', zh: '整改意见函', en: 'Rectification letters' },
+    { to: '/notifications', zh: '通知', en: 'Notifications', badge: 'unread' },
+  ],
+  // 督查组: zone-wide reading, findings and their verification.
+  inspector: [
+    { to: '/dashboard', zh: '分行业看板', en: 'Sectors' }, { to: '/streets', zh: '分街道', en: 'Streets' },
+    { to: '/problems', zh: '问题台账', en: 'Problems' }, { to: '/queue', zh: '备案查询', en: 'Filings' },
+    { to: '/notifications', zh: '通知', en: 'Notifications', badge: 'unread' },
   ],
 };
 
