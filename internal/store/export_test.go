@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,3 +37,18 @@ func (db *DB) MigrateBefore(ctx context.Context, version int) error {
 // AuditMAC is the keyed MAC an entry carries, for tests that write entries
 // as an older release did.
 func AuditMAC(e *AuditEntry, key []byte) string { return e.mac(key) }
+
+// CountStatements counts, from now on, the statements db runs whose SQL
+// contains substr (gorm's query and row callbacks: Find, Take, Raw.Scan).
+func CountStatements(db *DB, substr string) *atomic.Int64 {
+	var n atomic.Int64
+	count := func(g *gorm.DB) {
+		if strings.Contains(g.Statement.SQL.String(), substr) {
+			n.Add(1)
+		}
+	}
+	name := "test:count:" + substr
+	_ = db.gorm.Callback().Query().After("gorm:query").Register(name, count)
+	_ = db.gorm.Callback().Row().After("gorm:row").Register(name, count)
+	return &n
+}
