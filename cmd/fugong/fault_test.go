@@ -117,6 +117,7 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	const uploads = 200
 	type result struct {
 		sha    string
+		keyed  string // the keyed content hash rows keep since migration 13
 		status int
 		body   string
 	}
@@ -157,7 +158,9 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 				fw.Write(content)
 				mw.Close()
 				st, b := call("POST", fmt.Sprintf("%s/api/v1/filings/%d/attachments?kind=plan", base, f.ID), token, &buf, mw.FormDataContentType())
-				results[i] = result{hex.EncodeToString(sum[:]), st, string(b)}
+				keyed := keys.ContentHash()
+				keyed.Write(content)
+				results[i] = result{hex.EncodeToString(sum[:]), hex.EncodeToString(keyed.Sum(nil)), st, string(b)}
 				done.Add(1)
 			}
 		}()
@@ -181,8 +184,8 @@ func TestFaultMinIOKilledDuringUploads(t *testing.T) {
 	for i, r := range results {
 		var n int64
 		var row store.Attachment
-		db.Gorm().Model(&store.Attachment{}).Where("sha256 = ?", r.sha).Count(&n)
-		db.Gorm().Where("sha256 = ?", r.sha).Limit(1).Find(&row)
+		db.Gorm().Model(&store.Attachment{}).Where("sha256 = ? OR content_hash = ?", r.sha, r.keyed).Count(&n)
+		db.Gorm().Where("sha256 = ? OR content_hash = ?", r.sha, r.keyed).Limit(1).Find(&row)
 		switch r.status {
 		case 201:
 			created++

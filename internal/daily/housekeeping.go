@@ -30,13 +30,31 @@ func (s *Service) PruneRuleInputs(ctx context.Context) (int64, error) {
 	}
 }
 
-// RunHousekeeping prunes rule inputs every interval until ctx ends,
-// logging failures.
+// pruneLease names the lease (store.TryLease) of the replica that prunes:
+// one replica at a time clears rule inputs, so replicas on different Galera
+// nodes do not update the same rows and lose certification to each other.
+const pruneLease = "daily-rule-input-prune"
+
+// Housekeep prunes rule inputs (PruneRuleInputs) when this replica takes or
+// renews the prune lease for ttl, and reports whether it held it; another
+// replica holding the lease is (0, false, nil). Errors are the database's.
+func (s *Service) Housekeep(ctx context.Context, ttl time.Duration) (int64, bool, error) {
+	held, err := s.db.TryLease(ctx, pruneLease, s.holder, ttl, s.now())
+	if err != nil || !held {
+		return 0, false, err
+	}
+	n, err := s.PruneRuleInputs(ctx)
+	return n, true, err
+}
+
+// RunHousekeeping calls Housekeep every interval until ctx ends, logging
+// failures. The lease outlives three intervals, so the replica that prunes
+// keeps doing so and another takes over only when it stops.
 func (s *Service) RunHousekeeping(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if n, err := s.PruneRuleInputs(ctx); err != nil && ctx.Err() == nil {
+		if n, _, err := s.Housekeep(ctx, 3*interval); err != nil && ctx.Err() == nil {
 			s.log.Warn("daily: pruning rule inputs", "err", err)
 		} else if n > 0 {
 			s.log.Info("daily: pruned rule inputs past the backtest window", "versions", n)

@@ -3,7 +3,9 @@ package daily_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"fugong/internal/apperror"
 	"fugong/internal/daily"
@@ -187,6 +189,59 @@ func TestPruneRuleInputs(t *testing.T) {
 		})
 		if err != nil || kept != 1 {
 			t.Errorf("kept %d inputs, %v", kept, err)
+		}
+	})
+}
+
+// TestHousekeepOneReplica: of several replicas running the hourly prune,
+// the one holding the prune lease prunes; the others skip it until the
+// lease runs out, and replicas racing for a free lease get one winner.
+func TestHousekeepOneReplica(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f, engine := mustRulesFixture(t, db)
+		f.clock.Set(at("2020-02-11", "09:00"))
+		if _, _, err := f.svc.Put(ctx, f.owner, "2020-02-11", values(20, 0, nil)); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(at("2020-05-15", "09:00"))
+		replicas := make([]*daily.Service, 3)
+		for i := range replicas {
+			replicas[i] = daily.New(daily.Deps{DB: db, Rules: engine, Now: f.clock.Now})
+		}
+		const ttl = time.Hour
+		if n, held, err := replicas[0].Housekeep(ctx, ttl); err != nil || !held || n != 1 {
+			t.Fatalf("first replica: pruned %d, held %v, %v; want 1, true", n, held, err)
+		}
+		if n, held, err := replicas[1].Housekeep(ctx, ttl); err != nil || held || n != 0 {
+			t.Fatalf("second replica while the lease is held: pruned %d, held %v, %v; want 0, false", n, held, err)
+		}
+		if _, held, err := replicas[0].Housekeep(ctx, ttl); err != nil || !held {
+			t.Fatalf("the holder renewing: held %v, %v", held, err)
+		}
+		// The lease runs out: all three race for it, one wins.
+		f.clock.Set(at("2020-05-15", "11:00"))
+		var mu sync.Mutex
+		won := 0
+		var wg sync.WaitGroup
+		for _, r := range replicas {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, held, err := r.Housekeep(ctx, ttl)
+				if err != nil {
+					t.Error(err)
+				}
+				if held {
+					mu.Lock()
+					won++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if won != 1 {
+			t.Errorf("%d replicas took the expired lease; want 1", won)
 		}
 	})
 }

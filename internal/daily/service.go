@@ -80,6 +80,7 @@ type Service struct {
 	engine *rules.Engine
 	now    func() time.Time
 	log    *slog.Logger
+	holder string // this process in lease rows (housekeeping.go)
 }
 
 // Deps are what a Service needs.
@@ -107,7 +108,7 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log}
+	s := &Service{db: d.DB, keys: d.Keys, def: d.Definition, now: d.Now, log: d.Log, holder: store.NewHolder()}
 	if d.Rules != nil {
 		s.rules, s.engine = d.Rules, d.Rules
 	}

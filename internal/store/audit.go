@@ -111,16 +111,24 @@ func (db *DB) SetAuditWriter(name string) {
 	db.auditWriterSet = true
 }
 
+// auditNodeWriter is the default segment name on MySQL/MariaDB, computed by
+// the server that runs the statement: LEFT counts characters as Clip does.
+const auditNodeWriter = "LEFT(CONCAT(@@hostname, ':', @@port), 128)"
+
+// nodeWriter reports whether appends go to the segment of the database node
+// they run on (no SetAuditWriter, MySQL/MariaDB).
+func (db *DB) nodeWriter() bool { return !db.auditWriterSet && db.driver == "mysql" }
+
 // auditWriterIn names the segment an append in tx goes to.
 func (db *DB) auditWriterIn(tx *gorm.DB) (string, error) {
-	if db.auditWriterSet || db.driver != "mysql" {
+	if !db.nodeWriter() {
 		return db.auditWriter, nil
 	}
 	// Asked in the transaction itself: behind a database load balancer the
 	// node can differ from one transaction to the next.
 	var node string
-	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT CONCAT(@@hostname, ':', @@port)").Scan(&node).Error
-	return Clip(node, 128), err
+	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT " + auditNodeWriter).Scan(&node).Error
+	return node, err
 }
 
 // errAuditRace means another append moved the head between our read and
@@ -185,10 +193,6 @@ func (db *DB) AppendAudit(ctx context.Context, e *AuditEntry) error {
 }
 
 func (db *DB) appendAuditTx(tx *gorm.DB, e *AuditEntry) error {
-	writer, err := db.auditWriterIn(tx)
-	if err != nil {
-		return err
-	}
 	var head auditSegment
 	q := tx.Session(&gorm.Session{NewDB: true})
 	if db.driver == "mysql" {
@@ -196,7 +200,23 @@ func (db *DB) appendAuditTx(tx *gorm.DB, e *AuditEntry) error {
 		// this node; across nodes certification decides.
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	err = q.Where("writer = ?", writer).Take(&head).Error
+	var writer string
+	var err error
+	if db.nodeWriter() {
+		// The node names its own segment inside the locking read, so an
+		// append costs no extra round trip; only a node's first append
+		// (no head row yet) asks for the name.
+		err = q.Where("writer = " + auditNodeWriter).Take(&head).Error
+		writer = head.Writer
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			if writer, err = db.auditWriterIn(tx); err == nil {
+				err = gorm.ErrRecordNotFound
+			}
+		}
+	} else {
+		writer = db.auditWriter
+		err = q.Where("writer = ?", writer).Take(&head).Error
+	}
 	first := errors.Is(err, gorm.ErrRecordNotFound)
 	if err != nil && !first {
 		return err

@@ -263,3 +263,43 @@ func TestAuditSegmentsKeepTheSingleChain(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditNodeWriterOneLookup: with no SetAuditWriter on MariaDB, appends
+// go to the segment of the node they run on, and the node's name is asked
+// for once (its first append), not on every append: later appends find
+// the segment inside their locking read.
+func TestAuditNodeWriterOneLookup(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, storetest.Config(t, "mysql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.SetAuditKey(storetest.AuditKey)
+	lookups := store.CountStatements(db, "SELECT LEFT(CONCAT(@@hostname")
+	const n = 5
+	for i := range n {
+		if err := db.AppendAudit(ctx, &store.AuditEntry{Actor: "u", Action: "test", Object: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := lookups.Load(); got != 1 {
+		t.Errorf("%d node-name lookups for %d appends; want 1 (the segment's first)", got, n)
+	}
+	v, err := db.VerifyAudit(ctx, nil)
+	if err != nil || !v.OK || v.Entries != n {
+		t.Fatalf("verify: %+v, %v", v, err)
+	}
+	var node string
+	var port int
+	if err := db.Gorm().Raw("SELECT @@hostname, @@port").Row().Scan(&node, &port); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%s:%d", node, port)
+	if h, ok := v.Heads.Point(want); !ok || h.Seq != n {
+		t.Errorf("heads %+v; want segment %q at seq %d", v.Heads, want, n)
+	}
+}

@@ -187,6 +187,8 @@ func (db *DB) ClearDailyRuleInputs(ctx context.Context, before string, limit int
 	if err != nil || len(ids) == 0 {
 		return 0, dbErr(err, "daily report versions")
 	}
-	res := db.orm(ctx).Model(&DailyReportVersion{}).Where("id IN ?", ids).Update("rule_input", nil)
+	// rule_input is tested again: a replica that pruned them meanwhile
+	// (lease handover) leaves nothing to count twice.
+	res := db.orm(ctx).Model(&DailyReportVersion{}).Where("id IN ? AND rule_input IS NOT NULL", ids).Update("rule_input", nil)
 	return res.RowsAffected, dbErr(res.Error, "daily report versions")
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -40,3 +42,18 @@ func AuditMAC(e *AuditEntry, key []byte) string { return e.mac(key) }
 // the versions are numbered by landing order and need not be contiguous
 // while branches are being merged, so tests count steps, not versions.
 func MigrationSteps() int { return len(migrations) }
+
+// CountStatements counts, from now on, the statements db runs whose SQL
+// contains substr (gorm's query and row callbacks: Find, Take, Raw.Scan).
+func CountStatements(db *DB, substr string) *atomic.Int64 {
+	var n atomic.Int64
+	count := func(g *gorm.DB) {
+		if strings.Contains(g.Statement.SQL.String(), substr) {
+			n.Add(1)
+		}
+	}
+	name := "test:count:" + substr
+	_ = db.gorm.Callback().Query().After("gorm:query").Register(name, count)
+	_ = db.gorm.Callback().Row().After("gorm:row").Register(name, count)
+	return &n
+}

@@ -26,7 +26,9 @@ func (Lease) TableName() string { return "leases" }
 // database is apperror.Unavailable.
 func (db *DB) TryLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error) {
 	now = now.UTC()
-	until := now.Add(ttl)
+	// Whole seconds: the column's precision cannot round the stored expiry
+	// away from the one a renewal compares with below.
+	until := now.Add(ttl).Truncate(time.Second)
 	err := db.gorm.WithContext(ctx).Create(&Lease{Name: name, Holder: holder, ExpiresAt: until}).Error
 	if err == nil {
 		return true, nil
@@ -43,7 +45,17 @@ func (db *DB) TryLease(ctx context.Context, name, holder string, ttl time.Durati
 		}
 		return false, dbErr(res.Error, "lease")
 	}
-	return res.RowsAffected == 1, nil
+	if res.RowsAffected == 1 {
+		return true, nil
+	}
+	// MySQL counts changed rows only: a holder renewing to the expiry it
+	// already has (the same clock reading) changes nothing and still holds.
+	var n int64
+	err = db.gorm.WithContext(ctx).Model(&Lease{}).Where("name = ? AND holder = ? AND expires_at >= ?", name, holder, until).Count(&n).Error
+	if err != nil {
+		return false, dbErr(err, "lease")
+	}
+	return n == 1, nil
 }
 
 // ReleaseLease gives the lease up if holder has it.
