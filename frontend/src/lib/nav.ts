@@ -32,6 +32,7 @@ export const NAV: Record<string, NavItem[]> = {
   // 督查组: zone-wide reading, findings and their verification.
   inspector: [
     { to: '/dashboard', zh: '分行业看板', en: 'Sectors' }, { to: '/streets', zh: '分街道', en: 'Streets' },
+    { to: '/daily/overview', zh: '每日报送', en: 'Daily reports' },
     { to: '/problems', zh: '问题台账', en: 'Problems' }, { to: '/queue', zh: '备案查询', en: 'Filings' },
     { to: '/notifications', zh: '通知', en: 'Notifications', badge: 'unread' },
   ],
