@@ -142,6 +142,9 @@ func TestCorpus(t *testing.T) {
 					if len(e.Flags) > 0 || len(e.NotFlags) > 0 {
 						checkFlags(t, a, ent, f.ID, e)
 					}
+					if e.Kind == "plan" && e.EmptyText {
+						checkReviewerSeesScan(t, a, park, f.ID, name)
+					}
 				})
 			}
 		})
@@ -330,5 +333,27 @@ func checkRegistry(t *testing.T, a *api, park *session, e corpusEntry, name stri
 		if got.AboveScale != flags["above_scale"] || got.RealEstate != flags["real_estate"] || got.Supervised != flags["supervised"] {
 			t.Errorf("%s: %s stored %+v, want %v", e.File, code, got, flags)
 		}
+	}
+}
+
+// checkReviewerSeesScan: the reviewer's view of a filing whose plan file
+// holds no text (a scan) names the file and marks it unreadable, which is
+// what the reviewer's page shows (frontend/src/components/PlanText.vue).
+func checkReviewerSeesScan(t *testing.T, a *api, park *session, filingID int64, name string) {
+	t.Helper()
+	r := a.do(park, "GET", fmt.Sprintf("/api/v1/filings/%d", filingID), nil)
+	if r.status != 200 {
+		t.Fatalf("%s: reviewer view %d %s", name, r.status, r.body)
+	}
+	var v struct {
+		PlanFile *struct {
+			Filename   string
+			Text       string
+			Unreadable bool
+		} `json:"plan_file"`
+	}
+	r.json(t, &v)
+	if v.PlanFile == nil || v.PlanFile.Filename != name || !v.PlanFile.Unreadable || strings.TrimSpace(v.PlanFile.Text) != "" {
+		t.Errorf("%s: reviewer sees plan_file %+v, want the file marked unreadable: %.400s", name, v.PlanFile, r.body)
 	}
 }
