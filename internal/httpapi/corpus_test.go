@@ -404,7 +404,9 @@ func TestLegacyFormatsRefused(t *testing.T) {
 			if r.status != 415 {
 				t.Fatalf("status %d, want 415: %s", r.status, r.body)
 			}
-			var body struct{ Error struct{ Code, Message string } }
+			var body struct {
+				Error struct{ Code, Message string }
+			}
 			r.json(t, &body)
 			for _, m := range tt.mention {
 				if !strings.Contains(body.Error.Message, m) {
