@@ -302,8 +302,9 @@ func TestUnknownHealthColumns(t *testing.T) {
 func TestExcelIdentifiers(t *testing.T) {
 	id1, id2 := MakeIDNumber(1), MakeIDNumber(2)
 	// Forms Excel and clerks leave around a good ID number.
-	ok := "姓名,身份证号\n甲,'" + id1 + "\n乙,\"=\"\"" + id2 + "\"\"\"\n丙, " + MakeIDNumber(3)[:6] + " " + MakeIDNumber(3)[6:] + "\n丁,\t" + MakeIDNumber(4) + "\n"
-	if res := plainSummary(t, "ok.csv", []byte(ok)); res.Summary.Rows != 4 {
+	ok := "姓名,身份证号\n甲,'" + id1 + "\n乙,\"=\"\"" + id2 + "\"\"\"\n丙, " + MakeIDNumber(3)[:6] + " " + MakeIDNumber(3)[6:] + "\n丁,\t" + MakeIDNumber(4) + "\n" +
+		"戊," + MakeIDNumber(5)[:6] + "\u00a0" + MakeIDNumber(5)[6:] + "\n己," + MakeIDNumber(6)[:14] + "\u3000" + MakeIDNumber(6)[14:] + "\n"
+	if res := plainSummary(t, "ok.csv", []byte(ok)); res.Summary.Rows != 6 {
 		t.Fatalf("rows %d", res.Summary.Rows)
 	}
 	// Scientific notation: refused, naming cause and fix.
