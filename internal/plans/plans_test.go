@@ -402,7 +402,7 @@ func TestEncryptedPDFs(t *testing.T) {
 	if !strings.Contains(plain, "领导小组") {
 		t.Fatalf("plain text: %q", plain)
 	}
-	for _, name := range []string{"qpdf-rc4-40.pdf", "qpdf-rc4-128.pdf", "qpdf-aes-128.pdf", "qpdf-aes-256.pdf"} {
+	for _, name := range []string{"qpdf-rc4-40.pdf", "qpdf-rc4-128.pdf", "qpdf-rc4-128-v4.pdf", "qpdf-aes-128.pdf", "qpdf-aes-256.pdf", "qpdf-aes-256-r5.pdf"} {
 		if got := read(name); got.Text != plain || got.Active {
 			t.Errorf("%s: %q (note %q)", name, got.Text, got.Note)
 		}

@@ -423,7 +423,10 @@ add("plan/chromium.pdf", "plan", "Chromium print-to-PDF (Noto Sans CJK)", text_o
 # and one that needs a password to open.
 base = os.path.join(OUT, "plan/lo-writer.pdf")
 for name, args in [("rc4-40", ["40", "--allow-weak-crypto"]), ("rc4-128", ["128", "--use-aes=n", "--allow-weak-crypto"]),
-                   ("aes-128", ["128", "--use-aes=y"]), ("aes-256", ["256"])]:
+                   ("aes-128", ["128", "--use-aes=y"]), ("aes-256", ["256"]),
+                   # R=5 (the deprecated Adobe AES-256 extension) and RC4 under a
+                   # V=4 crypt filter: the other handlers deliver 5 names.
+                   ("aes-256-r5", ["256", "--force-R5"]), ("rc4-128-v4", ["128", "--use-aes=n", "--force-V4", "--allow-weak-crypto"])]:
     bits = args[0]
     extra = args[1:]
     out = os.path.join(OUT, "plan/qpdf-%s.pdf" % name)
