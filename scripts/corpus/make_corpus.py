@@ -202,7 +202,8 @@ ws.append(HEAD)
 for r in ROWS:
     ws.append(plain_values(r, idv=lambda r: float(r["id"].replace("X", "0"))))
 wb_save(wb, "roster/openpyxl-float-ids.xlsx")
-add("roster/openpyxl-float-ids.xlsx", "roster", "openpyxl", dict(status=422, detail_contains="文本", details_min=len(ROWS)))
+add("roster/openpyxl-float-ids.xlsx", "roster", "openpyxl", dict(status=422, detail_contains="文本", details_min=len(ROWS),
+                                                               message_contains="工作表“Sheet”"))
 
 # 6. No health columns at all: accepted, the summary says unknown.
 wb = openpyxl.Workbook()
