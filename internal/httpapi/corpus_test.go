@@ -46,6 +46,7 @@ type corpusEntry struct {
 	Recall       float64  `json:"recall"`
 	Source       string   `json:"source"` // "numbered": compare with the source without list markers
 	Contains     []string `json:"contains"`
+	Once         []string `json:"once"` // found exactly once (a DOCX text box is written twice)
 	NoteContains string   `json:"note_contains"`
 	EmptyText    bool     `json:"empty_text"`
 	// Refusals.
@@ -238,6 +239,11 @@ func checkPlan(t *testing.T, e corpusEntry, text, note, source string) {
 	for _, c := range e.Contains {
 		if !strings.Contains(text, c) {
 			t.Errorf("%s: text lacks %q:\n%s", e.File, c, text)
+		}
+	}
+	for _, c := range e.Once {
+		if n := strings.Count(text, c); n != 1 {
+			t.Errorf("%s: %q found %d times, want once:\n%s", e.File, c, n, text)
 		}
 	}
 	if e.NoteContains != "" && !strings.Contains(note, e.NoteContains) {

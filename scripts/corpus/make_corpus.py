@@ -390,6 +390,26 @@ add("plan/lo-writer.docx", "plan", "LibreOffice Writer 7.4 (DOCX)", text_ok())
 add("plan/lo-writer.pdf", "plan", "LibreOffice Writer 7.4 (PDF)", text_ok())
 add("plan/lo-writer.doc", "plan", "LibreOffice Writer 7.4 (Word 97)", dict(status=415, message_contains="DOCX"))
 
+# LibreOffice DOCX with a text box: Writer writes the box twice, as a
+# DrawingML shape (mc:Choice, wps:txbx) and its VML fallback (v:textbox).
+tb = os.path.join(TMP, "textbox")
+os.makedirs(tb)
+with open(os.path.join(tb, "textbox.fodt"), "w", encoding="utf-8") as f:
+    f.write('''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body>
+  <office:text>
+   <text:p>复工复产疫情防控方案</text:p>
+   <text:p><draw:frame draw:name="框1" text:anchor-type="paragraph" svg:width="8cm" svg:height="2cm" draw:z-index="0"><draw:text-box><text:p>应急联系人：王经理</text:p></draw:text-box></draw:frame>一、组织领导：成立防控领导小组。</text:p>
+  </office:text>
+ </office:body>
+</office:document>
+''')
+soffice_convert(os.path.join(tb, "textbox.fodt"), "docx", tb)
+shutil.copy(os.path.join(tb, "textbox.docx"), os.path.join(OUT, "plan/lo-writer-textbox.docx"))
+add("plan/lo-writer-textbox.docx", "plan", "LibreOffice Writer 7.4 (DOCX with a text box)",
+    dict(status=201, contains=["应急联系人", "王经理", "成立防控领导小组"], once=["应急联系人"]))
+
 # reportlab: the built-in CID font (STSong-Light, UniGB-UCS2-H) and an
 # embedded TrueType subset.
 from reportlab.lib.pagesizes import A4
