@@ -46,6 +46,7 @@ type corpusEntry struct {
 	Recall       float64  `json:"recall"`
 	Source       string   `json:"source"` // "numbered": compare with the source without list markers
 	Contains     []string `json:"contains"`
+	Once         []string `json:"once"` // found exactly once (a DOCX text box is written twice)
 	NoteContains string   `json:"note_contains"`
 	EmptyText    bool     `json:"empty_text"`
 	// Refusals.
@@ -142,6 +143,9 @@ func TestCorpus(t *testing.T) {
 					if len(e.Flags) > 0 || len(e.NotFlags) > 0 {
 						checkFlags(t, a, ent, f.ID, e)
 					}
+					if e.Kind == "plan" && e.EmptyText {
+						checkReviewerSeesScan(t, a, park, f.ID, name)
+					}
 				})
 			}
 		})
@@ -237,6 +241,11 @@ func checkPlan(t *testing.T, e corpusEntry, text, note, source string) {
 			t.Errorf("%s: text lacks %q:\n%s", e.File, c, text)
 		}
 	}
+	for _, c := range e.Once {
+		if n := strings.Count(text, c); n != 1 {
+			t.Errorf("%s: %q found %d times, want once:\n%s", e.File, c, n, text)
+		}
+	}
 	if e.NoteContains != "" && !strings.Contains(note, e.NoteContains) {
 		t.Errorf("%s: note %q lacks %q", e.File, note, e.NoteContains)
 	}
@@ -330,5 +339,86 @@ func checkRegistry(t *testing.T, a *api, park *session, e corpusEntry, name stri
 		if got.AboveScale != flags["above_scale"] || got.RealEstate != flags["real_estate"] || got.Supervised != flags["supervised"] {
 			t.Errorf("%s: %s stored %+v, want %v", e.File, code, got, flags)
 		}
+	}
+}
+
+// checkReviewerSeesScan: the reviewer's view of a filing whose plan file
+// holds no text (a scan) names the file and marks it unreadable, which is
+// what the reviewer's page shows (frontend/src/components/PlanText.vue).
+func checkReviewerSeesScan(t *testing.T, a *api, park *session, filingID int64, name string) {
+	t.Helper()
+	r := a.do(park, "GET", fmt.Sprintf("/api/v1/filings/%d", filingID), nil)
+	if r.status != 200 {
+		t.Fatalf("%s: reviewer view %d %s", name, r.status, r.body)
+	}
+	var v struct {
+		PlanFile *struct {
+			Filename   string
+			Text       string
+			Unreadable bool
+		} `json:"plan_file"`
+	}
+	r.json(t, &v)
+	if v.PlanFile == nil || v.PlanFile.Filename != name || !v.PlanFile.Unreadable || strings.TrimSpace(v.PlanFile.Text) != "" {
+		t.Errorf("%s: reviewer sees plan_file %+v, want the file marked unreadable: %.400s", name, v.PlanFile, r.body)
+	}
+}
+
+// TestLegacyFormatsRefused: a legacy Word/Excel file (made by LibreOffice:
+// the corpus's lo-writer.doc and lo-calc-legacy.xls) uploaded as a plan, a
+// roster or a registry, under its own name or a WPS one (.wps and .et are
+// the same compound files), is answered 415 naming the legacy format and
+// the format to save it as (issue 11, deliver 5).
+func TestLegacyFormatsRefused(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(corpusDir, "plan/lo-writer.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xls, err := os.ReadFile(filepath.Join(corpusDir, "roster/lo-calc-legacy.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		kind    string // plan | roster | registry
+		file    string
+		body    []byte
+		mention []string
+	}{
+		{"doc as plan", "plan", "方案.doc", doc, []string{"旧版 Word", "另存为", "DOCX 或 PDF"}},
+		{"wps as plan", "plan", "方案.wps", doc, []string{".wps", "WPS 文字", "DOCX 或 PDF"}},
+		{"xls as plan", "plan", "方案.xls", xls, []string{"旧版 Excel", "DOCX 或 PDF"}},
+		{"xls as roster", "roster", "名单.xls", xls, []string{"旧版 Excel", "另存为", "XLSX"}},
+		{"et as roster", "roster", "名单.et", xls, []string{".et", "WPS 表格", "XLSX"}},
+		{"doc as roster", "roster", "名单.doc", doc, []string{"旧版 Word", "XLSX"}},
+		{"xls as registry", "registry", "企业名录.xls", xls, []string{"XLSX"}},
+		{"et as registry", "registry", "企业名录.et", xls, []string{"XLSX"}},
+	}
+	a := mustAPI(t, "sqlite")
+	a.build(blobtest.MustOpen(t, "local"))
+	ent := a.login("ent-guixi")
+	park := a.login("park")
+	f := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r response
+			if tt.kind == "registry" {
+				r = a.do(park, "POST", "/api/v1/registry/import", fileBody("file", tt.file, tt.body))
+			} else {
+				r = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=%s", f.ID, tt.kind), fileBody("file", tt.file, tt.body))
+			}
+			if r.status != 415 {
+				t.Fatalf("status %d, want 415: %s", r.status, r.body)
+			}
+			var body struct {
+				Error struct{ Code, Message string }
+			}
+			r.json(t, &body)
+			for _, m := range tt.mention {
+				if !strings.Contains(body.Error.Message, m) {
+					t.Errorf("message %q lacks %q", body.Error.Message, m)
+				}
+			}
+		})
 	}
 }

@@ -154,7 +154,7 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 	defer budget.charge(cr)
 	b := w.text()
 	dec := xml.NewDecoder(cr)
-	inText, fallback := false, 0
+	inText, fallback, depth := false, 0, 0
 	numID, ilvl, inNumPr, style := "", 0, false, ""
 	paraStart := b.Len()
 	for n := 0; ; n++ {
@@ -185,6 +185,12 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 			}
 			switch t.Name.Local {
 			case "p":
+				// A paragraph inside a paragraph (a text box anchored in
+				// a run) is a line of its own, not glued to the anchor's.
+				if depth > 0 && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+					b.WriteByte('\n')
+				}
+				depth++
 				paraStart = b.Len()
 				numID, ilvl, style = "", 0, ""
 			case "pStyle":
@@ -232,7 +238,8 @@ func (w *docxWriter) part(f *zip.File, budget *capBudget) error {
 					}
 				}
 			case "p":
-				if b.Len() > paraStart {
+				depth = max(0, depth-1)
+				if b.Len() > paraStart && !strings.HasSuffix(b.String(), "\n") {
 					b.WriteByte('\n')
 				}
 			}

@@ -379,6 +379,21 @@ func TestDOCXTextBoxOnce(t *testing.T) {
 	if n := strings.Count(txt.Text, "应急联系人"); n != 1 || !strings.Contains(txt.Text, "复工方案") {
 		t.Fatalf("text box %d times: %q", n, txt.Text)
 	}
+	// LibreOffice Writer's DOCX: the box anchored inside a paragraph,
+	// written as a DrawingML shape and its VML fallback
+	// (testdata/corpus, scripts/corpus/make_corpus.py). Its text comes
+	// once, on a line of its own.
+	data, err = os.ReadFile("../../testdata/corpus/plan/lo-writer-textbox.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if txt, err = Extract(context.Background(), filetype.DOCX, bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(txt.Text), "\n")
+	if strings.Count(txt.Text, "应急联系人") != 1 || len(lines) != 3 || !strings.HasPrefix(lines[2], "应急联系人") {
+		t.Fatalf("LibreOffice text box: %q", txt.Text)
+	}
 }
 
 // TestEncryptedPDFs: PDFs that open without a password (qpdf's RC4 40 and
@@ -402,7 +417,7 @@ func TestEncryptedPDFs(t *testing.T) {
 	if !strings.Contains(plain, "领导小组") {
 		t.Fatalf("plain text: %q", plain)
 	}
-	for _, name := range []string{"qpdf-rc4-40.pdf", "qpdf-rc4-128.pdf", "qpdf-aes-128.pdf", "qpdf-aes-256.pdf"} {
+	for _, name := range []string{"qpdf-rc4-40.pdf", "qpdf-rc4-128.pdf", "qpdf-rc4-128-v4.pdf", "qpdf-aes-128.pdf", "qpdf-aes-256.pdf", "qpdf-aes-256-r5.pdf"} {
 		if got := read(name); got.Text != plain || got.Active {
 			t.Errorf("%s: %q (note %q)", name, got.Text, got.Note)
 		}

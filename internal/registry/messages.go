@@ -19,8 +19,8 @@ var (
 // The messages of this package (see internal/msg).
 var (
 	msgFormula             = msg.New("registry.formula", "单元格是公式，请粘贴为数值", "the cell is a formula; paste it as a value")
-	msgErrors              = msg.New("registry.errors", "企业名录有 %d 处错误，未导入任何数据", "the registry has %d errors; nothing was imported")
-	msgNoRows              = msg.New("registry.no_rows", "企业名录没有数据行", "the registry has no data rows")
+	msgErrors              = msg.New("registry.errors", "%s企业名录有 %d 处错误，未导入任何数据", "%sthe registry has %d errors; nothing was imported")
+	msgNoRows              = msg.New("registry.no_rows", "%s企业名录没有数据行", "%sthe registry has no data rows")
 	msgCodeEmpty           = msg.New("registry.credit_code_empty", "统一社会信用代码为空", "the credit code is empty")
 	msgCodeDuplicate       = msg.New("registry.credit_code_duplicate", "统一社会信用代码与第 %d 行重复", "the credit code duplicates row %d")
 	msgCodeExcelNumber     = msg.New("registry.credit_code_excel_number", "统一社会信用代码列被 Excel 存成了数字，后几位已丢失（“%s”）：请将该列设为“文本”格式后重新录入", "the credit code column was stored as a number by Excel and its last digits are lost (\"%s\"): format the column as Text and enter the codes again")

@@ -182,10 +182,10 @@ func parseFrom(ctx context.Context, open func(sheet.Options) (*sheet.Reader, err
 	}
 	if len(details) > 0 {
 		sort.SliceStable(details, func(i, j int) bool { return details[i].Row < details[j].Row })
-		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(len(details)), details)
+		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(r.InSheet(), len(details)), details)
 	}
 	if len(rows) == 0 {
-		return nil, apperror.Msg(apperror.Invalid, msgNoRows)
+		return nil, apperror.Msg(apperror.Invalid, msgNoRows, r.InSheet())
 	}
 	return &Parsed{Rows: rows, Layout: r.Layout(h)}, nil
 }

@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
+
+	"golang.org/x/text/width"
 
 	"fugong/internal/apperror"
 	"fugong/internal/sheet"
@@ -106,9 +109,12 @@ func FuzzParseXLSX(f *testing.F) {
 }
 
 // TestLayoutProperty: the staff of goodRoster written in random layouts —
-// columns in any order under any alias, decorated headers, title rows
-// above, blank rows, totals and footers below, CSV or XLSX — always give
-// the summary of the plain form, and every column is listed as used.
+// columns in any order under any alias, decorated headers (spaces, U+3000,
+// "*", （必填）, full-width letters and digits, traditional characters),
+// columns no field reads, title rows above, blank rows, totals and footers
+// below, CSV or XLSX — always give the summary of the plain form; every
+// roster column is listed as used and every other header cell as ignored,
+// so no column is dropped unlisted (issue 11, "Done when").
 func TestLayoutProperty(t *testing.T) {
 	want := plainSummary(t, "plain.csv", []byte(goodRoster())).Summary
 	lines := strings.Split(strings.TrimSpace(goodRoster()), "\n")
@@ -124,23 +130,40 @@ func TestLayoutProperty(t *testing.T) {
 		func(s string) string { return strings.Join(strings.Split(s, ""), " ") },
 		func(s string) string { return strings.Join(strings.Split(s, ""), "\u3000") },
 		func(s string) string { return " " + s + " " },
+		width.Widen.String,
+		traditional.Replace,
 	}
+	extras := []string{"序号", "岗位", "备注", "工号"}
 	dir := t.TempDir()
 	for iter := 0; iter < 60; iter++ {
-		perm := rng.Perm(len(columns))
+		// perm lists the roster columns (0..n-1) and, shuffled among them,
+		// up to two columns no field reads (n, n+1).
+		nExtra := rng.IntN(3)
+		perm := rng.Perm(len(columns) + nExtra)
+		extra := rng.Perm(len(extras))[:nExtra]
+		var wantIgnored []string
 		var table [][]string
 		for i := rng.IntN(4); i > 0; i-- {
 			table = append(table, []string{[]string{"员工健康台账", "", "填报单位：某公司", "单位：人"}[rng.IntN(4)]})
 		}
 		header := make([]string, len(perm))
 		for j, c := range perm {
+			if c >= len(columns) {
+				header[j] = extras[extra[c-len(columns)]]
+				wantIgnored = append(wantIgnored, header[j])
+				continue
+			}
 			names := append([]string{columns[c].Key}, columns[c].Aliases...)
 			header[j] = decorate[rng.IntN(len(decorate))](names[rng.IntN(len(names))])
 		}
 		table = append(table, header)
-		for _, row := range data {
+		for i, row := range data {
 			out := make([]string, len(perm))
 			for j, c := range perm {
+				if c >= len(columns) {
+					out[j] = strconv.Itoa(i + 1)
+					continue
+				}
 				out[j] = row[c]
 			}
 			table = append(table, out)
@@ -160,6 +183,18 @@ func TestLayoutProperty(t *testing.T) {
 			if !reflect.DeepEqual(res.Summary, want) || len(res.Layout.Used) != len(columns) {
 				t.Fatalf("iteration %d %s: summary %+v used %d, want %+v\n%q", iter, filepath.Ext(p), res.Summary, len(res.Layout.Used), want, table)
 			}
+			var ignored []string
+			for _, c := range res.Layout.Ignored {
+				ignored = append(ignored, c.Column)
+			}
+			if strings.Join(ignored, ",") != strings.Join(wantIgnored, ",") {
+				t.Fatalf("iteration %d %s: ignored %q, want %q\n%q", iter, filepath.Ext(p), ignored, wantIgnored, table)
+			}
 		}
 	}
 }
+
+// traditional writes a header in traditional characters, as a clerk in a
+// traditional-script office would (sheet.Fold maps them back).
+var traditional = strings.NewReplacer("证", "證", "号", "號", "码", "碼", "体", "體", "温", "溫", "离", "離",
+	"结", "結", "门", "門", "电", "電", "话", "話", "联", "聯", "系", "繫", "态", "態", "时", "時", "间", "間")

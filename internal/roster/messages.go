@@ -17,8 +17,8 @@ var (
 
 // The messages of this package (see internal/msg).
 var (
-	msgErrors        = msg.New("roster.errors", "员工健康台账有 %d 处错误", "the staff roster has %d errors")
-	msgNoRows        = msg.New("roster.no_rows", "员工健康台账没有数据行", "the staff roster has no data rows")
+	msgErrors        = msg.New("roster.errors", "%s员工健康台账有 %d 处错误", "%sthe staff roster has %d errors")
+	msgNoRows        = msg.New("roster.no_rows", "%s员工健康台账没有数据行", "%sthe staff roster has no data rows")
 	msgNameEmpty     = msg.New("roster.name_empty", "姓名为空", "the name is empty")
 	msgIDEmpty       = msg.New("roster.id_empty", "身份证号为空", "the ID number is empty")
 	msgIDDuplicate   = msg.New("roster.id_duplicate", "身份证号与第 %d 行重复", "the ID number duplicates row %d")

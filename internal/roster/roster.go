@@ -207,10 +207,10 @@ func parseFrom(ctx context.Context, open func(sheet.Options) (*sheet.Reader, err
 	}
 	if len(details) > 0 {
 		sortDetails(details)
-		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(len(details)), details)
+		return nil, apperror.WithText(apperror.Invalid, msgErrors.With(r.InSheet(), len(details)), details)
 	}
 	if len(res.Rows) == 0 {
-		return nil, apperror.Msg(apperror.Invalid, msgNoRows)
+		return nil, apperror.Msg(apperror.Invalid, msgNoRows, r.InSheet())
 	}
 	res.Summary = Summarize(res.Rows, p.asOf)
 	for _, f := range HealthFields {

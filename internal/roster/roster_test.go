@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"fugong/internal/apperror"
+	"fugong/internal/msg"
 	"fugong/internal/sheet"
 	"fugong/internal/sheet/sheettest"
 )
@@ -302,8 +303,9 @@ func TestUnknownHealthColumns(t *testing.T) {
 func TestExcelIdentifiers(t *testing.T) {
 	id1, id2 := MakeIDNumber(1), MakeIDNumber(2)
 	// Forms Excel and clerks leave around a good ID number.
-	ok := "姓名,身份证号\n甲,'" + id1 + "\n乙,\"=\"\"" + id2 + "\"\"\"\n丙, " + MakeIDNumber(3)[:6] + " " + MakeIDNumber(3)[6:] + "\n丁,\t" + MakeIDNumber(4) + "\n"
-	if res := plainSummary(t, "ok.csv", []byte(ok)); res.Summary.Rows != 4 {
+	ok := "姓名,身份证号\n甲,'" + id1 + "\n乙,\"=\"\"" + id2 + "\"\"\"\n丙, " + MakeIDNumber(3)[:6] + " " + MakeIDNumber(3)[6:] + "\n丁,\t" + MakeIDNumber(4) + "\n" +
+		"戊," + MakeIDNumber(5)[:6] + "\u00a0" + MakeIDNumber(5)[6:] + "\n己," + MakeIDNumber(6)[:14] + "\u3000" + MakeIDNumber(6)[14:] + "\n"
+	if res := plainSummary(t, "ok.csv", []byte(ok)); res.Summary.Rows != 6 {
 		t.Fatalf("rows %d", res.Summary.Rows)
 	}
 	// Scientific notation: refused, naming cause and fix.
@@ -433,5 +435,33 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 	}
 	if read := checks * 256; read >= rows/10 {
 		t.Errorf("up to %d of %d rows read after the cancel", read, rows)
+	}
+}
+
+// TestRefusalNamesTheSheet: a workbook's refusal names the sheet its rows
+// were read from (the table may be on the third sheet); a CSV's does not.
+func TestRefusalNamesTheSheet(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "填表说明")
+	f.SetSheetRow("填表说明", "A1", &[]any{"请按要求填写"})
+	f.NewSheet("台账")
+	f.SetSheetRow("台账", "A1", &[]any{"姓名", "身份证号"})
+	f.SetSheetRow("台账", "A2", &[]any{"甲", "123"})
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path, want string
+		sheet      bool
+	}{
+		{p, "工作表“台账”：员工健康台账有 1 处错误", true},
+		{writeFile(t, "s.csv", []byte("姓名,身份证号\n甲,123\n")), "员工健康台账有 1 处错误", false},
+	} {
+		_, err := Parse(context.Background(), tt.path, resume, Options{})
+		e := apperror.As(err)
+		if e == nil || e.MessageIn(msg.ZH) != tt.want || strings.Contains(e.MessageIn(msg.EN), "sheet") != tt.sheet {
+			t.Errorf("%s: %v, want %q", tt.path, err, tt.want)
+		}
 	}
 }

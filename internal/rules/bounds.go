@@ -277,7 +277,10 @@ func boundedFunctions() []expr.Option {
 			if err := budgetOf(p).charge(0, len(text)*max(1, len(words))); err != nil {
 				return fail(err)
 			}
-			return containsAny(text, words), nil
+			// The same words as the unbounded contains_any (functions.go): a
+			// keyword wrapped across two PDF lines ("通\n风") is still the
+			// word (docs/rules.md).
+			return containsAny(JoinCJKLines(text), words), nil
 		}, new(func(*Budget, string, []string) bool), new(func(*Budget, string, []any) bool)),
 	}
 }

@@ -55,7 +55,6 @@ func daysBetween(a, b time.Time) int {
 	return int((bd.Unix() - ad.Unix()) / 86400)
 }
 
-// containsAny reports whether text contains any non-empty word.
 // JoinCJKLines removes the line breaks (and the spaces around them) that
 // fall between two Han characters: PDF text comes back in the lines of the
 // page, and a keyword wrapped across two lines ("通\n风") is still the
@@ -88,6 +87,7 @@ func JoinCJKLines(text string) string {
 	return string(out)
 }
 
+// containsAny reports whether text contains any non-empty word.
 func containsAny(text string, words []string) bool {
 	for _, w := range words {
 		if w != "" && strings.Contains(text, w) {

@@ -37,6 +37,7 @@ var (
 	msgMissingColumn   = msg.New("sheet.missing_column", "缺少必填列“%s”", "required column \"%s\" is missing")
 	msgNoHeader        = msg.New("sheet.no_header", "在%s前 %d 行中找不到表头（应含有 %s 等列）", "no header row in the first %[2]d rows of %[1]s (it should name columns such as %[3]s)")
 	msgWhere           = msg.New("sheet.where", "工作表“%s”第 %d 行：", "sheet \"%s\", row %d: ")
+	msgInSheet         = msg.New("sheet.in_sheet", "工作表“%s”：", "sheet \"%s\": ")
 	msgWhereCSV        = msg.New("sheet.where_csv", "第 %d 行：", "row %[1]d: ")
 	msgSheets          = msg.New("sheet.sheets", "工作表 %s ", "sheets %s")
 	msgTheFile         = msg.New("sheet.the_file", "文件", "the file")

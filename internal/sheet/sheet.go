@@ -387,6 +387,17 @@ func (r *Reader) HeaderRow() int { return r.headerRow }
 // SheetName returns the name of the sheet read ("" for a CSV).
 func (r *Reader) SheetName() string { return r.table }
 
+// InSheet returns the prefix that names the sheet read (工作表“台账”：) for
+// a message about the whole table, so a clerk with a workbook of several
+// sheets knows which one the rows are in; "" for a CSV or text file. It
+// never fails.
+func (r *Reader) InSheet() any {
+	if r.format != XLSX || r.table == "" {
+		return ""
+	}
+	return msgInSheet.With(r.table)
+}
+
 // Date1904 reports whether the workbook counts date serials from 1904 (the
 // old Mac Excel system); false for CSV.
 func (r *Reader) Date1904() bool { return r.xlsx != nil && r.xlsx.date1904 }

@@ -202,7 +202,8 @@ ws.append(HEAD)
 for r in ROWS:
     ws.append(plain_values(r, idv=lambda r: float(r["id"].replace("X", "0"))))
 wb_save(wb, "roster/openpyxl-float-ids.xlsx")
-add("roster/openpyxl-float-ids.xlsx", "roster", "openpyxl", dict(status=422, detail_contains="文本", details_min=len(ROWS)))
+add("roster/openpyxl-float-ids.xlsx", "roster", "openpyxl", dict(status=422, detail_contains="文本", details_min=len(ROWS),
+                                                               message_contains="工作表“Sheet”"))
 
 # 6. No health columns at all: accepted, the summary says unknown.
 wb = openpyxl.Workbook()
@@ -335,7 +336,11 @@ PLAN = [
 PLAN_TEXT = "\n".join(PLAN)
 with open(os.path.join(OUT, "plan/source.txt"), "w", encoding="utf-8") as f:
     f.write(PLAN_TEXT + "\n")
-text_ok = lambda recall=0.95, **kw: dict(status=201, recall=recall, **kw)
+# A plan read well raises none of the plan flags at submit (a keyword lost to
+# garbled glyphs or a line wrap would raise a false plan_lacks_*).
+PLAN_FLAGS = ["plan_missing", "plan_text_unreadable", "plan_lacks_organization", "plan_lacks_screening",
+              "plan_lacks_disinfection", "plan_lacks_emergency", "plan_lacks_supplies"]
+text_ok = lambda recall=0.95, **kw: dict(status=201, recall=recall, not_flags=PLAN_FLAGS, **kw)
 add("plan/source.txt", "plan", "UTF-8 text", text_ok())
 with open(os.path.join(OUT, "plan/notepad-gbk.txt"), "wb") as f:
     f.write(PLAN_TEXT.replace("\n", "\r\n").encode("gbk"))
@@ -385,6 +390,26 @@ add("plan/lo-writer.docx", "plan", "LibreOffice Writer 7.4 (DOCX)", text_ok())
 add("plan/lo-writer.pdf", "plan", "LibreOffice Writer 7.4 (PDF)", text_ok())
 add("plan/lo-writer.doc", "plan", "LibreOffice Writer 7.4 (Word 97)", dict(status=415, message_contains="DOCX"))
 
+# LibreOffice DOCX with a text box: Writer writes the box twice, as a
+# DrawingML shape (mc:Choice, wps:txbx) and its VML fallback (v:textbox).
+tb = os.path.join(TMP, "textbox")
+os.makedirs(tb)
+with open(os.path.join(tb, "textbox.fodt"), "w", encoding="utf-8") as f:
+    f.write('''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body>
+  <office:text>
+   <text:p>复工复产疫情防控方案</text:p>
+   <text:p><draw:frame draw:name="框1" text:anchor-type="paragraph" svg:width="8cm" svg:height="2cm" draw:z-index="0"><draw:text-box><text:p>应急联系人：王经理</text:p></draw:text-box></draw:frame>一、组织领导：成立防控领导小组。</text:p>
+  </office:text>
+ </office:body>
+</office:document>
+''')
+soffice_convert(os.path.join(tb, "textbox.fodt"), "docx", tb)
+shutil.copy(os.path.join(tb, "textbox.docx"), os.path.join(OUT, "plan/lo-writer-textbox.docx"))
+add("plan/lo-writer-textbox.docx", "plan", "LibreOffice Writer 7.4 (DOCX with a text box)",
+    dict(status=201, contains=["应急联系人", "王经理", "成立防控领导小组"], once=["应急联系人"]))
+
 # reportlab: the built-in CID font (STSong-Light, UniGB-UCS2-H) and an
 # embedded TrueType subset.
 from reportlab.lib.pagesizes import A4
@@ -423,7 +448,10 @@ add("plan/chromium.pdf", "plan", "Chromium print-to-PDF (Noto Sans CJK)", text_o
 # and one that needs a password to open.
 base = os.path.join(OUT, "plan/lo-writer.pdf")
 for name, args in [("rc4-40", ["40", "--allow-weak-crypto"]), ("rc4-128", ["128", "--use-aes=n", "--allow-weak-crypto"]),
-                   ("aes-128", ["128", "--use-aes=y"]), ("aes-256", ["256"])]:
+                   ("aes-128", ["128", "--use-aes=y"]), ("aes-256", ["256"]),
+                   # R=5 (the deprecated Adobe AES-256 extension) and RC4 under a
+                   # V=4 crypt filter: the other handlers deliver 5 names.
+                   ("aes-256-r5", ["256", "--force-R5"]), ("rc4-128-v4", ["128", "--use-aes=n", "--force-V4", "--allow-weak-crypto"])]:
     bits = args[0]
     extra = args[1:]
     out = os.path.join(OUT, "plan/qpdf-%s.pdf" % name)
