@@ -51,6 +51,17 @@ func TestDailyHostileInput(t *testing.T) {
 			if r := a.do(nil, "GET", fmt.Sprintf("/api/v1/daily/enterprises/%d/reports/2020-02-19", other.EnterpriseID), nil, streetTok...); r.status != 404 {
 				t.Errorf("guixi street token read a hezuo report: %d %s", r.status, r.body)
 			}
+			// Flags: asking for another street's gives none of them.
+			a.seedDailyFlag(a.ents["hezuoA"], "2020-02-18")
+			for _, who := range [][]string{streetTok, entTok} {
+				r := a.do(nil, "GET", "/api/v1/daily/flags?street=hezuo&from=2020-02-01&to=2020-02-20", nil, who...)
+				if r.status != 200 || strings.Contains(string(r.body), fmt.Sprintf(`"enterprise_id":%d`, other.EnterpriseID)) {
+					t.Errorf("another street's flags: %d %s", r.status, r.body)
+				}
+			}
+			if r := a.do(a.login("park"), "GET", "/api/v1/daily/flags?street=hezuo&from=2020-02-01&to=2020-02-20", nil); !strings.Contains(string(r.body), fmt.Sprintf(`"enterprise_id":%d`, other.EnterpriseID)) {
+				t.Fatalf("the park does not see the hezuo flag the probe above looks for: %d %s", r.status, r.body)
+			}
 			one := `{"reports":[{"date":"2020-02-19","values":{"staff_onsite":1}}]}`
 			if r := a.do(nil, "POST", "/api/v1/daily/push", one, streetTok...); r.status != 403 {
 				t.Errorf("street official's token pushed: %d %s", r.status, r.body)
