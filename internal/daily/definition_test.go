@@ -2,6 +2,7 @@ package daily_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -88,6 +89,10 @@ func TestParseValues(t *testing.T) {
 		{"string number", `{` + full + `,"fever":"1"}`, map[string]string{"values.fever": "daily.must_integer_between"}},
 		{"unknown choice", `{` + full + `,"fever":0,"fever_handling":"ignore"}`, map[string]string{"values.fever_handling": "daily.must_one_of"}},
 		{"long remarks", `{` + full + `,"fever":0,"remarks":"` + strings.Repeat("字", 501) + `"}`, map[string]string{"values.remarks": "daily.text_too_long"}},
+		{"a few unknown keys, each named", `{` + full + `,"fever":0,"x1":1,"x2":2}`, map[string]string{"values.x1": "daily.unknown_field", "values.x2": "daily.unknown_field"}},
+		// Beyond ten, unknown keys are counted, not listed (a 1 MiB body of
+		// them answered ~8 MB of details).
+		{"many unknown keys, counted", `{` + full + `,"fever":0,` + unknownKeys(5000) + `}`, tenUnknown()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -114,6 +119,25 @@ func TestParseValues(t *testing.T) {
 	if zh := d[0].Text.In(msg.ZH); zh != "发热人数 > 0 时须填写发热人员处置情况" {
 		t.Errorf("chinese: %q", zh)
 	}
+}
+
+// unknownKeys is n members "k0000":0 … of no field.
+func unknownKeys(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`"k%04d":0`, i)
+	}
+	return strings.Join(parts, ",")
+}
+
+// tenUnknown is the details of unknownKeys(5000): the first ten named, the
+// rest counted on "values".
+func tenUnknown() map[string]string {
+	m := map[string]string{"values": "daily.more_unknown_fields"}
+	for i := range 10 {
+		m[fmt.Sprintf("values.k%04d", i)] = "daily.unknown_field"
+	}
+	return m
 }
 
 // FuzzParseValues: no input panics, and every value kept has its field's

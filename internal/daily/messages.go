@@ -5,6 +5,7 @@ import "fugong/internal/msg"
 // The messages of package daily (see internal/msg).
 var (
 	msgUnknownField       = msg.New("daily.unknown_field", "不是该日报的字段", "not a field of this daily report")
+	msgMoreUnknownFields  = msg.New("daily.more_unknown_fields", "另有 %d 个不是该日报的字段", "%d more members are not fields of this daily report")
 	msgMustIntegerBetween = msg.New("daily.must_integer_between", "须为 %s 至 %s 的整数", "must be a whole number from %s to %s")
 	msgMustNumberBetween  = msg.New("daily.must_number_between", "须为 %s 至 %s 的数", "must be a number from %s to %s")
 	msgMustYesNo          = msg.New("daily.must_yes_no", "须为是或否（true 或 false）", "must be yes or no (true or false)")

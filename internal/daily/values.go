@@ -33,10 +33,15 @@ func (v Values) Num(key string) float64 {
 // fieldPath is the name a detail gives a value: "values.KEY".
 func fieldPath(key string) string { return "values." + key }
 
+// maxUnknownDetails is how many unknown members of a values object are
+// named in details; the rest are counted in one detail on "values".
+const maxUnknownDetails = 10
+
 // ParseValues checks raw answers (a JSON object's members) against the
 // data set version ver and returns the typed values and every problem, one
 // detail per field (field "values.KEY"): unknown keys, values of the wrong
-// type or outside bounds, missing required values and values a condition
+// type or outside bounds (unknown keys named up to maxUnknownDetails, the
+// rest counted in one detail "values"), missing required values and values a condition
 // requires. JSON null is "not answered". It never panics on any input
 // (FuzzParseValues).
 func ParseValues(ver *Version, raw map[string]json.RawMessage) (Values, []apperror.Detail) {
@@ -50,10 +55,15 @@ func ParseValues(ver *Version, raw map[string]json.RawMessage) (Values, []apperr
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // details in a stable order
+	unknown := 0
 	for _, k := range keys {
 		f := ver.Field(k)
 		if f == nil {
-			bad(k, msgUnknownField)
+			// Named one by one only up to a few: a 1 MiB body of unknown
+			// members would otherwise answer ~8 MB of details.
+			if unknown++; unknown <= maxUnknownDetails {
+				bad(k, msgUnknownField)
+			}
 			continue
 		}
 		r := bytes.TrimSpace(raw[k])
@@ -118,6 +128,9 @@ func ParseValues(ver *Version, raw map[string]json.RawMessage) (Values, []apperr
 				out[k] = s
 			}
 		}
+	}
+	if unknown > maxUnknownDetails {
+		d = append(d, apperror.FieldMsg("values", msgMoreUnknownFields, unknown-maxUnknownDetails))
 	}
 	for i := range ver.Fields {
 		f := &ver.Fields[i]

@@ -28,6 +28,14 @@ func TestReadAllNotificationsInOneRequest(t *testing.T) {
 				}
 				return n
 			}
+			// Another site's form posting with the cookie alone (no CSRF
+			// token) marks nothing.
+			if r := a.do(&session{cookie: ent.cookie}, "POST", "/api/v1/notifications/read-all", nil); r.status != 403 {
+				t.Fatalf("read-all without the CSRF token: %d %s", r.status, r.body)
+			}
+			if n := unread(ent); n != 3 {
+				t.Fatalf("%d unread after a refused read-all, want 3", n)
+			}
 			var res struct{ Marked int64 }
 			if r := a.do(ent, "POST", "/api/v1/notifications/read-all", map[string]any{"up_to": seen.ID}); r.status != 200 {
 				t.Fatalf("read-all: %d %s", r.status, r.body)

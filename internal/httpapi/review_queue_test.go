@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,11 @@ func TestReviewQueueSearchSortAndFlagCounts(t *testing.T) {
 				{"?q=" + a.ents["hezuoA"].CreditCode, []int64{hA.ID}, 1},
 				{"?q=" + a.ents["guixiA"].CreditCode[8:14], []int64{gA.ID}, 1}, // part of a code
 				{"?q=%25", []int64{}, 0},                                       // a LIKE wildcard is a literal
+				{"?q=_", []int64{}, 0},                                         // so is the one-character wildcard
+				{"?q=!", []int64{}, 0},                                         // and the escape character itself
+				{"?q=%5C", []int64{}, 0},                                       // a backslash (MariaDB's default escape)
+				{"?q=%27%20OR%20%271%27%3D%271", []int64{}, 0},                 // ' OR '1'='1 is text, not SQL
+				{"?q=%25%27%20OR%201%3D1%20--%20", []int64{}, 0},               // %' OR 1=1 --
 				{"?street=桂溪街道", []int64{gB.ID, gA.ID}, 2},
 				{"?street=guixi&sector=industrial", []int64{gA.ID}, 1},
 				{"?sort=flags&dir=desc", []int64{gB.ID, hA.ID, gA.ID}, 3},
@@ -118,7 +124,8 @@ func TestReviewQueueSearchSortAndFlagCounts(t *testing.T) {
 			if l := get(off, "?sort=flags&dir=desc"); !same(ids(l), gB.ID, gA.ID) {
 				t.Fatalf("street official's queue: %v", ids(l))
 			}
-			for _, bad := range []string{"?sort=id;DROP", "?sort=enterprise_id", "?dir=up", "?street=nowhere"} {
+			for _, bad := range []string{"?sort=id;DROP", "?sort=enterprise_id", "?dir=up", "?street=nowhere",
+				"?sort=flags%20DESC%2C%20(SELECT%201)", "?dir=desc;", "?q=" + strings.Repeat("x", 101), "?q=%FF"} {
 				if r := a.do(park, "GET", "/api/v1/review/queue"+bad, nil); r.status != 422 {
 					t.Errorf("%s: %d %s, want 422", bad, r.status, r.body)
 				}

@@ -2262,6 +2262,7 @@ export interface components {
             filename?: string;
             /** Format: int64 */
             size?: number;
+            /** @description 内容的带密钥散列（HMAC-SHA256，密钥由服务器密钥环派生），64 位小写十六进制；不是文件的普通 SHA-256， 不能用来确认猜测的文件 / keyed hash of the content (HMAC-SHA256 under a key derived from the server's keyring), 64 lowercase hex digits; not the file's plain SHA-256, so it cannot confirm a guessed file */
             sha256?: string;
             content_type?: string;
             note?: string;
@@ -2445,6 +2446,7 @@ export interface components {
             filename?: string;
             /** Format: int64 */
             size?: number;
+            /** @description 内容的带密钥散列（HMAC-SHA256，密钥由服务器密钥环派生），64 位小写十六进制；不是文件的普通 SHA-256， 不能用来确认猜测的文件 / keyed hash of the content (HMAC-SHA256 under a key derived from the server's keyring), 64 lowercase hex digits; not the file's plain SHA-256, so it cannot confirm a guessed file */
             sha256?: string;
             /** @enum {string} */
             content_type?: "image/jpeg" | "image/png" | "application/pdf";
