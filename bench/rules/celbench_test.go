@@ -92,7 +92,9 @@ func compileCEL(tb testing.TB) []celRule {
 		cel.Function("contains_any", cel.Overload("contains_any_string_list",
 			[]*cel.Type{cel.StringType, cel.ListType(cel.StringType)}, cel.BoolType,
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
-				text := string(a.(types.String))
+				// As the expr function does (internal/rules/functions.go): a
+				// keyword wrapped across lines of a PDF is still the word.
+				text := rules.JoinCJKLines(string(a.(types.String)))
 				it := b.(traits.Lister).Iterator()
 				for it.HasNext() == types.True {
 					if w := string(it.Next().(types.String)); w != "" && strings.Contains(text, w) {
