@@ -221,6 +221,9 @@ try {
     await page.getByText(/已上传 roster\.csv/).waitFor();
     await page.locator('.summary-tiles').first().waitFor();
     expect(await page.locator('#f-contact-name').inputValue() === '李经理', 'the unsaved contact name was lost by the upload');
+    // The upload's own summary shows before the attachment list is read
+    // again: wait for the list to mark the file current.
+    await page.locator('.current-tag').first().waitFor({ timeout: 10000 }).catch(() => {});
     expect(await page.locator('.current-tag').count() >= 1, 'the current file is not marked');
   });
   await step(page, 'submit with too few masks is blocked and shows red flags', async () => {
