@@ -226,6 +226,40 @@ try {
     await page.locator('.current-tag').first().waitFor({ timeout: 10000 }).catch(() => {});
     expect(await page.locator('.current-tag').count() >= 1, 'the current file is not marked');
   });
+  await step(page, 'drag-and-drop: a roster dropped on the box uploads with a progress bar, then its result', async () => {
+    const box = page.locator('form[data-kind=roster]');
+    const dropped = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'roster-dropped.csv', { type: 'text/csv' }));
+      return d;
+    }, goodRoster);
+    await box.dispatchEvent('dragover', { dataTransfer: dropped });
+    await page.locator('form[data-kind=roster].over').waitFor(); // the box shows where to drop
+    await box.dispatchEvent('drop', { dataTransfer: dropped });
+    await box.getByText(/已选择.roster-dropped\.csv/).waitFor();
+    await page.locator('form[data-kind=roster]:not(.over)').waitFor();
+    // Hold the upload at the server's door until the progress bar is seen (no timing involved).
+    let release = () => {};
+    const held = new Promise((r) => { release = r; });
+    const pattern = /\/api\/v1\/filings\/\d+\/attachments/;
+    await page.route(pattern, async (route) => { await held; await route.continue(); });
+    try {
+      await box.locator('button[type=submit]').click();
+      await box.locator('.el-progress').waitFor();
+      release();
+      await box.getByText(/已上传 roster-dropped\.csv/).waitFor();
+      await box.locator('.el-progress').waitFor({ state: 'detached' });
+    } finally {
+      release();
+      await page.unroute(pattern);
+    }
+    await box.locator('.summary-tiles').first().waitFor();
+    // the dropped file is now the current roster, the one before it superseded
+    await page.locator('li.tile:not(.superseded)', { has: page.locator('a.filename', { hasText: /^roster-dropped\.csv$/ }) }).locator('.current-tag').waitFor();
+    await page.locator('li.tile.superseded', { has: page.locator('a.filename', { hasText: /^roster\.csv$/ }) }).first().waitFor();
+    expect(await page.locator('#f-contact-name').inputValue() === '李经理', 'the unsaved contact name was lost by the drop upload');
+    await dropped.dispose();
+  });
   await step(page, 'submit with too few masks is blocked and shows red flags', async () => {
     await page.getByRole('button', { name: /提交审核/ }).click();
     await page.locator('#submit-result').waitFor();
@@ -573,6 +607,33 @@ try {
     await page.locator('main table tbody tr').first().waitFor();
     await axe(page, 'department report');
   });
+  await step(page, 'department: a grouped view draws its bar chart (ECharts canvas), a detail view none', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
+    await page.getByRole('link', { name: '工业企业复工备案情况（分街道）', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '工业企业复工备案情况（分街道）' }).waitFor();
+    await page.locator('main table tbody tr').first().waitFor();
+    const chart = page.locator('main .chart[role=img]');
+    await chart.locator('canvas').first().waitFor();
+    expect(/柱状图/.test(await chart.getAttribute('aria-label') || ''), 'the chart has no text alternative');
+    // drawn, not an empty canvas: some pixels are painted
+    const painted = () => {
+      const c = document.querySelector('main .chart canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return c.width > 100 && c.height > 100 && n > 1000 ? n : 0;
+    };
+    await page.waitForFunction(painted, null, { polling: 'raf' }).catch(async () => {
+      throw new Error(`the chart canvas stays blank (${await page.evaluate(painted)} painted pixels)`);
+    });
+    await shot(page, 'department-grouped-chart');
+    await axe(page, 'department grouped report');
+    await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
+    await page.getByRole('link', { name: '规上工业企业复工明细', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '规上工业企业复工明细' }).waitFor();
+    await page.locator('main table').first().waitFor();
+    expect(await page.locator('main .chart').count() === 0, 'a detail (ungrouped) view draws a chart');
+  });
   await step(page, 'department daily view: pick yesterday, the table in its columns, XLSX of that day', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /部门报表/ }).click();
     const daily = page.locator('main tbody tr', { hasText: '每日报告（按日）' }).first();
@@ -661,6 +722,35 @@ try {
     await axe(page, 'park daily');
     await noRawCodes(page, 'park daily');
   });
+  await step(page, 'park: the queue\'s street filter shows only that street, asked of the server once with street=', async () => {
+    await page.locator('nav.main-nav').getByRole('link', { name: /审核队列/ }).click();
+    await page.getByRole('heading', { name: /审核队列/ }).waitFor();
+    await page.locator('main tbody tr').first().waitFor();
+    const allTotal = Number((await page.locator('main [role=status]').first().innerText()).replace(/[^\d]/g, ''));
+    const name = (await page.locator('main tbody tr td[data-label="街道"]').first().innerText()).trim();
+    const option = page.locator('#q-street option').filter({ hasText: new RegExp(`^${name}$`) });
+    expect(await option.count() === 1, `the street menu has no single entry for ${name}`);
+    const code = await option.getAttribute('value');
+    let total = -1;
+    const calls = await apiCalls(page, async () => {
+      await page.locator('#q-street').selectOption(code);
+      const answer = page.waitForResponse((r) => /\/api\/v1\/review\/queue\?/.test(r.url()) && r.url().includes(`street=${code}`));
+      await page.getByRole('button', { name: /^查询$/ }).click();
+      total = (await (await answer).json()).total;
+      await page.waitForURL(new RegExp(`street=${code}`));
+      await page.getByText(`共 ${total.toLocaleString('zh-CN')} 件待审核`).waitFor();
+    });
+    const queueCalls = calls.filter((c) => c.startsWith('GET /api/v1/review/queue'));
+    expect(queueCalls.length === 1 && queueCalls[0].includes(`street=${code}`), `queue requests: ${queueCalls.join(' | ')}`);
+    expect(total > 0 && total < allTotal, `the filter did not narrow the queue: ${total} of ${allTotal}`);
+    const streets = await page.locator('main tbody tr td[data-label="街道"]').allInnerTexts();
+    expect(streets.length === Math.min(total, 20), `${streets.length} rows for a total of ${total}`);
+    const others = streets.map((x) => x.trim()).filter((x) => x !== name);
+    expect(others.length === 0, `rows of other streets shown: ${[...new Set(others)].join(', ')}`);
+    expect(await page.locator('#q-street').inputValue() === code, 'the street menu forgot the choice');
+    await shot(page, 'park-queue-street');
+    await axe(page, 'park queue by street');
+  });
   await step(page, 'registry dry run lists every bad row', async () => {
     await page.locator('nav.main-nav').getByRole('link', { name: /企业名录导入/ }).click();
     const csv = 'credit_code,name,sector,zone,street\nBAD,甲公司,industrial,south,fangcaojie\nALSOBAD,乙公司,farming,south,fangcaojie\n';
@@ -720,7 +810,8 @@ try {
     });
     const marks = calls.filter((c) => c.startsWith('POST /api/v1/notifications/'));
     expect(marks.length === 1 && marks[0] === 'POST /api/v1/notifications/read-all', `全部已读 sent ${marks.join(' | ') || 'nothing'}`);
-    expect(await page.locator('.nav-badge').count() === 0, 'the badge stayed after 全部已读');
+    // the badge is refreshed after the list (its own GET): wait for it to go rather than race it
+    await page.locator('.nav-badge').waitFor({ state: 'detached' }).catch(() => { throw new Error('the badge stayed after 全部已读'); });
     await page.goto(`${BASE}/#/filing/${filingId}`);
     await page.locator('.el-steps').waitFor();
     await page.getByRole('heading', { name: /整改问题/ }).waitFor();
@@ -729,6 +820,42 @@ try {
     await page.goto(`${BASE}/#/password`);
     await page.getByRole('heading', { name: /修改密码/ }).waitFor();
     await axe(page, 'change password');
+  });
+  const NEW_PASSWORD = 'fugong-changed-2026';
+  await step(page, 'password change in the browser: a mismatch stays in the form; then the old password is refused, the new one signs in', async () => {
+    await page.locator('#pw-cur').fill(PASSWORD);
+    await page.locator('#pw-new').fill(NEW_PASSWORD);
+    await page.locator('#pw-again').fill(`${NEW_PASSWORD}x`);
+    const calls = await apiCalls(page, async () => {
+      await page.locator('main form button[type=submit]').click();
+      await page.locator('#pw-again-err').waitFor();
+    });
+    expect(!calls.some((c) => c.includes('/auth/password')), 'two different new passwords were sent');
+    await page.locator('#pw-again').fill(NEW_PASSWORD);
+    signedOut = true; // the change ends every session of the account
+    await page.locator('main form button[type=submit]').click();
+    await page.waitForURL(/#\/login/);
+    await page.getByText(/密码已修改/).waitFor();
+    await page.locator('#login-user').fill('qiye');
+    await page.locator('#login-pass').fill(PASSWORD);
+    await page.locator('#login-submit').click();
+    await page.locator('.msg.error').waitFor();
+    expect(await page.locator('#who').getByText('qiye').count() === 0, 'the old password still signs in');
+    await page.locator('#login-pass').fill(NEW_PASSWORD);
+    await page.locator('#login-submit').click();
+    signedOut = false;
+    await page.locator('#who').getByText('qiye').waitFor();
+    // Put the demo password back (through the API), and show it signs in again.
+    const st = await page.evaluate(async ([o, n]) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const r = await fetch('/api/v1/auth/password', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ old_password: o, new_password: n }) });
+      return r.status;
+    }, [NEW_PASSWORD, PASSWORD]);
+    expect(st >= 200 && st < 300, `changing the password back answered ${st}`);
+    signedOut = true;
+    await page.reload();
+    await page.locator('#login-user').waitFor();
+    await login(page, 'qiye');
   });
   await step(page, 'no script errors (CSP violations included) on any page', async () => {
     expect(pageErrors.length === 0, pageErrors.join(' | '));
