@@ -35,6 +35,7 @@ var migrations = []migration{
 	{13, "keyed content hashes of attachments and evidence files", migrateContentHash},
 	{14, "daily figures: report tallies per day, street and sector; reminder claims", migrateDailyFigures},
 	{15, "notifications carry the notice or letter they announce", migrateNotificationNotice},
+	{16, "daily reports: unique key by day, then enterprise", migrateDailyDayKey},
 }
 
 // schemaMigration records an applied step.
