@@ -3,12 +3,9 @@
 package httpapi_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -35,35 +32,7 @@ func benchRosterFiles(b *testing.B, n int) (csvPath, xlsxPath string) {
 		return []string{fmt.Sprintf("员工%d", i), roster.MakeIDNumber(i), fmt.Sprintf("138%08d", i), "生产部",
 			fmt.Sprintf("36.%d", i%10), []string{"绿码", "绿码", "黄码"}[i%3], travel, ret, q}
 	}
-	csvPath = filepath.Join(dir, "roster.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	w.WriteString(strings.Join(header, ",") + "\n")
-	for i := 0; i < n; i++ {
-		w.WriteString(strings.Join(rec(i), ",") + "\n")
-	}
-	w.Flush()
-	f.Close()
-	xlsxPath = filepath.Join(dir, "roster.xlsx")
-	err = sheettest.WriteXLSX(xlsxPath, func(i int) []any {
-		var r []string
-		switch {
-		case i == 0:
-			r = header
-		case i <= n:
-			r = rec(i - 1)
-		default:
-			return nil
-		}
-		out := make([]any, len(r))
-		for j, c := range r {
-			out[j] = c
-		}
-		return out
-	})
+	csvPath, xlsxPath, err := sheettest.WriteCSVAndXLSX(dir, "roster", header, n, rec)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,11 +1,8 @@
 package roster
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,35 +25,7 @@ var rosterHeader = strings.Split(strings.TrimSpace(header), ",")
 func rosterFiles(b *testing.B, n int) (csvPath, xlsxPath string) {
 	b.Helper()
 	dir := b.TempDir()
-	csvPath = filepath.Join(dir, "roster.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	w.WriteString(header)
-	for i := 0; i < n; i++ {
-		w.WriteString(strings.Join(rosterRecord(i), ",") + "\n")
-	}
-	w.Flush()
-	f.Close()
-	xlsxPath = filepath.Join(dir, "roster.xlsx")
-	err = sheettest.WriteXLSX(xlsxPath, func(i int) []any {
-		var rec []string
-		switch {
-		case i == 0:
-			rec = rosterHeader
-		case i <= n:
-			rec = rosterRecord(i - 1)
-		default:
-			return nil
-		}
-		row := make([]any, len(rec))
-		for j, c := range rec {
-			row[j] = c
-		}
-		return row
-	})
+	csvPath, xlsxPath, err := sheettest.WriteCSVAndXLSX(dir, "roster", rosterHeader, n, rosterRecord)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -51,6 +53,40 @@ func WriteXLSX(path string, rows func(i int) []any) error {
 		return err
 	}
 	return f.SaveAs(path)
+}
+
+// WriteCSVAndXLSX writes the same table, header and n records rec(0) ..
+// rec(n-1), as dir/name.csv and dir/name.xlsx (cells are plain text, joined
+// with commas in the CSV unquoted: the records must hold no comma or quote).
+// Errors are the file system's or excelize's.
+func WriteCSVAndXLSX(dir, name string, header []string, n int, rec func(i int) []string) (csvPath, xlsxPath string, err error) {
+	csvPath = filepath.Join(dir, name+".csv")
+	var b strings.Builder
+	b.WriteString(strings.Join(header, ",") + "\n")
+	for i := range n {
+		b.WriteString(strings.Join(rec(i), ",") + "\n")
+	}
+	if err := os.WriteFile(csvPath, []byte(b.String()), 0o600); err != nil {
+		return "", "", err
+	}
+	xlsxPath = filepath.Join(dir, name+".xlsx")
+	err = WriteXLSX(xlsxPath, func(i int) []any {
+		var r []string
+		switch {
+		case i == 0:
+			r = header
+		case i <= n:
+			r = rec(i - 1)
+		default:
+			return nil
+		}
+		out := make([]any, len(r))
+		for j, c := range r {
+			out[j] = c
+		}
+		return out
+	})
+	return csvPath, xlsxPath, err
 }
 
 // WriteXLSXRows is WriteXLSX over a fixed table.
