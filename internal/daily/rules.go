@@ -2,12 +2,11 @@ package daily
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"time"
 
 	"fugong/internal/apperror"
@@ -209,8 +208,6 @@ type BacktestResult struct {
 // backtestMaxListed caps the per-report list of a backtest answer.
 const backtestMaxListed = 200
 
-var errStop = errors.New("stop")
-
 // BacktestRules runs the candidate and the running daily set over the past
 // reports of days from..to and answers what would change, audited before
 // it runs. Bad files are apperror.Invalid (as rules.LoadFilesKind); a bad
@@ -252,45 +249,28 @@ func (s *Service) BacktestRules(ctx context.Context, p *auth.Principal, c RuleCa
 	if err := s.db.AppendAudit(ctx, p.Entry("daily_rules_backtest_start", "daily_ruleset:"+candidate.Version, "current="+current.Version)); err != nil {
 		return nil, err
 	}
-	skipped := 0
-	var readErr error
-	inputs := func(yield func(string, rules.DailyInput) bool) {
-		readErr = s.db.DailyRuleInputs(ctx, from, to, 500, func(rows []store.DailyRuleInput) error {
+	rep, skipped, err := rules.BacktestStored(func(yield func(int64, string) bool) error {
+		return s.db.DailyRuleInputs(ctx, from, to, 500, func(rows []store.DailyRuleInput) error {
 			for _, r := range rows {
-				var in rules.DailyInput
-				if r.RuleInput == "" || json.Unmarshal([]byte(r.RuleInput), &in) != nil {
-					skipped++
-					continue
-				}
-				if !yield(strconv.FormatInt(r.ReportID, 10), in) {
-					return errStop
+				if !yield(r.ReportID, r.RuleInput) {
+					return rules.ErrStopStored
 				}
 			}
 			return nil
 		})
-	}
-	rep, err := rules.BacktestDaily(ctx, current, candidate, inputs)
-	if err == nil && readErr != nil && !errors.Is(readErr, errStop) {
-		err = readErr
-	}
+	}, func(inputs iter.Seq2[string, rules.DailyInput]) (rules.Report, error) {
+		return rules.BacktestDaily(ctx, current, candidate, inputs)
+	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, apperror.WrapMsg(err, apperror.Unavailable, msgBacktestTimedOut)
 		}
 		return nil, err
 	}
-	listed := rep.Changed[:min(len(rep.Changed), backtestMaxListed)]
-	changed := make([]BacktestChange, 0, len(listed))
-	for _, ch := range listed {
-		id, _ := strconv.ParseInt(ch.Key, 10, 64)
-		bc := BacktestChange{ReportID: id, Appear: ch.Appear, Disappear: ch.Disappear}
-		if bc.Appear == nil {
-			bc.Appear = []string{}
-		}
-		if bc.Disappear == nil {
-			bc.Disappear = []string{}
-		}
-		changed = append(changed, bc)
+	listed := rep.Listed(backtestMaxListed)
+	changed := make([]BacktestChange, len(listed))
+	for i, ch := range listed {
+		changed[i] = BacktestChange{ReportID: ch.ID, Appear: ch.Appear, Disappear: ch.Disappear}
 	}
 	if err := s.db.AppendAudit(context.WithoutCancel(ctx), p.Entry("daily_rules_backtest", "daily_ruleset:"+candidate.Version,
 		fmt.Sprintf("current=%s reports=%d changed=%d", current.Version, rep.Inputs, len(rep.Changed)))); err != nil {

@@ -7,12 +7,11 @@ package ruleset
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"time"
 
 	"fugong/internal/apperror"
@@ -330,8 +329,6 @@ type BacktestResult struct {
 	BlockedAfter     int               `json:"blocked_after"`
 }
 
-var errStopBacktest = errors.New("backtest stopped")
-
 // Backtest compiles the candidate (apperror.Invalid naming every problem)
 // and runs it against the running set over the latest revision of every
 // filing, within two minutes (apperror.Unavailable past that), on behalf of
@@ -356,45 +353,28 @@ func (s *Service) Backtest(ctx context.Context, p *auth.Principal, c Candidate) 
 	if err := s.db.AppendAudit(ctx, p.Entry("rules_backtest_start", "ruleset:"+candidate.Version, "current="+current.Version)); err != nil {
 		return nil, err
 	}
-	skipped := 0
-	var readErr error
-	inputs := func(yield func(string, rules.Input) bool) {
-		readErr = s.db.LatestRevisions(ctx, backtestBatch, func(revs []store.FilingRevision) error {
+	rep, skipped, err := rules.BacktestStored(func(yield func(int64, string) bool) error {
+		return s.db.LatestRevisions(ctx, backtestBatch, func(revs []store.FilingRevision) error {
 			for _, r := range revs {
-				var in rules.Input
-				if err := json.Unmarshal([]byte(r.Snapshot), &in); err != nil {
-					skipped++
-					continue
-				}
-				if !yield(strconv.FormatInt(r.FilingID, 10), in) {
-					return errStopBacktest
+				if !yield(r.FilingID, r.Snapshot) {
+					return rules.ErrStopStored
 				}
 			}
 			return nil
 		})
-	}
-	rep, err := rules.Backtest(ctx, current, candidate, inputs)
-	if err == nil && readErr != nil && !errors.Is(readErr, errStopBacktest) {
-		err = readErr
-	}
+	}, func(inputs iter.Seq2[string, rules.Input]) (rules.Report, error) {
+		return rules.Backtest(ctx, current, candidate, inputs)
+	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, apperror.WrapMsg(err, apperror.Unavailable, msgBacktestTimedOut)
 		}
 		return nil, err
 	}
-	listed := rep.Changed[:min(len(rep.Changed), BacktestMaxListed)]
-	changed := make([]Change, 0, len(listed))
-	for _, ch := range listed {
-		id, _ := strconv.ParseInt(ch.Key, 10, 64)
-		bc := Change{FilingID: id, Appear: ch.Appear, Disappear: ch.Disappear}
-		if bc.Appear == nil {
-			bc.Appear = []string{}
-		}
-		if bc.Disappear == nil {
-			bc.Disappear = []string{}
-		}
-		changed = append(changed, bc)
+	listed := rep.Listed(BacktestMaxListed)
+	changed := make([]Change, len(listed))
+	for i, ch := range listed {
+		changed[i] = Change{FilingID: ch.ID, Appear: ch.Appear, Disappear: ch.Disappear}
 	}
 	if err := s.db.AppendAudit(context.WithoutCancel(ctx), p.Entry("rules_backtest", "ruleset:"+candidate.Version,
 		fmt.Sprintf("current=%s filings=%d changed=%d", current.Version, rep.Inputs, len(rep.Changed)))); err != nil {
