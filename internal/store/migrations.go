@@ -36,6 +36,7 @@ var migrations = []migration{
 	{14, "daily figures: report tallies per day, street and sector; reminder claims", migrateDailyFigures},
 	{15, "notifications carry the notice or letter they announce", migrateNotificationNotice},
 	{16, "daily reports: unique key by day, then enterprise", migrateDailyDayKey},
+	{17, "roster entries: drop the blind-index B-tree no query reads", migrateRosterIndex},
 }
 
 // schemaMigration records an applied step.
