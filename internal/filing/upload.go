@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"fugong/internal/apperror"
@@ -130,59 +128,17 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	att := &store.Attachment{FilingID: f.ID, EnterpriseID: f.EnterpriseID, Kind: kind, Filename: filename, Size: size,
 		ContentHash: mac, ContentType: filetype.ContentType(ft), ObjectKey: objectKey, CreatedBy: p.UserID, CreatedAt: s.now().UTC()}
 	res := &UploadResult{}
-	var entries []store.RosterEntry
-
-	switch kind {
-	case KindPlan:
-		text, err := plans.ExtractLimited(ctx, ft, file, size, plans.Limits{MaxSize: max, Gate: s.gate})
-		if err != nil {
+	if kind == KindRoster {
+		err = s.saveRoster(ctx, p, f, att, file, res)
+	} else {
+		var text plans.Text
+		if text, err = plans.ExtractLimited(ctx, ft, file, size, plans.Limits{MaxSize: max, Gate: s.gate}); err != nil {
 			return nil, err
 		}
 		att.ExtractedText = plans.Normalize(text.Text)
 		att.Note = text.Note
-	case KindRoster:
-		planned := time.Time{}
-		if f.PlannedResumeDate != "" {
-			planned, _ = time.Parse(time.DateOnly, f.PlannedResumeDate)
-		}
-		r, err := roster.ParseUpload(ctx, file, planned, roster.Options{Sheet: sheet.Options{Gate: s.gate}})
-		if err != nil {
-			return nil, err
-		}
-		if len(r.Rows) == 0 {
-			return nil, &apperror.Error{Code: apperror.Invalid, Text: msgRosterHasNoRows.With(),
-				Details: []apperror.Detail{{Row: 2, Text: msgNoStaffRowsBelowHeader.With()}}}
-		}
-		sum, _ := json.Marshal(r.Summary)
-		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
-		res.Summary, res.Columns = &r.Summary, &r.Layout
-		if entries, err = s.sealRoster(r.Rows, att); err != nil {
-			return nil, err
-		}
+		err = s.save(ctx, p, f, att, nil, func() error { return s.putObject(ctx, att.ObjectKey, file, size, att.ContentType) })
 	}
-
-	release, err := s.holdForUpload(ctx, att.ObjectKey) // objecthold.go: the sweeper keeps off
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	if err := s.putObject(ctx, att.ObjectKey, file, size, att.ContentType); err != nil {
-		return nil, err
-	}
-	err = s.db.TxRetry(ctx, func(tx *store.DB) error {
-		att.ID = 0 // an aborted attempt's ids
-		for i := range entries {
-			entries[i].ID, entries[i].AttachmentID = 0, 0
-		}
-		if err := tx.CreateAttachment(ctx, att, entries); err != nil {
-			return err
-		}
-		if err := tx.SetFilingAttachment(ctx, f.ID, kind, att.ID); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, p.Entry("attachment_uploaded", fmt.Sprintf("filing:%d", f.ID),
-			fmt.Sprintf("kind=%s attachment=%d content=%s size=%d", kind, att.ID, att.ContentHash, att.Size)))
-	})
 	if err != nil {
 		return nil, err
 	}
@@ -190,35 +146,119 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filingID int64,
 	return res, nil
 }
 
-// sealRoster encrypts each roster row (bound to the file: rosterAAD) and
-// computes its blind index. A 50,000-row roster is ~0.15 s of CPU, so the
-// rows are split over the CPUs.
-func (s *Service) sealRoster(rows []roster.Row, att *store.Attachment) ([]store.RosterEntry, error) {
-	entries := make([]store.RosterEntry, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/1000))
-	chunk := (len(rows) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(rows))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			aad := rosterAAD(att)
-			for i := lo; i < hi; i++ {
-				data, _ := json.Marshal(rows[i])
-				enc, err := s.keys.Encrypt(data, aad)
-				if err != nil {
-					errs[w] = fmt.Errorf("filing: encrypt roster row: %w", err)
-					return
-				}
-				entries[i] = store.RosterEntry{RowNumber: rows[i].Line, IDIndex: s.keys.BlindIndex(rows[i].IDNumber), Data: enc}
-			}
-		}()
+// saveRoster parses the roster file of att and saves it, its rows sealed
+// and inserted while the file is still being parsed (rosterStream). A file
+// the parse refuses leaves nothing behind: the transaction that held its
+// first rows rolls back and no object is stored.
+func (s *Service) saveRoster(ctx context.Context, p *auth.Principal, f *store.Filing, att *store.Attachment, file File, res *UploadResult) error {
+	planned := time.Time{}
+	if f.PlannedResumeDate != "" {
+		planned, _ = time.Parse(time.DateOnly, f.PlannedResumeDate)
 	}
-	wg.Wait()
-	return entries, errors.Join(errs...)
+	ctx, stop := context.WithCancel(ctx) // stops the sealing if the upload fails
+	defer stop()
+	stream := s.newRosterStream(ctx, att)
+	return s.save(ctx, p, f, att, stream, func() error {
+		r, err := roster.ParseUpload(ctx, file, planned, roster.Options{Sheet: sheet.Options{Gate: s.gate}, OnRow: stream.add})
+		if err == nil && len(r.Rows) == 0 {
+			err = &apperror.Error{Code: apperror.Invalid, Text: msgRosterHasNoRows.With(),
+				Details: []apperror.Detail{{Row: 2, Text: msgNoStaffRowsBelowHeader.With()}}}
+		}
+		stream.end(err)
+		if err != nil {
+			return err
+		}
+		sum, _ := json.Marshal(r.Summary)
+		att.RosterRows, att.RosterSummary = len(r.Rows), string(sum)
+		res.Summary, res.Columns = &r.Summary, &r.Layout
+		return s.putObject(ctx, att.ObjectKey, file, file.Size(), att.ContentType)
+	})
 }
+
+// save writes att, with the roster rows of rows (nil for a plan), points
+// the filing at it and audits the upload, in one transaction that commits
+// only once ready has returned nil. ready finishes the upload's own work
+// and stores its object: nothing is committed before the object is stored,
+// and the object is stored only once the file has been accepted. With rows
+// the transaction starts at once, in another goroutine, and inserts the
+// rows while ready is still parsing them; without, it starts after ready.
+// The object is held against the sweeper (objecthold.go) until the
+// transaction has ended. Errors are ready's, else the hold's or the
+// transaction's.
+func (s *Service) save(ctx context.Context, p *auth.Principal, f *store.Filing, att *store.Attachment, rows store.RosterSource, ready func() error) error {
+	release, err := s.holdForUpload(ctx, att.ObjectKey)
+	if err != nil {
+		return err
+	}
+	defer release()
+	tmpl := *att // what is known before ready: the transaction's own copy
+	readyErr, txErr := make(chan error, 1), make(chan error, 1)
+	var saved store.Attachment
+	txn := func() {
+		var awaited, failed bool
+		var final store.Attachment
+		txErr <- s.db.TxRetry(ctx, func(tx *store.DB) error {
+			a := tmpl // an aborted attempt's id is gone
+			var err error
+			if rows == nil {
+				err = tx.CreateAttachment(ctx, &a, nil)
+			} else {
+				err = tx.CreateAttachmentFrom(ctx, &a, rows)
+			}
+			if err != nil {
+				return err
+			}
+			if !awaited { // once: a retried attempt keeps the answer
+				select {
+				case rerr := <-readyErr:
+					awaited, failed = true, rerr != nil
+					final = *att // ready's writes happen before its send
+				case <-ctx.Done(): // ready never returned (a panic): give up
+					return ctx.Err()
+				}
+			}
+			if failed {
+				return errReadyFailed
+			}
+			if rows != nil {
+				if err := tx.SetAttachmentRoster(ctx, a.ID, final.RosterRows, final.RosterSummary); err != nil {
+					return err
+				}
+				a.RosterRows, a.RosterSummary = final.RosterRows, final.RosterSummary
+			}
+			if err := tx.SetFilingAttachment(ctx, f.ID, a.Kind, a.ID); err != nil {
+				return err
+			}
+			saved = a
+			return tx.AppendAudit(ctx, p.Entry("attachment_uploaded", fmt.Sprintf("filing:%d", f.ID),
+				fmt.Sprintf("kind=%s attachment=%d content=%s size=%d", a.Kind, a.ID, a.ContentHash, a.Size)))
+		})
+	}
+	if rows != nil {
+		go txn()
+	}
+	rerr := ready()
+	readyErr <- rerr
+	if rows == nil && rerr == nil {
+		txn()
+	}
+	if rows == nil && rerr != nil {
+		return rerr
+	}
+	err = <-txErr
+	if rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	*att = saved
+	return nil
+}
+
+// errReadyFailed rolls back a save whose ready failed; save returns ready's
+// error instead.
+var errReadyFailed = errors.New("filing: upload refused before commit")
 
 // putObject stores the file under key unless an object of that size is
 // already there (content addressed: same key, same bytes).

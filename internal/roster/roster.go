@@ -73,6 +73,12 @@ type Result struct {
 // Options tunes Parse. The zero value caps rows at DefaultMaxRows.
 type Options struct {
 	Sheet sheet.Options
+	// OnRow, when set, is called with each accepted row in file order as
+	// soon as it is read, before the rest of the file: the upload seals and
+	// inserts rows while the file is still being parsed. The rows passed
+	// are the Result's rows only if the parse then succeeds; after an error
+	// the caller must discard what it did with them.
+	OnRow func(Row)
 }
 
 // HealthFields are the summary fields whose column may be absent; a
@@ -190,6 +196,9 @@ func parseFrom(ctx context.Context, open func(sheet.Options) (*sheet.Reader, err
 			continue
 		}
 		res.Rows = append(res.Rows, row)
+		if opts.OnRow != nil {
+			opts.OnRow(row)
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, err

@@ -314,21 +314,50 @@ type RosterEntry struct {
 // TableName maps RosterEntry to roster_entries.
 func (RosterEntry) TableName() string { return "roster_entries" }
 
-// CreateAttachment inserts a and its roster entries in one transaction.
-// The entries go in as multi-row INSERTs and their ids are not read back
-// (entries[i].ID stays 0): nothing needs them, and reading them back row by
-// row was ~70 % of a 50,000-row roster upload (docs/benchmarks.md). Errors
-// are dbErr's codes.
+// RosterSource is where CreateAttachmentFrom takes a roster's entries
+// from. Batch waits until the entries from index from on are ready (filing
+// seals them while the file is still being parsed) and returns up to max
+// of them; none once the roster has ended; or the error that ended it (the
+// parse's, the sealing's, ctx's). A retried transaction asks again from 0.
+type RosterSource interface {
+	Batch(ctx context.Context, from, max int) ([]RosterEntry, error)
+}
+
+// readyEntries is a RosterSource whose entries are all there.
+type readyEntries []RosterEntry
+
+func (e readyEntries) Batch(_ context.Context, from, max int) ([]RosterEntry, error) {
+	return e[min(from, len(e)):min(from+max, len(e))], nil
+}
+
+// CreateAttachment inserts a and its roster entries in one transaction;
+// see CreateAttachmentFrom.
 func (db *DB) CreateAttachment(ctx context.Context, a *Attachment, entries []RosterEntry) error {
+	return db.CreateAttachmentFrom(ctx, a, readyEntries(entries))
+}
+
+// CreateAttachmentFrom inserts a and the roster entries of src in one
+// transaction, each batch as soon as src has it ready. The entries go in as
+// multi-row INSERTs with a's id (their AttachmentID is not read) and their
+// ids are not read back: nothing needs them, and reading them back row by
+// row was ~70 % of a 50,000-row roster upload (docs/benchmarks.md). Errors
+// are dbErr's codes, or src's error wrapped.
+func (db *DB) CreateAttachmentFrom(ctx context.Context, a *Attachment, src RosterSource) error {
 	return db.orm(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
 			return dbErr(err, "attachment")
 		}
-		for i := range entries {
-			entries[i].AttachmentID = a.ID
-		}
-		return dbErr(insertRosterEntries(ctx, tx, db.driver, entries), "roster entries")
+		return dbErr(insertRosterEntries(ctx, tx, db.driver, a.ID, src), "roster entries")
 	})
+}
+
+// SetAttachmentRoster records a roster attachment's row count and summary
+// (JSON), known once its file has been parsed to the end. Errors are
+// dbErr's codes.
+func (db *DB) SetAttachmentRoster(ctx context.Context, id int64, rows int, summary string) error {
+	err := db.orm(ctx).Model(&Attachment{}).Where("id = ?", id).
+		Updates(map[string]any{"roster_rows": rows, "roster_summary": summary}).Error
+	return dbErr(err, "attachment")
 }
 
 // rosterInsertBatch is the rows per INSERT on driver. On MySQL, 1,000 rows
@@ -343,58 +372,40 @@ func rosterInsertBatch(driver string) int {
 	return 1000
 }
 
-// rosterBigInsert is the roster size above which a SQLite insert gets a
-// larger page cache (insertRosterEntries).
+// rosterBigInsert is the number of rows inserted after which a SQLite
+// insert gets a larger page cache (insertRosterEntries).
 const rosterBigInsert = 5000
 
-// insertRosterEntries writes entries with multi-row INSERTs straight on the
-// transaction's connection, bypassing gorm's per-statement reflection. Every
-// full batch runs one prepared statement, so MySQL prepares it once instead
-// of once a batch; the remainder runs its own.
-func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, entries []RosterEntry) error {
+// insertRosterEntries writes src's entries with multi-row INSERTs straight
+// on the transaction's connection, bypassing gorm's per-statement
+// reflection. Every full batch runs one prepared statement, so MySQL
+// prepares it once instead of once a batch; a short batch runs its own.
+func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, attachmentID int64, src RosterSource) error {
 	rows := rosterInsertBatch(driver)
 	conn := tx.Statement.ConnPool
-	if driver == "sqlite" && len(entries) > rosterBigInsert {
-		// The blind index takes each row at a random place: with SQLite's
-		// default 2 MiB page cache a large roster spills and re-reads index
-		// pages (≈ 30 % of its CPU in read and write calls). The connection
-		// gets a larger cache for this insert only and gives it back (a
-		// smaller cache_size frees the pages above it), so idle pool
-		// connections do not each keep one.
-		var was int64
-		if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
-			return err
-		}
-		kib := -was // cache_size is in KiB when negative, in pages (4 KiB by default) when positive
-		if was > 0 {
-			kib = was * 4
-		}
-		if kib < 65536 {
-			if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
-				return err
-			}
-			defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(was, 10))
-		}
-	}
-	// In blind-index order the index B-tree is walked once left to right
-	// instead of at a random page per row; rows are read back by
-	// row_number, never by insertion order.
-	entries = slices.Clone(entries)
-	slices.SortFunc(entries, func(a, b RosterEntry) int { return strings.Compare(a.IDIndex, b.IDIndex) })
-	args := make([]any, 0, 4*min(len(entries), rows))
+	args := make([]any, 0, 4*rows)
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
 			full.Close()
 		}
 	}()
-	for start := 0; start < len(entries); start += rows {
-		batch := entries[start:min(start+rows, len(entries))]
+	for start := 0; ; {
+		batch, err := src.Batch(ctx, start, rows)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		if driver == "sqlite" && start < rosterBigInsert && start+len(batch) >= rosterBigInsert {
+			restore, err := growPageCache(ctx, conn)
+			if err != nil {
+				return err
+			}
+			defer restore()
+		}
 		args = args[:0]
 		for _, e := range batch {
-			args = append(args, e.AttachmentID, e.RowNumber, e.IDIndex, e.Data)
+			args = append(args, attachmentID, e.RowNumber, e.IDIndex, e.Data)
 		}
-		var err error
 		switch {
 		case len(batch) < rows:
 			_, err = conn.ExecContext(ctx, rosterInsertSQL(driver, len(batch)), args...)
@@ -408,8 +419,33 @@ func insertRosterEntries(ctx context.Context, tx *gorm.DB, driver string, entrie
 		if err != nil {
 			return err
 		}
+		start += len(batch)
 	}
-	return nil
+}
+
+// growPageCache gives a SQLite connection a 64 MiB page cache until restore
+// is called. A large roster dirties more pages (≈ 15 MB for 50,000 rows)
+// than SQLite's default 2 MiB cache holds, which then spills to the WAL
+// before the commit. restore gives the pages back (a smaller cache_size
+// frees those above it), so idle pool connections do not each keep one.
+func growPageCache(ctx context.Context, conn gorm.ConnPool) (restore func(), err error) {
+	var was int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
+		return nil, err
+	}
+	kib := -was // cache_size is in KiB when negative, in pages (4 KiB by default) when positive
+	if was > 0 {
+		kib = was * 4
+	}
+	if kib >= 65536 {
+		return func() {}, nil
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(was, 10))
+	}, nil
 }
 
 // rosterInsertSQL is an INSERT of n roster entries. On SQLite it is INSERT
