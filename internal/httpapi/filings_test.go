@@ -78,130 +78,125 @@ func objectCount(t *testing.T, bs blob.Store) int {
 // submits it, on SQLite + local store and on MariaDB + MinIO.
 func TestFilingLifecycle(t *testing.T) {
 	t.Parallel()
-	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
-		t.Run(env.driver+"+"+env.backend, func(t *testing.T) {
-			t.Parallel()
-			a := mustAPI(t, env.driver)
-			a.build(blobtest.MustOpen(t, env.backend))
-			ent := a.login("ent-guixi")
+	eachStore(t, func(t *testing.T, a *api) {
+		ent := a.login("ent-guixi")
 
-			r := a.do(ent, "POST", "/api/v1/filings", newFilingBody(10))
-			var f filingResp
-			r.json(t, &f)
-			if r.status != 201 || f.Status != "draft" || f.Contact.Phone != "13812345678" {
-				t.Fatalf("create: %d %s", r.status, r.body)
+		r := a.do(ent, "POST", "/api/v1/filings", newFilingBody(10))
+		var f filingResp
+		r.json(t, &f)
+		if r.status != 201 || f.Status != "draft" || f.Contact.Phone != "13812345678" {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		// A second filing while one is in progress: 409.
+		if r := a.do(ent, "POST", "/api/v1/filings", newFilingBody(10)); r.status != 409 {
+			t.Fatalf("second filing: %d %s", r.status, r.body)
+		}
+		// Invalid fields: 422 with details per field.
+		r = a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", f.ID), `{"staff_onsite": 50, "planned_resume_date": "2020-13-45", "contact": {"phone": "12345"}, "supplies": {"masks": -1}}`)
+		if r.status != 422 {
+			t.Fatalf("bad patch: %d %s", r.status, r.body)
+		}
+		for _, field := range []string{"staff_onsite", "planned_resume_date", "contact.phone", "supplies.masks"} {
+			if !strings.Contains(string(r.body), `"field":"`+field+`"`) {
+				t.Errorf("no detail for %s: %s", field, r.body)
 			}
-			// A second filing while one is in progress: 409.
-			if r := a.do(ent, "POST", "/api/v1/filings", newFilingBody(10)); r.status != 409 {
-				t.Fatalf("second filing: %d %s", r.status, r.body)
-			}
-			// Invalid fields: 422 with details per field.
-			r = a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", f.ID), `{"staff_onsite": 50, "planned_resume_date": "2020-13-45", "contact": {"phone": "12345"}, "supplies": {"masks": -1}}`)
-			if r.status != 422 {
-				t.Fatalf("bad patch: %d %s", r.status, r.body)
-			}
-			for _, field := range []string{"staff_onsite", "planned_resume_date", "contact.phone", "supplies.masks"} {
-				if !strings.Contains(string(r.body), `"field":"`+field+`"`) {
-					t.Errorf("no detail for %s: %s", field, r.body)
-				}
-			}
+		}
 
-			objects := objectCount(t, a.blob)
-			up := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=plan", f.ID), fileBody("file", "../../etc/passwd", []byte(goodPlan)))
-			if up.status != 201 || !strings.Contains(string(up.body), `"filename":"passwd"`) || !strings.Contains(string(up.body), `"sha256":"`) {
-				t.Fatalf("plan upload: %d %s", up.status, up.body)
-			}
-			if objectCount(t, a.blob) != objects+1 {
-				t.Fatal("plan object not stored")
-			}
-			up = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", f.ID), fileBody("file", "花名册.csv", rosterCSV(10, 1)))
-			if up.status != 201 || !strings.Contains(string(up.body), `"rows":10`) || !strings.Contains(string(up.body), `"fever":1`) {
-				t.Fatalf("roster upload: %d %s", up.status, up.body)
-			}
+		objects := objectCount(t, a.blob)
+		up := a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=plan", f.ID), fileBody("file", "../../etc/passwd", []byte(goodPlan)))
+		if up.status != 201 || !strings.Contains(string(up.body), `"filename":"passwd"`) || !strings.Contains(string(up.body), `"sha256":"`) {
+			t.Fatalf("plan upload: %d %s", up.status, up.body)
+		}
+		if objectCount(t, a.blob) != objects+1 {
+			t.Fatal("plan object not stored")
+		}
+		up = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", f.ID), fileBody("file", "花名册.csv", rosterCSV(10, 1)))
+		if up.status != 201 || !strings.Contains(string(up.body), `"rows":10`) || !strings.Contains(string(up.body), `"fever":1`) {
+			t.Fatalf("roster upload: %d %s", up.status, up.body)
+		}
 
-			// Submit: the fever flag shows; the filing reaches review unless a rule blocks.
-			r = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/submit", f.ID), nil)
-			var sub struct {
-				Status         string
-				Revision       int
-				RulesetVersion string `json:"ruleset_version"`
-				Flags          []struct {
-					RuleID   string `json:"rule_id"`
-					Severity string
-					Message  string
-				}
+		// Submit: the fever flag shows; the filing reaches review unless a rule blocks.
+		r = a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/submit", f.ID), nil)
+		var sub struct {
+			Status         string
+			Revision       int
+			RulesetVersion string `json:"ruleset_version"`
+			Flags          []struct {
+				RuleID   string `json:"rule_id"`
+				Severity string
+				Message  string
 			}
-			r.json(t, &sub)
-			// The fever flag blocks: nothing is frozen (revision 0), the
-			// filing stays a draft and shows the flags.
-			if r.status != 200 || sub.Revision != 0 || sub.Status != "draft" || sub.RulesetVersion == "" {
-				t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		r.json(t, &sub)
+		// The fever flag blocks: nothing is frozen (revision 0), the
+		// filing stays a draft and shows the flags.
+		if r.status != 200 || sub.Revision != 0 || sub.Status != "draft" || sub.RulesetVersion == "" {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		var fever bool
+		for _, fl := range sub.Flags {
+			if strings.Contains(fl.RuleID, "fever") {
+				fever = true
 			}
-			var fever bool
-			for _, fl := range sub.Flags {
-				if strings.Contains(fl.RuleID, "fever") {
-					fever = true
-				}
-			}
-			if !fever {
-				t.Fatalf("no fever flag for a roster with a 38.2 °C row: %s", r.body)
-			}
+		}
+		if !fever {
+			t.Fatalf("no fever flag for a roster with a 38.2 °C row: %s", r.body)
+		}
 
-			// The official sees the filing, its revision and the phone masked.
-			off := a.login("street-guixi")
-			r = a.do(off, "GET", fmt.Sprintf("/api/v1/filings/%d", f.ID), nil)
-			var seen filingResp
-			r.json(t, &seen)
-			if r.status != 200 || seen.Contact.Phone != pii.MaskPhone("13812345678") || len(seen.Revisions) != 0 || len(seen.Attachments) != 2 {
-				t.Fatalf("official view: %d %s", r.status, r.body)
+		// The official sees the filing, its revision and the phone masked.
+		off := a.login("street-guixi")
+		r = a.do(off, "GET", fmt.Sprintf("/api/v1/filings/%d", f.ID), nil)
+		var seen filingResp
+		r.json(t, &seen)
+		if r.status != 200 || seen.Contact.Phone != pii.MaskPhone("13812345678") || len(seen.Revisions) != 0 || len(seen.Attachments) != 2 {
+			t.Fatalf("official view: %d %s", r.status, r.body)
+		}
+		if strings.Contains(string(r.body), "13812345678") {
+			t.Fatal("the phone leaked to the official")
+		}
+		// The official downloads the roster: masked CSV, never the raw file.
+		var rosterID int64
+		for _, at := range seen.Attachments {
+			if at.Kind == "roster" {
+				rosterID = at.ID
 			}
-			if strings.Contains(string(r.body), "13812345678") {
-				t.Fatal("the phone leaked to the official")
-			}
-			// The official downloads the roster: masked CSV, never the raw file.
-			var rosterID int64
-			for _, at := range seen.Attachments {
-				if at.Kind == "roster" {
-					rosterID = at.ID
-				}
-			}
-			r = a.do(off, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil)
-			if r.status != 200 || strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
-				t.Fatalf("official roster download not masked: %d %.300s", r.status, r.body)
-			}
-			// The inspection group (督查组) reads the zone with personal data
-			// masked, as every non-owner does.
-			insp := a.login("inspector")
-			if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/filings/%d", f.ID), nil); r.status != 200 || strings.Contains(string(r.body), "13812345678") ||
-				!strings.Contains(string(r.body), pii.MaskPhone("13812345678")) {
-				t.Fatalf("inspector's view not masked: %d %.300s", r.status, r.body)
-			}
-			if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil); r.status != 200 ||
-				strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
-				t.Fatalf("inspector's roster download not masked: %d %.300s", r.status, r.body)
-			}
-			if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || r.header.Get("X-Content-Type-Options") != "nosniff" {
-				t.Fatalf("download headers: %v", r.header)
-			}
-			// The enterprise downloads its original bytes.
-			r = a.do(ent, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil)
-			if r.status != 200 || string(r.body) != string(rosterCSV(10, 1)) {
-				t.Fatalf("owner download differs: %d", r.status)
-			}
-			// Submitted filings can't be edited.
-			if r := a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", f.ID), `{"staff_total": 11}`); sub.Status == "submitted" && r.status != 409 {
-				t.Fatalf("edit after submit: %d", r.status)
-			}
-			// Personal data is encrypted at rest: the raw ID never appears in the database.
-			var n int64
-			a.db.Gorm().Model(&store.RosterEntry{}).Where("data LIKE ?", "%"+roster.MakeIDNumber(3)+"%").Count(&n)
-			var phones int64
-			a.db.Gorm().Model(&store.Filing{}).Where("contact_phone_enc LIKE ?", "%13812345678%").Count(&phones)
-			if n != 0 || phones != 0 {
-				t.Fatal("personal data stored in clear")
-			}
-		})
-	}
+		}
+		r = a.do(off, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil)
+		if r.status != 200 || strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
+			t.Fatalf("official roster download not masked: %d %.300s", r.status, r.body)
+		}
+		// The inspection group (督查组) reads the zone with personal data
+		// masked, as every non-owner does.
+		insp := a.login("inspector")
+		if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/filings/%d", f.ID), nil); r.status != 200 || strings.Contains(string(r.body), "13812345678") ||
+			!strings.Contains(string(r.body), pii.MaskPhone("13812345678")) {
+			t.Fatalf("inspector's view not masked: %d %.300s", r.status, r.body)
+		}
+		if r := a.do(insp, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil); r.status != 200 ||
+			strings.Contains(string(r.body), roster.MakeIDNumber(3)) || !strings.Contains(string(r.body), pii.MaskID(roster.MakeIDNumber(3))) {
+			t.Fatalf("inspector's roster download not masked: %d %.300s", r.status, r.body)
+		}
+		if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || r.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("download headers: %v", r.header)
+		}
+		// The enterprise downloads its original bytes.
+		r = a.do(ent, "GET", fmt.Sprintf("/api/v1/attachments/%d/content", rosterID), nil)
+		if r.status != 200 || string(r.body) != string(rosterCSV(10, 1)) {
+			t.Fatalf("owner download differs: %d", r.status)
+		}
+		// Submitted filings can't be edited.
+		if r := a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", f.ID), `{"staff_total": 11}`); sub.Status == "submitted" && r.status != 409 {
+			t.Fatalf("edit after submit: %d", r.status)
+		}
+		// Personal data is encrypted at rest: the raw ID never appears in the database.
+		var n int64
+		a.db.Gorm().Model(&store.RosterEntry{}).Where("data LIKE ?", "%"+roster.MakeIDNumber(3)+"%").Count(&n)
+		var phones int64
+		a.db.Gorm().Model(&store.Filing{}).Where("contact_phone_enc LIKE ?", "%13812345678%").Count(&phones)
+		if n != 0 || phones != 0 {
+			t.Fatal("personal data stored in clear")
+		}
+	})
 }
 
 // TestBadUploads: each bad file gets its clear answer and leaves no object

@@ -123,6 +123,18 @@ func mustAPI(t testing.TB, driver string) *api {
 	return a.build(blobtest.MustOpen(t, "local"))
 }
 
+// eachStore runs test, in parallel subtests named driver+backend, on a
+// fresh API over SQLite + local store and over MariaDB + MinIO.
+func eachStore(t *testing.T, test func(t *testing.T, a *api)) {
+	t.Helper()
+	for _, env := range []struct{ driver, backend string }{{"sqlite", "local"}, {"mysql", "minio"}} {
+		t.Run(env.driver+"+"+env.backend, func(t *testing.T) {
+			t.Parallel()
+			test(t, mustAPI(t, env.driver).build(blobtest.MustOpen(t, env.backend)))
+		})
+	}
+}
+
 // build (re)creates the server over the same database with objects in bs.
 func (a *api) build(bs blob.Store) *api {
 	t := a.t
