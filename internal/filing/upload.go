@@ -181,7 +181,8 @@ func (s *Service) saveRoster(ctx context.Context, p *auth.Principal, f *store.Fi
 // and stores its object: nothing is committed before the object is stored,
 // and the object is stored only once the file has been accepted. With rows
 // the transaction starts at once, in another goroutine, and inserts the
-// rows while ready is still parsing them; without, it starts after ready.
+// rows while ready is still parsing them (from the first sealed chunk on);
+// without, it starts after ready.
 // The object is held against the sweeper (objecthold.go) until the
 // transaction has ended. Errors are ready's, else the hold's or the
 // transaction's.
@@ -197,6 +198,15 @@ func (s *Service) save(ctx context.Context, p *auth.Principal, f *store.Filing, 
 	txn := func() {
 		var awaited, failed bool
 		var final store.Attachment
+		if rows != nil {
+			// Not before the first rows are sealed: the parse may first
+			// wait its turn at the parse gate, and on SQLite an open write
+			// transaction would stop every other writer meanwhile.
+			if _, err := rows.Batch(ctx, 0, 1); err != nil {
+				txErr <- err
+				return
+			}
+		}
 		txErr <- s.db.TxRetry(ctx, func(tx *store.DB) error {
 			a := tmpl // an aborted attempt's id is gone
 			var err error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,4 +53,38 @@ func TestPlanAndRosterUploadsShareTheParseCap(t *testing.T) {
 		}
 	}
 	release()
+}
+
+// TestRosterWaitingAtTheGateHoldsNoLock: a roster upload queued at the
+// parse cap has not begun its transaction (rows are inserted while the
+// file is parsed, internal/filing/upload.go save), so on SQLite, where one
+// open write transaction stops every other writer, the other requests'
+// writes go through meanwhile; once the slot is free the upload is stored.
+func TestRosterWaitingAtTheGateHoldsNoLock(t *testing.T) {
+	t.Parallel()
+	a := mustAPI(t, "sqlite")
+	a.gate = parsegate.New(1, 1, time.Minute)
+	a.build(a.blob)
+	ent := a.login("ent-guixi")
+	release, err := a.gate.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := a.seedFiling(a.ents["guixiA"], store.StatusDraft)
+	uploaded := make(chan response, 1)
+	go func() {
+		uploaded <- a.do(ent, "POST", fmt.Sprintf("/api/v1/filings/%d/attachments?kind=roster", fl.ID), fileBody("file", "r.csv", rosterCSV(3000, 1)))
+	}()
+	for a.gate.Waiting() == 0 { // until the upload is queued
+		runtime.Gosched()
+	}
+	// A write of another request while the roster waits (the busy timeout
+	// of a locked SQLite database is 5 s, the gate's wait a minute).
+	if r := a.do(ent, "PATCH", fmt.Sprintf("/api/v1/filings/%d", fl.ID), map[string]any{"staff_total": 3000}); r.status != 200 {
+		t.Fatalf("a write while a roster waits at the gate: %d %s", r.status, r.body)
+	}
+	release()
+	if r := <-uploaded; r.status != 201 || !strings.Contains(string(r.body), `"rows":3000`) {
+		t.Fatalf("the queued roster: %d %.300s", r.status, r.body)
+	}
 }

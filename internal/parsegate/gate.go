@@ -78,6 +78,9 @@ func (g *Gate) Acquire(ctx context.Context) (func(), error) {
 	}
 }
 
+// Waiting returns the number of callers waiting for a slot now.
+func (g *Gate) Waiting() int { return int(g.waiting.Load()) }
+
 func (g *Gate) busy() error {
 	e := &BusyError{After: g.wait}
 	return apperror.WrapMsg(e, apperror.Unavailable, msgBusy, e.RetryAfterSeconds())
