@@ -38,55 +38,74 @@ type xmlScanner struct {
 
 // next reads up to and including the next tag. Comments, processing
 // instructions and declarations are skipped; CDATA is captured as text.
+// It reads whole runs out of the bufio buffer (ReadSlice finds '<' and '>'
+// with IndexByte) instead of a byte at a time: the worksheet XML of a
+// 50,000-row roster is ~20 MB.
 func (s *xmlScanner) next() error {
 	for {
-		b, err := s.r.ReadByte()
-		if err != nil {
-			return err
-		}
-		if b != '<' {
+		// Text up to the next '<'.
+		for {
+			chunk, err := s.r.ReadSlice('<')
+			if err == nil {
+				chunk = chunk[:len(chunk)-1]
+			} else if err != bufio.ErrBufferFull {
+				if err == io.EOF && s.keep {
+					s.text = append(s.text, chunk...)
+				}
+				return err
+			}
 			if s.keep {
-				s.text = append(s.text, b)
+				s.text = append(s.text, chunk...)
 				if len(s.text) > MaxCellBytes*2 {
 					return errCellTooLong
 				}
 			}
-			continue
+			if err == nil {
+				break
+			}
 		}
+		// The tag up to its '>', which may not end it inside a quoted
+		// attribute value.
 		s.tag = s.tag[:0]
 		quote := byte(0)
 		for {
-			c, err := s.r.ReadByte()
-			if err != nil {
+			chunk, err := s.r.ReadSlice('>')
+			if err != nil && err != bufio.ErrBufferFull {
 				return errXMLSyntax
 			}
-			if quote != 0 {
-				if c == quote {
-					quote = 0
-				}
-			} else if c == '"' || c == '\'' {
-				quote = c
-			} else if c == '>' {
-				break
-			}
-			s.tag = append(s.tag, c)
+			start := len(s.tag)
+			s.tag = append(s.tag, chunk...)
 			if len(s.tag) > 1<<16 {
 				return errXMLSyntax
 			}
-			if len(s.tag) == 8 && bytes.Equal(s.tag, []byte("![CDATA[")) {
-				if err := s.cdata(); err != nil {
-					return err
+			if s.tag[0] == '!' && (bytes.HasPrefix(s.tag, []byte("![CDATA[")) || bytes.HasPrefix(s.tag, []byte("!--"))) {
+				break // their own end; quotes inside mean nothing
+			}
+			for _, c := range s.tag[start:] {
+				if quote != 0 {
+					if c == quote {
+						quote = 0
+					}
+				} else if c == '"' || c == '\'' {
+					quote = c
 				}
-				s.tag = s.tag[:0]
+			}
+			if err == nil && quote == 0 {
+				s.tag = s.tag[:len(s.tag)-1] // the '>'
 				break
 			}
-			if len(s.tag) == 3 && bytes.Equal(s.tag, []byte("!--")) {
-				if err := s.skipUntil([]byte("-->")); err != nil {
-					return err
-				}
-				s.tag = s.tag[:0]
-				break
+		}
+		switch {
+		case bytes.HasPrefix(s.tag, []byte("![CDATA[")):
+			if err := s.cdata(); err != nil {
+				return err
 			}
+			continue
+		case bytes.HasPrefix(s.tag, []byte("!--")):
+			if err := s.skipTo(s.tag[3:], "-->"); err != nil {
+				return err
+			}
+			continue
 		}
 		if len(s.tag) == 0 || s.tag[0] == '?' || s.tag[0] == '!' {
 			continue
@@ -95,41 +114,60 @@ func (s *xmlScanner) next() error {
 	}
 }
 
+// cdata captures the text of a CDATA section whose start, up to its first
+// '>', is in s.tag; CDATA text is literal.
 func (s *xmlScanner) cdata() error {
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
+	body := s.tag[len("![CDATA["):]
+	for !bytes.HasSuffix(body, []byte("]]>")) {
+		chunk, err := s.r.ReadSlice('>')
+		if err != nil && err != bufio.ErrBufferFull {
 			return errXMLSyntax
 		}
-		if s.keep {
-			s.text = append(s.text, c)
-		}
-		if c == '>' && s.keep && bytes.HasSuffix(s.text, []byte("]]>")) {
-			s.text = s.text[:len(s.text)-3]
-			// CDATA text is literal: protect its '&' from decodeEntities.
-			return nil
-		}
-		if c == '>' && !s.keep {
-			return nil
+		body = append(body, chunk...)
+		if len(body) > MaxCellBytes*2 {
+			return errCellTooLong
 		}
 	}
+	if s.keep {
+		s.text = append(s.text, body[:len(body)-3]...)
+	}
+	s.tag = body[:0] // keep the grown buffer
+	return nil
 }
 
-func (s *xmlScanner) skipUntil(end []byte) error {
-	var tail []byte
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
+// skipTo reads past end; read is what was already read of the construct.
+func (s *xmlScanner) skipTo(read []byte, end string) error {
+	tail := append([]byte(nil), read[max(0, len(read)-len(end)):]...)
+	for !bytes.HasSuffix(tail, []byte(end)) {
+		chunk, err := s.r.ReadSlice('>')
+		if err != nil && err != bufio.ErrBufferFull {
 			return errXMLSyntax
 		}
-		tail = append(tail, c)
-		if len(tail) > len(end) {
-			tail = tail[1:]
-		}
-		if bytes.Equal(tail, end) {
-			return nil
+		tail = append(tail, chunk...)
+		tail = tail[max(0, len(tail)-len(end)):]
+	}
+	return nil
+}
+
+// isSpace reports whether c is XML white space.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// trimSpaceLeft drops leading XML white space.
+func trimSpaceLeft(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+// indexSpace is the index of the first XML white space in b, or -1.
+func indexSpace(b []byte) int {
+	for i, c := range b {
+		if isSpace(c) {
+			return i
 		}
 	}
+	return -1
 }
 
 // name returns the local name of the current tag, whether it is an end
@@ -142,8 +180,7 @@ func (s *xmlScanner) name() (local []byte, end, self bool) {
 	if len(t) > 0 && t[len(t)-1] == '/' {
 		self, t = true, t[:len(t)-1]
 	}
-	i := bytes.IndexAny(t, " \t\r\n")
-	if i >= 0 {
+	if i := indexSpace(t); i >= 0 {
 		t = t[:i]
 	}
 	if j := bytes.LastIndexByte(t, ':'); j >= 0 {
@@ -155,22 +192,25 @@ func (s *xmlScanner) name() (local []byte, end, self bool) {
 // attr returns the value of attribute name (local name) of the current tag.
 func (s *xmlScanner) attr(name string) []byte {
 	t := s.tag
-	i := bytes.IndexAny(t, " \t\r\n")
+	i := indexSpace(t)
 	if i < 0 {
 		return nil
 	}
 	t = t[i:]
 	for len(t) > 0 {
-		t = bytes.TrimLeft(t, " \t\r\n")
+		t = trimSpaceLeft(t)
 		eq := bytes.IndexByte(t, '=')
 		if eq < 0 {
 			return nil
 		}
-		key := bytes.TrimSpace(t[:eq])
+		key := t[:eq]
+		for len(key) > 0 && isSpace(key[len(key)-1]) {
+			key = key[:len(key)-1]
+		}
 		if j := bytes.LastIndexByte(key, ':'); j >= 0 {
 			key = key[j+1:]
 		}
-		t = bytes.TrimLeft(t[eq+1:], " \t\r\n")
+		t = trimSpaceLeft(t[eq+1:])
 		if len(t) == 0 || (t[0] != '"' && t[0] != '\'') {
 			return nil
 		}
@@ -510,7 +550,7 @@ func (r *sheetRows) read() (int, []string, error) {
 			if col > maxSheetColumns {
 				return 0, nil, damaged(fmt.Errorf("column %d", col))
 			}
-			typ = string(s.attr("t"))
+			typ = cellType(s.attr("t"))
 			val = val[:0]
 			if self {
 				cells = r.put(cells, col, typ, nil)
@@ -543,6 +583,30 @@ func (r *sheetRows) read() (int, []string, error) {
 			}
 		}
 	}
+}
+
+// cellType is a cell's t attribute as a string, without an allocation for
+// the types Excel writes.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "s":
+		return "s"
+	case "n":
+		return "n"
+	case "b":
+		return "b"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return string(t)
 }
 
 // put stores the cell at 1-based column col as its text: a shared string
