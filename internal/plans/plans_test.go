@@ -522,3 +522,43 @@ func TestExtractStopsWhenCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFBaselines: lines are rebuilt from the text line matrix, across
+// text objects: LibreOffice writes one BT…Td…ET per run (a list number and
+// its text, a number and its unit in a table cell), so runs on one
+// baseline are one line and a run on another baseline starts a line
+// (corpus lo-writer-full.pdf: "1.\n每日测温登记", "2000\n只").
+func TestPDFBaselines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content, want string
+	}{
+		{"LibreOffice runs, one BT each", "BT 56.8 659.289 Td /F1 12 Tf (1.) Tj ET BT 66.4 659.289 Td /F1 12 Tf (Daily) Tj ET " +
+			"BT 56.8 641.9 Td /F1 12 Tf (2000) Tj ET BT 80.1 641.9 Td /F1 12 Tf (pcs) Tj ET", "1.Daily\n2000pcs"},
+		{"Td within one text object", "BT /F1 12 Tf 72 800 Td (a) Tj 20 0 Td (b) Tj 0 -14 Td (c) Tj ET", "ab\nc"},
+		{"Tm per line (Chromium)", "BT /F1 12 Tf 1 0 0 -1 72 100 Tm (a) Tj 1 0 0 -1 90 100 Tm (b) Tj 1 0 0 -1 72 120 Tm (c) Tj ET", "ab\nc"},
+		{"Td scaled by Tm", "BT /F1 1 Tf 12 0 0 12 72 800 Tm (a) Tj 2 0 Td (b) Tj 0 -1.2 Td (c) Tj ET", "ab\nc"},
+		{"TD sets the leading for T*", "BT /F1 12 Tf 72 800 Td (a) Tj 0 -14 TD (b) Tj T* (c) Tj ET", "a\nb\nc"},
+		{"TL and the quote operator", "BT /F1 12 Tf 14 TL 72 800 Td (a) Tj (b) ' ET", "a\nb"},
+		{"T* without leading is still a new line", "BT /F1 12 Tf 72 800 Td (a) Tj T* (b) Tj ET", "a\nb"},
+		{"same baseline in a new text object after a move back", "BT 72 800 Td /F1 12 Tf (a) Tj ET BT 72 786 Td /F1 12 Tf (b) Tj ET BT 72 800 Td /F1 12 Tf (c) Tj ET", "a\nb\nc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pdf := buildPDF([]pdfObj{
+				{dict: `<< /Type /Catalog /Pages 2 0 R >>`},
+				{dict: `<< /Type /Pages /Kids [3 0 R] /Count 1 >>`},
+				{dict: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>`},
+				{dict: `<< >>`, stream: []byte(tt.content)},
+				{dict: `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>`},
+			}, false)
+			got, err := extract(t, filetype.PDF, pdf, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(got.Text) != tt.want {
+				t.Errorf("text %q, want %q", got.Text, tt.want)
+			}
+		})
+	}
+}

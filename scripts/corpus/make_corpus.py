@@ -499,6 +499,13 @@ with open(os.path.join(OUT, "plan/openaction-javascript.pdf"), "wb") as f:
 add("plan/openaction-javascript.pdf", "plan", "hand-written PDF with /OpenAction JavaScript",
     dict(status=201, note_contains="JavaScript", contains=["prevention team"]))
 
+# Everyday variety (second session): everyday.py adds what a Chinese office
+# produces every day with the same producers.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import everyday
+
+everyday.make(globals())
+
 # pandoc + WeasyPrint from Markdown, Noto CJK fonts (pandoc_weasyprint.py).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pandoc_weasyprint
