@@ -466,6 +466,7 @@ SUPPLIES = [("物资", "数量", "责任人"), ("口罩", "2000只", "行政部"
 
 def plans(g):
     add, OUT, PLAN, PLAN_TEXT, text_ok, run = g["add"], g["OUT"], g["PLAN"], g["PLAN_TEXT"], g["text_ok"], g["run"]
+    IMG2PDF_FIXED, GS_FIXED = g["IMG2PDF_FIXED"], g["GS_FIXED"]
     writer = "LibreOffice Writer 7.4"
     tbl = ["口罩", "2000只", "消毒液"]
 
@@ -570,7 +571,7 @@ def plans(g):
     # whose ToUnicode maps lack 报, 政, 放). And not lo-writer-full.pdf: gs
     # sets the paragraph wrapped beside the text box and the box on the same
     # baselines in one TJ, so lines of the two columns interleave.
-    run(*gs, "-sOutputFile=" + os.path.join(OUT, "plan/gs-pdfwrite-python-docx.pdf"), os.path.join(OUT, "plan/lo-writer-from-python-docx.pdf"))
+    run(*gs, *GS_FIXED, "-sOutputFile=" + os.path.join(OUT, "plan/gs-pdfwrite-python-docx.pdf"), os.path.join(OUT, "plan/lo-writer-from-python-docx.pdf"))
     add("plan/gs-pdfwrite-python-docx.pdf", "plan", "Ghostscript pdfwrite of a Writer PDF with a table", text_ok(contains=tbl))
 
     # qpdf: linearized (web-optimised), object streams, uncompressed QDF,
@@ -578,9 +579,9 @@ def plans(g):
     lw = os.path.join(OUT, "plan/lo-writer.pdf")
     rl = os.path.join(OUT, "plan/reportlab-cid.pdf")
     for name, args, src, rec in [
-            ("linearized", ["--linearize"], lw, 0.95),
-            ("objstm", ["--object-streams=generate"], rl, 0.97),
-            ("qdf", ["--qdf", "--object-streams=disable"], rl, 0.97),
+            ("linearized", ["--deterministic-id", "--linearize"], lw, 0.95),
+            ("objstm", ["--deterministic-id", "--object-streams=generate"], rl, 0.97),
+            ("qdf", ["--deterministic-id", "--qdf", "--object-streams=disable"], rl, 0.97),
             ("linearized-aes-256", ["--linearize", "--encrypt", "", "owner-secret", "256", "--"], lw, 0.95),
             ("no-print-aes-256", ["--encrypt", "", "owner-secret", "256", "--print=none", "--modify=none", "--extract=n", "--"], lw, 0.95),
             ("aes-128-chromium", ["--encrypt", "", "owner-secret", "128", "--use-aes=y", "--"], os.path.join(OUT, "plan/chromium-wqy.pdf"), 0.95),
@@ -588,7 +589,7 @@ def plans(g):
             ("aes-256-cleartext-metadata", ["--encrypt", "", "owner-secret", "256", "--cleartext-metadata", "--"],
              os.path.join(OUT, "plan/reportlab-platypus-ttf.pdf"), 0.95)]:
         run("qpdf", *args, src, os.path.join(OUT, "plan/qpdf-%s.pdf" % name))
-        add("plan/qpdf-%s.pdf" % name, "plan", "qpdf " + " ".join(a for a in args if a.startswith("--") and a != "--"), text_ok(rec))
+        add("plan/qpdf-%s.pdf" % name, "plan", "qpdf " + " ".join(a for a in args if a.startswith("--") and a not in ("--", "--deterministic-id")), text_ok(rec))
 
     # Scans: a JPEG page on A4, two pages, Ghostscript's image-only PDF.
     from PIL import Image
@@ -599,10 +600,10 @@ def plans(g):
     jpg = png.replace(".png", ".jpg")
     Image.open(os.path.join(os.path.dirname(png), pages[0])).save(jpg, quality=40)
     scan = lambda: dict(status=201, note_contains="扫描件", empty_text=True, flags=["plan_text_unreadable"], not_flags=["plan_missing"])
-    run("img2pdf", "--pagesize", "A4", "-o", os.path.join(OUT, "plan/scan-img2pdf-jpeg-a4.pdf"), jpg)
+    run("img2pdf", *IMG2PDF_FIXED, "--pagesize", "A4", "-o", os.path.join(OUT, "plan/scan-img2pdf-jpeg-a4.pdf"), jpg)
     add("plan/scan-img2pdf-jpeg-a4.pdf", "plan", "img2pdf of a JPEG page, A4", scan())
     two = [os.path.join(os.path.dirname(png), pages[0])] * 2
-    run("img2pdf", "-o", os.path.join(OUT, "plan/scan-img2pdf-2-pages.pdf"), *two)
+    run("img2pdf", *IMG2PDF_FIXED, "-o", os.path.join(OUT, "plan/scan-img2pdf-2-pages.pdf"), *two)
     add("plan/scan-img2pdf-2-pages.pdf", "plan", "img2pdf of two page images", scan())
     run("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfimage8", "-r50", "-sOutputFile=" + os.path.join(OUT, "plan/scan-gs-pdfimage.pdf"), lw)
     add("plan/scan-gs-pdfimage.pdf", "plan", "Ghostscript pdfimage8 (an image-only PDF)", scan())
