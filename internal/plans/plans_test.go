@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"fmt"
 	"os"
 	"strings"
@@ -553,6 +554,62 @@ func TestPDFBaselines(t *testing.T) {
 				{dict: `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>`},
 			}, false)
 			got, err := extract(t, filetype.PDF, pdf, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(got.Text) != tt.want {
+				t.Errorf("text %q, want %q", got.Text, tt.want)
+			}
+		})
+	}
+}
+
+// TestDOCXNotes: footnotes and endnotes are kept, marked, after the body
+// (corpus lo-writer-full.docx: Writer's DOCX holds the footnote that its
+// ODT and PDF show); Word's separator notes add nothing.
+func TestDOCXNotes(t *testing.T) {
+	t.Parallel()
+	const ns = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	notes := func(kind, text string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><w:` + kind + `s ` + ns + `>` +
+			`<w:` + kind + ` w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:` + kind + `>` +
+			`<w:` + kind + ` w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:` + kind + `>` +
+			`<w:` + kind + ` w:id="1"><w:p><w:r><w:` + kind + `Ref/></w:r><w:r><w:t xml:space="preserve"> ` + text + `</w:t></w:r></w:p></w:` + kind + `>` +
+			`</w:` + kind + `s>`
+	}
+	tests := []struct {
+		name  string
+		parts map[string]string
+		want  string
+	}{
+		{"no notes", nil, "设置隔离观察室。"},
+		{"footnote", map[string]string{"word/footnotes.xml": notes("footnote", "隔离观察室设在一楼东侧。")},
+			"设置隔离观察室。\n【脚注】隔离观察室设在一楼东侧。"},
+		{"footnote and endnote", map[string]string{"word/footnotes.xml": notes("footnote", "一楼东侧。"), "word/endnotes.xml": notes("endnote", "参照市防控指南。")},
+			"设置隔离观察室。\n【脚注】一楼东侧。\n【尾注】参照市防控指南。"},
+		{"only separators", map[string]string{"word/footnotes.xml": `<w:footnotes ` + ns + `><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote></w:footnotes>`},
+			"设置隔离观察室。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zr, err := zip.NewReader(bytes.NewReader(docxOf(t, para("设置隔离观察室。"))), int64(len(docxOf(t, para("设置隔离观察室。")))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				w, _ := zw.Create(f.Name)
+				io.Copy(w, rc)
+				rc.Close()
+			}
+			for name, content := range tt.parts {
+				w, _ := zw.Create(name)
+				w.Write([]byte(content))
+			}
+			zw.Close()
+			got, err := extract(t, filetype.DOCX, buf.Bytes(), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
