@@ -272,6 +272,27 @@ def rosters(g):
     wb.save(os.path.join(OUT, "roster/openpyxl-merged-dept.xlsx"))
     add("roster/openpyxl-merged-dept.xlsx", "roster", "openpyxl (department merged down)", ok())
 
+    # The table set off from the corner (blank column A, blank rows 1–2) with
+    # header cells wrapped by Alt+Enter (身份证\n号码), and Calc's CSV of it
+    # (quoted line breaks in the header).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    wrapped = ["姓名", "身份证\n号码", "手机\n号码", "部门", "今日\n体温", "健康码\n颜色", "近14日\n旅居史", "返回\n日期", "隔离结束\n日期"]
+    for i, h in enumerate(wrapped):
+        c = ws.cell(3, i + 2, h)
+        c.alignment = Alignment(wrap_text=True)
+    for j, r in enumerate(ROWS):
+        for i, v in enumerate(plain_values(r)):
+            c = ws.cell(4 + j, i + 2, v)
+            if i == 1:
+                text(c)
+    src = tmp_path(g, "offset.xlsx")
+    wb.save(src)
+    put(g, lo(g, src, "xlsx:Calc MS Excel 2007 XML"), "roster/lo-calc-offset-wrapped-headers.xlsx")
+    add("roster/lo-calc-offset-wrapped-headers.xlsx", "roster", calc + " (table at B3, Alt+Enter in headers)", dict(ok(), header_row=3))
+    calc_csv(g, src, "roster/lo-calc-wrapped-headers.csv", 44, 76)
+    add("roster/lo-calc-wrapped-headers.csv", "roster", calc + " Text CSV (line breaks inside header cells)", dict(ok(), header_row=3))
+
     # LibreOffice Calc from a flat ODS (what a clerk types): rich text in
     # names, a merged title, a hidden column, date cells, the 1904 null date.
     put(g, lo(g, fods(g), "xlsx:Calc MS Excel 2007 XML"), "roster/lo-calc-rich-text.xlsx")
