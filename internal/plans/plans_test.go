@@ -435,10 +435,31 @@ func TestEncryptedPDFs(t *testing.T) {
 }
 
 func TestODT(t *testing.T) {
-	data := odtOf(t, `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`)
-	txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
-	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
-		t.Fatalf("%q %v", txt.Text, err)
+	const note = `<text:note text:id="ftn1" text:note-class="%s"><text:note-citation>1</text:note-citation><text:note-body><text:p>%s</text:p></text:note-body></text:note>`
+	tests := []struct {
+		name, content, want string
+	}{
+		{"paragraphs, headings, spaces, annotations", `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`,
+			"复工方案\n一、组织  领导"},
+		// Writer keeps a note inside the citing paragraph (corpus
+		// lo-writer-full.odt): the sentence stays whole, the note follows
+		// the body, marked as in a DOCX.
+		{"footnote", `<text:p>设置隔离观察室` + fmt.Sprintf(note, "footnote", "设在一楼东侧。") + `。</text:p><text:p>五、物资保障</text:p>`,
+			"设置隔离观察室。\n五、物资保障\n【脚注】设在一楼东侧。"},
+		{"endnote", `<text:p>参照指南` + fmt.Sprintf(note, "endnote", "市防控指南。") + `执行。</text:p>`, "参照指南执行。\n【尾注】市防控指南。"},
+		{"text box anchored in a paragraph", `<text:p><draw:frame><draw:text-box><text:p>应急电话：110</text:p></draw:text-box></draw:frame>设置隔离室。</text:p>`,
+			"应急电话：110\n设置隔离室。"},
+		{"text box after text", `<text:p>设置隔离室。<draw:frame><draw:text-box><text:p>应急电话：110</text:p></draw:text-box></draw:frame></text:p>`,
+			"设置隔离室。\n应急电话：110"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := odtOf(t, tt.content)
+			txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
+			if err != nil || strings.TrimSpace(txt.Text) != tt.want {
+				t.Fatalf("%q %v, want %q", txt.Text, err, tt.want)
+			}
+		})
 	}
 }
 

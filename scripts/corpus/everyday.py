@@ -496,7 +496,8 @@ def plans(g):
     for fmt, ext in [("odt:writer8", "odt"), ("docx:MS Word 2007 XML", "docx"), ("pdf:writer_pdf_Export", "pdf"), ("doc:MS Word 97", "doc")]:
         put(g, lo(g, fodt, fmt), "plan/lo-writer-full." + ext)
     # Each keeps the footnote; the DOCX marks it, its header and its footer.
-    marked = {"docx": ["【页眉】某某科技有限公司", "【脚注】隔离观察室设在一楼东侧", "【页脚】联系人", "1. 每日测温登记"], "pdf": ["1.每日测温登记"]}
+    marked = {"docx": ["【页眉】某某科技有限公司", "【脚注】隔离观察室设在一楼东侧", "【页脚】联系人", "1. 每日测温登记", "设置隔离观察室。"],
+              "odt": ["【脚注】隔离观察室设在一楼东侧", "设置隔离观察室。"], "pdf": ["1.每日测温登记"]}
     for ext in ["odt", "docx", "pdf"]:
         add("plan/lo-writer-full." + ext, "plan", writer + " (%s: header, footer, numbered list, table, footnote, text box)" % ext.upper(),
             text_ok(contains=tbl + ["每日测温登记", "隔离观察室设在一楼东侧"] + marked.get(ext, []), once=["应急电话"]))
