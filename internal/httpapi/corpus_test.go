@@ -46,7 +46,8 @@ type corpusEntry struct {
 	Recall       float64  `json:"recall"`
 	Source       string   `json:"source"` // "numbered": compare with the source without list markers
 	Contains     []string `json:"contains"`
-	Once         []string `json:"once"` // found exactly once (a DOCX text box is written twice)
+	Once         []string `json:"once"`   // found exactly once (a DOCX text box is written twice)
+	Absent       []string `json:"absent"` // not in the text (deleted by a recorded change)
 	NoteContains string   `json:"note_contains"`
 	EmptyText    bool     `json:"empty_text"`
 	// Refusals.
@@ -239,6 +240,11 @@ func checkPlan(t *testing.T, e corpusEntry, text, note, source string) {
 	for _, c := range e.Contains {
 		if !strings.Contains(text, c) {
 			t.Errorf("%s: text lacks %q:\n%s", e.File, c, text)
+		}
+	}
+	for _, c := range e.Absent {
+		if strings.Contains(text, c) {
+			t.Errorf("%s: text holds %q:\n%s", e.File, c, text)
 		}
 	}
 	for _, c := range e.Once {

@@ -502,6 +502,15 @@ def plans(g):
         add("plan/lo-writer-full." + ext, "plan", writer + " (%s: header, footer, numbered list, table, footnote, text box)" % ext.upper(),
             text_ok(contains=tbl + ["每日测温登记", "隔离观察室设在一楼东侧"] + marked.get(ext, []), once=["应急电话"]))
     add("plan/lo-writer-full.doc", "plan", writer + " (Word 97 with tables)", dict(status=415, message_contains="DOCX"))
+
+    # Writer with recorded changes (修订) not yet accepted, as a plan goes
+    # back and forth between a firm and the park: the reader sees the text
+    # with deletions gone and insertions in.
+    tracked = writer_tracked_fodt(g, PLAN)
+    for fmt, ext in [("odt:writer8", "odt"), ("docx:MS Word 2007 XML", "docx")]:
+        put(g, lo(g, tracked, fmt), "plan/lo-writer-tracked-changes." + ext)
+        add("plan/lo-writer-tracked-changes." + ext, "plan", writer + " (%s with recorded changes)" % ext.upper(),
+            text_ok(contains=["由行政部专人发放登记"], absent=["每周消毒一次", "由后勤部发放"]))
     pdfa = lo(g, fodt, 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}')
     put(g, pdfa, "plan/lo-writer-pdfa.pdf")
     add("plan/lo-writer-pdfa.pdf", "plan", writer + " (PDF/A-2b)", text_ok(contains=tbl))
@@ -649,6 +658,42 @@ def plans(g):
         with open(os.path.join(OUT, "plan/notepad-" + name), "wb") as f:
             f.write(data)
         add("plan/notepad-" + name, "plan", what, expect)
+
+
+def writer_tracked_fodt(g, PLAN):
+    """A flat ODT with recorded changes: in the disinfection paragraph the
+    deleted "每周消毒一次，" and in the supplies paragraph "由后勤部发放" replaced
+    by the inserted "由行政部专人发放登记"."""
+    esc = lambda s: s.replace("&", "&amp;").replace("<", "&lt;")
+    info = '<office:change-info><dc:creator>园区审核员</dc:creator><dc:date>2020-02-28T10:00:00</dc:date></office:change-info>'
+    regions = ('<text:tracked-changes>'
+               '<text:changed-region text:id="ct1"><text:deletion>%s<text:p>每周消毒一次，</text:p></text:deletion></text:changed-region>'
+               '<text:changed-region text:id="ct2"><text:deletion>%s<text:p>由后勤部发放</text:p></text:deletion></text:changed-region>'
+               '<text:changed-region text:id="ct3"><text:insertion>%s</text:insertion></text:changed-region>'
+               '</text:tracked-changes>') % (info, info, info)
+    body = [regions, '<text:p text:style-name="Title">%s</text:p>' % esc(PLAN[0])]
+    for l in PLAN[1:]:
+        if l.startswith("办公区"):
+            i = l.index("每日")
+            l = esc(l[:i]) + '<text:change text:change-id="ct1"/>' + esc(l[i:])
+        elif "由行政部专人发放登记" in l:
+            i = l.index("由行政部专人发放登记")
+            l = (esc(l[:i]) + '<text:change text:change-id="ct2"/><text:change-start text:change-id="ct3"/>由行政部专人发放登记'
+                 '<text:change-end text:change-id="ct3"/>' + esc(l[i + len("由行政部专人发放登记"):]))
+        else:
+            l = esc(l)
+        body.append('<text:p>%s</text:p>' % l)
+    doc = '''<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body><office:text>
+  %s
+ </office:text></office:body>
+</office:document>
+''' % "\n  ".join(body)
+    path = tmp_path(g, "plan-tracked.fodt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc)
+    return path
 
 
 def writer_fodt(g, PLAN):
