@@ -17,6 +17,7 @@ bash scripts/corpus-deps.sh
 out=testdata/corpus
 rm -rf "$out"
 mkdir -p "$out"/roster "$out"/registry "$out"/plan
+export SOURCE_DATE_EPOCH=1582934400   # 2020-02-29: fixed dates where a producer honours it
 export HOME="${TMPDIR:-/tmp}/fugong-corpus-home"   # LibreOffice's profile, not the caller's
 mkdir -p "$HOME"
 /usr/bin/python3 scripts/corpus/make_corpus.py "$out"

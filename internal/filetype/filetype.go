@@ -33,6 +33,7 @@ const (
 	XLS       Kind = "xls" // legacy Excel (also WPS .et)
 	PPT       Kind = "ppt"
 	ODS       Kind = "ods"
+	RTF       Kind = "rtf" // Rich Text Format (Word, WordPad, WPS and LibreOffice save it)
 	Encrypted Kind = "encrypted-office" // an OOXML file with an open password
 	Unknown   Kind = "unknown"
 )
@@ -115,6 +116,10 @@ func Detect(r io.ReaderAt, size int64, lim Limits) (Kind, error) {
 		return detectZip(r, size, lim)
 	case bytes.HasPrefix(head, oleMagic):
 		return detectOLE(r, size), nil
+	case bytes.HasPrefix(head, []byte(`{\rtf`)):
+		// RTF is 7-bit text; read as a TXT plan it would be markup
+		// ({\fonttbl…}), not the plan.
+		return RTF, nil
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		if utf16Text(head) {
 			return TXT, nil
@@ -390,6 +395,8 @@ func Allowed(purpose string, kind Kind) error {
 		return apperror.Msg(apperror.Unsupported, msgLegacy, labelPPT, labelPPTApp, saveAs)
 	case ODS:
 		return apperror.Msg(apperror.Unsupported, msgLegacy, labelODS, labelCalcApp, saveAs)
+	case RTF:
+		return apperror.Msg(apperror.Unsupported, msgLegacy, labelRTF, labelWordApp, saveAs)
 	case Encrypted:
 		return apperror.Msg(apperror.Unsupported, msgLegacy, labelEncrypted, labelOfficeApp, saveAs)
 	}

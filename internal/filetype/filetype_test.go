@@ -115,6 +115,9 @@ func TestDetect(t *testing.T) {
 		{"ole unknown", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), Limits{}, Unknown, ""},
 		{"ole doc", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), utf16le("WordDocument\x00")...), Limits{}, DOC, ""},
 		{"ole xls", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), utf16le("Workbook\x00")...), Limits{}, XLS, ""},
+		{"rtf from LibreOffice", []byte("{\\rtf1\\ansi\\deff4\\adeflang1025\n{\\fonttbl{\\f0\\froman\\fprq2\\fcharset0 Times New Roman;}}\n}"), Limits{}, RTF, ""},
+		{"rtf from WordPad", []byte("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 \\'cb\\'ce\\'cc\\'e5;}}\r\n}"), Limits{}, RTF, ""},
+		{"text starting with a brace", []byte("{复工方案}\n一、组织\n"), Limits{}, TXT, ""},
 		{"utf16 text", append([]byte("\xFF\xFE"), utf16le("复工方案\r\n一、组织")...), Limits{}, TXT, ""},
 		{"invalid utf8 and gbk", []byte("abc\xff\xfe"), Limits{}, Unknown, ""},
 		{"empty", nil, Limits{}, Unknown, apperror.Invalid},
@@ -151,6 +154,8 @@ func TestAllowed(t *testing.T) {
 		{PurposePlan, ODT, "", nil},
 		{PurposePlan, DOC, apperror.Unsupported, []string{"旧版 Word", "另存为", "DOCX"}},
 		{PurposeRoster, XLS, apperror.Unsupported, []string{"旧版 Excel", "XLSX"}},
+		{PurposePlan, RTF, apperror.Unsupported, []string{"RTF", "另存为", "DOCX 或 PDF", "Save As"}},
+		{PurposeRoster, RTF, apperror.Unsupported, []string{"RTF", "XLSX"}},
 		{PurposePlan, XLSX, apperror.Unsupported, []string{"XLSX", "复工方案"}},
 		{PurposePlan, Unknown, apperror.Unsupported, []string{"无法识别", "unrecognised"}},
 		{PurposeRoster, CSV, "", nil},
@@ -223,6 +228,10 @@ func FuzzDetect(f *testing.F) {
 		case DOC, XLS, PPT, Encrypted:
 			if !bytes.HasPrefix(data, oleMagic) {
 				t.Fatal("compound-file kind without magic")
+			}
+		case RTF:
+			if !bytes.HasPrefix(data, []byte(`{\rtf`)) {
+				t.Fatal("rtf without magic")
 			}
 		case TXT, CSV:
 			utf16 := bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF"))

@@ -25,6 +25,7 @@ var (
 	labelPPT         = msg.New("filetype.kind_ppt", "旧版 PowerPoint 演示文稿（.ppt/.dps）", "a legacy PowerPoint presentation (.ppt/.dps)")
 	labelEncrypted   = msg.New("filetype.kind_encrypted", "设有打开密码的 Office 文件", "a password-protected Office file")
 	labelODS         = msg.New("filetype.kind_ods", "OpenDocument 表格（.ods）", "an OpenDocument spreadsheet (.ods)")
+	labelRTF         = msg.New("filetype.kind_rtf", "RTF 格式文档（.rtf）", "a Rich Text Format document (.rtf)")
 	labelWordApp     = msg.New("filetype.app_word", "Word 或 WPS 文字", "Word or WPS Writer")
 	labelExcelApp    = msg.New("filetype.app_excel", "Excel 或 WPS 表格", "Excel or WPS Spreadsheets")
 	labelOfficeApp   = msg.New("filetype.app_office", "原来的软件（先取消打开密码）", "the program that made it (remove the password first)")

@@ -18,17 +18,21 @@ import (
 // of the context, trading a little latency at the deadline for speed.
 const ctxCheckEvery = 4096
 
-// Markers put before the text of a header or footer, so a reader of the
-// extracted text knows it is not part of the body.
+// Markers put before the text of a header, footer, footnote or endnote, so
+// a reader of the extracted text knows it is not part of the body.
 const (
-	headerMark = "【页眉】"
-	footerMark = "【页脚】"
+	headerMark   = "【页眉】"
+	footerMark   = "【页脚】"
+	footnoteMark = "【脚注】"
+	endnoteMark  = "【尾注】"
 )
 
 // extractDOCX streams word/document.xml through encoding/xml, one line per
 // paragraph (w:p), keeping the text of w:t runs, tabs, line breaks and the
 // marker of numbered paragraphs ("一、", "1.", "(1)"), and adds the text of
-// the headers and footers, marked. Deleted text (w:delText) and field codes
+// the headers, footnotes, endnotes and footers, marked (a plan's footnote
+// may hold what the rules look for; Writer's ODT and PDF of the same
+// document show it). Deleted text (w:delText) and field codes
 // (w:instrText) are skipped because they are not what the reader sees; so
 // is the fallback copy of a text box (mc:Fallback), which Word writes beside
 // the real one.
@@ -42,7 +46,7 @@ func extractDOCX(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Te
 	}
 	var doc *zip.File
 	var headers, footers []*zip.File
-	var numbering, styles *zip.File
+	var numbering, styles, footnotes, endnotes *zip.File
 	for _, f := range zr.File {
 		switch name := f.Name; {
 		case name == "word/document.xml":
@@ -51,6 +55,10 @@ func extractDOCX(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Te
 			numbering = f
 		case name == "word/styles.xml":
 			styles = f
+		case name == "word/footnotes.xml":
+			footnotes = f
+		case name == "word/endnotes.xml":
+			endnotes = f
 		case strings.HasPrefix(name, "word/header") && strings.HasSuffix(name, ".xml"):
 			headers = append(headers, f)
 		case strings.HasPrefix(name, "word/footer") && strings.HasSuffix(name, ".xml"):
@@ -96,6 +104,17 @@ func extractDOCX(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Te
 	}
 	if err := w.part(doc, budget); err != nil {
 		return Text{}, err
+	}
+	// Word's separator "notes" hold no text and add no line.
+	for _, n := range []struct {
+		f    *zip.File
+		mark string
+	}{{footnotes, footnoteMark}, {endnotes, endnoteMark}} {
+		if n.f != nil {
+			if err := part(n.f, n.mark); err != nil {
+				return Text{}, err
+			}
+		}
 	}
 	for _, f := range footers {
 		if err := part(f, footerMark); err != nil {

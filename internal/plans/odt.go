@@ -15,9 +15,13 @@ import (
 
 // extractODT streams an OpenDocument text's content.xml (LibreOffice
 // Writer, WPS "ODT"), one line per paragraph or heading (text:p, text:h),
-// keeping spaces (text:s), tabs and line breaks. Annotations, tracked
-// deletions and the sequence/field declarations are skipped: they are not
-// what the reader sees.
+// keeping spaces (text:s), tabs and line breaks. Footnotes and endnotes
+// (text:note, which Writer stores inside the paragraph that cites them)
+// are moved after the body, marked 【脚注】/【尾注】 as in a DOCX, so the
+// citing sentence is not cut by the note; a paragraph inside a paragraph
+// (a text box) starts a line of its own. Annotations, tracked deletions and
+// the sequence/field declarations are skipped: they are not what the
+// reader sees.
 func extractODT(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Text, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -41,9 +45,11 @@ func extractODT(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Tex
 		return Text{}, err
 	}
 	defer rc.Close()
-	var b strings.Builder
+	var body, notes strings.Builder
+	b := &body
 	dec := xml.NewDecoder(cr)
 	skip, depth := 0, 0 // inside an element whose text is not shown
+	note, paras := 0, 0 // depth of the note being read; open paragraphs
 	for n := 0; ; n++ {
 		if n%ctxCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -69,6 +75,21 @@ func extractODT(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Tex
 			switch t.Name.Local {
 			case "annotation", "tracked-changes", "sequence-decls", "variable-decls", "user-field-decls", "note-citation":
 				skip = depth
+			case "note":
+				if note == 0 {
+					note = depth
+					b = &notes
+					if xmlAttr(t, "note-class") == "endnote" {
+						b.WriteString(endnoteMark)
+					} else {
+						b.WriteString(footnoteMark)
+					}
+				}
+			case "p", "h":
+				if paras > 0 && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") && !strings.HasSuffix(b.String(), footnoteMark) && !strings.HasSuffix(b.String(), endnoteMark) {
+					b.WriteByte('\n')
+				}
+				paras++
 			case "s":
 				c, _ := strconv.Atoi(xmlAttr(t, "c"))
 				b.WriteString(strings.Repeat(" ", max(1, min(c, 64))))
@@ -85,19 +106,28 @@ func extractODT(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (Tex
 				depth--
 				continue
 			}
-			depth--
 			switch t.Name.Local {
 			case "p", "h":
-				b.WriteByte('\n')
+				paras = max(0, paras-1)
+				if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+					b.WriteByte('\n')
+				}
+			case "note":
+				if depth == note {
+					note = 0
+					b = &body
+				}
 			}
+			depth--
 		case xml.CharData:
 			if skip == 0 && depth > 0 {
 				b.Write(t)
 			}
 		}
-		if b.Len() > lim.MaxText+1 {
+		if body.Len()+notes.Len() > lim.MaxText+1 {
 			break
 		}
 	}
-	return Text{Text: b.String()}, nil
+	body.WriteString(notes.String())
+	return Text{Text: body.String()}, nil
 }

@@ -523,7 +523,7 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 	var font *pdfFont
 	l := &pdfLexer{b: content}
 	var operands []any
-	lastY, haveY := 0.0, false
+	var bl baselines
 	for {
 		v, ok := l.object(0)
 		if !ok {
@@ -552,15 +552,18 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 					font = d.font(fonts[name])
 				}
 			}
+		case "BT":
+			bl.begin()
 		case "Tj":
+			bl.show(d)
 			d.showText(font, last(operands))
-		case "'":
-			d.newline()
-			d.showText(font, last(operands))
-		case "\"":
+		case "'", "\"":
+			bl.nextLine()
+			bl.show(d)
 			d.newline()
 			d.showText(font, last(operands))
 		case "TJ":
+			bl.show(d)
 			arr, _ := last(operands).([]any)
 			for _, e := range arr {
 				switch e := e.(type) {
@@ -576,23 +579,34 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 			}
 		case "Td", "TD":
 			if len(operands) >= 2 {
-				if ty, ok := operands[1].(float64); ok && ty != 0 {
-					d.newline()
+				tx, ok1 := operands[0].(float64)
+				ty, ok2 := operands[1].(float64)
+				if ok1 && ok2 {
+					bl.move(tx, ty, op == "TD")
+				}
+			}
+		case "TL":
+			if len(operands) >= 1 {
+				if tl, ok := operands[0].(float64); ok {
+					bl.leading = tl
 				}
 			}
 		case "T*":
+			// "Next line" even when no leading was set (TL 0).
+			bl.nextLine()
 			d.newline()
 		case "Tm":
-			// Lines are rebuilt from baselines: runs set on one baseline
-			// (LibreOffice writes one BT…ET per run) are one line, and a new
-			// line starts where the baseline moves (Chromium/Skia writes one
-			// BT…ET per line), whatever the text objects.
 			if len(operands) >= 6 {
-				if y, ok := operands[5].(float64); ok {
-					if haveY && math.Abs(y-lastY) > 0.01 {
-						d.newline()
+				var m [6]float64
+				ok := true
+				for i := range m {
+					m[i], ok = operands[i].(float64)
+					if !ok {
+						break
 					}
-					lastY, haveY = y, true
+				}
+				if ok {
+					bl.set(m)
 				}
 			}
 		case "BI":
@@ -616,6 +630,52 @@ func (d *pdfDoc) run(content []byte, res pdfDict, depth int) error {
 		}
 		operands = operands[:0]
 	}
+}
+
+// baselines rebuilds lines from glyph positions: it tracks the text line
+// matrix (BT, Td, TD, T*, TL, Tm; the CTM is not tracked, producers set
+// text positions with these) and starts a new line when a run is shown on
+// another baseline than the run before. So runs set on one baseline are
+// one line whatever the text objects — LibreOffice writes one BT…Td…ET per
+// run (a list number, a Latin run inside CJK text, each table cell) and
+// Chromium/Skia one BT…Tm…ET per line — and a wrapped line is a new line.
+type baselines struct {
+	m              [6]float64 // the text line matrix
+	leading        float64
+	lastY          float64
+	haveY, inBlock bool
+}
+
+func (b *baselines) begin() {
+	b.m = [6]float64{1, 0, 0, 1, 0, 0}
+	b.inBlock = true
+}
+
+func (b *baselines) set(m [6]float64) { b.m, b.inBlock = m, true }
+
+// move is Td (and TD, which also sets the leading): the line matrix is
+// translated by (tx, ty) in text space.
+func (b *baselines) move(tx, ty float64, setLeading bool) {
+	if !b.inBlock {
+		b.begin()
+	}
+	if setLeading {
+		b.leading = -ty
+	}
+	b.m[4] += tx*b.m[0] + ty*b.m[2]
+	b.m[5] += tx*b.m[1] + ty*b.m[3]
+}
+
+func (b *baselines) nextLine() { b.move(0, -b.leading, false) }
+
+// show is called before a run is shown: a new line starts when the
+// baseline moved since the last run.
+func (b *baselines) show(d *pdfDoc) {
+	y := b.m[5]
+	if b.haveY && math.Abs(y-b.lastY) > 0.01 {
+		d.newline()
+	}
+	b.lastY, b.haveY = y, true
 }
 
 func last(a []any) any {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"fmt"
 	"os"
 	"strings"
@@ -434,10 +435,31 @@ func TestEncryptedPDFs(t *testing.T) {
 }
 
 func TestODT(t *testing.T) {
-	data := odtOf(t, `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`)
-	txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
-	if err != nil || txt.Text != "复工方案\n一、组织  领导" {
-		t.Fatalf("%q %v", txt.Text, err)
+	const note = `<text:note text:id="ftn1" text:note-class="%s"><text:note-citation>1</text:note-citation><text:note-body><text:p>%s</text:p></text:note-body></text:note>`
+	tests := []struct {
+		name, content, want string
+	}{
+		{"paragraphs, headings, spaces, annotations", `<text:p>复工方案</text:p><office:annotation><text:p>批注不算</text:p></office:annotation><text:h>一、组织<text:s text:c="2"/>领导</text:h>`,
+			"复工方案\n一、组织  领导"},
+		// Writer keeps a note inside the citing paragraph (corpus
+		// lo-writer-full.odt): the sentence stays whole, the note follows
+		// the body, marked as in a DOCX.
+		{"footnote", `<text:p>设置隔离观察室` + fmt.Sprintf(note, "footnote", "设在一楼东侧。") + `。</text:p><text:p>五、物资保障</text:p>`,
+			"设置隔离观察室。\n五、物资保障\n【脚注】设在一楼东侧。"},
+		{"endnote", `<text:p>参照指南` + fmt.Sprintf(note, "endnote", "市防控指南。") + `执行。</text:p>`, "参照指南执行。\n【尾注】市防控指南。"},
+		{"text box anchored in a paragraph", `<text:p><draw:frame><draw:text-box><text:p>应急电话：110</text:p></draw:text-box></draw:frame>设置隔离室。</text:p>`,
+			"应急电话：110\n设置隔离室。"},
+		{"text box after text", `<text:p>设置隔离室。<draw:frame><draw:text-box><text:p>应急电话：110</text:p></draw:text-box></draw:frame></text:p>`,
+			"设置隔离室。\n应急电话：110"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := odtOf(t, tt.content)
+			txt, err := Extract(context.Background(), filetype.ODT, bytes.NewReader(data), int64(len(data)))
+			if err != nil || strings.TrimSpace(txt.Text) != tt.want {
+				t.Fatalf("%q %v, want %q", txt.Text, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -520,5 +542,101 @@ func TestExtractStopsWhenCancelled(t *testing.T) {
 		if n := ctx.checks.Load(); n > ctx.at+3 {
 			t.Errorf("%s: %d context checks, want the extraction to stop soon after check %d", tt.kind, n, ctx.at+1)
 		}
+	}
+}
+
+// TestPDFBaselines: lines are rebuilt from the text line matrix, across
+// text objects: LibreOffice writes one BT…Td…ET per run (a list number and
+// its text, a number and its unit in a table cell), so runs on one
+// baseline are one line and a run on another baseline starts a line
+// (corpus lo-writer-full.pdf: "1.\n每日测温登记", "2000\n只").
+func TestPDFBaselines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, content, want string
+	}{
+		{"LibreOffice runs, one BT each", "BT 56.8 659.289 Td /F1 12 Tf (1.) Tj ET BT 66.4 659.289 Td /F1 12 Tf (Daily) Tj ET " +
+			"BT 56.8 641.9 Td /F1 12 Tf (2000) Tj ET BT 80.1 641.9 Td /F1 12 Tf (pcs) Tj ET", "1.Daily\n2000pcs"},
+		{"Td within one text object", "BT /F1 12 Tf 72 800 Td (a) Tj 20 0 Td (b) Tj 0 -14 Td (c) Tj ET", "ab\nc"},
+		{"Tm per line (Chromium)", "BT /F1 12 Tf 1 0 0 -1 72 100 Tm (a) Tj 1 0 0 -1 90 100 Tm (b) Tj 1 0 0 -1 72 120 Tm (c) Tj ET", "ab\nc"},
+		{"Td scaled by Tm", "BT /F1 1 Tf 12 0 0 12 72 800 Tm (a) Tj 2 0 Td (b) Tj 0 -1.2 Td (c) Tj ET", "ab\nc"},
+		{"TD sets the leading for T*", "BT /F1 12 Tf 72 800 Td (a) Tj 0 -14 TD (b) Tj T* (c) Tj ET", "a\nb\nc"},
+		{"TL and the quote operator", "BT /F1 12 Tf 14 TL 72 800 Td (a) Tj (b) ' ET", "a\nb"},
+		{"T* without leading is still a new line", "BT /F1 12 Tf 72 800 Td (a) Tj T* (b) Tj ET", "a\nb"},
+		{"same baseline in a new text object after a move back", "BT 72 800 Td /F1 12 Tf (a) Tj ET BT 72 786 Td /F1 12 Tf (b) Tj ET BT 72 800 Td /F1 12 Tf (c) Tj ET", "a\nb\nc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pdf := buildPDF([]pdfObj{
+				{dict: `<< /Type /Catalog /Pages 2 0 R >>`},
+				{dict: `<< /Type /Pages /Kids [3 0 R] /Count 1 >>`},
+				{dict: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>`},
+				{dict: `<< >>`, stream: []byte(tt.content)},
+				{dict: `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>`},
+			}, false)
+			got, err := extract(t, filetype.PDF, pdf, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(got.Text) != tt.want {
+				t.Errorf("text %q, want %q", got.Text, tt.want)
+			}
+		})
+	}
+}
+
+// TestDOCXNotes: footnotes and endnotes are kept, marked, after the body
+// (corpus lo-writer-full.docx: Writer's DOCX holds the footnote that its
+// ODT and PDF show); Word's separator notes add nothing.
+func TestDOCXNotes(t *testing.T) {
+	t.Parallel()
+	const ns = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	notes := func(kind, text string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><w:` + kind + `s ` + ns + `>` +
+			`<w:` + kind + ` w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:` + kind + `>` +
+			`<w:` + kind + ` w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:` + kind + `>` +
+			`<w:` + kind + ` w:id="1"><w:p><w:r><w:` + kind + `Ref/></w:r><w:r><w:t xml:space="preserve"> ` + text + `</w:t></w:r></w:p></w:` + kind + `>` +
+			`</w:` + kind + `s>`
+	}
+	tests := []struct {
+		name  string
+		parts map[string]string
+		want  string
+	}{
+		{"no notes", nil, "设置隔离观察室。"},
+		{"footnote", map[string]string{"word/footnotes.xml": notes("footnote", "隔离观察室设在一楼东侧。")},
+			"设置隔离观察室。\n【脚注】隔离观察室设在一楼东侧。"},
+		{"footnote and endnote", map[string]string{"word/footnotes.xml": notes("footnote", "一楼东侧。"), "word/endnotes.xml": notes("endnote", "参照市防控指南。")},
+			"设置隔离观察室。\n【脚注】一楼东侧。\n【尾注】参照市防控指南。"},
+		{"only separators", map[string]string{"word/footnotes.xml": `<w:footnotes ` + ns + `><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote></w:footnotes>`},
+			"设置隔离观察室。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zr, err := zip.NewReader(bytes.NewReader(docxOf(t, para("设置隔离观察室。"))), int64(len(docxOf(t, para("设置隔离观察室。")))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				w, _ := zw.Create(f.Name)
+				io.Copy(w, rc)
+				rc.Close()
+			}
+			for name, content := range tt.parts {
+				w, _ := zw.Create(name)
+				w.Write([]byte(content))
+			}
+			zw.Close()
+			got, err := extract(t, filetype.DOCX, buf.Bytes(), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(got.Text) != tt.want {
+				t.Errorf("text %q, want %q", got.Text, tt.want)
+			}
+		})
 	}
 }

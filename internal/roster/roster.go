@@ -491,8 +491,12 @@ func parseTemperature(s string) (float64, bool) {
 // landline with area code (0 + 2–3 digits, then 7–8 digits, optional
 // extension after "-" or "转"). It returns the number with separators
 // removed except the area-code hyphen of a landline; ok is false
-// otherwise.
+// otherwise. Full-width digits, hyphens, plus signs and parentheses (typed
+// with a Chinese input method in full-width mode) read as their ASCII forms.
 func NormalizePhone(s string) (string, bool) {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	s = strings.TrimSpace(s)
 	compact := phoneCompact.Replace(s)
 	m := strings.TrimPrefix(strings.TrimPrefix(compact, "+"), "86")
@@ -547,6 +551,15 @@ var (
 	phoneCompact   = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", "（", "", "）", "")
 	landlineParens = strings.NewReplacer(" ", "", "(", "", ")", "-", "（", "", "）", "-")
 )
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 func allDigits(s string) bool {
 	if s == "" {

@@ -199,25 +199,55 @@ func (s *csvSource) next() ([]string, error) {
 
 func (s *csvSource) close() error { return nil } // the File's owner closes it
 
-// sniffDelimiter reads the first lines of f and returns '\t' when they are
-// tab-separated text (Excel's "Unicode text" or a paste into Notepad), ','
-// otherwise. Tabs and commas are ASCII in every encoding sheet reads.
+// sniffDelimiter reads the first lines of f and returns the field
+// separator they use (see pickDelimiter). Tabs, commas and semicolons are
+// ASCII in every single-byte-compatible encoding sheet reads.
 func sniffDelimiter(f *io.SectionReader) rune {
 	var head [16 << 10]byte
 	n, _ := f.ReadAt(head[:], 0)
-	tabs, commas, lines := 0, 0, 0
-	for _, line := range bytes.Split(head[:n], []byte{'\n'}) {
-		if len(bytes.TrimSpace(line)) == 0 {
+	return pickDelimiter(head[:n])
+}
+
+// pickDelimiter returns the separator of the first lines of a text table:
+// '\t' for tab-separated text (Excel's "Unicode text", a paste into
+// Notepad), ';' for what LibreOffice Calc and Excel in many locales write
+// as "CSV" with a semicolon, ',' otherwise. Separators inside quoted fields
+// are not counted (a quoted "备注；说明" or "a, b" is one field); a semicolon
+// wins only over fewer commas and tabs, so a comma CSV with semicolons in
+// unquoted text stays a comma CSV.
+func pickDelimiter(b []byte) rune {
+	tabs, commas, semis, lines := 0, 0, 0, 0
+	inQuote, blank := false, true
+scan:
+	for _, c := range b {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '\n':
+			if !blank {
+				if lines++; lines == 10 {
+					break scan
+				}
+			}
+			blank = true
 			continue
+		case c == '\t':
+			tabs++
+		case c == ',':
+			commas++
+		case c == ';':
+			semis++
 		}
-		tabs += bytes.Count(line, []byte{'\t'})
-		commas += bytes.Count(line, []byte{','})
-		if lines++; lines == 10 {
-			break
+		if c != ' ' && c != '\r' {
+			blank = false
 		}
 	}
-	if tabs > commas {
+	switch {
+	case tabs > commas && tabs >= semis:
 		return '\t'
+	case semis > commas && semis > tabs:
+		return ';'
 	}
 	return ','
 }
@@ -254,10 +284,7 @@ func openUTF16(f *io.SectionReader) (source, Encoding, error) {
 	var head [16 << 10]byte
 	n, _ := f.ReadAt(head[:], 0)
 	sample, _ := dec.Bytes(head[:n&^1])
-	comma := ','
-	if bytes.Count(sample, []byte{'\t'}) > bytes.Count(sample, []byte{','}) {
-		comma = '\t'
-	}
+	comma := pickDelimiter(sample)
 	dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 	in := &lineCap{r: transform.NewReader(bufio.NewReaderSize(f, 64<<10), dec), max: MaxLineBytes}
 	r := csv.NewReader(in)

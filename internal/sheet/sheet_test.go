@@ -3,6 +3,7 @@ package sheet_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,6 +231,10 @@ func TestXLSXFormulas(t *testing.T) {
 		{1, 2},
 		{"x", sheettest.Formula("A2+1")},
 		{sheettest.Formula("SUM(A2:A3)"), "y"},
+		// LibreOffice Calc writes every boolean cell as TRUE()/FALSE():
+		// values, not formulas (corpus registry/lo-calc-bool-cells.xlsx).
+		{sheettest.Formula("TRUE()"), sheettest.Formula("false()")},
+		{sheettest.Formula("TRUE()+0"), sheettest.Formula("IF(A2,TRUE(),FALSE())")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -239,8 +244,8 @@ func TestXLSXFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := r.Formulas()
-	want := []sheet.Cell{{Row: 3, Col: 1}, {Row: 4, Col: 0}}
-	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+	want := []sheet.Cell{{Row: 3, Col: 1}, {Row: 4, Col: 0}, {Row: 6, Col: 0}, {Row: 6, Col: 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("formulas %v, want %v", got, want)
 	}
 	if r.ColumnName(1) != "b" || r.ColumnName(7) != "H" {
@@ -596,5 +601,46 @@ func TestCancelMidParse(t *testing.T) {
 			t.Errorf("%s: read %d rows, %d after the cancel", filepath.Base(p), n, n-cancelAt)
 		}
 		cancel()
+	}
+}
+
+// TestDelimiters: the field separator is read from the first lines,
+// counting only separators outside quoted fields; LibreOffice Calc's and
+// European Excel's semicolon "CSV" is read like a comma CSV (corpus
+// lo-calc-semicolon.csv).
+func TestDelimiters(t *testing.T) {
+	t.Parallel()
+	utf16 := func(s string) []byte {
+		b := []byte{0xFF, 0xFE}
+		for _, r := range s {
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return b
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want string // the rows
+	}{
+		{"comma", []byte("姓名,部门\n张三,生产部\n"), "2:张三|生产部"},
+		{"semicolon, quoted as Calc writes", []byte("\"姓名\";\"部门\"\n\"张三\";\"生产部\"\n"), "2:张三|生产部"},
+		{"semicolon, commas inside quotes", []byte("姓名;部门\n张三;\"行政,后勤,食堂\"\n"), "2:张三|行政,后勤,食堂"},
+		{"comma, semicolons inside quotes", []byte("姓名,部门\n张三,\"a;b;c;d\"\n"), "2:张三|a;b;c;d"},
+		{"comma with one unquoted semicolon", []byte("姓名,部门\n张三,a;b\n"), "2:张三|a;b"},
+		{"tab", []byte("姓名\t部门\n张三\t生产部\n"), "2:张三|生产部"},
+		{"gbk semicolon crlf", gbk(t, "姓名;部门\r\n张三;生产部\r\n"), "2:张三|生产部"},
+		{"utf-16 semicolon", utf16("姓名;部门\r\n张三;生产部\r\n"), "2:张三|生产部"},
+		{"utf-16 tab", utf16("姓名\t部门\r\n张三\t生产部\r\n"), "2:张三|生产部"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rows, _, err := readAll(t, write(t, "d.csv", tt.data), sheet.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows, ";"); got != tt.want {
+				t.Errorf("rows %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

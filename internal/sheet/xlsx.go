@@ -338,10 +338,47 @@ func scanFormulas(ctx context.Context, file File, part string, opts Options, row
 				}
 			}
 		case "f":
-			cells = append(cells, Cell{Row: row, Col: col - 1})
+			text, err := elementText(dec)
+			if err != nil {
+				return nil, damaged(err)
+			}
+			if !constantFormula(text) {
+				cells = append(cells, Cell{Row: row, Col: col - 1})
+			}
 		}
 	}
 	return cells, nil
+}
+
+// elementText reads the character data of the element just started, up to
+// its end (a formula: <f>…</f>; at most 8 KiB is kept), with RawToken, so
+// it stops at the first end element.
+func elementText(dec *xml.Decoder) (string, error) {
+	var b []byte
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if len(b) < 8<<10 {
+				b = append(b, t...)
+			}
+		case xml.EndElement:
+			return string(b), nil
+		}
+	}
+}
+
+// constantFormula reports whether a formula is a constant that LibreOffice
+// Calc writes for every boolean cell it saves as XLSX
+// (<c t="b"><f>TRUE()</f><v>1</v></c>): the cell holds a value the user
+// typed, not a calculation, so it is not reported as a formula.
+func constantFormula(f string) bool {
+	f = strings.ToUpper(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(f), "of:=")))
+	f = strings.TrimPrefix(f, "=")
+	return f == "TRUE()" || f == "FALSE()"
 }
 
 func attr(se xml.StartElement, name string) string {

@@ -9,6 +9,36 @@ character pairs the extracted text must recall.
 import csv, datetime, io, json, os, shutil, subprocess, sys, tempfile
 
 OUT = sys.argv[1]
+
+# Deterministic output where the producer allows: the ZIP entry times that
+# openpyxl and python-docx write (zipfile stamps the current time) and the
+# workbook's created/modified properties take SOURCE_DATE_EPOCH
+# (make-corpus.sh fixes it). Producers run as programs (LibreOffice,
+# Chromium, Ghostscript, qpdf) honour it or not on their own.
+import time as _time, zipfile
+
+EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "1582934400"))
+
+
+class _FixedTime:
+    @staticmethod
+    def time():
+        return float(EPOCH)
+
+    @staticmethod
+    def localtime(t=None):
+        # Also for files added from disk (openpyxl writes sheets through
+        # temporary files): their mtime is today.
+        return _time.gmtime(EPOCH)
+
+
+zipfile.time = _FixedTime
+# img2pdf's internal engine with fixed dates writes the same bytes each run
+# (its pikepdf engine draws a random /ID); Ghostscript without its info
+# date, /ID and XMP; qpdf with --deterministic-id (not for encryption,
+# whose keys are random by design).
+IMG2PDF_FIXED = ["--engine", "internal", "--creationdate", "2020-02-29T00:00:00Z", "--moddate", "2020-02-29T00:00:00Z"]
+GS_FIXED = ["-dOmitInfoDate", "-dOmitID", "-dOmitXMP"]
 TMP = tempfile.mkdtemp(prefix="fugong-corpus-")
 manifest = []
 PLANNED = datetime.date(2020, 3, 2)  # the filing's planned resumption date in corpus_test.go
@@ -122,6 +152,16 @@ ok_roster = lambda extra=None: dict(status=201, summary=dict(SUMMARY, **(extra o
 import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.properties import CalcProperties
+
+_wb_save = openpyxl.Workbook.save
+
+
+def _fixed_save(self, filename):
+    self.properties.created = self.properties.modified = datetime.datetime.utcfromtimestamp(EPOCH)
+    return _wb_save(self, filename)
+
+
+openpyxl.Workbook.save = _fixed_save
 
 
 def wb_save(wb, rel):
@@ -467,11 +507,11 @@ add("plan/qpdf-objstm-aes-256.pdf", "plan", "qpdf AES-256 with object streams", 
 
 # Ghostscript: re-distilled (pdfwrite), and a scan (rendered to an image,
 # wrapped by img2pdf).
-run("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=" + os.path.join(OUT, "plan/gs-pdfwrite.pdf"), base)
+run("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", *GS_FIXED, "-sOutputFile=" + os.path.join(OUT, "plan/gs-pdfwrite.pdf"), base)
 add("plan/gs-pdfwrite.pdf", "plan", "Ghostscript pdfwrite", text_ok())
 png = os.path.join(TMP, "scan.png")
 run("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r60", "-dFirstPage=1", "-dLastPage=1", "-sOutputFile=" + png, base)
-run("img2pdf", "-o", os.path.join(OUT, "plan/scan-img2pdf.pdf"), png)
+run("img2pdf", *IMG2PDF_FIXED, "-o", os.path.join(OUT, "plan/scan-img2pdf.pdf"), png)
 add("plan/scan-img2pdf.pdf", "plan", "img2pdf of a page image (a scan)",
     dict(status=201, note_contains="扫描件", empty_text=True, flags=["plan_text_unreadable"], not_flags=["plan_missing"]))
 
@@ -498,6 +538,13 @@ with open(os.path.join(OUT, "plan/openaction-javascript.pdf"), "wb") as f:
     f.write(pdf)
 add("plan/openaction-javascript.pdf", "plan", "hand-written PDF with /OpenAction JavaScript",
     dict(status=201, note_contains="JavaScript", contains=["prevention team"]))
+
+# Everyday variety (second session): everyday.py adds what a Chinese office
+# produces every day with the same producers.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import everyday
+
+everyday.make(globals())
 
 # pandoc + WeasyPrint from Markdown, Noto CJK fonts (pandoc_weasyprint.py).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
