@@ -43,6 +43,15 @@ def tmp_path(g, name):
     return os.path.join(tempfile.mkdtemp(dir=g["TMP"]), name)
 
 
+def write_flat(g, name, doc):
+    """Writes a flat OpenDocument (FODS/FODT) for LibreOffice to convert and
+    returns its path."""
+    path = tmp_path(g, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc)
+    return path
+
+
 def resave(g, wb, rel, name="roster"):
     """Saves an openpyxl workbook and has LibreOffice Calc re-save it as XLSX
     (what a clerk does: open the template, fill it in, save): the file is
@@ -414,10 +423,7 @@ def fods(g):
  </office:body>
 </office:document>
 ''' % "\n    ".join(rows)
-    path = tmp_path(g, "rich.fods")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(doc)
-    return path
+    return write_flat(g, "rich.fods", doc)
 
 
 # ---------------------------------------------------------------- registries
@@ -690,10 +696,7 @@ def writer_tracked_fodt(g, PLAN):
  </office:text></office:body>
 </office:document>
 ''' % "\n  ".join(body)
-    path = tmp_path(g, "plan-tracked.fodt")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(doc)
-    return path
+    return write_flat(g, "plan-tracked.fodt", doc)
 
 
 def writer_fodt(g, PLAN):
@@ -738,7 +741,4 @@ def writer_fodt(g, PLAN):
  </office:text></office:body>
 </office:document>
 ''' % "\n  ".join(body)
-    path = tmp_path(g, "plan-full.fodt")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(doc)
-    return path
+    return write_flat(g, "plan-full.fodt", doc)
