@@ -13,16 +13,23 @@ import (
 	"fugong/internal/store"
 )
 
+// mustGatedAPI is an API on SQLite whose parse gate has one slot and one
+// place in its queue, held at most wait, with the demo enterprise signed in.
+func mustGatedAPI(t *testing.T, wait time.Duration) (*api, *session) {
+	t.Helper()
+	a := mustAPI(t, "sqlite")
+	a.gate = parsegate.New(1, 1, wait)
+	a.build(a.blob)
+	return a, a.login("ent-guixi")
+}
+
 // TestPlanAndRosterUploadsShareTheParseCap: with the one slot of the parse
 // cap held, a PDF, DOCX or ODT plan upload waits its turn and is answered
 // 503 with Retry-After like a roster, and nothing is stored; once the slot
 // is free the same uploads are accepted.
 func TestPlanAndRosterUploadsShareTheParseCap(t *testing.T) {
 	t.Parallel()
-	a := mustAPI(t, "sqlite")
-	a.gate = parsegate.New(1, 1, time.Second)
-	a.build(a.blob)
-	ent := a.login("ent-guixi")
+	a, ent := mustGatedAPI(t, time.Second)
 	files := []struct{ kind, name string }{
 		{"plan", "lo-writer.pdf"}, {"plan", "lo-writer.docx"}, {"plan", "lo-writer.odt"}, {"roster", "openpyxl-plain.xlsx"},
 	}
@@ -62,10 +69,7 @@ func TestPlanAndRosterUploadsShareTheParseCap(t *testing.T) {
 // writes go through meanwhile; once the slot is free the upload is stored.
 func TestRosterWaitingAtTheGateHoldsNoLock(t *testing.T) {
 	t.Parallel()
-	a := mustAPI(t, "sqlite")
-	a.gate = parsegate.New(1, 1, time.Minute)
-	a.build(a.blob)
-	ent := a.login("ent-guixi")
+	a, ent := mustGatedAPI(t, time.Minute)
 	release, err := a.gate.Acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
