@@ -33,7 +33,7 @@ const (
 	XLS       Kind = "xls" // legacy Excel (also WPS .et)
 	PPT       Kind = "ppt"
 	ODS       Kind = "ods"
-	RTF       Kind = "rtf" // Rich Text Format (Word, WordPad, WPS and LibreOffice save it)
+	RTF       Kind = "rtf"              // Rich Text Format (Word, WordPad, WPS and LibreOffice save it)
 	Encrypted Kind = "encrypted-office" // an OOXML file with an open password
 	Unknown   Kind = "unknown"
 )
