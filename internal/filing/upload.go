@@ -222,7 +222,9 @@ func (s *Service) save(ctx context.Context, p *auth.Principal, f *store.Filing, 
 				select {
 				case rerr := <-readyErr:
 					awaited, failed = true, rerr != nil
-					final = *att // ready's writes happen before its send
+					if !failed {
+						final = *att // ready's writes happen before its send
+					}
 				case <-ctx.Done(): // ready never returned (a panic): give up
 					return ctx.Err()
 				}
@@ -249,11 +251,11 @@ func (s *Service) save(ctx context.Context, p *auth.Principal, f *store.Filing, 
 	}
 	rerr := ready()
 	readyErr <- rerr
-	if rows == nil && rerr == nil {
+	if rows == nil {
+		if rerr != nil {
+			return rerr
+		}
 		txn()
-	}
-	if rows == nil && rerr != nil {
-		return rerr
 	}
 	err = <-txErr
 	if rerr != nil {
